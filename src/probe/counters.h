@@ -1,0 +1,92 @@
+// The probe layer's public interface: kernel-side counters for the timed
+// region of a sample (DESIGN.md §5). Opened once per worker process before
+// any runtime thread starts (perf events with `inherit`, so threads created
+// later are counted); read before and after each sample; the runner gets
+// per-sample deltas. A counter that could not be opened is absent from every
+// reading (never reported as zero) and its reason is kept in `status()`.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace shootout::probe {
+
+// Canonical counter names (also the JSON keys in samples.jsonl).
+namespace names {
+inline constexpr const char* kMinorFaults = "minor_faults";
+inline constexpr const char* kMajorFaults = "major_faults";
+inline constexpr const char* kMadviseAll = "madvise";
+inline constexpr const char* kMadviseDontneed = "madvise_dontneed";
+inline constexpr const char* kMadviseFree = "madvise_free";
+inline constexpr const char* kMmap = "mmap";
+inline constexpr const char* kMunmap = "munmap";
+inline constexpr const char* kBrk = "brk";
+inline constexpr const char* kMremap = "mremap";
+inline constexpr const char* kCycles = "cycles";
+inline constexpr const char* kInstructions = "instructions";
+inline constexpr const char* kCacheReferences = "cache_references";
+inline constexpr const char* kCacheMisses = "cache_misses";
+inline constexpr const char* kUserNs = "user_ns";  // getrusage(RUSAGE_SELF)
+inline constexpr const char* kSysNs = "sys_ns";
+}  // namespace names
+
+// Where a counter's value comes from.
+enum class Source {
+  perf_tracepoint,  // perf_event_open on a syscalls:sys_enter_* tracepoint (+ filter)
+  perf_software,    // perf_event_open PERF_TYPE_SOFTWARE
+  perf_hardware,    // perf_event_open PERF_TYPE_HARDWARE
+  interpose,        // the worker executable's own wrappers of the libc functions
+  rusage,           // getrusage(RUSAGE_SELF)
+};
+const char* to_string(Source source);
+
+struct CounterStatus {
+  std::string name;
+  std::optional<Source> source;  // empty: unavailable
+  std::string detail;            // e.g. "filter behavior == 4", or why unavailable
+};
+
+// Which sources may be used; the fallback chain is tracepoint -> interpose
+// for syscalls and perf software -> rusage for faults.
+struct ProbeOptions {
+  bool allow_tracepoints = true;  // false: force the interposition fallback (tests, --no-tracepoints)
+  bool allow_hardware = true;
+};
+
+// Counter values at one instant (cumulative since open).
+using Reading = std::map<std::string, std::uint64_t>;
+
+class KernelCounters {
+ public:
+  // Must be called on the main thread before any other thread exists.
+  static KernelCounters open(const ProbeOptions& options);
+  KernelCounters(KernelCounters&&) noexcept;
+  KernelCounters& operator=(KernelCounters&&) noexcept;
+  ~KernelCounters();
+
+  Reading read() const;
+  const std::vector<CounterStatus>& status() const;
+
+ private:
+  struct Impl;
+  explicit KernelCounters(Impl* impl);
+  Impl* impl_;
+};
+
+// Per-sample difference of two readings (keys present in both).
+Reading delta(const Reading& before, const Reading& after);
+
+// Memory of this process, from /proc/self/status, in KiB.
+struct MemoryUsage {
+  std::uint64_t rss_kib = 0;
+  std::uint64_t hwm_kib = 0;  // peak since the last reset_peak_rss()
+};
+MemoryUsage memory_usage();
+// Resets VmHWM (writes "5" to /proc/self/clear_refs); false where the
+// kernel refuses, in which case hwm is the process-lifetime peak.
+bool reset_peak_rss();
+
+}  // namespace shootout::probe
