@@ -1,0 +1,22 @@
+// Reads just enough of an ELF header to tell whether a shared object can be
+// loaded into a process of this machine (class and machine match ours).
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace shootout::alloc {
+
+struct ElfIdentity {
+  int elf_class = 0;  // ELFCLASS32 / ELFCLASS64
+  int machine = 0;    // EM_X86_64, EM_AARCH64, ...
+  int type = 0;       // ET_DYN, ET_EXEC
+};
+
+// Empty when the file cannot be read or is not ELF.
+std::optional<ElfIdentity> read_elf_identity(const std::string& path);
+// The identity of the running executable (/proc/self/exe).
+const ElfIdentity& own_elf_identity();
+bool loadable_here(const ElfIdentity& identity);
+
+}  // namespace shootout::alloc

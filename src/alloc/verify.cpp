@@ -1,0 +1,138 @@
+#include "alloc/verify.h"
+
+#include <dlfcn.h>
+#include <gnu/libc-version.h>
+
+#include <cstring>
+#include <filesystem>
+
+namespace shootout::alloc {
+
+namespace {
+
+std::string canonical(const char* path) {
+  if (!path || !*path) return {};
+  std::error_code ec;
+  auto p = std::filesystem::canonical(path, ec);
+  return ec ? std::string(path) : p.string();
+}
+
+// The object that defines `symbol` in the global lookup scope — the same
+// scope the program's own calls bind through, so LD_PRELOAD and link order
+// are both honoured.
+std::string defining_object(const char* symbol) {
+  void* address = dlsym(RTLD_DEFAULT, symbol);
+  if (!address) return {};
+  Dl_info info{};
+  if (dladdr(address, &info) == 0) return {};
+  return canonical(info.dli_fname);
+}
+
+std::string c_library_object() { return defining_object("gnu_get_libc_version"); }
+
+bool is_libstdcxx(const std::string& object) {
+  return std::filesystem::path(object).filename().string().rfind("libstdc++", 0) == 0;
+}
+
+// Version suffix of a shared object's real file name: libtbbmalloc.so.2.8 -> "2.8".
+std::string file_version(const std::string& object) {
+  const std::string name = std::filesystem::path(object).filename().string();
+  const auto so = name.find(".so.");
+  return so == std::string::npos ? std::string() : name.substr(so + 4);
+}
+
+}  // namespace
+
+void read_version(const std::string& object, Verification& into) {
+  // RTLD_NOLOAD: only a handle to what is already loaded; dlsym through it
+  // also searches the object's dependencies (tbbmalloc_proxy -> tbbmalloc).
+  void* handle = object.empty() ? nullptr : dlopen(object.c_str(), RTLD_LAZY | RTLD_NOLOAD);
+  auto lookup = [&](const char* sym) -> void* { return handle ? dlsym(handle, sym) : nullptr; };
+  if (object.empty()) {
+    into.version = gnu_get_libc_version();
+    into.version_source = "gnu_get_libc_version()";
+  } else if (void* f = lookup("tc_version")) {
+    int major = 0, minor = 0;
+    const char* patch = nullptr;
+    auto tc_version = reinterpret_cast<const char* (*)(int*, int*, const char**)>(f);
+    const char* text = tc_version(&major, &minor, &patch);
+    into.version = text ? text : std::to_string(major) + "." + std::to_string(minor);
+    into.version_source = "tc_version()";
+  } else if (void* f = lookup("mi_version")) {
+    const int v = reinterpret_cast<int (*)()>(f)();  // e.g. 209 for 2.0.9
+    into.version = std::to_string(v / 100) + "." + std::to_string((v / 10) % 10) + "." +
+                   std::to_string(v % 10);
+    into.version_source = "mi_version()";
+  } else {
+    // jemalloc, plain or built with a symbol prefix (tikv-jemallocator: _rjem_).
+    for (const char* name : {"mallctl", "je_mallctl", "_rjem_mallctl"}) {
+      void* f = lookup(name);
+      if (!f) continue;
+      const char* version = nullptr;
+      size_t length = sizeof version;
+      auto mallctl = reinterpret_cast<int (*)(const char*, void*, size_t*, void*, size_t)>(f);
+      if (mallctl("version", &version, &length, nullptr, 0) == 0 && version) {
+        into.version = version;
+        into.version_source = std::string(name) + "(\"version\")";
+      }
+      break;
+    }
+  }
+  if (into.version.empty() && !object.empty()) {
+    std::string real = object;
+    if (void* f = lookup("scalable_allocation_mode")) {  // tbbmalloc: the version is its file's
+      Dl_info info{};
+      if (dladdr(f, &info)) real = canonical(info.dli_fname);
+    }
+    into.version = file_version(real);
+    if (!into.version.empty()) into.version_source = "file name of " + real;
+  }
+  if (handle) dlclose(handle);
+}
+
+Verification verify_active_allocator(const std::string& expected_object) {
+  Verification v;
+  const std::string expected = expected_object.empty() ? c_library_object() : expected_object;
+  const std::string expected_label =
+      expected_object.empty() ? "the C library (" + expected + ")" : expected;
+
+  // The C family must all come from the intended object: a mix (e.g. malloc
+  // from the allocator, aligned_alloc from libc) corrupts the heap or measures
+  // two allocators at once.
+  bool all_ok = true;
+  std::string first_wrong;
+  for (const char* symbol :
+       {"malloc", "free", "calloc", "realloc", "aligned_alloc", "posix_memalign"}) {
+    SymbolBinding b{symbol, defining_object(symbol), false, ""};
+    b.as_expected = !b.object.empty() && b.object == expected;
+    if (!b.as_expected && first_wrong.empty())
+      first_wrong = std::string(symbol) + " is served by " +
+                    (b.object.empty() ? std::string("nothing") : b.object);
+    all_ok = all_ok && b.as_expected;
+    v.bindings.push_back(b);
+  }
+  // operator new: either the allocator's own, or libstdc++'s, which calls malloc.
+  SymbolBinding op_new{"operator new", defining_object("_Znwm"), false, ""};
+  if (op_new.object == expected) {
+    op_new.as_expected = true;
+  } else if (is_libstdcxx(op_new.object)) {
+    op_new.as_expected = true;
+    op_new.note = "libstdc++'s operator new, which calls malloc";
+  } else if (first_wrong.empty()) {
+    first_wrong = "operator new is served by " + op_new.object;
+    all_ok = false;
+  } else {
+    all_ok = false;
+  }
+  v.bindings.push_back(op_new);
+
+  v.active_object = v.bindings.front().object;
+  v.ok = all_ok;
+  if (!all_ok)
+    v.message =
+        "intended allocator is not active: expected " + expected_label + ", but " + first_wrong;
+  read_version(expected_object, v);
+  return v;
+}
+
+}  // namespace shootout::alloc

@@ -1,0 +1,36 @@
+// Verification, run inside the worker before any timing (DESIGN.md §3): which
+// loaded object serves each malloc-family symbol, and the allocator's
+// version read from its own API. Nothing is measured unless the intended
+// allocator is the one serving malloc.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace shootout::alloc {
+
+struct SymbolBinding {
+  std::string symbol;  // e.g. "malloc", "operator new"
+  std::string object;  // canonical path of the object that defines it ("" if unresolved)
+  bool as_expected = false;
+  std::string note;  // e.g. "libstdc++ forwards to malloc"
+};
+
+struct Verification {
+  bool ok = false;
+  std::string message;        // why not ok, in one sentence
+  std::string active_object;  // object serving malloc
+  std::vector<SymbolBinding> bindings;
+  std::string version;         // "" when none could be read
+  std::string version_source;  // e.g. "mallctl(\"version\")"
+};
+
+// `expected_object` is the canonical path of the injected object, or "" for
+// the C library's malloc (std).
+Verification verify_active_allocator(const std::string& expected_object);
+
+// The allocator's version from whatever API the object exports (mallctl,
+// mi_version, tc_version, gnu_get_libc_version), else from its file name.
+void read_version(const std::string& object, Verification& into);
+
+}  // namespace shootout::alloc

@@ -1,0 +1,209 @@
+// The worker process: runs one workload under one allocator (injected by the
+// runner through LD_PRELOAD, or linked in), proves the allocator is active,
+// and answers the runner's "run k iterations" over the protocol pipes.
+// One process per cell, so a crash or hang costs only that cell.
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "alloc/verify.h"
+#include "probe/counters.h"
+#include "worker/protocol.h"
+#include "worker/reply_channel.h"
+#include "workloads/workload.h"
+
+namespace {
+
+using nlohmann::json;
+using shootout::worker::ReplyChannel;
+
+enum ExitCode {
+  kOk = 0,
+  kBadArguments = 2,
+  kVerificationFailed = 4,
+  kSelfCheckFailed = 5,
+  kProtocolError = 6,
+  kProfileUnavailable = 7
+};
+
+json to_json(const shootout::alloc::Verification& v) {
+  json bindings = json::array();
+  for (const auto& b : v.bindings) {
+    json e = {{"symbol", b.symbol}, {"object", b.object}, {"as_expected", b.as_expected}};
+    if (!b.note.empty()) e["note"] = b.note;
+    bindings.push_back(e);
+  }
+  return {{"ok", v.ok},           {"message", v.message}, {"active_object", v.active_object},
+          {"bindings", bindings}, {"version", v.version}, {"version_source", v.version_source}};
+}
+
+json to_json(const shootout::workloads::WorkloadInfo& info) {
+  return {{"name", info.name},
+          {"family", info.family},
+          {"description", info.description},
+          {"pool_threads", info.pool_threads},
+          {"runtime_kind", info.runtime_kind},
+          {"runtime_build", shootout::workloads::runtime_build()},
+          {"wait_mode", info.wait_mode},
+          {"pinned", info.pinned},
+          {"elements_per_iteration", info.elements_per_iteration},
+          {"payload_bytes", info.payload_bytes}};
+}
+
+json to_json(const std::vector<shootout::probe::CounterStatus>& status) {
+  json all = json::array();
+  for (const auto& s : status)
+    all.push_back({{"name", s.name},
+                   {"source", s.source ? json(shootout::probe::to_string(*s.source)) : json()},
+                   {"detail", s.detail}});
+  return all;
+}
+
+// The malloc-counting shim's C API, present only when the runner preloaded it.
+struct MallocCountShim {
+  void (*enable)(int) = nullptr;
+  void (*read)(std::uint64_t*, std::uint64_t*, std::uint64_t*) = nullptr;
+  bool present() const { return enable && read; }
+};
+
+MallocCountShim find_malloc_count_shim() {
+  MallocCountShim shim;
+  shim.enable =
+      reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "shootout_malloc_count_enable"));
+  shim.read = reinterpret_cast<void (*)(std::uint64_t*, std::uint64_t*, std::uint64_t*)>(
+      dlsym(RTLD_DEFAULT, "shootout_malloc_count_read"));
+  return shim;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"alloc-shootout worker: one workload under one allocator (started by the runner)"};
+  std::string workload_name, payload_text = "none", expect_object;
+  int threads = 0;
+  bool pin = false, no_tracepoints = false, no_hardware = false;
+  app.add_option("--workload", workload_name, "canonical workload name")->required();
+  app.add_option("--payload", payload_text, "payload mode");
+  app.add_option("--threads", threads, "pool threads (0 = the spec's)");
+  app.add_flag("--pin", pin, "pin the bench and pool threads");
+  app.add_option("--expect", expect_object,
+                 "canonical path of the object that must serve malloc (empty: the C library)");
+  app.add_flag("--no-tracepoints", no_tracepoints, "use the interposition fallback");
+  app.add_flag("--no-hardware", no_hardware, "do not open hardware counters");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kOk : kBadArguments;
+  }
+
+  ReplyChannel reply(shootout::worker::kReplyFd);
+  FILE* commands = fdopen(shootout::worker::kCommandFd, "r");
+  if (!reply.ok() || !commands) {
+    std::fprintf(stderr,
+                 "alloc-shootout-worker: fds %d and %d must be the runner's pipes; "
+                 "this program is started by `alloc-shootout run`\n",
+                 shootout::worker::kCommandFd, shootout::worker::kReplyFd);
+    return kBadArguments;
+  }
+
+  // 1. Verification, before anything is measured.
+  const auto verification = shootout::alloc::verify_active_allocator(expect_object);
+  if (!verification.ok) {
+    reply.send({{"type", "error"},
+                {"kind", "verification"},
+                {"message", verification.message},
+                {"verification", to_json(verification)}});
+    return kVerificationFailed;
+  }
+
+  // 2. Counters, opened before the runtime starts any thread (inherit).
+  shootout::probe::ProbeOptions probe_options;
+  probe_options.allow_tracepoints = !no_tracepoints;
+  probe_options.allow_hardware = !no_hardware;
+  auto counters = shootout::probe::KernelCounters::open(probe_options);
+
+  // 3. The workload and its runtime threads.
+  std::unique_ptr<shootout::workloads::Workload> workload;
+  try {
+    shootout::workloads::WorkloadParams params;
+    params.name = workload_name;
+    params.payload = shootout::workloads::payload_mode_from_string(payload_text);
+    params.pool_threads = threads;
+    params.pin_threads = pin;
+    workload = shootout::workloads::make_workload(params);
+  } catch (const std::exception& e) {
+    reply.send({{"type", "error"}, {"kind", "bad_workload"}, {"message", e.what()}});
+    return kBadArguments;
+  }
+
+  reply.send({{"type", "hello"},
+              {"protocol", shootout::worker::kProtocolVersion},
+              {"pid", getpid()},
+              {"verification", to_json(verification)},
+              {"workload", to_json(workload->info())},
+              {"counters", to_json(counters.status())}});
+
+  const MallocCountShim shim = find_malloc_count_shim();
+  char* line = nullptr;
+  size_t capacity = 0;
+  while (getline(&line, &capacity, commands) > 0) {
+    shootout::worker::Command command;
+    try {
+      command = shootout::worker::decode_command(line);
+    } catch (const std::exception& e) {
+      reply.send({{"type", "error"}, {"kind", "bad_command"}, {"message", e.what()}});
+      return kProtocolError;
+    }
+    if (command.kind == shootout::worker::CommandKind::quit) break;
+    try {
+      if (command.kind == shootout::worker::CommandKind::profile) {
+        if (!shim.present()) {
+          reply.send({{"type", "error"},
+                      {"kind", "profile_unavailable"},
+                      {"message", "the malloc-counting shim is not preloaded"}});
+          return kProfileUnavailable;
+        }
+        std::uint64_t c0, b0, f0, c1, b1, f1;
+        shim.read(&c0, &b0, &f0);
+        shim.enable(1);
+        workload->run(command.iterations);
+        shim.enable(0);
+        shim.read(&c1, &b1, &f1);
+        reply.send({{"type", "profile"},
+                    {"iters", command.iterations},
+                    {"calls", c1 - c0},
+                    {"bytes", b1 - b0},
+                    {"frees", f1 - f0}});
+        continue;
+      }
+      const bool peak_reset = shootout::probe::reset_peak_rss();
+      const auto before = counters.read();
+      const auto t0 = std::chrono::steady_clock::now();
+      workload->run(command.iterations);
+      const auto t1 = std::chrono::steady_clock::now();
+      const auto after = counters.read();
+      const auto memory = shootout::probe::memory_usage();
+      json counts = json::object();
+      for (const auto& [name, value] : shootout::probe::delta(before, after)) counts[name] = value;
+      reply.send({{"type", "sample"},
+                  {"iters", command.iterations},
+                  {"ns", std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count()},
+                  {"counters", counts},
+                  {"rss_kib", memory.rss_kib},
+                  {"hwm_kib", memory.hwm_kib},
+                  {"hwm_scope", peak_reset ? "sample" : "process"}});
+    } catch (const shootout::workloads::SelfCheckError& e) {
+      reply.send({{"type", "error"}, {"kind", "self_check"}, {"message", e.what()}});
+      return kSelfCheckFailed;
+    }
+  }
+  free(line);
+  return kOk;
+}
