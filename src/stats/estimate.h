@@ -130,8 +130,10 @@ struct RatioEstimate {
 };
 
 // per_round[i] = (candidate ns/iter in round i) / (baseline ns/iter in round i).
-// Point = exp(mean(log r)); CI = bootstrap percentile of that geometric mean
-// over rounds; p = two-sided bootstrap test of mean(log r) == 0 (see .cpp).
+// Point = exp(m), m = mean(log r); CI = bootstrap percentile of that geometric
+// mean over rounds; p = two-sided bootstrap test of m == 0 on the centred
+// logs: p = (1 + #{b : |m*_b - m| >= |m|}) / (1 + B), m*_b the resampled
+// means. Bootstrap tests are anti-conservative with few rounds: pair >= 10.
 // Verdict (Criterion's change rule): p >= significance -> no_difference; else
 // CI lower > 1 + noise -> slower; CI upper < 1 - noise -> faster; else
 // within_noise. Fewer than 2 rounds: no CI (lower = upper = point, 1 for no

@@ -2,6 +2,7 @@
 // confidence intervals, the way Criterion.rs analyses one benchmark.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <stdexcept>
 
@@ -141,7 +142,7 @@ std::vector<double> per_iteration(const std::vector<Sample>& samples) {
 double coefficient_of_variation(const std::vector<double>& xs) {
   const double m = mean(xs);  // validates
   const double sd = std_dev(xs);
-  if (m == 0) return sd == 0 ? 0.0 : INFINITY;
+  if (m == 0) return sd == 0 ? 0.0 : std::numeric_limits<double>::infinity();
   return sd / std::abs(m);
 }
 

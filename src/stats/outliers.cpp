@@ -1,6 +1,6 @@
 // Tukey's fences on per-iteration times, as Criterion classifies outliers.
 // For normal data the mild fences sit at +-2.70 sigma (0.70 % of values flagged)
-// and the severe ones at +-4.72 sigma (2.4e-6): a flagged value is unusual.
+// and the severe ones at +-4.72 sigma (2.3e-6): a flagged value is unusual.
 #include "stats/bootstrap.h"
 #include "stats/estimate.h"
 
