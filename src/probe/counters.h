@@ -52,8 +52,10 @@ struct CounterStatus {
 // Which sources may be used; the fallback chain is tracepoint -> interpose
 // for syscalls and perf software -> rusage for faults.
 struct ProbeOptions {
-  bool allow_tracepoints = true;  // false: force the interposition fallback (tests, --no-tracepoints)
+  bool allow_tracepoints =
+      true;  // false: force the interposition fallback (tests, --no-tracepoints)
   bool allow_hardware = true;
+  bool allow_software = true;  // false: page faults from getrusage (tests)
 };
 
 // Counter values at one instant (cumulative since open).

@@ -1,0 +1,389 @@
+// KernelCounters: perf_event counters with per-counter fallbacks
+// (tracepoint -> interposition for syscalls, perf software -> getrusage for
+// faults), each counter's source and reason kept in status().
+#include "probe/counters.h"
+
+#include "probe/interpose.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <utility>
+
+namespace shootout::probe {
+
+const char* to_string(Source source) {
+  switch (source) {
+    case Source::perf_tracepoint:
+      return "perf_tracepoint";
+    case Source::perf_software:
+      return "perf_software";
+    case Source::perf_hardware:
+      return "perf_hardware";
+    case Source::interpose:
+      return "interpose";
+    case Source::rusage:
+      return "rusage";
+  }
+  return "unknown";
+}
+
+namespace {
+
+static_assert(MADV_DONTNEED == 4 && MADV_FREE == 8, "filters below use the Linux advice values");
+
+using interpose::Call;
+
+struct SyscallSpec {
+  const char* name;
+  const char* tracepoint;  // under events/syscalls/
+  const char* filter;      // nullptr: every call
+  Call call;
+  int advice;  // interposition: -1 = every call, else this madvise advice only
+};
+
+constexpr SyscallSpec kSyscalls[] = {
+    {names::kMadviseAll, "sys_enter_madvise", nullptr, Call::madvise, -1},
+    {names::kMadviseDontneed, "sys_enter_madvise", "behavior == 4", Call::madvise, MADV_DONTNEED},
+    {names::kMadviseFree, "sys_enter_madvise", "behavior == 8", Call::madvise, MADV_FREE},
+    {names::kMmap, "sys_enter_mmap", nullptr, Call::mmap, -1},
+    {names::kMunmap, "sys_enter_munmap", nullptr, Call::munmap, -1},
+    {names::kBrk, "sys_enter_brk", nullptr, Call::brk, -1},
+    {names::kMremap, "sys_enter_mremap", nullptr, Call::mremap, -1},
+};
+
+struct EventSpec {
+  const char* name;
+  std::uint64_t config;
+  const char* label;
+};
+
+constexpr EventSpec kFaults[] = {
+    {names::kMinorFaults, PERF_COUNT_SW_PAGE_FAULTS_MIN, "PERF_COUNT_SW_PAGE_FAULTS_MIN"},
+    {names::kMajorFaults, PERF_COUNT_SW_PAGE_FAULTS_MAJ, "PERF_COUNT_SW_PAGE_FAULTS_MAJ"},
+};
+
+constexpr EventSpec kHardware[] = {
+    {names::kCycles, PERF_COUNT_HW_CPU_CYCLES, "PERF_COUNT_HW_CPU_CYCLES"},
+    {names::kInstructions, PERF_COUNT_HW_INSTRUCTIONS, "PERF_COUNT_HW_INSTRUCTIONS"},
+    {names::kCacheReferences, PERF_COUNT_HW_CACHE_REFERENCES, "PERF_COUNT_HW_CACHE_REFERENCES"},
+    {names::kCacheMisses, PERF_COUNT_HW_CACHE_MISSES, "PERF_COUNT_HW_CACHE_MISSES"},
+};
+
+constexpr const char* kInterposeLimit =
+    "; undercounts under the std allocator: glibc malloc's internal "
+    "__mmap/__munmap/__madvise/__brk/__mremap calls bypass the wrappers";
+
+std::string errno_name(int err) {
+  const char* name = strerrorname_np(err);
+  return name ? name : std::to_string(err);
+}
+
+std::string perf_error(int err) { return std::string("perf_event_open: ") + std::strerror(err); }
+
+bool has_events(const std::string& dir) {
+  struct stat st {};
+  return ::stat((dir + "/events").c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+struct Tracefs {
+  std::string dir;    // empty: unavailable
+  std::string error;  // why, when dir is empty
+};
+
+// A fresh machine may not have tracefs mounted; as root we mount it where
+// the kernel expects it, which is what `perf` itself would need.
+Tracefs find_tracefs() {
+  for (const char* dir : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"}) {
+    if (has_events(dir)) return {dir, {}};
+  }
+  if (geteuid() != 0) return {{}, "tracefs not mounted (not root, cannot mount it)"};
+  if (::mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr) != 0) {
+    return {{}, std::string("tracefs not mounted (mount failed: ") + std::strerror(errno) + ")"};
+  }
+  if (has_events("/sys/kernel/tracing")) return {"/sys/kernel/tracing", {}};
+  return {{}, "tracefs not mounted"};
+}
+
+// The tracepoint id, or an error text.
+std::pair<std::uint64_t, std::string> tracepoint_id(const std::string& tracefs,
+                                                    const char* tracepoint) {
+  const std::string path = tracefs + "/events/syscalls/" + tracepoint + "/id";
+  std::ifstream in(path);
+  std::uint64_t id = 0;
+  if (in >> id) return {id, {}};
+  const int err = errno;
+  struct stat st {};
+  if (::stat((tracefs + "/events/syscalls").c_str(), &st) != 0) {
+    return {0, "kernel has no syscall tracepoints (CONFIG_FTRACE_SYSCALLS)"};
+  }
+  return {0, "cannot read " + path + (err ? std::string(": ") + std::strerror(err) : "")};
+}
+
+int perf_open(perf_event_attr attr) {
+  attr.size = sizeof(attr);
+  attr.disabled = 1;  // enabled together once every counter is set up
+  attr.inherit = 1;   // threads (and children) created after open are counted
+  attr.read_format = 0;
+  return static_cast<int>(syscall(SYS_perf_event_open, &attr, 0 /* this process */,
+                                  -1 /* any cpu */, -1, PERF_FLAG_FD_CLOEXEC));
+}
+
+// Kernel-side counting first; where paranoia forbids it (non-root,
+// perf_event_paranoid >= 2) count user-mode events only.
+struct Opened {
+  int fd = -1;
+  int err = 0;
+  bool user_only = false;
+};
+Opened perf_open_with_fallback(perf_event_attr attr) {
+  attr.exclude_hv = 1;
+  int fd = perf_open(attr);
+  if (fd >= 0) return {fd, 0, false};
+  int err = errno;
+  if (err == EACCES || err == EPERM) {
+    attr.exclude_kernel = 1;
+    fd = perf_open(attr);
+    if (fd >= 0) return {fd, 0, true};
+    err = errno;
+  }
+  return {-1, err, false};
+}
+
+std::uint64_t interposed_value(const interpose::Counts& counts, const SyscallSpec& spec) {
+  return spec.advice < 0 ? counts.of(spec.call) : counts.advice(spec.advice);
+}
+
+std::uint64_t to_ns(const timeval& tv) {
+  return static_cast<std::uint64_t>(tv.tv_sec) * 1'000'000'000ull +
+         static_cast<std::uint64_t>(tv.tv_usec) * 1'000ull;
+}
+
+rusage self_rusage() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage;
+}
+
+// Threads that exist before perf_event_open(inherit) are never counted.
+int thread_count() {
+  int count = 0;
+  if (DIR* dir = opendir("/proc/self/task")) {
+    while (const dirent* entry = readdir(dir)) count += entry->d_name[0] != '.';
+    closedir(dir);
+  }
+  return count;
+}
+
+}  // namespace
+
+struct KernelCounters::Impl {
+  struct Perf {
+    std::string name;
+    int fd;
+  };
+  std::vector<Perf> perf;
+  std::vector<const SyscallSpec*> interposed;
+  interpose::Counts interpose_base;
+  bool holds_interpose = false;
+  bool faults_from_rusage = false;
+  rusage base{};
+  std::vector<CounterStatus> status;
+
+  ~Impl() {
+    for (const auto& p : perf) close(p.fd);
+    if (holds_interpose) interpose::release_counting();
+  }
+};
+
+KernelCounters KernelCounters::open(const ProbeOptions& options) {
+  auto* impl = new Impl;
+  auto& status = impl->status;
+  const int threads = thread_count();
+  const std::string thread_note =
+      threads > 1 ? " (opened with " + std::to_string(threads) +
+                        " threads running: threads that existed before open are not counted)"
+                  : "";
+
+  // Page faults: perf software events, else getrusage.
+  for (const auto& spec : kFaults) {
+    std::string reason = "perf software events disabled by options";
+    if (options.allow_software) {
+      perf_event_attr attr{};
+      attr.type = PERF_TYPE_SOFTWARE;
+      attr.config = spec.config;
+      const Opened opened = perf_open_with_fallback(attr);
+      if (opened.fd >= 0) {
+        impl->perf.push_back({spec.name, opened.fd});
+        status.push_back({spec.name, Source::perf_software,
+                          std::string(spec.label) + (opened.user_only ? " (user mode only)" : "") +
+                              thread_note});
+        continue;
+      }
+      reason = perf_error(opened.err);
+    }
+    impl->faults_from_rusage = true;
+    const bool minor = std::strcmp(spec.name, names::kMinorFaults) == 0;
+    status.push_back({spec.name, Source::rusage,
+                      std::string("getrusage(RUSAGE_SELF) ") + (minor ? "ru_minflt" : "ru_majflt") +
+                          " (" + reason + ")"});
+  }
+
+  // Syscalls: tracepoints (+ filter), else the executable's libc wrappers.
+  Tracefs tracefs;
+  if (options.allow_tracepoints) {
+    tracefs = find_tracefs();
+  } else {
+    tracefs.error = "tracepoints disabled by options";
+  }
+  for (const auto& spec : kSyscalls) {
+    std::string reason = tracefs.error;
+    if (!tracefs.dir.empty()) {
+      const auto [id, id_error] = tracepoint_id(tracefs.dir, spec.tracepoint);
+      reason = id_error;
+      if (id_error.empty()) {
+        perf_event_attr attr{};
+        attr.type = PERF_TYPE_TRACEPOINT;
+        attr.config = id;
+        const int fd = perf_open(attr);
+        if (fd < 0) {
+          reason = perf_error(errno);
+        } else if (spec.filter && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, spec.filter) != 0) {
+          reason = std::string("setting filter \"") + spec.filter + "\": " + std::strerror(errno);
+          close(fd);
+        } else {
+          impl->perf.push_back({spec.name, fd});
+          std::string detail = std::string("syscalls:") + spec.tracepoint;
+          detail += spec.filter ? std::string(" filter ") + spec.filter : " (all calls)";
+          status.push_back({spec.name, Source::perf_tracepoint, detail + thread_note});
+          continue;
+        }
+      }
+    }
+    const char* symbol = interpose::symbol(spec.call);
+    if (!interpose::exported(spec.call)) {
+      status.push_back({spec.name, std::nullopt,
+                        reason + "; interposition unavailable: " + symbol +
+                            " is not exported by this executable (link it with "
+                            "shootout_export_interposers)"});
+      continue;
+    }
+    impl->interposed.push_back(&spec);
+    std::string detail = std::string("libc wrapper ") + symbol + "() in this executable";
+    if (spec.advice >= 0) detail += ", advice == " + std::to_string(spec.advice);
+    status.push_back(
+        {spec.name, Source::interpose, detail + " (" + reason + ")" + kInterposeLimit});
+  }
+
+  // Hardware: usually refused inside VMs.
+  for (const auto& spec : kHardware) {
+    if (!options.allow_hardware) {
+      status.push_back({spec.name, std::nullopt, "hardware events disabled by options"});
+      continue;
+    }
+    perf_event_attr attr{};
+    attr.type = PERF_TYPE_HARDWARE;
+    attr.config = spec.config;
+    const Opened opened = perf_open_with_fallback(attr);
+    if (opened.fd >= 0) {
+      impl->perf.push_back({spec.name, opened.fd});
+      status.push_back(
+          {spec.name, Source::perf_hardware,
+           std::string(spec.label) + (opened.user_only ? " (user mode only)" : "") + thread_note});
+      continue;
+    }
+    const int err = opened.err;
+    const bool unsupported = err == ENOENT || err == EOPNOTSUPP || err == ENODEV;
+    status.push_back(
+        {spec.name, std::nullopt,
+         unsupported ? "hardware events not supported on this machine (" + errno_name(err) + ")"
+                     : perf_error(err)});
+  }
+
+  status.push_back({names::kUserNs, Source::rusage, "getrusage(RUSAGE_SELF) ru_utime"});
+  status.push_back({names::kSysNs, Source::rusage, "getrusage(RUSAGE_SELF) ru_stime"});
+
+  // Start everything at (nearly) the same instant.
+  if (!impl->interposed.empty()) {
+    interpose::acquire_counting();
+    impl->holds_interpose = true;
+    impl->interpose_base = interpose::snapshot();
+  }
+  impl->base = self_rusage();
+  for (const auto& p : impl->perf) ioctl(p.fd, PERF_EVENT_IOC_ENABLE, 0);
+  return KernelCounters(impl);
+}
+
+KernelCounters::KernelCounters(Impl* impl) : impl_(impl) {}
+KernelCounters::KernelCounters(KernelCounters&& other) noexcept
+    : impl_(std::exchange(other.impl_, nullptr)) {}
+KernelCounters& KernelCounters::operator=(KernelCounters&& other) noexcept {
+  if (this != &other) {
+    delete impl_;
+    impl_ = std::exchange(other.impl_, nullptr);
+  }
+  return *this;
+}
+KernelCounters::~KernelCounters() { delete impl_; }
+
+Reading KernelCounters::read() const {
+  Reading reading;
+  if (!impl_) return reading;
+  for (const auto& p : impl_->perf) {
+    std::uint64_t value = 0;
+    // A failed read leaves the counter out of the reading, never as zero.
+    if (::read(p.fd, &value, sizeof(value)) == static_cast<ssize_t>(sizeof(value))) {
+      reading[p.name] = value;
+    }
+  }
+  if (!impl_->interposed.empty()) {
+    const auto now = interpose::snapshot();
+    for (const auto* spec : impl_->interposed) {
+      reading[spec->name] =
+          interposed_value(now, *spec) - interposed_value(impl_->interpose_base, *spec);
+    }
+  }
+  const rusage now = self_rusage();
+  const rusage& base = impl_->base;
+  reading[names::kUserNs] = to_ns(now.ru_utime) - to_ns(base.ru_utime);
+  reading[names::kSysNs] = to_ns(now.ru_stime) - to_ns(base.ru_stime);
+  if (impl_->faults_from_rusage) {
+    for (const auto& status : impl_->status) {
+      if (status.source != Source::rusage) continue;
+      if (status.name == names::kMinorFaults) {
+        reading[status.name] = static_cast<std::uint64_t>(now.ru_minflt - base.ru_minflt);
+      } else if (status.name == names::kMajorFaults) {
+        reading[status.name] = static_cast<std::uint64_t>(now.ru_majflt - base.ru_majflt);
+      }
+    }
+  }
+  return reading;
+}
+
+const std::vector<CounterStatus>& KernelCounters::status() const {
+  static const std::vector<CounterStatus> kNone;
+  return impl_ ? impl_->status : kNone;
+}
+
+Reading delta(const Reading& before, const Reading& after) {
+  Reading result;
+  for (const auto& [name, value] : after) {
+    const auto it = before.find(name);
+    if (it == before.end()) continue;
+    result[name] = value >= it->second ? value - it->second : 0;
+  }
+  return result;
+}
+
+}  // namespace shootout::probe
