@@ -52,10 +52,11 @@ struct CounterStatus {
 // Which sources may be used; the fallback chain is tracepoint -> interpose
 // for syscalls and perf software -> rusage for faults.
 struct ProbeOptions {
-  bool allow_tracepoints =
-      true;  // false: force the interposition fallback (tests, --no-tracepoints)
+  // false: force the interposition fallback (tests, --no-tracepoints)
+  bool allow_tracepoints = true;
   bool allow_hardware = true;
-  bool allow_software = true;  // false: page faults from getrusage (tests)
+  // false: page faults from getrusage instead of perf software events (tests)
+  bool allow_software = true;
 };
 
 // Counter values at one instant (cumulative since open).
