@@ -88,8 +88,10 @@ int main(int argc, char** argv) {
   CLI::App app{"alloc-shootout worker: one workload under one allocator (started by the runner)"};
   std::string workload_name, payload_text = "none", expect_object;
   int threads = 0;
-  bool pin = false, no_tracepoints = false, no_hardware = false;
-  app.add_option("--workload", workload_name, "canonical workload name")->required();
+  bool pin = false, no_tracepoints = false, no_hardware = false, verify_only = false;
+  app.add_option("--workload", workload_name, "canonical workload name");
+  app.add_flag("--verify-only", verify_only,
+               "report the verification (and version) in a hello, then exit");
   app.add_option("--payload", payload_text, "payload mode");
   app.add_option("--threads", threads, "pool threads (0 = the spec's)");
   app.add_flag("--pin", pin, "pin the bench and pool threads");
@@ -121,6 +123,11 @@ int main(int argc, char** argv) {
                 {"message", verification.message},
                 {"verification", to_json(verification)}});
     return kVerificationFailed;
+  }
+  if (verify_only) {
+    reply.send({{"type", "hello"}, {"protocol", shootout::worker::kProtocolVersion},
+                {"pid", getpid()}, {"verification", to_json(verification)}});
+    return kOk;
   }
 
   // 2. Counters, opened before the runtime starts any thread (inherit).

@@ -1,0 +1,55 @@
+// The subcommands of alloc-shootout. Each returns the process exit status:
+// 0 success, 1 measured but some cells failed, 2 bad input, 3 I/O failure.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace shootout::cli {
+
+enum ExitStatus { kSuccess = 0, kCellsFailed = 1, kBadInput = 2, kIoFailure = 3 };
+
+struct ListArgs {
+  std::string what;
+  std::vector<std::string> user_allocators;
+};
+int list_command(const ListArgs& args);
+
+struct RunArgs {
+  std::string profile = "quick";
+  std::vector<std::string> allocators;
+  std::vector<std::string> user_allocators;
+  std::vector<std::string> workloads;
+  std::vector<std::string> payloads;
+  std::vector<std::string> runtimes;
+  std::vector<std::string> tunings;
+  std::string injection = "preload";
+  std::string baseline = "std";
+  std::string out_dir;
+  std::string resume_dir;
+  int samples = 0;
+  double measurement_seconds = 0;
+  double warmup_seconds = -1;
+  int threads = 0;
+  bool pin = false;
+  bool no_tracepoints = false;
+  bool no_allocation_profile = false;
+  int timeout_seconds = 60;
+};
+void add_run_options(CLI::App& run, RunArgs& args);
+int run_command(const RunArgs& args);
+
+struct ReportArgs {
+  std::string dir;
+  std::vector<std::string> formats;
+};
+int report_command(const ReportArgs& args);
+
+struct CompareArgs {
+  std::string dir_a, dir_b;
+};
+int compare_command(const CompareArgs& args);
+
+}  // namespace shootout::cli

@@ -1,0 +1,55 @@
+// alloc-shootout: which malloc should a concurrent program use, and why.
+// This file only wires subcommands to the layers below (DESIGN.md §7).
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  // A worker that dies mid-write must cost its cell, not the runner.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app{"alloc-shootout: runs allocators against async-runtime workloads and your own "
+               "programs, measures time and the kernel-side cause, and reports which to use and why"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "alloc-shootout 0.1.0");
+
+  shootout::cli::ListArgs list_args;
+  auto* list = app.add_subcommand("list", "list allocators, workloads or tunings");
+  list->add_option("what", list_args.what, "allocators | workloads | tunings")
+      ->check(CLI::IsMember({"allocators", "workloads", "tunings"}))
+      ->required();
+  list->add_option("--allocator", list_args.user_allocators,
+                   "add a shared object as an allocator: NAME=PATH");
+
+  shootout::cli::RunArgs run_args;
+  auto* run = app.add_subcommand("run", "run a shootout and write its run directory and reports");
+  shootout::cli::add_run_options(*run, run_args);
+
+  shootout::cli::ReportArgs report_args;
+  auto* report = app.add_subcommand("report", "(re)write the reports of a run directory");
+  report->add_option("dir", report_args.dir, "run directory")->required();
+  report->add_option("--format", report_args.formats, "md, csv, json, html (default: all)")
+      ->delimiter(',');
+
+  shootout::cli::CompareArgs compare_args;
+  auto* compare = app.add_subcommand("compare", "compare two run directories side by side");
+  compare->add_option("dir_a", compare_args.dir_a, "first run directory")->required();
+  compare->add_option("dir_b", compare_args.dir_b, "second run directory")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  if (*list) return shootout::cli::list_command(list_args);
+  if (*run) return shootout::cli::run_command(run_args);
+  if (*report) return shootout::cli::report_command(report_args);
+  if (*compare) return shootout::cli::compare_command(compare_args);
+  return 2;
+}

@@ -1,0 +1,34 @@
+// The terminal side of a run: a one-line live status on a TTY (cells done,
+// current group, estimated time left), plain lines otherwise; colour only on
+// a TTY and never when NO_COLOR is set.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "run/lockstep.h"
+
+namespace shootout::cli {
+
+class ProgressDisplay {
+ public:
+  ProgressDisplay(size_t groups, size_t cells, double seconds_per_cell, FILE* out = stderr);
+  void update(const run::ProgressUpdate& update);
+  void finish();
+  bool color() const { return color_; }
+
+ private:
+  void redraw(const std::string& status);
+  FILE* out_;
+  bool tty_;
+  bool color_;
+  size_t groups_total_, groups_done_ = 0;
+  size_t cells_total_, cells_done_ = 0;
+  double seconds_per_cell_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+bool use_color(FILE* stream);
+
+}  // namespace shootout::cli

@@ -1,0 +1,115 @@
+#include <cstdio>
+#include <stdexcept>
+
+#include "cli/commands.h"
+#include "cli/progress_display.h"
+#include "cli/reporting.h"
+#include "journal/journal.h"
+#include "run/runner.h"
+
+namespace shootout::cli {
+
+void add_run_options(CLI::App& run, RunArgs& a) {
+  run.add_option("--profile", a.profile, "quick (default), standard, study");
+  run.add_option("-a,--allocators", a.allocators,
+                 "allocators to compare (default: every available one)")
+      ->delimiter(',');
+  run.add_option("--allocator", a.user_allocators,
+                 "add a shared object as an allocator: NAME=PATH (repeatable)");
+  run.add_option("-w,--workloads", a.workloads,
+                 "workload names or globs (default: the study's cases); see `list workloads`")
+      ->delimiter(',');
+  run.add_option("--payload", a.payloads, "payload modes: zeroed, filled, uninit, floor "
+                                          "(default: zeroed,filled)")
+      ->delimiter(',');
+  run.add_option("--runtime", a.runtimes, "asio (default), asio-shipped")->delimiter(',');
+  run.add_option("--injection", a.injection, "preload (default) or link");
+  run.add_option("--baseline", a.baseline, "allocator ratios are taken against (default std)");
+  run.add_option("--out", a.out_dir, "run directory (default runs/<UTC time>)");
+  run.add_option("--resume", a.resume_dir, "finish an interrupted run in this directory");
+  run.add_option("--samples", a.samples, "samples (= lockstep rounds) per cell");
+  run.add_option("--measurement-time", a.measurement_seconds, "seconds of samples per cell");
+  run.add_option("--warm-up-time", a.warmup_seconds, "seconds of warm-up per cell");
+  run.add_option("--threads", a.threads, "pool threads for every workload (default: each spec's)");
+  run.add_flag("--pin", a.pin, "pin the bench thread and pool threads to CPUs");
+  run.add_flag("--no-tracepoints", a.no_tracepoints,
+               "count syscalls by interposition instead of perf tracepoints");
+  run.add_flag("--no-allocation-profile", a.no_allocation_profile,
+               "skip the malloc-counting pass");
+  run.add_option("--timeout", a.timeout_seconds,
+                 "seconds to wait for any one reply of a worker before failing its cell (default 60)");
+}
+
+namespace {
+
+run::RunOptions to_options(const RunArgs& a) {
+  run::RunOptions o;
+  o.profile = run::profile_from_name(a.profile);
+  if (a.samples > 0) o.profile.sampling.samples = a.samples;
+  if (a.samples < 0 || (a.samples == 1))
+    throw std::invalid_argument("--samples must be at least 2 (ratios need paired rounds)");
+  if (a.measurement_seconds > 0) o.profile.sampling.measurement_seconds = a.measurement_seconds;
+  if (a.warmup_seconds >= 0) o.profile.sampling.warmup_seconds = a.warmup_seconds;
+  o.allocators = a.allocators;
+  for (const auto& spec : a.user_allocators) {
+    o.user_allocators.push_back(alloc::parse_user_allocator(spec));
+    // An allocator named on the command line is meant to run.
+    if (!o.allocators.empty()) o.allocators.push_back(o.user_allocators.back().name);
+  }
+  o.workloads = a.workloads;
+  if (!a.payloads.empty()) o.payloads = a.payloads;
+  if (!a.runtimes.empty()) o.runtimes = a.runtimes;
+  o.injection = alloc::injection_from_string(a.injection);
+  o.baseline = a.baseline;
+  o.threads = a.threads;
+  o.pin = a.pin;
+  o.tracepoints = !a.no_tracepoints;
+  o.allocation_profile = !a.no_allocation_profile;
+  if (a.timeout_seconds <= 0) throw std::invalid_argument("--timeout must be a positive number of seconds");
+  o.timeout = std::chrono::seconds(a.timeout_seconds);
+  o.out_dir = a.out_dir;
+  if (!a.tunings.empty()) throw std::invalid_argument("--tune is not available yet");
+  return o;
+}
+
+}  // namespace
+
+int run_command(const RunArgs& args) {
+  run::RunSummary summary;
+  try {
+    std::unique_ptr<ProgressDisplay> display;
+    auto progress = [&](const run::ProgressUpdate& u) {
+      if (display) display->update(u);
+    };
+    if (!args.resume_dir.empty()) {
+      display = std::make_unique<ProgressDisplay>(0, 0, 1.0);
+      summary = run::resume_run(args.resume_dir, progress);
+    } else {
+      run::RunOptions options = to_options(args);
+      const auto allocators = alloc::discover(alloc::read_loader_cache(), options.user_allocators);
+      const auto plan = run::expand_plan(options, allocators);
+      const double per_cell = options.profile.sampling.warmup_seconds +
+                              options.profile.sampling.measurement_seconds + 0.1;
+      display = std::make_unique<ProgressDisplay>(plan.groups.size(), plan.cell_count(), per_cell);
+      summary = run::execute_run(options, progress);
+    }
+    if (display) display->finish();
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "alloc-shootout run: %s\n", e.what());
+    return kBadInput;
+  } catch (const journal::JournalError& e) {
+    std::fprintf(stderr, "alloc-shootout run: %s\n", e.what());
+    return kIoFailure;
+  } catch (const std::runtime_error& e) {
+    std::fprintf(stderr, "alloc-shootout run: %s\n", e.what());
+    return kIoFailure;
+  }
+  const int reported = write_and_summarise(summary.run_dir);
+  if (summary.failed > 0)
+    std::fprintf(stderr, "alloc-shootout run: %d of %d cells failed (reasons in the report)\n",
+                 summary.failed, summary.cells);
+  if (reported != kSuccess) return reported;
+  return summary.failed > 0 ? kCellsFailed : kSuccess;
+}
+
+}  // namespace shootout::cli

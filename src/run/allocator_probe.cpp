@@ -1,0 +1,48 @@
+#include "run/allocator_probe.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "run/worker_process.h"
+
+namespace shootout::run {
+
+AllocatorProbe probe_allocator(const alloc::Allocator& allocator, alloc::Injection injection,
+                               const WorkerPaths& paths) {
+  AllocatorProbe probe;
+  Cell cell;
+  cell.allocator = allocator;
+  cell.injection = injection;
+  cell.runtime = "asio";
+  RunOptions options;
+  char log_template[] = "/tmp/alloc-shootout-probe-XXXXXX";
+  const int fd = mkstemp(log_template);
+  if (fd >= 0) close(fd);
+  try {
+    WorkerLaunch launch = launch_for_cell(cell, options, paths, log_template);
+    // Only the verification: no workload arguments.
+    launch.argv = {launch.argv[0], "--verify-only", "--expect",
+                   allocator.is_std() ? "" : allocator.path};
+    WorkerProcess worker(launch);
+    auto reply = worker.receive(std::chrono::seconds(20));
+    const WorkerExit exit = worker.wait_or_kill(std::chrono::seconds(5));
+    if (reply.status == WorkerProcess::ReadStatus::message) {
+      probe.verification = reply.message.value("verification", nlohmann::json::object());
+      probe.version = probe.verification.value("version", "");
+      probe.version_source = probe.verification.value("version_source", "");
+      probe.ok = reply.message["type"] == "hello" && probe.verification.value("ok", false);
+      if (!probe.ok) probe.message = reply.message.value("message", "verification failed");
+    } else {
+      probe.message = "worker " + exit.description;
+      for (const auto& line : worker.log_tail(3)) probe.message += "; " + line;
+    }
+  } catch (const std::exception& e) {
+    probe.message = e.what();
+  }
+  unlink(log_template);
+  return probe;
+}
+
+}  // namespace shootout::run

@@ -1,0 +1,83 @@
+#include "run/cell_launch.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <stdexcept>
+
+namespace shootout::run {
+
+namespace {
+
+// Variables through which an allocator could be tuned behind the tool's back.
+const std::vector<std::string>& foreign_allocator_settings() {
+  static const std::vector<std::string> keys = {
+      "LD_PRELOAD", "MALLOC_CONF", "_RJEM_MALLOC_CONF", "JE_MALLOC_CONF", "GLIBC_TUNABLES",
+      "MALLOC_ARENA_MAX", "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_",
+      "MALLOC_MMAP_MAX_", "MIMALLOC_*", "TCMALLOC_*", "TBB_MALLOC_*", "SNMALLOC_*"};
+  return keys;
+}
+
+std::vector<std::string> common_arguments(const Cell& cell, const RunOptions& options) {
+  std::vector<std::string> args = {"--workload", cell.workload, "--payload", cell.payload};
+  if (options.threads > 0) args.insert(args.end(), {"--threads", std::to_string(options.threads)});
+  if (options.pin) args.push_back("--pin");
+  if (!options.tracepoints) args.push_back("--no-tracepoints");
+  return args;
+}
+
+}  // namespace
+
+WorkerPaths WorkerPaths::beside_this_executable() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return {ec ? std::string(".") : self.parent_path().string()};
+}
+
+std::string WorkerPaths::worker(const std::string& runtime, const std::string& link_allocator) const {
+  std::string name = "alloc-shootout-worker-" + runtime;
+  if (!link_allocator.empty()) name += "-link-" + link_allocator;
+  return directory + "/" + name;
+}
+
+std::string WorkerPaths::malloc_count_shim() const {
+  return directory + "/libshootout_malloc_count.so";
+}
+
+WorkerLaunch launch_for_cell(const Cell& cell, const RunOptions& options, const WorkerPaths& paths,
+                             const std::string& log_path) {
+  WorkerLaunch launch;
+  const bool linked = cell.injection == alloc::Injection::link && !cell.allocator.is_std();
+  const std::string exe = paths.worker(cell.runtime, linked ? cell.allocator.name : "");
+  if (access(exe.c_str(), X_OK) != 0)
+    throw std::runtime_error(
+        linked ? "no link-mode worker for " + cell.allocator.name + " (" + exe +
+                     "): its -dev package was not installed when alloc-shootout was built"
+               : "worker executable missing: " + exe);
+  launch.argv = {exe};
+  for (auto& a : common_arguments(cell, options)) launch.argv.push_back(a);
+  launch.argv.insert(launch.argv.end(), {"--expect", cell.allocator.is_std() ? "" : cell.allocator.path});
+  launch.env_removed = foreign_allocator_settings();
+  if (!linked && !cell.allocator.is_std()) launch.env_overrides["LD_PRELOAD"] = cell.allocator.path;
+  launch.log_path = log_path;
+  return launch;
+}
+
+WorkerLaunch launch_for_profile(const Cell& cell, const RunOptions& options,
+                                const WorkerPaths& paths, const std::string& log_path) {
+  WorkerLaunch launch;
+  const std::string shim = paths.malloc_count_shim();
+  if (access(shim.c_str(), R_OK) != 0)
+    throw std::runtime_error("malloc-counting shim missing: " + shim);
+  std::error_code ec;
+  const std::string canonical_shim = std::filesystem::canonical(shim, ec).string();
+  launch.argv = {paths.worker(cell.runtime)};
+  for (auto& a : common_arguments(cell, options)) launch.argv.push_back(a);
+  launch.argv.insert(launch.argv.end(), {"--expect", canonical_shim});
+  launch.env_removed = foreign_allocator_settings();
+  launch.env_overrides["LD_PRELOAD"] = canonical_shim;
+  launch.log_path = log_path;
+  return launch;
+}
+
+}  // namespace shootout::run

@@ -1,0 +1,264 @@
+#include "run/lockstep.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
+#include "run/system_load.h"
+#include "worker/protocol.h"
+
+namespace shootout::run {
+
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+std::string log_name(const std::string& cell_id) {
+  std::string name;
+  for (char c : cell_id)
+    name += (isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') ? c : '_';
+  return name + ".log";
+}
+
+json identity(const Cell& cell) {
+  return {{"cell", cell.id},           {"group", cell.group},
+          {"workload", cell.workload}, {"family", cell.family},
+          {"payload", cell.payload},   {"runtime", cell.runtime},
+          {"allocator", cell.allocator.name}, {"variant", cell.variant},
+          {"tuning", cell.tuning},     {"injection", alloc::to_string(cell.injection)},
+          {"baseline", cell.baseline}, {"baseline_cell", cell.baseline_cell},
+          {"object", cell.allocator.path}};
+}
+
+struct LiveCell {
+  const Cell* cell = nullptr;
+  std::unique_ptr<WorkerProcess> process;
+  json hello;
+  stats::SamplingPlan plan;
+  bool failed = false;
+};
+
+class GroupDriver {
+ public:
+  GroupDriver(const Group& group, const RunOptions& options, const WorkerPaths& paths,
+              const std::string& run_dir, int attempt, journal::JournalWriter& journal,
+              const ProgressCallback& progress)
+      : group_(group), options_(options), paths_(paths), run_dir_(run_dir), attempt_(attempt),
+        journal_(journal), progress_(progress), cores_(sysconf(_SC_NPROCESSORS_ONLN)) {}
+
+  GroupOutcome run() {
+    notify({ProgressUpdate::Kind::group_started, group_.name, "", "", 0, 0,
+            static_cast<int>(group_.cells.size())});
+    cells_.reserve(group_.cells.size());  // start() keeps references into it
+    for (const auto& cell : group_.cells) start(cell);
+    for (auto& live : cells_)
+      if (!live.failed) warm_up(live);
+    const int rounds = options_.profile.sampling.samples;
+    for (int round = 0; round < rounds; ++round) {
+      run_round(round);
+      notify({ProgressUpdate::Kind::round_done, group_.name, "", "", round + 1, rounds});
+    }
+    for (auto& live : cells_)
+      if (!live.failed) live.process->send(worker::encode({worker::CommandKind::quit, 0}));
+    for (auto& live : cells_)
+      if (!live.failed) live.process->wait_or_kill(std::chrono::seconds(5));
+    if (options_.allocation_profile) profile_pass();
+    append({{"type", "group_done"}, {"group", group_.name}, {"rounds", rounds}});
+    journal_.sync();
+    GroupOutcome outcome;
+    outcome.cells = static_cast<int>(cells_.size());
+    for (const auto& live : cells_) outcome.failed += live.failed ? 1 : 0;
+    notify({ProgressUpdate::Kind::group_done, group_.name, "", "", rounds, rounds, outcome.cells});
+    return outcome;
+  }
+
+ private:
+  void notify(const ProgressUpdate& update) {
+    if (progress_) progress_(update);
+  }
+
+  void append(json record) {
+    record["attempt"] = attempt_;
+    journal_.append(std::move(record));
+  }
+
+  std::chrono::milliseconds timeout() const { return options_.timeout; }
+
+  void fail(LiveCell& live, const std::string& phase, const std::string& reason,
+            const json& extra = json::object()) {
+    WorkerExit exit = live.process ? live.process->kill_and_reap() : WorkerExit{};
+    json record = identity(*live.cell);
+    record["type"] = "cell_failed";
+    record["phase"] = phase;
+    record["reason"] = exit.description.empty() ? reason : reason + "; worker " + exit.description;
+    record["exit_code"] = exit.exit_code ? json(*exit.exit_code) : json();
+    record["signal"] = exit.signal ? json(*exit.signal) : json();
+    record["stderr_tail"] = live.process ? live.process->log_tail(10) : std::vector<std::string>{};
+    for (const auto& [k, v] : extra.items()) record[k] = v;
+    append(record);
+    live.failed = true;
+    notify({ProgressUpdate::Kind::cell_failed, group_.name, live.cell->id, record["reason"], 0, 0});
+  }
+
+  // Turns a reply that is not the expected message into the cell's failure.
+  bool expect(LiveCell& live, const WorkerProcess::Reply& reply, const char* type,
+              const std::string& phase) {
+    using S = WorkerProcess::ReadStatus;
+    if (reply.status == S::message && reply.message["type"] == type) return true;
+    if (reply.status == S::message && reply.message["type"] == "error") {
+      const json& m = reply.message;
+      json extra = json::object();
+      if (m.contains("verification")) extra["verification"] = m["verification"];
+      const std::string kind = m.value("kind", "error");
+      fail(live, kind == "verification" ? "verification" : phase,
+           kind + ": " + m.value("message", ""), extra);
+    } else if (reply.status == S::message) {
+      fail(live, phase, "protocol: expected '" + std::string(type) + "', got '" +
+                            reply.message["type"].get<std::string>() + "'");
+    } else if (reply.status == S::timeout) {
+      fail(live, phase, "timeout: no reply within " + std::to_string(options_.timeout.count()) +
+                            " s (hung worker)");
+    } else if (reply.status == S::garbage) {
+      fail(live, phase, "protocol: " + reply.error);
+    } else {
+      fail(live, phase, "worker ended without a reply");
+    }
+    return false;
+  }
+
+  void start(const Cell& cell) {
+    cells_.push_back({&cell, nullptr, {}, {}, false});
+    LiveCell& live = cells_.back();
+    try {
+      live.process = std::make_unique<WorkerProcess>(
+          launch_for_cell(cell, options_, paths_, run_dir_ + "/logs/" + log_name(cell.id)));
+    } catch (const std::exception& e) {
+      fail(live, "start", e.what());
+      return;
+    }
+    auto reply = live.process->receive(timeout());
+    if (expect(live, reply, "hello", "start")) live.hello = reply.message;
+  }
+
+  std::optional<json> sample(LiveCell& live, std::uint64_t iterations, const std::string& phase) {
+    if (!live.process->send(worker::encode({worker::CommandKind::run, iterations}))) {
+      fail(live, phase, "worker closed its command pipe");
+      return std::nullopt;
+    }
+    auto reply = live.process->receive(timeout());
+    if (!expect(live, reply, "sample", phase)) return std::nullopt;
+    return reply.message;
+  }
+
+  // Criterion's warm-up: 1, 2, 4, ... iterations until the warm-up time is
+  // spent; the mean time per iteration then sizes the sampling plan.
+  void warm_up(LiveCell& live) {
+    const double budget_ns = options_.profile.sampling.warmup_seconds * 1e9;
+    double spent_ns = 0, iterations = 0;
+    for (std::uint64_t k = 1; spent_ns < budget_ns || iterations == 0; k *= 2) {
+      auto s = sample(live, k, "warmup");
+      if (!s) return;
+      spent_ns += (*s)["ns"].get<double>();
+      iterations += static_cast<double>(k);
+    }
+    live.plan = stats::plan_samples(spent_ns / iterations, options_.profile.sampling);
+    json record = identity(*live.cell);
+    record["type"] = "cell";
+    record["verification"] = live.hello["verification"];
+    record["workload_info"] = live.hello["workload"];
+    record["counters"] = live.hello["counters"];
+    record["warmup"] = {{"iters", iterations}, {"ns", spent_ns}};
+    record["plan"] = {{"mode", stats::to_string(live.plan.mode)},
+                      {"iterations", live.plan.iterations}};
+    append(record);
+    notify({ProgressUpdate::Kind::cell_warm, group_.name, live.cell->id, "", 0, 0});
+  }
+
+  void run_round(int round) {
+    const size_t n = cells_.size();
+    for (size_t position = 0; position < n; ++position) {
+      LiveCell& live = cells_[(position + static_cast<size_t>(round)) % n];
+      if (live.failed) continue;
+      const auto cpu_before = read_cpu_times();
+      auto s = sample(live, live.plan.iterations[static_cast<size_t>(round)], "sample");
+      const auto cpu_after = read_cpu_times();
+      if (!s) continue;
+      json record = *s;
+      record["type"] = "sample";
+      record["cell"] = live.cell->id;
+      record["group"] = group_.name;
+      record["round"] = round;
+      record["position"] = position;
+      if (cpu_before && cpu_after) {
+        const json& c = record["counters"];
+        const std::uint64_t own = c.value("user_ns", std::uint64_t{0}) + c.value("sys_ns", std::uint64_t{0});
+        record["other_cpu_share"] =
+            other_cpu_share(*cpu_before, *cpu_after, own, record["ns"].get<std::uint64_t>(), cores_);
+      }
+      append(record);
+    }
+  }
+
+  // One counting worker per (payload, runtime): how many allocations one
+  // iteration asks of the allocator. Never part of the timed samples.
+  void profile_pass() {
+    std::vector<std::string> done;
+    for (const auto& cell : group_.cells) {
+      const std::string key = cell.payload + "|" + cell.runtime;
+      if (std::find(done.begin(), done.end(), key) != done.end()) continue;
+      done.push_back(key);
+      LiveCell live{&cell, nullptr, {}, {}, false};
+      try {
+        live.process = std::make_unique<WorkerProcess>(launch_for_profile(
+            cell, options_, paths_, run_dir_ + "/logs/" + log_name("profile|" + key + "|" + cell.workload)));
+      } catch (const std::exception&) {
+        continue;  // the profile is an extra: its absence is visible in the report
+      }
+      auto hello = live.process->receive(timeout());
+      if (hello.status != WorkerProcess::ReadStatus::message || hello.message["type"] != "hello")
+        continue;
+      // One iteration first, so one-time set-up (thread caches, channel
+      // buffers) is not counted; then three counted iterations.
+      live.process->send(worker::encode({worker::CommandKind::run, 1}));
+      if (live.process->receive(timeout()).status != WorkerProcess::ReadStatus::message) continue;
+      const std::uint64_t counted = 3;
+      live.process->send(worker::encode({worker::CommandKind::profile, counted}));
+      auto reply = live.process->receive(timeout());
+      if (reply.status == WorkerProcess::ReadStatus::message && reply.message["type"] == "profile") {
+        json record = reply.message;
+        record["group"] = group_.name;
+        record["workload"] = cell.workload;
+        record["payload"] = cell.payload;
+        record["runtime"] = cell.runtime;
+        record["workload_info"] = hello.message["workload"];
+        append(record);
+      }
+      live.process->send(worker::encode({worker::CommandKind::quit, 0}));
+      live.process->wait_or_kill(std::chrono::seconds(5));
+    }
+  }
+
+  const Group& group_;
+  const RunOptions& options_;
+  const WorkerPaths& paths_;
+  const std::string& run_dir_;
+  const int attempt_;
+  journal::JournalWriter& journal_;
+  const ProgressCallback& progress_;
+  const long cores_;
+  std::vector<LiveCell> cells_;
+};
+
+}  // namespace
+
+GroupOutcome run_group(const Group& group, const RunOptions& options, const WorkerPaths& paths,
+                       const std::string& run_dir, int attempt, journal::JournalWriter& journal,
+                       const ProgressCallback& progress) {
+  GroupDriver driver(group, options, paths, run_dir, attempt, journal, progress);
+  return driver.run();
+}
+
+}  // namespace shootout::run

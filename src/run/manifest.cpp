@@ -1,0 +1,127 @@
+#include "run/manifest.h"
+
+#include <fcntl.h>
+#include <gnu/libc-version.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "common/subprocess.h"
+
+#ifndef SHOOTOUT_CXX_FLAGS
+#define SHOOTOUT_CXX_FLAGS ""
+#endif
+#ifndef SHOOTOUT_BUILD_TYPE
+#define SHOOTOUT_BUILD_TYPE ""
+#endif
+
+namespace shootout::run {
+
+namespace {
+
+std::string first_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    // x86: "model name"; ARM64 kernels often give only "CPU part" codes.
+    if (line.rfind("model name", 0) == 0 || line.rfind("Model", 0) == 0)
+      return line.substr(line.find(':') + 2);
+  }
+  return "unknown";
+}
+
+// "always [madvise] never" -> "madvise"
+std::string bracketed(const std::string& text) {
+  const auto open = text.find('['), close = text.find(']');
+  if (open == std::string::npos || close == std::string::npos) return text;
+  return text.substr(open + 1, close - open - 1);
+}
+
+}  // namespace
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+nlohmann::json describe_machine() {
+  utsname u{};
+  uname(&u);
+  return {{"cpu_model", cpu_model()},
+          {"cores_online", sysconf(_SC_NPROCESSORS_ONLN)},
+          {"arch", u.machine},
+          {"kernel", std::string(u.sysname) + " " + u.release},
+          {"hostname", u.nodename},
+          {"page_size", sysconf(_SC_PAGESIZE)},
+          {"thp_enabled", bracketed(first_line("/sys/kernel/mm/transparent_hugepage/enabled"))},
+          {"thp_defrag", bracketed(first_line("/sys/kernel/mm/transparent_hugepage/defrag"))},
+          {"glibc", gnu_get_libc_version()},
+          {"compiler", std::string("GCC ") + __VERSION__},
+          {"build_type", SHOOTOUT_BUILD_TYPE},
+          {"cxx_flags", SHOOTOUT_CXX_FLAGS},
+          {"loadavg", first_line("/proc/loadavg")}};
+}
+
+nlohmann::json describe_allocators(const std::vector<alloc::Allocator>& allocators) {
+  nlohmann::json all = nlohmann::json::object();
+  for (const auto& a : allocators) {
+    const std::string path = a.is_std() ? "" : a.path;
+    nlohmann::json entry = {{"path", path}, {"user_supplied", a.user_supplied},
+                            {"dialect", alloc::to_string(a.dialect)}};
+    // Which Debian package owns the object, and its version (absent for a
+    // user's own build).
+    if (!a.is_std() && !path.empty()) {
+      auto who = common::capture_stdout({"dpkg-query", "-S", path});
+      if (who && who->exit_status == 0) {
+        std::string package = who->out.substr(0, who->out.find(':'));
+        entry["package"] = package;
+        auto version = common::capture_stdout({"dpkg-query", "-W", "-f=${Version}", package});
+        if (version && version->exit_status == 0) entry["package_version"] = version->out;
+      }
+    }
+    all[a.name] = entry;
+  }
+  return all;
+}
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+  const std::string temp = path + ".tmp." + std::to_string(getpid());
+  const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot write " + temp + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int error = n < 0 ? errno : ENOSPC;
+      close(fd);
+      unlink(temp.c_str());
+      throw std::runtime_error("cannot write " + path + ": " + std::strerror(error));
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (fsync(fd) != 0 || close(fd) != 0 || rename(temp.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    unlink(temp.c_str());
+    throw std::runtime_error("cannot write " + path + ": " + std::strerror(error));
+  }
+}
+
+}  // namespace shootout::run

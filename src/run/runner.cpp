@@ -1,0 +1,126 @@
+#include "run/runner.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "journal/journal.h"
+#include "run/manifest.h"
+
+namespace shootout::run {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+void make_writable_dir(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir + "/logs", ec);
+  if (ec)
+    throw std::runtime_error("cannot create the output directory " + dir + ": " + ec.message());
+  if (access(dir.c_str(), W_OK) != 0)
+    throw std::runtime_error("the output directory " + dir + " is not writable: " +
+                             std::strerror(errno));
+}
+
+json read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  json j = json::parse(in, nullptr, false);
+  if (j.is_discarded()) throw std::runtime_error(path + " is not valid JSON");
+  return j;
+}
+
+RunSummary run_plan(const RunOptions& options, const Plan& plan,
+                    const std::vector<alloc::Allocator>& allocators, int attempt,
+                    const std::set<std::string>& done_groups, json manifest,
+                    const ProgressCallback& progress) {
+  const std::string& dir = options.out_dir;
+  const std::string manifest_path = dir + "/manifest.json";
+  manifest["machine"] = describe_machine();
+  manifest["allocators"] = describe_allocators(allocators);
+  json groups = json::array();
+  for (const auto& g : plan.groups) {
+    json cells = json::array();
+    for (const auto& c : g.cells) cells.push_back(c.id);
+    groups.push_back({{"group", g.name}, {"cells", cells}});
+  }
+  manifest["plan"] = {{"groups", groups}, {"cells", plan.cell_count()}};
+  manifest["options"] = options.to_json();
+  manifest["attempts"].push_back({{"attempt", attempt}, {"start", utc_now()}});
+  write_file_atomically(manifest_path, manifest.dump(2) + "\n");
+
+  journal::JournalWriter journal(dir + "/samples.jsonl");
+  journal.append({{"type", "run_start"}, {"attempt", attempt}, {"time", utc_now()}});
+
+  const WorkerPaths paths = WorkerPaths::beside_this_executable();
+  RunSummary summary{dir, 0, 0, 0};
+  for (const auto& group : plan.groups) {
+    if (done_groups.count(group.name)) {
+      ++summary.groups_skipped;
+      continue;
+    }
+    GroupOutcome outcome = run_group(group, options, paths, dir, attempt, journal, progress);
+    summary.cells += outcome.cells;
+    summary.failed += outcome.failed;
+  }
+  journal.append({{"type", "run_end"}, {"attempt", attempt}, {"time", utc_now()},
+                  {"cells", summary.cells}, {"failed", summary.failed}});
+  journal.sync();
+  manifest["attempts"].back()["end"] = utc_now();
+  manifest["machine"]["loadavg_end"] = describe_machine()["loadavg"];
+  write_file_atomically(manifest_path, manifest.dump(2) + "\n");
+  return summary;
+}
+
+}  // namespace
+
+std::string default_run_dir() {
+  std::string stamp = utc_now();
+  for (char& c : stamp)
+    if (c == ':') c = '-';
+  return "runs/" + stamp;
+}
+
+RunSummary execute_run(RunOptions options, const ProgressCallback& progress) {
+  const auto allocators = alloc::discover(alloc::read_loader_cache(), options.user_allocators);
+  const Plan plan = expand_plan(options, allocators);  // validates before anything is written
+  if (options.out_dir.empty()) options.out_dir = default_run_dir();
+  if (fs::exists(options.out_dir + "/samples.jsonl"))
+    throw std::invalid_argument("the output directory " + options.out_dir +
+                                " already holds a run; finish it with --resume " +
+                                options.out_dir + " or choose another --out");
+  make_writable_dir(options.out_dir);
+  json manifest = {{"tool", "alloc-shootout"}, {"attempts", json::array()}};
+  return run_plan(options, plan, allocators, 1, {}, manifest, progress);
+}
+
+RunSummary resume_run(const std::string& run_dir, const ProgressCallback& progress) {
+  const std::string manifest_path = run_dir + "/manifest.json";
+  if (!fs::exists(manifest_path))
+    throw std::invalid_argument("--resume " + run_dir + ": no manifest.json there (not a run directory)");
+  json manifest = read_json_file(manifest_path);
+  RunOptions options = RunOptions::from_json(manifest.at("options"));
+  options.out_dir = run_dir;
+  const auto contents = journal::read_journal(run_dir + "/samples.jsonl");
+  if (contents.truncated_tail) {
+    // Drop the partial last line so the file is whole lines again.
+    std::ifstream in(run_dir + "/samples.jsonl", std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    fs::resize_file(run_dir + "/samples.jsonl", text.rfind('\n') + 1);
+  }
+  const auto view = journal::latest_attempts(contents);
+  const auto allocators = alloc::discover(alloc::read_loader_cache(), options.user_allocators);
+  const Plan plan = expand_plan(options, allocators);
+  make_writable_dir(run_dir);
+  return run_plan(options, plan, allocators, view.last_attempt + 1, view.done_groups, manifest,
+                  progress);
+}
+
+}  // namespace shootout::run

@@ -1,0 +1,204 @@
+#include "run/worker_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <stdexcept>
+
+#include "worker/protocol.h"
+
+extern char** environ;
+
+namespace shootout::run {
+
+namespace {
+
+std::vector<std::string> build_environment(const WorkerLaunch& launch) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string entry = *e;
+    const std::string key = entry.substr(0, entry.find('='));
+    bool drop = launch.env_overrides.count(key) > 0;
+    for (const auto& removed : launch.env_removed) {
+      const bool prefix = !removed.empty() && removed.back() == '*';
+      drop = drop || (prefix ? key.rfind(removed.substr(0, removed.size() - 1), 0) == 0
+                             : removed == key);
+    }
+    if (!drop) env.push_back(entry);
+  }
+  for (const auto& [key, value] : launch.env_overrides) env.push_back(key + "=" + value);
+  return env;
+}
+
+}  // namespace
+
+WorkerProcess::WorkerProcess(const WorkerLaunch& launch) : log_path_(launch.log_path) {
+  int commands[2], replies[2];
+  if (pipe2(commands, O_CLOEXEC) != 0) throw std::runtime_error("pipe: " + std::string(strerror(errno)));
+  if (pipe2(replies, O_CLOEXEC) != 0) {
+    close(commands[0]);
+    close(commands[1]);
+    throw std::runtime_error("pipe: " + std::string(strerror(errno)));
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  // dup2 clears FD_CLOEXEC on the target, so only fds 0-4 reach the worker.
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, launch.log_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, commands[0], worker::kCommandFd);
+  posix_spawn_file_actions_adddup2(&actions, replies[1], worker::kReplyFd);
+
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  // Its own process group, so a terminal's Ctrl-C reaches the runner, which
+  // then ends its workers in order.
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attributes, 0);
+
+  std::vector<std::string> env = build_environment(launch);
+  std::vector<char*> envp, argv;
+  for (auto& e : env) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> args = launch.argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  const int rc = posix_spawn(&pid_, args[0].c_str(), &actions, &attributes, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  close(commands[0]);
+  close(replies[1]);
+  if (rc != 0) {
+    close(commands[1]);
+    close(replies[0]);
+    throw std::runtime_error("cannot start " + args[0] + ": " + strerror(rc));
+  }
+  command_fd_ = commands[1];
+  reply_fd_ = replies[0];
+}
+
+WorkerProcess::~WorkerProcess() {
+  if (!reaped_) kill_and_reap();
+  if (command_fd_ >= 0) close(command_fd_);
+  if (reply_fd_ >= 0) close(reply_fd_);
+}
+
+bool WorkerProcess::send(const nlohmann::json& command) {
+  const std::string line = command.dump() + "\n";
+  size_t done = 0;
+  while (done < line.size()) {
+    // MSG_NOSIGNAL does not apply to pipes; the CLI ignores SIGPIPE instead.
+    ssize_t n = write(command_fd_, line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+WorkerProcess::Reply WorkerProcess::receive(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const auto newline = buffer_.find('\n');
+    if (newline != std::string::npos) {
+      std::string line = buffer_.substr(0, newline);
+      buffer_.erase(0, newline + 1);
+      try {
+        return {ReadStatus::message, worker::decode_reply(line), ""};
+      } catch (const std::exception& e) {
+        return {ReadStatus::garbage, {}, e.what()};
+      }
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return {ReadStatus::timeout, {}, ""};
+    pollfd p{reply_fd_, POLLIN, 0};
+    const int ready = poll(&p, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) return {ReadStatus::timeout, {}, ""};
+    char chunk[65536];
+    const ssize_t n = read(reply_fd_, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (!buffer_.empty()) {  // a half line, then the pipe closed
+        std::string partial = buffer_;
+        buffer_.clear();
+        return {ReadStatus::garbage, {}, "worker closed its pipe after a partial line: '" +
+                                             partial.substr(0, 200) + "'"};
+      }
+      return {ReadStatus::closed, {}, ""};
+    }
+    buffer_.append(chunk, static_cast<size_t>(n));
+    if (buffer_.size() > (16u << 20))
+      return {ReadStatus::garbage, {}, "worker wrote more than 16 MiB without a newline"};
+  }
+}
+
+WorkerExit WorkerProcess::describe(int status) const {
+  WorkerExit e;
+  if (WIFEXITED(status)) {
+    e.exit_code = WEXITSTATUS(status);
+    e.description = "exited with code " + std::to_string(*e.exit_code);
+  } else if (WIFSIGNALED(status)) {
+    e.signal = WTERMSIG(status);
+    e.description = "killed by signal " + std::to_string(*e.signal) + " (" +
+                    strsignal(*e.signal) + ")";
+    if (*e.signal == SIGKILL)
+      e.description += "; if the runner did not send it, the kernel's OOM killer may have";
+  }
+  return e;
+}
+
+WorkerExit WorkerProcess::kill_and_reap() {
+  if (reaped_) return exit_;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  reaped_ = true;
+  exit_ = describe(status);
+  return exit_;
+}
+
+WorkerExit WorkerProcess::wait_or_kill(std::chrono::milliseconds timeout) {
+  if (reaped_) return exit_;
+  if (command_fd_ >= 0) {  // EOF on its command pipe tells a live worker to stop
+    close(command_fd_);
+    command_fd_ = -1;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    const pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      reaped_ = true;
+      exit_ = describe(status);
+      return exit_;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return kill_and_reap();
+    usleep(2000);
+  }
+}
+
+std::vector<std::string> WorkerProcess::log_tail(size_t lines) const {
+  std::ifstream in(log_path_);
+  std::deque<std::string> tail;
+  std::string line;
+  while (std::getline(in, line)) {
+    tail.push_back(line.substr(0, 500));
+    if (tail.size() > lines) tail.pop_front();
+  }
+  return {tail.begin(), tail.end()};
+}
+
+}  // namespace shootout::run
