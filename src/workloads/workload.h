@@ -29,26 +29,35 @@ PayloadMode payload_mode_from_string(const std::string& text);
 // the catalog twice). "asio": recycling caches off, every runtime
 // allocation reaches the allocator; "asio-shipped": Asio's defaults.
 const char* runtime_build();
+// The effective Asio configuration of this build, for the manifest, e.g.
+// "asio 1.22.1; recycling allocator cache 0 per purpose; awaitable frame recycling off".
+std::string runtime_details();
 
 // What one instance is, as listed and recorded in every result.
 struct WorkloadParams {
-  std::string name;        // canonical, e.g. "mpsc/32768", "block_on_alloc/1000x4096"
+  std::string name;  // canonical, e.g. "mpsc/32768", "block_on_alloc/1000x4096"
   PayloadMode payload = PayloadMode::none;
-  int pool_threads = 0;    // W; 0 = the spec's default
+  int pool_threads = 0;      // W; 0 = the spec's default
   bool pin_threads = false;  // pin bench thread to CPU 0, pool thread i to CPU (i+1) % ncpu
 };
 
 struct WorkloadInfo {
-  std::string name;             // canonical name
-  std::string family;           // "mpsc", "spawn_many", ...
-  std::string description;      // one line
-  int pool_threads = 0;         // W actually used (0 for current-thread runtimes)
-  std::string runtime_kind;     // "multi-thread" or "current-thread"
-  std::string wait_mode;        // how the bench thread waits, in words
+  std::string name;          // canonical name
+  std::string family;        // "mpsc", "spawn_many", ...
+  std::string description;   // one line
+  int pool_threads = 0;      // W actually used (0 for current-thread runtimes)
+  std::string runtime_kind;  // "multi-thread" or "current-thread"
+  std::string wait_mode;     // how the bench thread waits, in words
   bool pinned = false;
   std::uint64_t elements_per_iteration = 0;  // messages, tasks or payloads per iteration
-  std::uint64_t payload_bytes = 0;           // size of one payload (0 when none)
+  std::uint64_t payload_bytes = 0;           // size of one payload (0 when none;
+                                             // alloc_stress: the mean of its random sizes)
+  std::uint64_t bytes_per_iteration = 0;     // payload bytes allocated per iteration
+  std::uint64_t senders = 0;                 // sender tasks (channel families, else 0)
+  std::uint64_t channel_capacity = 0;        // bounded channel capacity (0 when no channel)
+  std::string runtime_build;                 // runtime_build() of the library that made it
   std::vector<PayloadMode> payload_modes;    // modes this workload accepts
+  PayloadMode payload = PayloadMode::none;   // the mode this instance uses
 };
 
 // A self-check failed: the iteration did not do exactly what the name says.
@@ -74,16 +83,23 @@ std::unique_ptr<Workload> make_workload(const WorkloadParams& params);
 // One catalog entry per family, for `alloc-shootout list workloads`.
 struct CatalogEntry {
   std::string family;
-  std::string pattern;      // e.g. "mpsc/SIZE"
-  std::string description;  // one line
-  std::string parameters;   // e.g. "SIZE: payload bytes (any >= 1)"
+  std::string pattern;                   // e.g. "mpsc/SIZE"
+  std::string description;               // one line
+  std::string parameters;                // e.g. "SIZE: payload bytes (any >= 1)"
   std::vector<std::string> study_cases;  // the study's instances, canonical names
   bool takes_payload = false;
 };
 const std::vector<CatalogEntry>& catalog();
 
-// Expands a name or glob ("mpsc/*", "spawn_*", "mpsc/{8,64}", "mpsc/log:8..32768")
-// into canonical study case names; throws std::invalid_argument when nothing matches.
+// Expands a selection into canonical names, in order, without duplicates:
+// exact names in any accepted spelling ("mpsc/32K" -> "mpsc/32768"), a bare
+// family ("mpsc": its study cases), globs over the study cases ("mpsc/*",
+// "spawn_*"), brace lists ("mpsc/{8,64,24576}"), doubling grids
+// ("mpsc/8..32768" = 8, 16, ..., 32768; "log:" prefix optional) and
+// comma-separated lists of these. Throws std::invalid_argument naming the
+// families and patterns when a part matches nothing.
 std::vector<std::string> expand_selection(const std::string& pattern);
+// The syntax above in one line, for --help texts.
+const char* selection_syntax();
 
 }  // namespace shootout::workloads

@@ -1,0 +1,174 @@
+// Pool threads, the bench loop, the countdown latch and pinning; also the
+// Asio build identity (runtime_build), which this TU sees through the
+// library's compile definitions.
+#include "workloads/runtime.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <asio/co_spawn.hpp>
+#include <asio/detail/thread_info_base.hpp>
+#include <asio/version.hpp>
+
+#include <string>
+#include <system_error>
+
+#include "workloads/workload.h"
+
+#ifndef SHOOTOUT_RUNTIME_BUILD
+#error "SHOOTOUT_RUNTIME_BUILD must name the Asio build (set by src/workloads/CMakeLists.txt)"
+#endif
+
+namespace shootout::workloads {
+
+const char* runtime_build() { return SHOOTOUT_RUNTIME_BUILD; }
+
+std::string runtime_details() {
+  std::string out = "asio " + std::to_string(ASIO_VERSION / 100000) + "." +
+                    std::to_string(ASIO_VERSION / 100 % 1000) + "." +
+                    std::to_string(ASIO_VERSION % 100);
+  out += "; recycling allocator cache " + std::to_string(ASIO_RECYCLING_ALLOCATOR_CACHE_SIZE) +
+         " per purpose";
+#if defined(ASIO_DISABLE_AWAITABLE_FRAME_RECYCLING)
+  out += "; awaitable frame recycling off";
+#else
+  out += "; awaitable frame recycling on";
+#endif
+  return out;
+}
+
+std::vector<int> allowed_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> cpus;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+      if (CPU_ISSET(cpu, &set)) cpus.push_back(cpu);
+    }
+  }
+  if (cpus.empty()) cpus.push_back(0);
+  return cpus;
+}
+
+void pin_thread(pthread_t thread, int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  if (const int rc = pthread_setaffinity_np(thread, sizeof(set), &set); rc != 0) {
+    throw std::system_error(rc, std::generic_category(),
+                            "pthread_setaffinity_np(CPU " + std::to_string(cpu) + ")");
+  }
+}
+
+void Countdown::reset(std::uint64_t count) {
+  std::lock_guard lock(mutex_);
+  remaining_.store(count, std::memory_order_relaxed);
+  done_ = count == 0;
+}
+
+void Countdown::count_down() noexcept {
+  if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    // Notify under the lock so the waiter cannot return and reset() the
+    // latch while we still touch it.
+    std::lock_guard lock(mutex_);
+    done_ = true;
+    cv_.notify_one();
+  }
+}
+
+void Countdown::wait() {
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [this] { return done_; });
+}
+
+ThreadPool::ThreadPool(int threads, const std::vector<int>& cpus)
+    : context_(threads), guard_(context_.get_executor()) {
+  threads_.reserve(static_cast<std::size_t>(threads));
+  try {
+    for (int i = 0; i < threads; ++i) {
+      threads_.emplace_back([this] { worker(); });
+      const std::string name = "shootout-w" + std::to_string(i);
+      pthread_setname_np(threads_.back().native_handle(), name.c_str());
+      if (!cpus.empty()) {
+        pin_thread(threads_.back().native_handle(),
+                   cpus[static_cast<std::size_t>(i + 1) % cpus.size()]);
+      }
+    }
+  } catch (...) {
+    guard_.reset();
+    context_.stop();
+    for (std::thread& t : threads_) t.join();
+    throw;
+  }
+}
+
+ThreadPool::~ThreadPool() { join(); }
+
+void ThreadPool::join() noexcept {
+  guard_.reset();
+  if (abandon_) context_.stop();
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void ThreadPool::worker() {
+  // A handler that throws must not terminate the process: keep the first
+  // exception for the bench thread and go on serving the queue.
+  for (;;) {
+    try {
+      context_.run();
+      return;
+    } catch (...) {
+      std::lock_guard lock(error_mutex_);
+      if (!error_) error_ = std::current_exception();
+    }
+  }
+}
+
+std::exception_ptr ThreadPool::take_error() {
+  std::lock_guard lock(error_mutex_);
+  return std::exchange(error_, nullptr);
+}
+
+// Concurrency hint 1: only the bench thread runs it (others only post).
+BenchLoop::BenchLoop() : context_(1) {}
+
+void BenchLoop::block_on(asio::awaitable<void> body) {
+  std::exception_ptr error;
+  bool finished = false;
+  asio::co_spawn(context_, std::move(body), [&](std::exception_ptr e) {
+    error = e;
+    finished = true;
+  });
+  context_.restart();
+  context_.run();
+  if (!finished) throw std::logic_error("block_on: the bench loop stopped before its task ended");
+  if (error) std::rethrow_exception(error);
+}
+
+Runtime::Runtime(int pool_threads, bool pin) : bench_thread_(std::this_thread::get_id()) {
+  if (pin) {
+    cpus_ = allowed_cpus();
+    pin_thread(pthread_self(), cpus_[0]);
+    pinned_ = true;
+  }
+  if (pool_threads > 0) pool_ = std::make_unique<ThreadPool>(pool_threads, cpus_);
+}
+
+Runtime::~Runtime() = default;
+
+void Runtime::adopt_bench_thread() {
+  if (!pinned_ || std::this_thread::get_id() == bench_thread_) return;
+  pin_thread(pthread_self(), cpus_[0]);
+  bench_thread_ = std::this_thread::get_id();
+}
+
+void Runtime::shutdown() noexcept {
+  if (pool_) pool_->join();
+}
+
+void Runtime::abandon() noexcept {
+  if (pool_) pool_->abandon();
+}
+
+}  // namespace shootout::workloads

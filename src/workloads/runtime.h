@@ -1,0 +1,121 @@
+// The async runtime the workloads run on, Tokio's shapes rebuilt with Asio:
+// a multi-thread pool (an io_context run by W threads), the bench thread's
+// own io_context for block_on and the current-thread runtime, a reusable
+// countdown latch, and CPU pinning.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace shootout::workloads {
+
+// CPUs this process may run on (its affinity mask), ascending. Pinning
+// "CPU k" means the k-th of these (mod their count), so a restricted
+// cpuset still pins.
+std::vector<int> allowed_cpus();
+// Throws std::system_error when the kernel refuses.
+void pin_thread(pthread_t thread, int cpu);
+
+// A reusable countdown latch (std::latch is single-use): the last
+// count_down() wakes wait() through a condition variable.
+class Countdown {
+ public:
+  void reset(std::uint64_t count);  // only while nobody counts or waits
+  void count_down() noexcept;
+  void wait();
+  std::uint64_t remaining() const noexcept { return remaining_.load(std::memory_order_acquire); }
+
+ private:
+  std::atomic<std::uint64_t> remaining_{0};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool done_ = true;
+};
+
+// Tokio's multi-thread runtime: one io_context run by W threads, kept alive
+// by a work guard from construction to destruction.
+class ThreadPool {
+ public:
+  // cpus: pin thread i to cpus[(i + 1) % size] (CPU 0 is the bench thread's);
+  // empty: no pinning.
+  ThreadPool(int threads, const std::vector<int>& cpus);
+  ~ThreadPool();  // join()s
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  asio::io_context::executor_type executor() noexcept { return context_.get_executor(); }
+  int size() const noexcept { return static_cast<int>(threads_.size()); }
+  // An exception that escaped a handler on a pool thread, once.
+  std::exception_ptr take_error();
+  // Abandon queued work at destruction instead of draining it (after a
+  // failed iteration, when senders may wait forever).
+  void abandon() noexcept { abandon_ = true; }
+  // Lets the threads finish the queued work (or drop it, when abandoned)
+  // and joins them; the io_context stays alive for objects bound to it.
+  void join() noexcept;
+
+ private:
+  void worker();
+
+  asio::io_context context_;
+  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  std::vector<std::thread> threads_;
+  std::mutex error_mutex_;
+  std::exception_ptr error_;
+  bool abandon_ = false;
+};
+
+// Tokio's block_on and current-thread runtime: an io_context that only the
+// bench thread runs. block_on() co_spawns `body` on it and runs it until it
+// has no work left: the body, everything spawned on it, and every
+// completion other threads post back to it. The thread sleeps inside
+// io_context::run (the scheduler's condition variable) while waiting.
+class BenchLoop {
+ public:
+  BenchLoop();
+  asio::io_context::executor_type executor() noexcept { return context_.get_executor(); }
+  void block_on(asio::awaitable<void> body);
+
+ private:
+  asio::io_context context_;
+};
+
+// What one workload runs on: the bench loop, and the pool unless the
+// runtime is current-thread (pool_threads == 0).
+class Runtime {
+ public:
+  // Pins the calling thread (the bench thread) when `pin` is set, before
+  // starting the pool threads.
+  Runtime(int pool_threads, bool pin);
+  ~Runtime();
+
+  BenchLoop& bench() noexcept { return bench_; }
+  ThreadPool& pool() noexcept { return *pool_; }
+  bool has_pool() const noexcept { return pool_ != nullptr; }
+  bool pinned() const noexcept { return pinned_; }
+  // Pins a new caller of run() the way the constructor pinned its caller.
+  void adopt_bench_thread();
+  void abandon() noexcept;
+  // Joins the pool threads; see ThreadPool::join.
+  void shutdown() noexcept;
+
+ private:
+  BenchLoop bench_;
+  bool pinned_ = false;
+  std::vector<int> cpus_;
+  std::thread::id bench_thread_;
+  std::unique_ptr<ThreadPool> pool_;  // last: its threads stop first
+};
+
+}  // namespace shootout::workloads

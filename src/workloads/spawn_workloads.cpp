@@ -1,0 +1,200 @@
+// Spawn families: spawn_many/N, spawn_many_local/N, spawn_many_remote_idle/N
+// on the pool, spawn_st/N on the current-thread runtime. Task bodies are
+// trivial: what is measured is spawning, scheduling and joining.
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/concurrent_channel.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <atomic>
+#include <exception>
+#include <memory>
+#include <string>
+
+#include "workloads/families.h"
+#include "workloads/workload_base.h"
+
+namespace shootout::workloads {
+namespace {
+
+// spawn_many/N: the bench thread spawns from outside the runtime and blocks
+// on a countdown latch the tasks decrement.
+class SpawnMany final : public WorkloadBase {
+ public:
+  ~SpawnMany() override { shutdown(); }
+  SpawnMany(const Spec& spec, const WorkloadParams& params, const TestFaults& faults)
+      : WorkloadBase(spec, params, faults) {
+    info_.wait_mode =
+        "bench thread blocks on a countdown latch (mutex + condition variable) that the last "
+        "task to finish notifies";
+  }
+
+ private:
+  static asio::awaitable<void> task(Countdown& latch) {
+    latch.count_down();
+    co_return;
+  }
+
+  void run_once() override {
+    latch_.reset(spec().count);
+    for (std::uint64_t i = 0; i < spec().count; ++i) {
+      asio::co_spawn(runtime().pool().executor(), task(latch_), asio::detached);
+    }
+    latch_.wait();
+    expect("tasks not finished", 0, latch_.remaining());
+  }
+
+  Countdown latch_;
+};
+
+// spawn_many_local/N, as tokio's rt_multi_threaded bench: inside block_on,
+// N tasks are spawned onto the pool (remote spawns: the bench thread is no
+// pool thread); the task that takes the shared count to zero sends on a
+// channel the block_on coroutine awaits.
+class SpawnManyLocal final : public WorkloadBase {
+ public:
+  ~SpawnManyLocal() override { shutdown(); }
+  SpawnManyLocal(const Spec& spec, const WorkloadParams& params, const TestFaults& faults)
+      : WorkloadBase(spec, params, faults), done_(runtime().pool().executor(), 1) {
+    info_.wait_mode =
+        "block_on: the bench thread runs its own io_context; a coroutine on it spawns the "
+        "tasks onto the pool and co_awaits a concurrent_channel the last task try_sends to; "
+        "it sleeps in io_context::run (the scheduler's condition variable)";
+  }
+
+ private:
+  // Carries a dummy value: void(error_code) alone is ambiguous in Asio 1.22.1's
+  // channel_traits.
+  using Done = asio::experimental::concurrent_channel<void(asio::error_code, bool)>;
+
+  static asio::awaitable<void> task(std::atomic<std::uint64_t>& remaining, Done& done,
+                                    std::atomic<bool>& send_failed) {
+    if (remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      if (!done.try_send(asio::error_code{}, true)) send_failed.store(true);
+    }
+    co_return;
+  }
+
+  asio::awaitable<void> body() {
+    for (std::uint64_t i = 0; i < spec().count; ++i) {
+      asio::co_spawn(runtime().pool().executor(), task(remaining_, done_, send_failed_),
+                     asio::detached);
+    }
+    auto [ec, unused] =
+        co_await done_.async_receive(asio::experimental::as_tuple(asio::use_awaitable));
+    if (ec) throw asio::system_error(ec);
+  }
+
+  void run_once() override {
+    remaining_.store(spec().count, std::memory_order_relaxed);
+    runtime().bench().block_on(body());
+    expect("tasks not finished", 0, remaining_.load(std::memory_order_acquire));
+    expect("completion signal lost", 0, send_failed_.load() ? 1 : 0);
+  }
+
+  std::atomic<std::uint64_t> remaining_{0};
+  std::atomic<bool> send_failed_{false};
+  Done done_;
+};
+
+// spawn_many_remote_idle/N, as tokio's bench: spawn N empty tasks from
+// outside the runtime, then await each "join handle" in spawn order. A
+// handle is a slot of a preallocated array that the task's co_spawn
+// completion handler fills.
+class SpawnManyRemoteIdle final : public WorkloadBase {
+ public:
+  ~SpawnManyRemoteIdle() override { shutdown(); }
+  SpawnManyRemoteIdle(const Spec& spec, const WorkloadParams& params, const TestFaults& faults)
+      : WorkloadBase(spec, params, faults), slots_(std::make_unique<Slot[]>(spec.count)) {
+    info_.wait_mode =
+        "bench thread waits for each task's completion slot in spawn order with "
+        "std::atomic::wait (libstdc++: a short spin, then a futex), like awaiting JoinHandles "
+        "in order; a completed task only wakes it when it is the one being waited for";
+  }
+
+ private:
+  enum : std::uint32_t { pending = 0, done = 1, failed = 2 };
+  struct Slot {
+    std::atomic<std::uint32_t> state{pending};
+  };
+
+  static asio::awaitable<void> empty_task() { co_return; }
+
+  void run_once() override {
+    const std::uint64_t n = spec().count;
+    for (std::uint64_t i = 0; i < n; ++i) slots_[i].state.store(pending, std::memory_order_relaxed);
+    for (std::uint64_t i = 0; i < n; ++i) {
+      asio::co_spawn(runtime().pool().executor(), empty_task(),
+                     [slot = &slots_[i]](std::exception_ptr error) {
+                       slot->state.store(error ? failed : done, std::memory_order_release);
+                       slot->state.notify_one();
+                     });
+    }
+    std::uint64_t completed = 0;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      std::uint32_t state;
+      while ((state = slots_[i].state.load(std::memory_order_acquire)) == pending) {
+        slots_[i].state.wait(pending, std::memory_order_acquire);
+      }
+      if (state == done) ++completed;
+    }
+    expect("tasks completed without error", n, completed);
+  }
+
+  std::unique_ptr<Slot[]> slots_;
+};
+
+// spawn_st/N: current-thread runtime; inside block_on spawn N tasks on the
+// same io_context and run until all of them finished.
+class SpawnSt final : public WorkloadBase {
+ public:
+  ~SpawnSt() override { shutdown(); }
+  SpawnSt(const Spec& spec, const WorkloadParams& params, const TestFaults& faults)
+      : WorkloadBase(spec, params, faults) {
+    info_.wait_mode =
+        "current-thread: the bench thread runs the io_context itself until no work is left "
+        "(the spawning coroutine and every task it spawned)";
+  }
+
+ private:
+  static asio::awaitable<void> task(std::uint64_t& finished) {
+    ++finished;  // one thread: no atomics needed
+    co_return;
+  }
+
+  asio::awaitable<void> body() {
+    auto self = co_await asio::this_coro::executor;
+    for (std::uint64_t i = 0; i < spec().count; ++i) {
+      asio::co_spawn(self, task(finished_), asio::detached);
+    }
+  }
+
+  void run_once() override {
+    finished_ = 0;
+    runtime().bench().block_on(body());
+    expect("tasks completed", spec().count, finished_);
+  }
+
+  std::uint64_t finished_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Workload> make_spawn_workload(const Spec& spec, const WorkloadParams& params,
+                                              const TestFaults& faults) {
+  switch (spec.def->family) {
+    case Family::spawn_many:
+      return std::make_unique<SpawnMany>(spec, params, faults);
+    case Family::spawn_many_local:
+      return std::make_unique<SpawnManyLocal>(spec, params, faults);
+    case Family::spawn_many_remote_idle:
+      return std::make_unique<SpawnManyRemoteIdle>(spec, params, faults);
+    case Family::spawn_st:
+      return std::make_unique<SpawnSt>(spec, params, faults);
+    default:
+      throw std::logic_error("not a spawn workload: " + spec.name);
+  }
+}
+
+}  // namespace shootout::workloads
