@@ -1,0 +1,87 @@
+// Faulty "allocators": each fails only its own cell, with its reason; the
+// std cell of the same group is measured in full.
+#include <gtest/gtest.h>
+
+#include "cli_runner.h"
+
+namespace {
+
+struct FaultRun {
+  CliResult cli;
+  std::vector<nlohmann::json> records;
+};
+
+FaultRun run_with(const std::string& name, const std::string& object,
+                  const std::vector<std::string>& extra = {}) {
+  const std::string dir = fresh_dir(name) + "/run";
+  std::vector<std::string> args = {"run", "-a", "std", "--allocator", name + "=" + object, "-w",
+                                   "mpsc/256", "--payload", "filled", "--out", dir,
+                                   "--no-allocation-profile"};
+  for (const auto& a : tiny_profile(3)) args.push_back(a);
+  args.insert(args.end(), extra.begin(), extra.end());
+  FaultRun run;
+  run.cli = run_cli(args);
+  run.records = journal_records(dir);
+  return run;
+}
+
+void expect_std_intact(const FaultRun& run) {
+  int std_samples = 0;
+  for (const auto& s : records_of_type(run.records, "sample"))
+    if (s["cell"].get<std::string>().find("|std|") != std::string::npos) ++std_samples;
+  EXPECT_EQ(std_samples, 3);
+  EXPECT_EQ(records_of_type(run.records, "group_done").size(), 1u);
+}
+
+nlohmann::json only_failure(const FaultRun& run) {
+  auto failed = records_of_type(run.records, "cell_failed");
+  EXPECT_EQ(failed.size(), 1u);
+  return failed.empty() ? nlohmann::json::object() : failed[0];
+}
+
+}  // namespace
+
+TEST(Faults, ObjectThatIsNotAnAllocatorFailsVerification) {
+  auto run = run_with("notalloc", FIXTURE_NOT_AN_ALLOCATOR);
+  EXPECT_EQ(run.cli.exit_code, 1) << run.cli.err;
+  auto f = only_failure(run);
+  EXPECT_EQ(f["phase"], "verification");
+  EXPECT_NE(f["reason"].get<std::string>().find("intended allocator is not active"),
+            std::string::npos)
+      << f.dump();
+  EXPECT_NE(f["reason"].get<std::string>().find("malloc is served by"), std::string::npos);
+  EXPECT_NE(run.cli.err.find("1 of 2 cells failed"), std::string::npos) << run.cli.err;
+  expect_std_intact(run);
+}
+
+TEST(Faults, MallocThatAbortsFailsAtStartWithTheSignal) {
+  auto run = run_with("aborts", FIXTURE_ABORTING_MALLOC);
+  EXPECT_EQ(run.cli.exit_code, 1);
+  auto f = only_failure(run);
+  EXPECT_EQ(f["phase"], "start");
+  EXPECT_EQ(f["signal"], 6);
+  EXPECT_NE(f["reason"].get<std::string>().find("killed by signal 6"), std::string::npos) << f.dump();
+  bool saw_message = false;
+  for (const auto& line : f["stderr_tail"])
+    saw_message = saw_message || line.get<std::string>().find("aborting_malloc") != std::string::npos;
+  EXPECT_TRUE(saw_message) << f.dump();
+  expect_std_intact(run);
+}
+
+TEST(Faults, HangingWorkerIsTimedOut) {
+  auto run = run_with("hangs", FIXTURE_HANGING_MALLOC, {"--timeout", "2"});
+  EXPECT_EQ(run.cli.exit_code, 1);
+  auto f = only_failure(run);
+  EXPECT_NE(f["reason"].get<std::string>().find("timeout: no reply within 2 s"), std::string::npos)
+      << f.dump();
+  expect_std_intact(run);
+}
+
+TEST(Faults, WorkerKilledBySegfaultMidRun) {
+  auto run = run_with("segv", FIXTURE_SEGV_MALLOC);
+  EXPECT_EQ(run.cli.exit_code, 1);
+  auto f = only_failure(run);
+  EXPECT_EQ(f["signal"], 11);
+  EXPECT_NE(f["reason"].get<std::string>().find("Segmentation fault"), std::string::npos) << f.dump();
+  expect_std_intact(run);
+}

@@ -1,0 +1,169 @@
+// The real command on tiny plans with real allocators: what lands in the run
+// directory. No timing assertions: counts, fields, verification.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "cli_runner.h"
+#include "journal/journal.h"
+
+extern char** environ;
+
+namespace {
+
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+std::string path_of(const std::string& list_output, const std::string& allocator) {
+  const auto at = list_output.find("\n" + allocator + " ");
+  const auto end = list_output.find('\n', at + 1);
+  const std::string line = list_output.substr(at + 1, end - at - 1);
+  return line.substr(line.rfind(' ') + 1);
+}
+
+}  // namespace
+
+TEST(Run, TinyPlanWritesVerifiedCellsAndSamples) {
+  const std::string dir = fresh_dir("tiny") + "/run";
+  auto r = run_cli(with({"run", "-a", "std,jemalloc,mimalloc", "-w", "mpsc/64,spawn_many/100",
+                         "--payload", "filled", "--out", dir},
+                        tiny_profile(3)));
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find(dir), std::string::npos) << r.out;
+
+  const auto records = journal_records(dir);
+  const auto cells = records_of_type(records, "cell");
+  ASSERT_EQ(cells.size(), 6u);  // 2 workloads x 3 allocators
+  std::set<std::string> variants;
+  for (const auto& c : cells) {
+    variants.insert(c["variant"]);
+    EXPECT_TRUE(c["verification"]["ok"].get<bool>()) << c.dump();
+    EXPECT_FALSE(c["verification"]["version"].get<std::string>().empty()) << c.dump();
+    if (c["allocator"] == "jemalloc")
+      EXPECT_NE(c["verification"]["active_object"].get<std::string>().find("libjemalloc"),
+                std::string::npos);
+    EXPECT_EQ(c["injection"], "preload");
+    EXPECT_EQ(c["runtime"], "asio");
+    EXPECT_EQ(c["plan"]["iterations"].size(), 3u);
+    if (c["family"] == "mpsc") EXPECT_EQ(c["payload"], "filled");
+    if (c["family"] == "spawn_many") EXPECT_EQ(c["payload"], "none");
+  }
+  EXPECT_EQ(variants, (std::set<std::string>{"std", "jemalloc", "mimalloc"}));
+
+  const auto samples = records_of_type(records, "sample");
+  EXPECT_EQ(samples.size(), 18u);  // 6 cells x 3 rounds
+  std::map<std::string, std::set<int>> rounds;
+  for (const auto& s : samples) {
+    rounds[s["cell"]].insert(s["round"].get<int>());
+    EXPECT_GT(s["ns"].get<double>(), 0);
+    EXPECT_GE(s["iters"].get<int>(), 1);
+    EXPECT_TRUE(s["counters"].contains("user_ns"));
+    EXPECT_GT(s["rss_kib"].get<int>(), 0);
+  }
+  for (const auto& [cell, r] : rounds) EXPECT_EQ(r, (std::set<int>{0, 1, 2})) << cell;
+  EXPECT_EQ(records_of_type(records, "group_done").size(), 2u);
+  EXPECT_EQ(records_of_type(records, "profile").size(), 2u);  // one per workload (one payload)
+
+  std::ifstream manifest(dir + "/manifest.json");
+  auto m = nlohmann::json::parse(manifest);
+  EXPECT_GT(m["machine"]["page_size"].get<int>(), 0);
+  EXPECT_FALSE(m["machine"]["kernel"].get<std::string>().empty());
+  EXPECT_FALSE(m["machine"]["glibc"].get<std::string>().empty());
+  EXPECT_TRUE(m["allocators"].contains("jemalloc"));
+  EXPECT_EQ(m["allocators"]["jemalloc"]["package"], "libjemalloc2");
+  EXPECT_EQ(m["plan"]["cells"], 6);
+  EXPECT_TRUE(m["attempts"][0].contains("end"));
+}
+
+TEST(Run, UserSuppliedAllocatorIsVerifiedAndMeasured) {
+  // An allocator object the registry does not know by that name: tcmalloc's
+  // object, under the name "mytc".
+  auto list = run_cli({"list", "allocators"});
+  const std::string tcmalloc = path_of(list.out, "tcmalloc");
+  ASSERT_EQ(tcmalloc.front(), '/') << list.out;
+  const std::string dir = fresh_dir("user") + "/run";
+  auto r = run_cli(with({"run", "-a", "std", "--allocator", "mytc=" + tcmalloc, "-w",
+                         "spawn_st/50", "--out", dir},
+                        tiny_profile(2)));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto cells = records_of_type(journal_records(dir), "cell");
+  ASSERT_EQ(cells.size(), 2u);
+  EXPECT_EQ(cells[1]["variant"], "mytc");
+  EXPECT_TRUE(cells[1]["verification"]["ok"].get<bool>());
+  EXPECT_EQ(cells[1]["verification"]["active_object"], tcmalloc);
+  EXPECT_EQ(cells[1]["verification"]["version_source"], "tc_version()");
+}
+
+TEST(Run, LinkModeUsesTheLinkedWorkers) {
+  const std::string dir = fresh_dir("link") + "/run";
+  auto r = run_cli(with({"run", "-a", "std,jemalloc,mimalloc", "--injection", "link", "-w",
+                         "block_on_alloc/10x64", "--payload", "filled", "--out", dir},
+                        tiny_profile(2)));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto cells = records_of_type(journal_records(dir), "cell");
+  ASSERT_EQ(cells.size(), 3u);
+  for (const auto& c : cells) {
+    EXPECT_EQ(c["injection"], "link");
+    EXPECT_TRUE(c["verification"]["ok"].get<bool>()) << c.dump();
+  }
+}
+
+TEST(Run, KilledRunResumesAndMeasuresEveryCellOnce) {
+  const std::string dir = fresh_dir("resume") + "/run";
+  std::vector<std::string> args = {SHOOTOUT_CLI, "run", "-a", "std,jemalloc", "-w",
+                                   "spawn_st/{100,200,300,400,500,600}", "--out", dir,
+                                   "--no-allocation-profile"};
+  for (const auto& a : tiny_profile(4)) args.push_back(a);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  ASSERT_EQ(posix_spawn(&pid, SHOOTOUT_CLI, &actions, nullptr, argv.data(), environ), 0);
+  // Kill it once the first group is done and before the last one is.
+  bool killed = false;
+  for (int i = 0; i < 3000 && !killed; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::ifstream in(dir + "/samples.jsonl");
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    if (text.find("\"group_done\"") != std::string::npos) {
+      kill(pid, SIGKILL);
+      killed = true;
+    }
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(killed);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed";
+
+  auto r = run_cli({"run", "--resume", dir});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  auto view = shootout::journal::latest_attempts(shootout::journal::read_journal(dir + "/samples.jsonl"));
+  EXPECT_EQ(view.done_groups.size(), 6u);
+  EXPECT_EQ(view.last_attempt, 2);
+  std::map<std::string, int> cell_records, samples;
+  for (const auto& rec : view.records) {
+    if (rec["type"] == "cell") ++cell_records[rec["cell"]];
+    if (rec["type"] == "sample") ++samples[rec["cell"]];
+  }
+  EXPECT_EQ(cell_records.size(), 12u);  // 6 groups x 2 allocators
+  for (const auto& [cell, n] : cell_records) EXPECT_EQ(n, 1) << cell;
+  for (const auto& [cell, n] : samples) EXPECT_EQ(n, 4) << cell;
+  EXPECT_EQ(samples.size(), 12u);
+}
