@@ -1,0 +1,477 @@
+#include "report/analysis.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "journal/journal.h"
+#include "report/manifest_view.h"
+#include "report/text_format.h"
+
+namespace shootout::report {
+
+using nlohmann::json;
+
+const char* to_string(CellStatus status) {
+  switch (status) {
+    case CellStatus::ok:
+      return "ok";
+    case CellStatus::incomplete:
+      return "incomplete";
+    case CellStatus::failed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+std::optional<double> CellAnalysis::per_iteration(const std::string& counter) const {
+  auto it = counters.find(counter);
+  if (it == counters.end()) return std::nullopt;
+  return it->second.per_iteration;
+}
+
+std::optional<double> CellAnalysis::per_element(const std::string& counter) const {
+  auto it = counters.find(counter);
+  if (it == counters.end()) return std::nullopt;
+  return it->second.per_element;
+}
+
+std::optional<double> CellAnalysis::page_faults_per_iteration() const {
+  const auto minor = per_iteration("minor_faults");
+  const auto major = per_iteration("major_faults");
+  if (!minor && !major) return std::nullopt;
+  return minor.value_or(0) + major.value_or(0);
+}
+
+std::optional<double> CellAnalysis::page_faults_per_element() const {
+  const auto faults = page_faults_per_iteration();
+  if (!faults || workload_info.elements_per_iteration == 0) return std::nullopt;
+  return *faults / static_cast<double>(workload_info.elements_per_iteration);
+}
+
+std::string CellAnalysis::source_of(const std::string& counter) const {
+  for (const auto& s : counter_sources)
+    if (s.name == counter) return s.source.value_or("");
+  return "";
+}
+
+const CellAnalysis* RunModel::find(const std::string& cell_id) const {
+  for (const auto& c : cells)
+    if (c.id == cell_id) return &c;
+  return nullptr;
+}
+
+namespace {
+
+bool is_directory(const std::string& path) {
+  struct stat st{};
+  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool is_file(const std::string& path) {
+  struct stat st{};
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+json read_manifest(const std::string& run_dir) {
+  const std::string path = run_dir + "/manifest.json";
+  if (!is_file(path))
+    throw ReportError(run_dir + " has no manifest.json: not a run directory (or the run never started)");
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  json manifest = json::parse(text.str(), nullptr, false);
+  if (manifest.is_discarded() || !manifest.is_object())
+    throw ReportError(path + ": not a JSON object");
+  return manifest;
+}
+
+// Helpers that read a record's field or name what is missing.
+std::string where(const json& r) {
+  std::string w = "samples.jsonl: " + r.value("type", std::string("record"));
+  if (r.contains("cell") && r["cell"].is_string()) w += " of cell '" + r["cell"].get<std::string>() + "'";
+  if (r.contains("round") && r["round"].is_number()) w += " (round " + r["round"].dump() + ")";
+  return w;
+}
+
+std::string string_field(const json& r, const char* key, const std::string& fallback = "") {
+  auto it = r.find(key);
+  return it != r.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+std::string required_string(const json& r, const char* key) {
+  auto it = r.find(key);
+  if (it == r.end() || !it->is_string())
+    throw ReportError(where(r) + ": \"" + key + "\" is missing or not a string");
+  return it->get<std::string>();
+}
+
+double required_number(const json& r, const char* key) {
+  auto it = r.find(key);
+  if (it == r.end() || !it->is_number())
+    throw ReportError(where(r) + ": \"" + key + "\" is missing or not a number");
+  return it->get<double>();
+}
+
+std::optional<double> optional_number(const json& r, const char* key) {
+  auto it = r.find(key);
+  if (it == r.end() || !it->is_number()) return std::nullopt;
+  return it->get<double>();
+}
+
+std::optional<int> optional_int(const json& r, const char* key) {
+  auto it = r.find(key);
+  if (it == r.end() || !it->is_number_integer()) return std::nullopt;
+  return it->get<int>();
+}
+
+// Identity fields shared by "cell" and "cell_failed"; the cell id
+// "workload|payload|runtime|variant|injection" fills what a record lacks.
+void read_identity(const json& r, CellAnalysis& c) {
+  c.id = required_string(r, "cell");
+  std::vector<std::string> parts;
+  std::stringstream id(c.id);
+  for (std::string part; std::getline(id, part, '|');) parts.push_back(part);
+  auto part = [&](std::size_t i) { return i < parts.size() ? parts[i] : std::string(); };
+  c.group = string_field(r, "group", c.group);
+  c.workload = string_field(r, "workload", c.workload.empty() ? part(0) : c.workload);
+  c.payload = string_field(r, "payload", c.payload.empty() ? part(1) : c.payload);
+  c.runtime = string_field(r, "runtime", c.runtime.empty() ? part(2) : c.runtime);
+  c.variant = string_field(r, "variant", c.variant.empty() ? part(3) : c.variant);
+  c.injection = string_field(r, "injection", c.injection.empty() ? part(4) : c.injection);
+  c.allocator = string_field(r, "allocator", c.allocator.empty() ? c.variant.substr(0, c.variant.find('['))
+                                                                : c.allocator);
+  c.tuning = string_field(r, "tuning", c.tuning);
+  c.family = string_field(r, "family", c.family.empty() ? c.workload.substr(0, c.workload.find('/'))
+                                                       : c.family);
+  if (r.contains("verification") && !r["verification"].is_null()) c.verification = r["verification"];
+}
+
+WorkloadInfo read_workload_info(const json& w) {
+  WorkloadInfo info;
+  if (!w.is_object()) return info;
+  info.name = string_field(w, "name");
+  info.family = string_field(w, "family");
+  info.description = string_field(w, "description");
+  info.runtime_kind = string_field(w, "runtime_kind");
+  info.runtime_build = string_field(w, "runtime_build");
+  info.wait_mode = string_field(w, "wait_mode");
+  info.pool_threads = optional_int(w, "pool_threads").value_or(0);
+  info.pinned = w.value("pinned", false);
+  if (auto e = optional_number(w, "elements_per_iteration"); e && *e > 0)
+    info.elements_per_iteration = static_cast<std::uint64_t>(*e);
+  if (auto b = optional_number(w, "payload_bytes"); b && *b > 0)
+    info.payload_bytes = static_cast<std::uint64_t>(*b);
+  return info;
+}
+
+void read_cell_record(const json& r, CellAnalysis& c) {
+  read_identity(r, c);
+  c.baseline = r.value("baseline", false);
+  c.baseline_cell = string_field(r, "baseline_cell");
+  c.object = string_field(r, "object");
+  if (r.contains("workload_info")) {
+    c.workload_info_json = r["workload_info"];
+    c.workload_info = read_workload_info(r["workload_info"]);
+  }
+  if (c.family.empty()) c.family = c.workload_info.family;
+  c.counter_sources.clear();
+  if (r.contains("counters") && r["counters"].is_array()) {
+    for (const auto& s : r["counters"]) {
+      if (!s.is_object()) continue;
+      CounterSource src;
+      src.name = string_field(s, "name");
+      if (s.contains("source") && s["source"].is_string()) src.source = s["source"].get<std::string>();
+      src.detail = string_field(s, "detail");
+      c.counter_sources.push_back(std::move(src));
+    }
+  }
+  if (r.contains("plan") && r["plan"].is_object()) c.plan_mode = string_field(r["plan"], "mode");
+}
+
+CellSample read_sample(const json& r) {
+  CellSample s;
+  s.round = static_cast<int>(required_number(r, "round"));
+  s.position = optional_int(r, "position").value_or(0);
+  s.iters = required_number(r, "iters");
+  s.ns = required_number(r, "ns");
+  if (!(s.iters > 0)) throw ReportError(where(r) + ": \"iters\" must be > 0");
+  if (!(s.ns >= 0)) throw ReportError(where(r) + ": \"ns\" must be >= 0");
+  if (r.contains("counters")) {
+    if (!r["counters"].is_object()) throw ReportError(where(r) + ": \"counters\" is not an object");
+    for (auto it = r["counters"].begin(); it != r["counters"].end(); ++it) {
+      if (!it->is_number())
+        throw ReportError(where(r) + ": counter \"" + it.key() + "\" is not a number");
+      s.counters[it.key()] = it->get<double>();
+    }
+  }
+  s.rss_kib = optional_number(r, "rss_kib");
+  s.hwm_kib = optional_number(r, "hwm_kib");
+  s.hwm_scope = string_field(r, "hwm_scope");
+  s.other_cpu_share = optional_number(r, "other_cpu_share");
+  return s;
+}
+
+AllocationProfile read_profile(const json& r) {
+  AllocationProfile p;
+  p.group = required_string(r, "group");
+  p.workload = string_field(r, "workload", p.group);
+  p.payload = string_field(r, "payload");
+  p.runtime = string_field(r, "runtime");
+  p.iters = required_number(r, "iters");
+  p.calls = required_number(r, "calls");
+  p.bytes = required_number(r, "bytes");
+  p.frees = optional_number(r, "frees").value_or(0);
+  if (!(p.iters > 0)) throw ReportError(where(r) + ": \"iters\" must be > 0");
+  return p;
+}
+
+void read_failure(const json& r, CellAnalysis& c) {
+  read_identity(r, c);
+  Failure f;
+  f.phase = string_field(r, "phase");
+  f.reason = string_field(r, "reason", "no reason recorded");
+  f.exit_code = optional_int(r, "exit_code");
+  f.signal = optional_int(r, "signal");
+  if (r.contains("stderr_tail") && r["stderr_tail"].is_array())
+    for (const auto& line : r["stderr_tail"])
+      if (line.is_string()) f.stderr_tail.push_back(line.get<std::string>());
+  c.failure = std::move(f);
+  c.status = CellStatus::failed;
+}
+
+Speed speed_of(const CellAnalysis& c) {
+  if (!c.ratio || c.ratio->rounds < 2) return Speed::unknown;
+  switch (c.ratio->verdict) {
+    case stats::Verdict::faster:
+      return Speed::faster;
+    case stats::Verdict::slower:
+      return Speed::slower;
+    default:
+      return Speed::same;
+  }
+}
+
+CounterRates rates_of(const CellAnalysis& c) {
+  const bool per_element = c.workload_info.elements_per_iteration > 0;
+  auto rate = [&](const char* name) {
+    return per_element ? c.per_element(name) : c.per_iteration(name);
+  };
+  CounterRates r;
+  r.madvise = rate("madvise");
+  r.madvise_dontneed = rate("madvise_dontneed");
+  r.madvise_free = rate("madvise_free");
+  r.brk = rate("brk");
+  r.mmap = rate("mmap");
+  r.munmap = rate("munmap");
+  r.page_faults = per_element ? c.page_faults_per_element() : c.page_faults_per_iteration();
+  r.unit = per_element ? element_unit(c.family) : "iteration";
+  return r;
+}
+
+// Time estimates, outliers, counters, CPU and memory of one cell's samples.
+void summarise_samples(CellAnalysis& c, const AnalysisOptions& options) {
+  if (c.samples.empty()) return;
+  std::vector<stats::Sample> samples;
+  std::set<int> rounds;
+  for (const auto& s : c.samples) {
+    samples.push_back({s.iters, s.ns});
+    rounds.insert(s.round);
+  }
+  c.rounds = static_cast<int>(rounds.size());
+  c.time = stats::estimate(samples, options.bootstrap);
+  const auto per_iter = stats::per_iteration(samples);
+  c.outliers = stats::count_outliers(per_iter);
+  c.cv = stats::coefficient_of_variation(per_iter);
+
+  std::map<std::string, std::pair<double, int>> sums;  // sum of per-iteration values, count
+  double user = 0, sys = 0, wall = 0, other = 0;
+  bool cpu_complete = true;
+  int other_count = 0;
+  for (const auto& s : c.samples) {
+    for (const auto& [name, total] : s.counters) {
+      auto& [sum, n] = sums[name];
+      sum += total / s.iters;
+      ++n;
+    }
+    auto u = s.counters.find("user_ns");
+    auto k = s.counters.find("sys_ns");
+    if (u == s.counters.end() || k == s.counters.end()) {
+      cpu_complete = false;
+    } else {
+      user += u->second;
+      sys += k->second;
+      wall += s.ns;
+    }
+    if (s.hwm_kib) c.peak_rss_kib = std::max(c.peak_rss_kib.value_or(0), *s.hwm_kib);
+    if (s.hwm_scope == "process") c.peak_rss_process_scope = true;
+    if (s.other_cpu_share) {
+      other += *s.other_cpu_share;
+      ++other_count;
+    }
+  }
+  const auto elements = static_cast<double>(c.workload_info.elements_per_iteration);
+  for (const auto& [name, sum_count] : sums) {
+    CounterValue v;
+    v.per_iteration = sum_count.first / sum_count.second;
+    if (elements > 0) v.per_element = v.per_iteration / elements;
+    v.samples = sum_count.second;
+    c.counters[name] = v;
+  }
+  if (cpu_complete && user + sys > 0) c.sys_share = sys / (user + sys);
+  if (cpu_complete && wall > 0) c.sys_wall_share = sys / wall;
+  if (other_count > 0) c.other_cpu_share = other / other_count;
+}
+
+// ns per iteration of each round (summed over the round's samples).
+std::map<int, double> per_round_times(const CellAnalysis& c) {
+  std::map<int, std::pair<double, double>> sums;
+  for (const auto& s : c.samples) {
+    sums[s.round].first += s.ns;
+    sums[s.round].second += s.iters;
+  }
+  std::map<int, double> out;
+  for (const auto& [round, ns_iters] : sums) out[round] = ns_iters.first / ns_iters.second;
+  return out;
+}
+
+void pair_with_baseline(CellAnalysis& c, const CellAnalysis& baseline, const AnalysisOptions& options) {
+  const auto mine = per_round_times(c);
+  const auto theirs = per_round_times(baseline);
+  c.per_round_ratios.clear();
+  for (const auto& [round, ns] : mine) {
+    auto it = theirs.find(round);
+    if (it == theirs.end() || !(it->second > 0) || !(ns > 0)) continue;
+    c.per_round_ratios.push_back(ns / it->second);
+  }
+  if (!c.per_round_ratios.empty())
+    c.ratio = stats::paired_ratio(c.per_round_ratios, options.bootstrap, options.ratio);
+}
+
+void add_warnings(RunModel& m) {
+  if (m.truncated_tail)
+    m.warnings.push_back("samples.jsonl ends in a partial line (a killed runner); it was ignored.");
+  if (!m.incomplete_groups.empty()) {
+    std::string groups;
+    for (const auto& g : m.incomplete_groups) groups += (groups.empty() ? "" : ", ") + g;
+    m.warnings.push_back("Unfinished groups (no group_done; resume the run to complete them): " +
+                         groups + ".");
+  }
+  std::vector<std::string> busy, unstable, process_hwm;
+  for (const auto& c : m.cells) {
+    if (c.status == CellStatus::failed) continue;
+    if (c.other_cpu_share && *c.other_cpu_share > thresholds::kBusyMachineShare)
+      busy.push_back(fmt::format("{} ({})", c.id, text::percent(*c.other_cpu_share)));
+    if (c.time && c.cv > thresholds::kHighCv)
+      unstable.push_back(fmt::format("{} (CV {})", c.id, text::percent(c.cv)));
+    if (c.peak_rss_process_scope) process_hwm.push_back(c.id);
+  }
+  auto list = [](const std::vector<std::string>& items) {
+    std::string s;
+    for (const auto& i : items) s += (s.empty() ? "" : "; ") + i;
+    return s;
+  };
+  if (!busy.empty())
+    m.warnings.push_back(fmt::format(
+        "Busy machine: other processes used more than {} of the CPU while these cells sampled; "
+        "their times may be inflated: {}.",
+        text::percent(thresholds::kBusyMachineShare), list(busy)));
+  if (!unstable.empty())
+    m.warnings.push_back(fmt::format(
+        "High variation between samples (coefficient of variation above {}): {}.",
+        text::percent(thresholds::kHighCv), list(unstable)));
+  if (!process_hwm.empty())
+    m.warnings.push_back("Peak RSS is the process-lifetime peak (VmHWM could not be reset) for: " +
+                         list(process_hwm) + ".");
+}
+
+}  // namespace
+
+RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options) {
+  if (!is_directory(run_dir)) throw ReportError("run directory " + run_dir + " does not exist");
+  RunModel m;
+  m.run_dir = run_dir;
+  m.manifest = read_manifest(run_dir);
+  m.options = options;
+  if (auto resamples = manifest_value(m.manifest, {"bootstrap_resamples", "plan.bootstrap_resamples"})) {
+    try {
+      const int n = std::stoi(*resamples);
+      if (n > 0) m.options.bootstrap.resamples = n;
+    } catch (const std::exception&) {
+      // not a number: keep the default, the manifest table shows the value
+    }
+  }
+
+  const std::string journal_path = run_dir + "/samples.jsonl";
+  if (!is_file(journal_path)) throw ReportError(run_dir + " has no samples.jsonl: the run recorded nothing");
+  journal::JournalContents contents;
+  try {
+    contents = journal::read_journal(journal_path);
+  } catch (const journal::JournalError& e) {
+    throw ReportError(std::string(e.what()) + " (in " + run_dir + ")");
+  }
+  const journal::JournalView view = journal::latest_attempts(contents);
+  m.truncated_tail = contents.truncated_tail;
+  m.last_attempt = view.last_attempt;
+
+  std::map<std::string, std::size_t> index;
+  auto cell_for = [&](const std::string& id) -> CellAnalysis& {
+    auto [it, inserted] = index.emplace(id, m.cells.size());
+    if (inserted) {
+      m.cells.emplace_back();
+      m.cells.back().id = id;
+    }
+    return m.cells[it->second];
+  };
+  std::set<std::string> groups;
+  for (const auto& r : view.records) {
+    const std::string type = r["type"].get<std::string>();
+    if (r.contains("group")) groups.insert(r["group"].get<std::string>());
+    if (type == "cell") {
+      read_cell_record(r, cell_for(required_string(r, "cell")));
+    } else if (type == "sample") {
+      CellAnalysis& c = cell_for(required_string(r, "cell"));
+      if (c.group.empty()) read_identity(r, c);
+      c.samples.push_back(read_sample(r));
+    } else if (type == "cell_failed") {
+      read_failure(r, cell_for(required_string(r, "cell")));
+    } else if (type == "profile") {
+      m.profiles.push_back(read_profile(r));
+    }
+  }
+  for (const auto& g : groups)
+    if (!view.done_groups.count(g)) m.incomplete_groups.push_back(g);
+
+  for (auto& c : m.cells) {
+    if (c.status != CellStatus::failed && !view.done_groups.count(c.group))
+      c.status = CellStatus::incomplete;
+    summarise_samples(c, m.options);
+  }
+  for (auto& c : m.cells) {
+    if (c.baseline || c.baseline_cell.empty() || c.baseline_cell == c.id || c.samples.empty()) continue;
+    auto it = index.find(c.baseline_cell);
+    if (it == index.end() || m.cells[it->second].samples.empty()) continue;
+    pair_with_baseline(c, m.cells[it->second], m.options);
+  }
+  for (auto& c : m.cells) c.driver = key_driver(rates_of(c), speed_of(c));
+
+  for (auto& p : m.profiles) {
+    for (const auto& c : m.cells) {
+      if (c.workload != p.workload) continue;
+      p.family = c.family;
+      if (c.workload_info.elements_per_iteration > 0) {
+        p.elements_per_iteration = c.workload_info.elements_per_iteration;
+        break;
+      }
+    }
+  }
+  add_warnings(m);
+  return m;
+}
+
+}  // namespace shootout::report

@@ -1,0 +1,164 @@
+// The in-memory model of one run directory: every cell of samples.jsonl
+// (latest attempt of each group) with its time estimates, outliers, counters
+// per iteration and per element, sys share, peak RSS, its paired ratio to its
+// baseline cell and its key driver; failed cells with their reasons; the
+// allocation profiles; and the manifest. Everything a renderer prints comes
+// from here. Deterministic: the bootstrap seed is fixed, so the same files
+// give byte-identical reports.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "report/key_drivers.h"
+#include "stats/estimate.h"
+
+namespace shootout::report {
+
+// A run directory that cannot be read: missing, no manifest, a malformed
+// samples.jsonl (the message names the line), a record missing a field.
+class ReportError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct AnalysisOptions {
+  // Fixed seed (the stats default) so reports are reproducible byte for
+  // byte. resamples is taken from the manifest's "bootstrap_resamples" (top
+  // level or under "plan") when present.
+  stats::BootstrapOptions bootstrap{};
+  stats::RatioOptions ratio{};
+};
+
+// `workload_info` of a cell record (docs/results-schema.md).
+struct WorkloadInfo {
+  std::string name, family, description, runtime_kind, runtime_build, wait_mode;
+  int pool_threads = 0;
+  bool pinned = false;
+  std::uint64_t elements_per_iteration = 0;  // 0: unknown
+  std::uint64_t payload_bytes = 0;
+};
+
+struct CounterSource {
+  std::string name;
+  std::optional<std::string> source;  // empty: unavailable
+  std::string detail;
+};
+
+struct CellSample {
+  int round = 0;
+  int position = 0;
+  double iters = 0;
+  double ns = 0;
+  std::map<std::string, double> counters;  // totals for the sample; absent = not measured
+  std::optional<double> rss_kib, hwm_kib, other_cpu_share;
+  std::string hwm_scope;
+};
+
+// Mean over samples of counters[k] / iters, and that / elements per iteration.
+struct CounterValue {
+  double per_iteration = 0;
+  std::optional<double> per_element;
+  int samples = 0;  // samples that carried the counter
+};
+
+struct Failure {
+  std::string phase, reason;
+  std::optional<int> exit_code, signal;
+  std::vector<std::string> stderr_tail;
+};
+
+enum class CellStatus {
+  ok,          // its group finished (group_done)
+  incomplete,  // its group has no group_done in the latest attempt (interrupted run)
+  failed,      // a cell_failed record
+};
+const char* to_string(CellStatus status);
+
+struct CellAnalysis {
+  // identity (the cell record's fields)
+  std::string id, group, workload, family, payload, runtime, allocator, variant, tuning, injection;
+  bool baseline = false;
+  std::string baseline_cell;
+  std::string object;
+  nlohmann::json verification;        // as recorded (null when absent)
+  nlohmann::json workload_info_json;  // as recorded
+  WorkloadInfo workload_info;
+  std::vector<CounterSource> counter_sources;
+  std::string plan_mode;  // "linear" / "flat" / "" when unknown
+
+  CellStatus status = CellStatus::ok;
+  std::optional<Failure> failure;
+
+  std::vector<CellSample> samples;
+  std::optional<stats::Estimates> time;  // per-iteration ns; empty without samples
+  stats::OutlierCounts outliers;
+  double cv = 0;
+  int rounds = 0;  // distinct rounds with a sample
+  std::map<std::string, CounterValue> counters;
+  std::optional<double> sys_share;       // sum sys_ns / sum (user_ns + sys_ns)
+  std::optional<double> sys_wall_share;  // sum sys_ns / sum wall ns
+  std::optional<double> peak_rss_kib;    // max hwm_kib
+  bool peak_rss_process_scope = false;   // some sample's VmHWM could not be reset
+  std::optional<double> other_cpu_share;  // mean over samples
+
+  // candidate ns/iter ÷ baseline ns/iter, per shared round, in round order
+  std::vector<double> per_round_ratios;
+  std::optional<stats::RatioEstimate> ratio;  // vs baseline_cell
+  KeyDriver driver;
+
+  // Convenience: the counter per iteration / per element, if measured.
+  std::optional<double> per_iteration(const std::string& counter) const;
+  std::optional<double> per_element(const std::string& counter) const;
+  // minor + major faults (either alone if only one was measured).
+  std::optional<double> page_faults_per_iteration() const;
+  std::optional<double> page_faults_per_element() const;
+  // Source of a counter as recorded in the cell record ("" when unavailable/unknown).
+  std::string source_of(const std::string& counter) const;
+  bool usable() const { return status != CellStatus::failed && time.has_value(); }
+};
+
+// The malloc-counting pass of a workload (never timed).
+struct AllocationProfile {
+  std::string group, workload, payload, runtime;
+  double iters = 0, calls = 0, bytes = 0, frees = 0;
+  std::uint64_t elements_per_iteration = 0;  // from a cell of the same workload; 0 unknown
+  std::string family;
+};
+
+struct RunModel {
+  std::string run_dir;
+  nlohmann::json manifest;
+  std::vector<CellAnalysis> cells;  // in the order their first record appears
+  std::vector<AllocationProfile> profiles;
+  int last_attempt = 0;
+  bool truncated_tail = false;  // samples.jsonl ended in a partial line (ignored)
+  std::vector<std::string> incomplete_groups;
+  std::vector<std::string> warnings;  // noise and completeness warnings, for the reader
+  AnalysisOptions options;
+
+  const CellAnalysis* find(const std::string& cell_id) const;
+};
+
+// Noise thresholds for the warnings.
+namespace thresholds {
+// Other processes used more than a tenth of the machine's CPU while a cell
+// sampled: on 2 cores that is a fifth of a core, enough to move a blocking
+// channel's median (DESIGN.md §5 measured 2-3x moves on a busy machine).
+inline constexpr double kBusyMachineShare = 0.10;
+// Per-iteration times varying more than 10 % between samples: Criterion
+// would call the estimate unstable; a ratio near 1 should not be trusted.
+inline constexpr double kHighCv = 0.10;
+}  // namespace thresholds
+
+// Reads run_dir/manifest.json and run_dir/samples.jsonl and analyses them.
+// Throws ReportError naming the directory, file or line that is wrong.
+RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options = {});
+
+}  // namespace shootout::report
