@@ -1,0 +1,26 @@
+// Each test binary links one Asio build of the catalog; check it is the
+// build it claims to be.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "workloads/workload.h"
+
+namespace shootout::workloads {
+namespace {
+
+TEST(RuntimeBuild, NameAndAsioConfiguration) {
+  EXPECT_STREQ(runtime_build(), EXPECTED_RUNTIME_BUILD);
+  const std::string details = runtime_details();
+  EXPECT_NE(details.find("asio 1."), std::string::npos) << details;
+  if (std::string(EXPECTED_RUNTIME_BUILD) == "asio") {
+    EXPECT_NE(details.find("recycling allocator cache 0 "), std::string::npos) << details;
+    EXPECT_NE(details.find("frame recycling off"), std::string::npos) << details;
+  } else {
+    EXPECT_EQ(details.find("recycling allocator cache 0 "), std::string::npos) << details;
+    EXPECT_NE(details.find("frame recycling on"), std::string::npos) << details;
+  }
+}
+
+}  // namespace
+}  // namespace shootout::workloads
