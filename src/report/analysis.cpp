@@ -341,14 +341,7 @@ std::map<int, double> per_round_times(const CellAnalysis& c) {
 }
 
 void pair_with_baseline(CellAnalysis& c, const CellAnalysis& baseline, const AnalysisOptions& options) {
-  const auto mine = per_round_times(c);
-  const auto theirs = per_round_times(baseline);
-  c.per_round_ratios.clear();
-  for (const auto& [round, ns] : mine) {
-    auto it = theirs.find(round);
-    if (it == theirs.end() || !(it->second > 0) || !(ns > 0)) continue;
-    c.per_round_ratios.push_back(ns / it->second);
-  }
+  c.per_round_ratios = per_round_ratios(c, baseline);
   if (!c.per_round_ratios.empty())
     c.ratio = stats::paired_ratio(c.per_round_ratios, options.bootstrap, options.ratio);
 }
@@ -391,6 +384,18 @@ void add_warnings(RunModel& m) {
 }
 
 }  // namespace
+
+std::vector<double> per_round_ratios(const CellAnalysis& candidate, const CellAnalysis& reference) {
+  const auto mine = per_round_times(candidate);
+  const auto theirs = per_round_times(reference);
+  std::vector<double> ratios;
+  for (const auto& [round, ns] : mine) {
+    auto it = theirs.find(round);
+    if (it == theirs.end() || !(it->second > 0) || !(ns > 0)) continue;
+    ratios.push_back(ns / it->second);
+  }
+  return ratios;
+}
 
 RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options) {
   if (!is_directory(run_dir)) throw ReportError("run directory " + run_dir + " does not exist");
@@ -458,7 +463,8 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
     if (it == index.end() || m.cells[it->second].samples.empty()) continue;
     pair_with_baseline(c, m.cells[it->second], m.options);
   }
-  for (auto& c : m.cells) c.driver = key_driver(rates_of(c), speed_of(c));
+  for (auto& c : m.cells)
+    if (c.usable()) c.driver = key_driver(rates_of(c), speed_of(c));
 
   for (auto& p : m.profiles) {
     for (const auto& c : m.cells) {

@@ -111,7 +111,7 @@ struct CellAnalysis {
   // candidate ns/iter ÷ baseline ns/iter, per shared round, in round order
   std::vector<double> per_round_ratios;
   std::optional<stats::RatioEstimate> ratio;  // vs baseline_cell
-  KeyDriver driver;
+  KeyDriver driver;  // empty for failed cells and cells without samples
 
   // Convenience: the counter per iteration / per element, if measured.
   std::optional<double> per_iteration(const std::string& counter) const;
@@ -156,6 +156,10 @@ inline constexpr double kBusyMachineShare = 0.10;
 // would call the estimate unstable; a ratio near 1 should not be trusted.
 inline constexpr double kHighCv = 0.10;
 }  // namespace thresholds
+
+// candidate ns/iter ÷ reference ns/iter for every round both have samples
+// in (a round's samples summed), in round order: the input of paired ratios.
+std::vector<double> per_round_ratios(const CellAnalysis& candidate, const CellAnalysis& reference);
 
 // Reads run_dir/manifest.json and run_dir/samples.jsonl and analyses them.
 // Throws ReportError naming the directory, file or line that is wrong.

@@ -1,6 +1,7 @@
 #include "report/text_format.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -130,7 +131,8 @@ std::string escape_html(std::string_view s) {
 std::string escape_markdown(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     switch (c) {
       case '\\':
       case '|':
@@ -138,8 +140,12 @@ std::string escape_markdown(std::string_view s) {
         out += '\\';
         out += c;
         break;
-      case '<':
-        out += "&lt;";
+      case '<':  // only where it could open a tag: "p < 0.05" stays readable
+        if (i + 1 < s.size() && (std::isalpha(static_cast<unsigned char>(s[i + 1])) ||
+                                 s[i + 1] == '/' || s[i + 1] == '!' || s[i + 1] == '?'))
+          out += "&lt;";
+        else
+          out += c;
         break;
       case '>':
         out += "&gt;";

@@ -1,0 +1,220 @@
+#include "report/compare.h"
+
+#include <cmath>
+#include <map>
+#include <random>
+#include <set>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "report/findings.h"
+#include "report/manifest_view.h"
+#include "report/report.h"
+#include "report/text_format.h"
+
+namespace shootout::report {
+
+namespace {
+
+// What makes two runs of a workload the same experiment.
+struct WorkloadSpec {
+  WorkloadInfo info;
+  std::vector<std::pair<std::string, std::string>> params() const {
+    return {{"family", info.family},
+            {"pool_threads", std::to_string(info.pool_threads)},
+            {"runtime_kind", info.runtime_kind},
+            {"wait_mode", info.wait_mode},
+            {"pinned", info.pinned ? "true" : "false"},
+            {"elements_per_iteration", std::to_string(info.elements_per_iteration)},
+            {"payload_bytes", std::to_string(info.payload_bytes)}};
+  }
+};
+
+std::map<std::string, WorkloadSpec> workload_specs(const RunModel& m) {
+  std::map<std::string, WorkloadSpec> specs;
+  for (const auto& c : m.cells) {
+    auto [it, inserted] = specs.emplace(c.workload, WorkloadSpec{c.workload_info});
+    // Failed-at-start cells have no workload_info: prefer one that has.
+    if (!inserted && it->second.info.name.empty()) it->second.info = c.workload_info;
+  }
+  return specs;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+// Uniform index in [0, n) by rejection on mt19937_64's raw output, so the
+// stream (and the report) is the same on every standard library.
+std::size_t uniform_index(std::mt19937_64& rng, std::size_t n) {
+  const std::uint64_t range = n;
+  const std::uint64_t limit = std::mt19937_64::max() - std::mt19937_64::max() % range;
+  for (;;) {
+    const std::uint64_t r = rng();
+    if (r < limit) return static_cast<std::size_t>(r % range);
+  }
+}
+
+double mean_log(const std::vector<double>& xs) {
+  double s = 0;
+  for (double x : xs) s += std::log(x);
+  return s / static_cast<double>(xs.size());
+}
+
+std::string table_row(const std::vector<std::string>& cells) {
+  std::string out = "|";
+  for (const auto& c : cells) out += " " + text::escape_markdown(c) + " |";
+  return out + "\n";
+}
+
+std::string table_head(const std::vector<std::string>& header, const std::vector<bool>& numeric) {
+  std::string out = table_row(header) + "|";
+  for (std::size_t i = 0; i < header.size(); ++i)
+    out += (i < numeric.size() && numeric[i]) ? " ---: |" : " --- |";
+  return out + "\n";
+}
+
+using MatchKey = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+MatchKey match_key(const CellAnalysis& c) {
+  return {c.workload, c.payload, c.runtime, c.injection, c.variant};
+}
+
+std::string time_text(const CellAnalysis& c) {
+  if (c.status == CellStatus::failed) return "failed";
+  if (!c.time) return "no samples";
+  return text::duration_with_ci(c.time->median);
+}
+
+}  // namespace
+
+void require_same_workloads(const RunModel& a, const RunModel& b) {
+  const auto sa = workload_specs(a), sb = workload_specs(b);
+  std::vector<std::string> only_a, only_b, differ;
+  for (const auto& [name, spec] : sa)
+    if (!sb.count(name)) only_a.push_back(name);
+  for (const auto& [name, spec] : sb)
+    if (!sa.count(name)) only_b.push_back(name);
+  for (const auto& [name, spec] : sa) {
+    auto it = sb.find(name);
+    if (it == sb.end() || spec.info.name.empty() || it->second.info.name.empty()) continue;
+    const auto pa = spec.params(), pb = it->second.params();
+    for (std::size_t i = 0; i < pa.size(); ++i)
+      if (pa[i].second != pb[i].second)
+        differ.push_back(fmt::format("{}: {} is {} in A, {} in B", name, pa[i].first, pa[i].second,
+                                     pb[i].second));
+  }
+  if (only_a.empty() && only_b.empty() && differ.empty()) return;
+  std::string msg = "cannot compare " + a.run_dir + " (A) with " + b.run_dir +
+                    " (B): their workload specs differ";
+  if (!only_a.empty()) msg += "; only in A: " + join(only_a);
+  if (!only_b.empty()) msg += "; only in B: " + join(only_b);
+  if (!differ.empty()) msg += "; " + join(differ);
+  throw MismatchedRunsError(msg + ". Compare runs of the same workloads (same -w selection and parameters).");
+}
+
+stats::Interval ratio_of_ratios(const std::vector<double>& a, const std::vector<double>& b,
+                                const stats::BootstrapOptions& options) {
+  const double point = std::exp(mean_log(b) - mean_log(a));
+  if (a.size() < 2 || b.size() < 2) return {point, point, point};
+  std::mt19937_64 rng(options.seed);
+  std::vector<double> distribution;
+  distribution.reserve(static_cast<std::size_t>(options.resamples));
+  for (int k = 0; k < options.resamples; ++k) {
+    double la = 0, lb = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) la += std::log(a[uniform_index(rng, a.size())]);
+    for (std::size_t i = 0; i < b.size(); ++i) lb += std::log(b[uniform_index(rng, b.size())]);
+    distribution.push_back(std::exp(lb / static_cast<double>(b.size()) - la / static_cast<double>(a.size())));
+  }
+  const double tail = (1 - options.confidence) / 2;
+  return {point, stats::quantile(distribution, tail), stats::quantile(distribution, 1 - tail)};
+}
+
+std::string compare(const std::string& dir_a, const std::string& dir_b) {
+  const RunModel a = analyze_run(dir_a);
+  const RunModel b = analyze_run(dir_b);
+  require_same_workloads(a, b);
+
+  std::string out = "# Comparison of two runs\n\n";
+  out += "- A: " + text::escape_markdown(dir_a) + "\n- B: " + text::escape_markdown(dir_b) + "\n\n";
+
+  out += "## Manifest differences\n\n";
+  const auto fa = flatten_manifest(a.manifest), fb = flatten_manifest(b.manifest);
+  std::map<std::string, std::string> ma(fa.begin(), fa.end()), mb(fb.begin(), fb.end());
+  std::set<std::string> keys;
+  for (const auto& [k, v] : fa) keys.insert(k);
+  for (const auto& [k, v] : fb) keys.insert(k);
+  std::string rows;
+  for (const auto& k : keys) {
+    auto ia = ma.find(k), ib = mb.find(k);
+    const std::string va = ia == ma.end() ? "—" : ia->second;
+    const std::string vb = ib == mb.end() ? "—" : ib->second;
+    if (ia != ma.end() && ib != mb.end() && va == vb) continue;
+    rows += table_row({k, va, vb});
+  }
+  out += rows.empty() ? "The manifests agree in every field.\n\n"
+                      : table_head({"Field", "A", "B"}, {}) + rows + "\n";
+
+  const std::string base_a = baseline_variant(a), base_b = baseline_variant(b);
+  out += "## Cells\n\n";
+  out += fmt::format(
+      "Matched by workload, payload, runtime, injection and variant. Ratio = time ÷ the same "
+      "run's {} (geometric mean of per-round ratios). Ratio of ratios = B's ratio ÷ A's, with a "
+      "95 % CI from resampling each run's rounds independently ({} resamples); below 1: the "
+      "variant gained on {} in B.\n\n",
+      base_a == base_b ? base_a : base_a + " / " + base_b, a.options.bootstrap.resamples, base_b);
+  std::map<MatchKey, const CellAnalysis*> cells_b;
+  for (const auto& c : b.cells) cells_b[match_key(c)] = &c;
+  std::vector<const CellAnalysis*> ordered;
+  for (const auto& c : a.cells) ordered.push_back(&c);
+  const RunDimensions dims = run_dimensions(a);
+  std::stable_sort(ordered.begin(), ordered.end(), [&](const auto* x, const auto* y) {
+    if (x->workload != y->workload) return natural_less(x->workload, y->workload);
+    if (x->payload != y->payload) return payload_rank(x->payload) < payload_rank(y->payload);
+    return std::tie(x->runtime, x->injection) < std::tie(y->runtime, y->injection);
+  });
+  out += table_head({"Case", "Variant", "Time A", "Time B", "Ratio A", "Ratio B",
+                     "Ratio of ratios (95 % CI)", "Change"},
+                    {false, false, true, true, true, true, true, false});
+  std::vector<std::string> only_a, only_b;
+  std::set<MatchKey> matched;
+  for (const auto* ca : ordered) {
+    auto it = cells_b.find(match_key(*ca));
+    if (it == cells_b.end()) {
+      only_a.push_back(ca->id);
+      continue;
+    }
+    const CellAnalysis* cb = it->second;
+    matched.insert(match_key(*ca));
+    std::string ra = ca->baseline ? "baseline" : "—", rb = cb->baseline ? "baseline" : "—";
+    std::string ror = "—", change = "—";
+    if (ca->ratio) ra = text::ratio_with_ci(ca->ratio->ratio);
+    if (cb->ratio) rb = text::ratio_with_ci(cb->ratio->ratio);
+    if (ca->ratio && cb->ratio && ca->usable() && cb->usable()) {
+      const stats::Interval r = ratio_of_ratios(ca->per_round_ratios, cb->per_round_ratios, a.options.bootstrap);
+      ror = text::ratio_with_ci(r);
+      const double noise = a.options.ratio.noise;
+      if (r.lower == r.upper) change = "too few rounds";
+      else if (r.lower > 1 + noise) change = "relatively slower in B";
+      else if (r.upper < 1 - noise) change = "relatively faster in B";
+      else change = "no significant change";
+    }
+    out += table_row({case_label({ca->workload, ca->payload, ca->runtime, ca->injection}, dims),
+                      ca->variant, time_text(*ca), time_text(*cb), ra, rb, ror, change});
+  }
+  for (const auto& c : b.cells)
+    if (!matched.count(match_key(c))) only_b.push_back(c.id);
+  out += "\n";
+  if (!only_a.empty() || !only_b.empty()) {
+    out += "## Cells in one run only\n\n";
+    for (const auto& id : only_a) out += "- only in A: " + text::escape_markdown(id) + "\n";
+    for (const auto& id : only_b) out += "- only in B: " + text::escape_markdown(id) + "\n";
+    out += "\n";
+  }
+  out.pop_back();
+  return out;
+}
+
+}  // namespace shootout::report

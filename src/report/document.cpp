@@ -1,0 +1,711 @@
+#include "report/document.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "report/cliffs.h"
+#include "report/findings.h"
+#include "report/key_drivers.h"
+#include "report/manifest_view.h"
+#include "report/text_format.h"
+
+namespace shootout::report {
+
+namespace {
+
+// Okabe–Ito colours: distinguishable with common colour-vision deficiencies.
+constexpr const char* kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
+                                    "#CC79A7", "#56B4E9", "#F0E442", "#000000"};
+// Manifest values longer than this are cut in the run table (lists of cells).
+constexpr std::size_t kManifestValueWidth = 160;
+
+Block paragraph(std::string text) {
+  Block b;
+  b.kind = Block::Kind::paragraph;
+  b.text = std::move(text);
+  return b;
+}
+
+Block bullets(std::vector<std::string> items) {
+  Block b;
+  b.kind = Block::Kind::bullets;
+  b.items = std::move(items);
+  return b;
+}
+
+Block table_block(Table t) {
+  Block b;
+  b.kind = Block::Kind::table;
+  if (t.numeric.size() < t.header.size()) t.numeric.resize(t.header.size(), false);
+  b.table = std::move(t);
+  return b;
+}
+
+Block chart_block(Chart c) {
+  Block b;
+  b.kind = Block::Kind::chart;
+  b.chart = std::move(c);
+  return b;
+}
+
+std::string slug(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else if (!out.empty() && out.back() != '-')
+      out += '-';
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
+  return out;
+}
+
+// baseline time ÷ variant time, the study's "× faster" figure.
+stats::Interval speedup(const stats::Interval& ratio) {
+  return {1 / ratio.point, 1 / ratio.upper, 1 / ratio.lower};
+}
+
+std::string opt_number(const std::optional<double>& v, int significant = 3) {
+  return v ? text::number(*v, significant) : "n/a";
+}
+
+// Everything the document builder needs across sections.
+struct Context {
+  const RunModel& model;
+  RunDimensions dims;
+  std::string base;  // baseline variant
+  std::vector<FamilyTable> tables;
+  std::map<std::string, std::string> colors;  // variant -> colour
+};
+
+std::string time_cell(const CellAnalysis* c) {
+  if (!c) return "—";
+  if (c->status == CellStatus::failed) return "failed";
+  if (!c->time) return "no samples";
+  std::string s = text::duration_with_ci(c->time->median);
+  if (c->status == CellStatus::incomplete) s += " (unfinished)";
+  return s;
+}
+
+std::string best_cell(const BestVsBaseline& b) {
+  switch (b.outcome) {
+    case BestVsBaseline::Outcome::faster:
+      return b.best->variant + " " + text::ratio_with_ci(speedup(b.best->ratio->ratio));
+    case BestVsBaseline::Outcome::baseline_best:
+      return b.baseline_variant + " (every other variant slower)";
+    case BestVsBaseline::Outcome::no_difference:
+      return "no significant difference";
+    case BestVsBaseline::Outcome::no_data:
+      break;
+  }
+  return "—";
+}
+
+// ---- run ---------------------------------------------------------------------
+
+Section run_section(const Context& cx) {
+  const RunModel& m = cx.model;
+  Section s{"run", "Run", 2, {}};
+  s.blocks.push_back(paragraph(
+      "Every figure in this report is computed from samples.jsonl and manifest.json alone; "
+      "alloc-shootout report DIR regenerates it byte for byte."));
+
+  int ok = 0, failed = 0, unfinished = 0;
+  std::set<std::string> payloads, runtimes, injections, workloads, families;
+  std::vector<const CellAnalysis*> all;
+  for (const auto& c : m.cells) {
+    all.push_back(&c);
+    if (c.status == CellStatus::failed) ++failed;
+    else if (c.status == CellStatus::incomplete) ++unfinished;
+    else ++ok;
+    payloads.insert(c.payload);
+    runtimes.insert(c.runtime);
+    injections.insert(c.injection);
+    workloads.insert(c.workload);
+    families.insert(c.family);
+  }
+  std::vector<std::string> payload_list(payloads.begin(), payloads.end());
+  std::sort(payload_list.begin(), payload_list.end(),
+            [](const auto& a, const auto& b) { return payload_rank(a) < payload_rank(b); });
+  std::vector<std::string> facts = {
+      fmt::format("Cells: {} finished, {} failed, {} unfinished (results of attempt {})", ok,
+                  failed, unfinished, m.last_attempt),
+      "Allocator variants: " + join(ordered_variants(m, all), ", ") + " (ratios are taken against " +
+          cx.base + ")",
+      fmt::format("Workloads: {} in {} families; payload modes: {}", workloads.size(),
+                  families.size(), join(payload_list, ", ")),
+      "Runtime builds: " + join({runtimes.begin(), runtimes.end()}, ", ") +
+          "; injection: " + join({injections.begin(), injections.end()}, ", "),
+  };
+  s.blocks.push_back(bullets(facts));
+
+  Table t;
+  t.header = {"Manifest field", "Value"};
+  for (auto [key, value] : flatten_manifest(m.manifest)) {
+    if (text::display_width(value) > kManifestValueWidth) {
+      std::size_t cut = kManifestValueWidth;
+      while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+      value = value.substr(0, cut) + "…";
+    }
+    t.rows.push_back({key, value});
+  }
+  if (!t.rows.empty()) s.blocks.push_back(table_block(std::move(t)));
+
+  if (m.warnings.empty()) {
+    double busiest = 0, noisiest = 0;
+    for (const auto& c : m.cells) {
+      if (!c.usable()) continue;
+      busiest = std::max(busiest, c.other_cpu_share.value_or(0));
+      noisiest = std::max(noisiest, c.cv);
+    }
+    s.blocks.push_back(paragraph(fmt::format(
+        "Noise: no warnings. Other processes used at most {} of the CPU during any cell's samples "
+        "and the largest coefficient of variation of a cell's per-iteration times is {}.",
+        text::percent(busiest), text::percent(noisiest))));
+  } else {
+    s.blocks.push_back(paragraph("Warnings:"));
+    s.blocks.push_back(bullets(m.warnings));
+  }
+  return s;
+}
+
+// ---- summary -----------------------------------------------------------------
+
+Section summary_section(const Context& cx) {
+  Section s{"summary", "Summary", 2, {}};
+  s.blocks.push_back(paragraph(fmt::format(
+      "Per case: the winner (every variant significantly faster than {0} whose ratio CI overlaps "
+      "the best one's), {0}'s time ÷ the best variant's time with its 95 % CI, the winner's key "
+      "driver, and the slowest variant when it is significantly slower than {0}. Key drivers "
+      "follow the rules under Method.",
+      cx.base)));
+  Table t;
+  t.header = {"Case", "Winner", cx.base + " vs best", "Key driver", "Slowest vs " + cx.base};
+  t.numeric = {false, false, true, false, false};
+  for (const auto& table : cx.tables) {
+    for (const auto& row : table.rows) {
+      const BestVsBaseline b = best_vs_baseline(row);
+      if (b.outcome == BestVsBaseline::Outcome::no_data) continue;
+      const std::string winner = winner_text(b);
+      const std::string driver = summary_driver(row, b);
+      std::string slowest = "—";
+      if (b.slowest)
+        slowest = fmt::format("{} {} slower: {}", b.slowest->variant,
+                              text::ratio(b.slowest->ratio->ratio.point), b.slowest->driver.text);
+      t.rows.push_back({case_label(row.key, cx.dims), winner,
+                        text::ratio_with_ci(speedup(b.best->ratio->ratio)), driver, slowest});
+    }
+  }
+  if (t.rows.empty())
+    s.blocks.push_back(paragraph("No case has a ratio to " + cx.base + " (no baseline cell measured)."));
+  else
+    s.blocks.push_back(table_block(std::move(t)));
+  return s;
+}
+
+// ---- families ----------------------------------------------------------------
+
+BarChart family_chart(const Context& cx, const FamilyTable& table) {
+  BarChart c;
+  c.title = table.title + ": time ÷ " + cx.base + " per case (95 % CI; below 1 = faster)";
+  c.y_label = "time ÷ " + cx.base;
+  for (const auto& row : table.rows) c.groups.push_back(case_label(row.key, cx.dims));
+  for (const auto& variant : table.variants) {
+    if (variant == cx.base) continue;
+    BarChart::Series series{variant, cx.colors.at(variant), {}};
+    for (const auto& row : table.rows) {
+      auto it = row.by_variant.find(variant);
+      if (it != row.by_variant.end() && it->second->usable() && it->second->ratio &&
+          it->second->ratio->rounds >= 2)
+        series.values.push_back(it->second->ratio->ratio);
+      else
+        series.values.push_back(std::nullopt);
+    }
+    c.series.push_back(std::move(series));
+  }
+  return c;
+}
+
+std::optional<LineChart> sweep_chart(const Context& cx, const FamilyTable& table) {
+  LineChart c;
+  std::set<std::uint64_t> sizes;
+  std::set<std::string> payload_set;
+  auto sweeps = size_sweeps(cx.model);
+  for (const auto& s : sweeps) payload_set.insert(s.payload);
+  std::vector<std::string> payloads(payload_set.begin(), payload_set.end());
+  for (const auto& s : sweeps) {
+    if (s.is_baseline ||
+        std::find(table.families.begin(), table.families.end(), s.family) == table.families.end())
+      continue;
+    LineChart::Series series;
+    series.name = s.variant;
+    if (!s.payload.empty() && s.payload != "none") series.name += " · " + s.payload;
+    if (cx.dims.many_runtimes) series.name += " · " + s.runtime;
+    if (cx.dims.many_injections) series.name += " · " + s.injection;
+    series.color = cx.colors.at(s.variant);
+    series.dash = 1 + payload_rank(s.payload);
+    for (const auto& p : s.points) {
+      if (!p.ratio || p.ratio->rounds < 2) continue;
+      series.points.push_back({static_cast<double>(p.size), p.ratio->ratio});
+      sizes.insert(p.size);
+    }
+    if (!series.points.empty()) c.series.push_back(std::move(series));
+  }
+  if (c.series.empty()) return std::nullopt;
+  c.title = table.title + ": time ÷ " + cx.base + " by payload size";
+  if (payloads.size() > 1) c.title += " (solid = zeroed, dashed = filled)";
+  c.x_label = "payload size";
+  c.y_label = "time ÷ " + cx.base;
+  for (auto size : sizes) c.x_tics.emplace_back(static_cast<double>(size), text::size_bytes(size));
+  return c;
+}
+
+std::vector<Section> family_sections(const Context& cx) {
+  std::vector<Section> out;
+  Section intro{"results", "Results by family", 2, {}};
+  intro.blocks.push_back(paragraph(fmt::format(
+      "Median time per iteration ± the larger half-width of its 95 % bootstrap CI. \"Best vs {0}\" "
+      "is the fastest variant's speed-up over {0} ({0}'s time ÷ its time: geometric mean of the "
+      "per-round ratios of lockstep rounds, 95 % bootstrap CI), given only when it is significant "
+      "(p < 0.05 and the CI outside ±1 %).",
+      cx.base)));
+  out.push_back(std::move(intro));
+  for (const auto& table : cx.tables) {
+    Section s{"family-" + slug(table.title), table.title, 3, {}};
+    std::vector<std::string> about;
+    std::set<std::string> described;
+    for (const auto& row : table.rows)
+      for (const auto& [variant, c] : row.by_variant) {
+        if (described.count(c->family) || c->workload_info.description.empty()) continue;
+        described.insert(c->family);
+        const WorkloadInfo& w = c->workload_info;
+        std::vector<std::string> facts;
+        if (w.elements_per_iteration > 0)
+          facts.push_back(fmt::format("{} {}s per iteration", w.elements_per_iteration,
+                                      element_unit(c->family)));
+        if (!w.runtime_kind.empty()) facts.push_back(w.runtime_kind + " runtime");
+        if (w.pool_threads > 0) facts.push_back(fmt::format("{} pool threads", w.pool_threads));
+        if (!w.wait_mode.empty()) facts.push_back("waits: " + w.wait_mode);
+        if (w.pinned) facts.push_back("pinned");
+        std::string line = c->family + ": " + w.description;
+        if (!facts.empty()) line += " (" + join(facts, "; ") + ")";
+        about.push_back(line);
+      }
+    if (!about.empty()) s.blocks.push_back(bullets(about));
+
+    Table t;
+    t.header.push_back("Case");
+    t.numeric.push_back(false);
+    for (const auto& v : table.variants) {
+      t.header.push_back(v);
+      t.numeric.push_back(true);
+    }
+    t.header.push_back("Best vs " + cx.base + " (speed-up, 95 % CI)");
+    t.numeric.push_back(false);
+    for (const auto& row : table.rows) {
+      std::vector<std::string> cells = {case_label(row.key, cx.dims)};
+      for (const auto& v : table.variants) {
+        auto it = row.by_variant.find(v);
+        cells.push_back(time_cell(it == row.by_variant.end() ? nullptr : it->second));
+      }
+      cells.push_back(best_cell(best_vs_baseline(row)));
+      t.rows.push_back(std::move(cells));
+    }
+    s.blocks.push_back(table_block(std::move(t)));
+    BarChart bars = family_chart(cx, table);
+    if (!bars.series.empty()) s.blocks.push_back(chart_block(std::move(bars)));
+    if (auto lines = sweep_chart(cx, table)) s.blocks.push_back(chart_block(std::move(*lines)));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// ---- root cause --------------------------------------------------------------
+
+// The most common source of a counter among cells, for the table legend.
+std::map<std::string, std::string> usual_sources(const std::vector<const CellAnalysis*>& cells,
+                                                 const std::vector<std::string>& counters) {
+  std::map<std::string, std::string> out;
+  for (const auto& name : counters) {
+    std::map<std::string, int> counts;
+    for (const auto* c : cells) ++counts[c->source_of(name)];
+    int best = -1;
+    for (const auto& [source, n] : counts)
+      if (n > best) {
+        best = n;
+        out[name] = source;
+      }
+  }
+  return out;
+}
+
+Section root_cause_section(const Context& cx) {
+  const auto cells = root_cause_cells(cx.model);
+  Section s{"root-cause", "Root cause", 2, {}};
+  s.blocks.push_back(paragraph(
+      "Kernel-side counters of the timed samples, per iteration (one iteration = the elements "
+      "noted per family), measured in-process without strace. The cases shown are mpsc with "
+      "payloads of at least 4 KiB, mpsc_large and block_on_alloc_st (every case when the run "
+      "has few). sys % is the kernel's share of the process's CPU time (sys ÷ (user + sys)) and "
+      "of wall time (sys ÷ elapsed); peak RSS is the largest VmHWM of the cell's samples. "
+      "\"n/a\": not measured."));
+  if (cells.empty()) {
+    s.blocks.push_back(paragraph("No measured cell to show."));
+    return s;
+  }
+  const std::vector<std::string> counters = {"madvise_dontneed", "madvise_free", "madvise", "brk",
+                                             "mmap", "munmap", "minor_faults", "major_faults",
+                                             "sys_ns"};
+  const auto usual = usual_sources(cells, counters);
+  // A value whose source differs from its column's usual one says so.
+  auto value = [&](const CellAnalysis* c, const std::optional<double>& v,
+                   std::initializer_list<const char*> names) {
+    std::string out = opt_number(v);
+    if (!v) return out;
+    for (const char* name : names) {
+      const std::string src = c->source_of(name);
+      if (!src.empty() && src != usual.at(name)) return out + " [" + src + "]";
+    }
+    return out;
+  };
+  Table t;
+  t.header = {"Case",          "Variant",     "MADV_DONTNEED/iter", "MADV_FREE/iter",
+              "madvise/iter",  "brk/iter",    "mmap+munmap/iter",   "page faults/iter",
+              "sys % of CPU",  "sys % of wall", "peak RSS",         "Key driver"};
+  t.numeric = {false, false, true, true, true, true, true, true, true, true, true, false};
+  for (const auto* c : cells) {
+    std::optional<double> maps;
+    if (auto a = c->per_iteration("mmap"), b = c->per_iteration("munmap"); a || b)
+      maps = a.value_or(0) + b.value_or(0);
+    t.rows.push_back({case_label({c->workload, c->payload, c->runtime, c->injection}, cx.dims),
+                      c->variant,
+                      value(c, c->per_iteration("madvise_dontneed"), {"madvise_dontneed"}),
+                      value(c, c->per_iteration("madvise_free"), {"madvise_free"}),
+                      value(c, c->per_iteration("madvise"), {"madvise"}),
+                      value(c, c->per_iteration("brk"), {"brk"}),
+                      value(c, maps, {"mmap", "munmap"}),
+                      value(c, c->page_faults_per_iteration(), {"minor_faults", "major_faults"}),
+                      c->sys_share ? text::percent(*c->sys_share) : "n/a",
+                      c->sys_wall_share ? text::percent(*c->sys_wall_share) : "n/a",
+                      c->peak_rss_kib ? text::memory_kib(*c->peak_rss_kib) : "n/a",
+                      c->driver.text});
+  }
+  s.blocks.push_back(table_block(std::move(t)));
+  std::vector<std::string> legend;
+  for (const auto& name : counters) {
+    const std::string& src = usual.at(name);
+    legend.push_back(name + ": " + (src.empty() ? "not measured" : src));
+  }
+  s.blocks.push_back(paragraph("Counter sources (a value from another source names it in brackets): " +
+                               join(legend, "; ") + "."));
+  return s;
+}
+
+// ---- cliffs ------------------------------------------------------------------
+
+Section cliff_section(const Context& cx) {
+  Section s{"cliffs", "Size cliffs", 2, {}};
+  const auto sweeps = size_sweeps(cx.model);
+  if (sweeps.empty()) {
+    s.blocks.push_back(paragraph(
+        "No size sweep in this run (a sweep is one workload pattern at two or more payload sizes)."));
+    return s;
+  }
+  std::set<std::string> patterns;
+  std::vector<std::string> sentences;
+  for (const auto& sweep : sweeps) {
+    patterns.insert(sweep.pattern + (sweep.payload.empty() ? "" : " " + sweep.payload));
+    for (const auto& cliff : detect_cliffs(sweep)) sentences.push_back(cliff.sentence);
+  }
+  s.blocks.push_back(paragraph(fmt::format(
+      "Over each size sweep ({}): the smallest size at which a variant turns significantly slower "
+      "than {} after being faster or equal, and the size at which its page faults per element "
+      "jump (at least {}× to at least {} per element).",
+      join({patterns.begin(), patterns.end()}, "; "), cx.base,
+      text::number(thresholds::kFaultJumpFactor, 2), text::number(thresholds::kFaultJumpMinimum, 1))));
+  if (sentences.empty())
+    s.blocks.push_back(paragraph("No cliff: no variant changes regime along any sweep."));
+  else
+    s.blocks.push_back(bullets(sentences));
+  return s;
+}
+
+// ---- tuning ------------------------------------------------------------------
+
+std::optional<Section> tuning_section(const Context& cx) {
+  const auto effects = tuning_effects(cx.model);
+  bool tuned_cells = false;
+  for (const auto& c : cx.model.cells) tuned_cells = tuned_cells || !c.tuning.empty();
+  if (!tuned_cells) return std::nullopt;
+  Section s{"tuning", "Tuning and pattern dependence", 2, {}};
+  if (effects.empty()) {
+    s.blocks.push_back(paragraph(
+        "Tuned variants ran, but none has a measured untuned counterpart in the same group."));
+    return s;
+  }
+  s.blocks.push_back(paragraph(
+      "Each tuned variant against the same allocator untuned, in the same lockstep rounds. Change "
+      "= tuned ÷ untuned time − 1 (geometric mean of per-round ratios, 95 % bootstrap CI); win / "
+      "loss when significant (p < 0.05, CI outside ±1 %). Peak RSS beside time, since settings "
+      "such as decay trade CPU for memory."));
+
+  // Tuning sweep: per case, the untuned allocator then each setting.
+  Table sweep;
+  sweep.header = {"Case", "Variant", "Time", "Change", "page faults/iter", "MADV_DONTNEED/iter",
+                  "peak RSS"};
+  sweep.numeric = {false, false, true, true, true, true, true};
+  std::vector<const TuningEffect*> by_case;
+  for (const auto& e : effects) by_case.push_back(&e);
+  std::stable_sort(by_case.begin(), by_case.end(), [](const auto* a, const auto* b) {
+    const auto& ua = *a->untuned;
+    const auto& ub = *b->untuned;
+    if (ua.family != ub.family) return ua.family < ub.family;
+    if (ua.workload != ub.workload) return natural_less(ua.workload, ub.workload);
+    if (ua.payload != ub.payload) return payload_rank(ua.payload) < payload_rank(ub.payload);
+    return std::tie(ua.runtime, ua.injection, ua.allocator) <
+           std::tie(ub.runtime, ub.injection, ub.allocator);
+  });
+  const CellAnalysis* last_untuned = nullptr;
+  auto memory = [](const CellAnalysis* c) {
+    return c->peak_rss_kib ? text::memory_kib(*c->peak_rss_kib) : "n/a";
+  };
+  for (const auto* e : by_case) {
+    const std::string label =
+        case_label({e->untuned->workload, e->untuned->payload, e->untuned->runtime,
+                    e->untuned->injection},
+                   cx.dims);
+    if (e->untuned != last_untuned) {
+      sweep.rows.push_back({label, e->untuned->variant + " (untuned)", time_cell(e->untuned), "—",
+                            opt_number(e->untuned->page_faults_per_iteration()),
+                            opt_number(e->untuned->per_iteration("madvise_dontneed")),
+                            memory(e->untuned)});
+      last_untuned = e->untuned;
+    }
+    sweep.rows.push_back({label, e->tuned->variant, time_cell(e->tuned),
+                          text::change_percent_with_ci(e->change.ratio) + " " + to_string(e->effect),
+                          opt_number(e->tuned->page_faults_per_iteration()),
+                          opt_number(e->tuned->per_iteration("madvise_dontneed")), memory(e->tuned)});
+  }
+  Table pattern;
+  pattern.header = {"Tuning", "Case", "Untuned", "Tuned", "Change (95 % CI)", "Effect",
+                    "Peak RSS untuned → tuned"};
+  pattern.numeric = {false, false, true, true, true, false, true};
+  for (const auto& e : effects) {
+    pattern.rows.push_back(
+        {e.tuned->variant,
+         case_label({e.tuned->workload, e.tuned->payload, e.tuned->runtime, e.tuned->injection},
+                    cx.dims),
+         time_cell(e.untuned), time_cell(e.tuned), text::change_percent_with_ci(e.change.ratio),
+         to_string(e.effect), memory(e.untuned) + " → " + memory(e.tuned)});
+  }
+  s.blocks.push_back(paragraph("Pattern dependence: the same setting across workloads."));
+  s.blocks.push_back(table_block(std::move(pattern)));
+  s.blocks.push_back(paragraph("Tuning sweep: every setting per case, beside the untuned allocator."));
+  s.blocks.push_back(table_block(std::move(sweep)));
+  return s;
+}
+
+// ---- memory ------------------------------------------------------------------
+
+Section memory_section(const Context& cx) {
+  Section s{"memory", "Time vs peak RSS", 2, {}};
+  s.blocks.push_back(paragraph(fmt::format(
+      "Per variant, over the cases it shares with {0}: the geometric mean of its time ÷ {0}'s "
+      "(the per-case paired ratios) and of its peak RSS ÷ {0}'s. Below 1 is faster or smaller.",
+      cx.base)));
+  ScatterChart chart;
+  chart.title = "Time vs peak RSS, relative to " + cx.base + " (one point per case)";
+  chart.x_label = "peak RSS ÷ " + cx.base;
+  chart.y_label = "time ÷ " + cx.base;
+  std::vector<const CellAnalysis*> all;
+  for (const auto& c : cx.model.cells) all.push_back(&c);
+  Table t;
+  t.header = {"Variant", "Cases", "Time ÷ " + cx.base, "Peak RSS ÷ " + cx.base};
+  t.numeric = {false, true, true, true};
+  for (const auto& variant : ordered_variants(cx.model, all)) {
+    if (variant == cx.base) continue;
+    ScatterChart::Series series{variant, cx.colors.at(variant), {}};
+    double log_time = 0, log_rss = 0;
+    for (const auto& c : cx.model.cells) {
+      if (c.variant != variant || !c.usable() || !c.ratio || !c.peak_rss_kib) continue;
+      const CellAnalysis* b = cx.model.find(c.baseline_cell);
+      if (!b || !b->usable() || !b->peak_rss_kib || !(*b->peak_rss_kib > 0) ||
+          !(*c.peak_rss_kib > 0))
+        continue;
+      const double rss = *c.peak_rss_kib / *b->peak_rss_kib;
+      series.points.emplace_back(rss, c.ratio->ratio.point);
+      log_time += std::log(c.ratio->ratio.point);
+      log_rss += std::log(rss);
+    }
+    if (series.points.empty()) continue;
+    const double n = static_cast<double>(series.points.size());
+    t.rows.push_back({variant, std::to_string(series.points.size()),
+                      text::ratio(std::exp(log_time / n)), text::ratio(std::exp(log_rss / n))});
+    chart.series.push_back(std::move(series));
+  }
+  if (t.rows.empty()) {
+    s.blocks.push_back(paragraph("No variant has both a ratio to " + cx.base + " and peak RSS."));
+    return s;
+  }
+  s.blocks.push_back(table_block(std::move(t)));
+  s.blocks.push_back(chart_block(std::move(chart)));
+  return s;
+}
+
+// ---- profile, failures, method ----------------------------------------------
+
+Section profile_section(const Context& cx) {
+  Section s{"allocation-profile", "Allocation profile", 2, {}};
+  if (cx.model.profiles.empty()) {
+    s.blocks.push_back(paragraph("No allocation profile was recorded in this run."));
+    return s;
+  }
+  s.blocks.push_back(paragraph(
+      "Calls into the allocator (malloc family and operator new) and bytes requested, counted in "
+      "a separate untimed pass, per iteration and per element, per runtime build."));
+  std::vector<const AllocationProfile*> rows;
+  for (const auto& p : cx.model.profiles) rows.push_back(&p);
+  std::stable_sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
+    if (a->workload != b->workload) return natural_less(a->workload, b->workload);
+    if (a->payload != b->payload) return payload_rank(a->payload) < payload_rank(b->payload);
+    return a->runtime < b->runtime;
+  });
+  Table t;
+  t.header = {"Case", "Runtime build", "calls/iter", "bytes/iter", "frees/iter", "calls per element",
+              "bytes per call"};
+  t.numeric = {false, false, true, true, true, true, true};
+  for (const auto* p : rows) {
+    const double calls = p->calls / p->iters, bytes = p->bytes / p->iters;
+    std::string label = p->workload;
+    if (!p->payload.empty() && p->payload != "none") label += " " + p->payload;
+    t.rows.push_back(
+        {label, p->runtime, text::number(calls, 4), text::number(bytes, 4),
+         text::number(p->frees / p->iters, 4),
+         p->elements_per_iteration > 0
+             ? text::number(calls / static_cast<double>(p->elements_per_iteration), 3)
+             : "n/a",
+         calls > 0 ? text::number(bytes / calls, 3) : "n/a"});
+  }
+  s.blocks.push_back(table_block(std::move(t)));
+  return s;
+}
+
+Section failed_section(const Context& cx) {
+  Section s{"failed-cells", "Failed cells", 2, {}};
+  Table t;
+  t.header = {"Cell", "Phase", "Reason", "Exit", "Last stderr line"};
+  for (const auto& c : cx.model.cells) {
+    if (c.status != CellStatus::failed || !c.failure) continue;
+    const Failure& f = *c.failure;
+    std::string exit = "—";
+    if (f.signal) exit = "signal " + std::to_string(*f.signal);
+    else if (f.exit_code) exit = "exit " + std::to_string(*f.exit_code);
+    t.rows.push_back({c.id, f.phase, f.reason, exit, f.stderr_tail.empty() ? "—" : f.stderr_tail.back()});
+  }
+  if (t.rows.empty()) s.blocks.push_back(paragraph("No cell failed."));
+  else s.blocks.push_back(table_block(std::move(t)));
+  return s;
+}
+
+Section method_section(const Context& cx) {
+  const RunModel& m = cx.model;
+  Section s{"method", "Method", 2, {}};
+  int min_samples = 0, max_samples = 0, min_rounds = 0, max_rounds = 0;
+  std::map<std::string, int> modes;
+  bool first = true;
+  for (const auto& c : m.cells) {
+    if (!c.usable()) continue;
+    const int n = static_cast<int>(c.samples.size());
+    min_samples = first ? n : std::min(min_samples, n);
+    max_samples = first ? n : std::max(max_samples, n);
+    min_rounds = first ? c.rounds : std::min(min_rounds, c.rounds);
+    max_rounds = first ? c.rounds : std::max(max_rounds, c.rounds);
+    first = false;
+    ++modes[c.plan_mode.empty() ? "unrecorded" : c.plan_mode];
+  }
+  auto range = [](int a, int b) { return a == b ? std::to_string(a) : fmt::format("{}–{}", a, b); };
+  std::vector<std::string> mode_list;
+  for (const auto& [mode, n] : modes) mode_list.push_back(fmt::format("{} ({} cells)", mode, n));
+  const std::string profile = manifest_value(m.manifest, {"profile", "plan.profile"}).value_or("not recorded");
+  s.blocks.push_back(paragraph(fmt::format(
+      "Profile: {}. Each cell ran in its own worker process, its group's cells in lockstep rounds "
+      "(one sample per cell per round, order rotated); {} samples per cell over {} rounds; "
+      "sampling mode: {}. Times are per iteration: median, mean and slope with 95 % bootstrap "
+      "CIs ({} resamples, fixed seed {:#x}); outliers by Tukey fences are counted, never removed. "
+      "Ratios to {} are geometric means of per-round ratios with bootstrap CIs; a difference is "
+      "significant when p < {} and the CI lies outside ±{}. Counters are totals of the timed "
+      "samples divided by iterations (and by elements per iteration for per-element figures); a "
+      "counter that was not measured is shown as n/a, never as zero.",
+      profile, range(min_samples, max_samples), range(min_rounds, max_rounds),
+      mode_list.empty() ? "none" : join(mode_list, ", "), m.options.bootstrap.resamples,
+      m.options.bootstrap.seed, cx.base, text::number(m.options.ratio.significance, 2),
+      text::percent(m.options.ratio.noise))));
+
+  // Counter sources over all cells.
+  std::map<std::string, std::map<std::string, int>> sources;  // counter -> "source (detail)" -> cells
+  for (const auto& c : m.cells)
+    for (const auto& src : c.counter_sources) {
+      std::string what = src.source ? *src.source : "unavailable";
+      if (!src.detail.empty()) what += " (" + src.detail + ")";
+      ++sources[src.name][what];
+    }
+  if (!sources.empty()) {
+    Table t;
+    t.header = {"Counter", "Source", "Cells"};
+    t.numeric = {false, false, true};
+    for (const auto& [name, by_source] : sources)
+      for (const auto& [what, n] : by_source) t.rows.push_back({name, what, std::to_string(n)});
+    s.blocks.push_back(paragraph("Counter sources:"));
+    s.blocks.push_back(table_block(std::move(t)));
+  }
+
+  Table rules;
+  rules.header = {"Order", "Rule", "Condition (per element)", "Key driver"};
+  rules.numeric = {true, false, false, false};
+  int order = 0;
+  for (const auto& r : key_driver_rules())
+    rules.rows.push_back({std::to_string(++order), r.id, r.condition, r.driver});
+  s.blocks.push_back(paragraph(
+      "Key drivers: the first rule whose condition holds names a cell's driver. Elements are "
+      "messages (mpsc*), tasks (spawn*) or payloads (block_on_alloc*, alloc_stress); page faults = "
+      "minor + major."));
+  s.blocks.push_back(table_block(std::move(rules)));
+  return s;
+}
+
+}  // namespace
+
+Document build_document(const RunModel& model) {
+  Context cx{model, run_dimensions(model), baseline_variant(model), family_tables(model), {}};
+  std::vector<const CellAnalysis*> all;
+  for (const auto& c : model.cells) all.push_back(&c);
+  std::size_t i = 0;
+  for (const auto& v : ordered_variants(model, all))
+    cx.colors[v] = kPalette[i++ % (sizeof kPalette / sizeof kPalette[0])];
+
+  Document d;
+  d.title = "Allocator shootout";
+  d.sections.push_back(run_section(cx));
+  d.sections.push_back(summary_section(cx));
+  for (auto& s : family_sections(cx)) d.sections.push_back(std::move(s));
+  d.sections.push_back(root_cause_section(cx));
+  d.sections.push_back(cliff_section(cx));
+  if (auto t = tuning_section(cx)) d.sections.push_back(std::move(*t));
+  d.sections.push_back(memory_section(cx));
+  d.sections.push_back(profile_section(cx));
+  d.sections.push_back(failed_section(cx));
+  d.sections.push_back(method_section(cx));
+  return d;
+}
+
+}  // namespace shootout::report

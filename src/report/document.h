@@ -1,0 +1,45 @@
+// The report as structured content — sections of paragraphs, bullet lists,
+// tables and charts — built once from the run model, so report.md and
+// report.html show the same tables with the same figures. Cell text is plain
+// (unescaped); each renderer escapes it for its format.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "report/analysis.h"
+#include "report/charts.h"
+
+namespace shootout::report {
+
+struct Table {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<bool> numeric;  // per column: right-aligned
+};
+
+struct Block {
+  enum class Kind { paragraph, bullets, table, chart };
+  Kind kind = Kind::paragraph;
+  std::string text;                // paragraph
+  std::vector<std::string> items;  // bullets
+  Table table;
+  std::optional<Chart> chart;  // drawn in HTML only
+};
+
+struct Section {
+  std::string id;  // HTML anchor
+  std::string title;
+  int level = 2;  // 2 = ##, 3 = ###
+  std::vector<Block> blocks;
+};
+
+struct Document {
+  std::string title;
+  std::vector<Section> sections;
+};
+
+Document build_document(const RunModel& model);
+
+}  // namespace shootout::report

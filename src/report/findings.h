@@ -1,0 +1,104 @@
+// What the data says across cells, independent of any output format: how
+// cells are grouped into the study's tables (families, cases, variant
+// columns), which variant is best against the baseline, which cells the
+// root-cause table shows, and what each tuning did to its untuned variant.
+#pragma once
+
+#include <compare>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "report/analysis.h"
+#include "stats/estimate.h"
+
+namespace shootout::report {
+
+// One row of a family table: a workload in one payload mode, runtime build
+// and injection mode; its cells by variant.
+struct CaseKey {
+  std::string workload, payload, runtime, injection;
+  auto operator<=>(const CaseKey&) const = default;
+};
+
+struct CaseRow {
+  CaseKey key;
+  std::string family;
+  std::map<std::string, const CellAnalysis*> by_variant;  // failed cells included
+  const CellAnalysis* baseline = nullptr;                 // usable baseline cell, if any
+};
+
+struct FamilyTable {
+  std::string title;                  // the family, or "Tokio-suite patterns"
+  std::vector<std::string> families;  // families the table holds
+  std::vector<std::string> variants;  // columns, baseline first
+  std::vector<CaseRow> rows;          // cases in natural order
+};
+
+// The study's "best vs std" for one case.
+struct BestVsBaseline {
+  enum class Outcome {
+    faster,         // the best variant is significantly faster than the baseline
+    baseline_best,  // every other variant is significantly slower
+    no_difference,  // no variant significantly faster (some not significantly slower)
+    no_data,        // no ratio could be computed
+  };
+  Outcome outcome = Outcome::no_data;
+  std::string baseline_variant;
+  const CellAnalysis* best = nullptr;  // lowest ratio to the baseline
+  // faster: best first, then every other significantly faster variant whose
+  // ratio CI overlaps the best's (the study's "snmalloc ≈ mimalloc").
+  std::vector<const CellAnalysis*> winners;
+  const CellAnalysis* slowest = nullptr;  // highest ratio, when significantly slower
+};
+
+// Which dimensions vary in the run (labels show only those that do).
+struct RunDimensions {
+  bool many_runtimes = false;
+  bool many_injections = false;
+};
+
+// Orders and groups the run's usable and failed cells into the study's tables.
+std::vector<FamilyTable> family_tables(const RunModel& model);
+RunDimensions run_dimensions(const RunModel& model);
+// "mpsc/32768 zeroed" (+ " asio-shipped", " link" when those dimensions vary).
+std::string case_label(const CaseKey& key, const RunDimensions& dims);
+
+BestVsBaseline best_vs_baseline(const CaseRow& row);
+
+// The summary's wording of a case: the winners joined by " ≈ ", the
+// baseline when every other variant is slower, or "no significant
+// difference"; and whose key driver explains the case (the best winner's,
+// else the baseline's; empty when neither is known).
+std::string winner_text(const BestVsBaseline& best);
+std::string summary_driver(const CaseRow& row, const BestVsBaseline& best);
+
+// The variant ratios are taken against (the baseline cells' variant; "std"
+// when the run has no baseline cell).
+std::string baseline_variant(const RunModel& model);
+
+// Cells for the root-cause table: every usable cell of mpsc with payloads of
+// at least 4 KiB, mpsc_large and block_on_alloc_st — or every usable cell
+// when the run has at most kRootCauseAllCases cases or none of those.
+inline constexpr std::size_t kRootCauseAllCases = 8;
+std::vector<const CellAnalysis*> root_cause_cells(const RunModel& model);
+
+// A tuned variant against the same allocator untuned, in the same group.
+struct TuningEffect {
+  const CellAnalysis* untuned = nullptr;
+  const CellAnalysis* tuned = nullptr;
+  stats::RatioEstimate change;  // tuned ÷ untuned per round
+  enum class Effect { win, loss, no_difference } effect = Effect::no_difference;
+};
+const char* to_string(TuningEffect::Effect effect);  // "win", "loss", "no difference"
+std::vector<TuningEffect> tuning_effects(const RunModel& model);
+
+// Natural order: "mpsc/8" < "mpsc/64" < "mpsc/4096" (digit runs compare as numbers).
+bool natural_less(const std::string& a, const std::string& b);
+// Variant columns: the baseline, then by allocator (std, jemalloc, mimalloc,
+// tcmalloc, tbbmalloc, snmalloc, others by name), untuned before tuned.
+std::vector<std::string> ordered_variants(const RunModel& model, const std::vector<const CellAnalysis*>& cells);
+// Payload modes in the order zeroed, filled, uninit, floor, none, others.
+int payload_rank(const std::string& payload);
+
+}  // namespace shootout::report

@@ -1,0 +1,150 @@
+#include "report/json_report.h"
+
+#include "report/cliffs.h"
+#include "report/findings.h"
+
+namespace shootout::report {
+
+namespace {
+
+using nlohmann::json;
+
+json interval(const stats::Interval& i) {
+  return {{"point", i.point}, {"lower", i.lower}, {"upper", i.upper}};
+}
+
+json optional(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+json cell_json(const CellAnalysis& c) {
+  json j = {{"cell", c.id},           {"group", c.group},         {"workload", c.workload},
+            {"family", c.family},     {"payload", c.payload},     {"runtime", c.runtime},
+            {"allocator", c.allocator}, {"variant", c.variant},   {"tuning", c.tuning},
+            {"injection", c.injection}, {"baseline", c.baseline}, {"baseline_cell", c.baseline_cell},
+            {"object", c.object},     {"status", to_string(c.status)},
+            {"verification", c.verification}, {"workload_info", c.workload_info_json},
+            {"samples", c.samples.size()}, {"rounds", c.rounds}, {"plan_mode", c.plan_mode}};
+  if (c.time) {
+    const stats::Estimates& t = *c.time;
+    j["time_ns"] = {{"median", interval(t.median)}, {"mean", interval(t.mean)},
+                    {"slope", interval(t.slope)},   {"has_slope", t.has_slope},
+                    {"std_dev", interval(t.std_dev)}, {"mad", interval(t.mad)}};
+    j["cv"] = c.cv;
+    j["outliers"] = {{"low_severe", c.outliers.low_severe},
+                     {"low_mild", c.outliers.low_mild},
+                     {"high_mild", c.outliers.high_mild},
+                     {"high_severe", c.outliers.high_severe}};
+  } else {
+    j["time_ns"] = nullptr;
+  }
+  if (c.ratio) {
+    j["ratio"] = {{"ratio", interval(c.ratio->ratio)},
+                  {"p_value", c.ratio->p_value},
+                  {"verdict", stats::to_string(c.ratio->verdict)},
+                  {"rounds", c.ratio->rounds},
+                  {"per_round", c.per_round_ratios}};
+  } else {
+    j["ratio"] = nullptr;
+  }
+  json counters = json::object();
+  for (const auto& [name, v] : c.counters) {
+    counters[name] = {{"per_iteration", v.per_iteration},
+                      {"per_element", optional(v.per_element)},
+                      {"samples", v.samples},
+                      {"source", c.source_of(name).empty() ? json(nullptr) : json(c.source_of(name))}};
+  }
+  j["counters"] = counters;
+  json sources = json::array();
+  for (const auto& s : c.counter_sources)
+    sources.push_back({{"name", s.name},
+                       {"source", s.source ? json(*s.source) : json(nullptr)},
+                       {"detail", s.detail}});
+  j["counter_sources"] = sources;
+  j["page_faults_per_iteration"] = optional(c.page_faults_per_iteration());
+  j["page_faults_per_element"] = optional(c.page_faults_per_element());
+  j["sys_share"] = optional(c.sys_share);
+  j["sys_wall_share"] = optional(c.sys_wall_share);
+  j["peak_rss_kib"] = optional(c.peak_rss_kib);
+  j["peak_rss_process_scope"] = c.peak_rss_process_scope;
+  j["other_cpu_share"] = optional(c.other_cpu_share);
+  j["key_driver"] =
+      c.driver.rule.empty() ? json(nullptr) : json{{"rule", c.driver.rule}, {"text", c.driver.text}};
+  if (c.failure) {
+    j["failure"] = {{"phase", c.failure->phase},
+                    {"reason", c.failure->reason},
+                    {"exit_code", c.failure->exit_code ? json(*c.failure->exit_code) : json(nullptr)},
+                    {"signal", c.failure->signal ? json(*c.failure->signal) : json(nullptr)},
+                    {"stderr_tail", c.failure->stderr_tail}};
+  } else {
+    j["failure"] = nullptr;
+  }
+  return j;
+}
+
+}  // namespace
+
+json results_json(const RunModel& model) {
+  json cells = json::array();
+  for (const auto& c : model.cells) cells.push_back(cell_json(c));
+
+  json tuning = json::array();
+  for (const auto& e : tuning_effects(model))
+    tuning.push_back({{"tuned_cell", e.tuned->id},
+                      {"untuned_cell", e.untuned->id},
+                      {"change", interval(e.change.ratio)},
+                      {"p_value", e.change.p_value},
+                      {"verdict", stats::to_string(e.change.verdict)},
+                      {"effect", to_string(e.effect)}});
+
+  json cliffs = json::array();
+  for (const auto& sweep : size_sweeps(model))
+    for (const auto& cliff : detect_cliffs(sweep))
+      cliffs.push_back({{"pattern", sweep.pattern},
+                        {"payload", sweep.payload},
+                        {"runtime", sweep.runtime},
+                        {"injection", sweep.injection},
+                        {"variant", cliff.variant},
+                        {"kind", cliff.kind == Cliff::Kind::fault_jump ? "fault_jump"
+                                                                       : "slower_than_baseline"},
+                        {"size", cliff.size},
+                        {"previous_size", cliff.previous_size},
+                        {"sentence", cliff.sentence}});
+
+  json profiles = json::array();
+  for (const auto& p : model.profiles)
+    profiles.push_back({{"group", p.group},
+                        {"workload", p.workload},
+                        {"payload", p.payload},
+                        {"runtime", p.runtime},
+                        {"iters", p.iters},
+                        {"calls_per_iteration", p.calls / p.iters},
+                        {"bytes_per_iteration", p.bytes / p.iters},
+                        {"frees_per_iteration", p.frees / p.iters},
+                        {"calls_per_element", p.elements_per_iteration
+                                                  ? json(p.calls / p.iters /
+                                                         static_cast<double>(p.elements_per_iteration))
+                                                  : json(nullptr)}});
+
+  return {{"schema", kResultsSchemaVersion},
+          {"manifest", model.manifest},
+          {"baseline_variant", baseline_variant(model)},
+          {"bootstrap", {{"resamples", model.options.bootstrap.resamples},
+                         {"confidence", model.options.bootstrap.confidence},
+                         {"seed", model.options.bootstrap.seed}}},
+          {"significance", model.options.ratio.significance},
+          {"noise_band", model.options.ratio.noise},
+          {"last_attempt", model.last_attempt},
+          {"truncated_tail", model.truncated_tail},
+          {"incomplete_groups", model.incomplete_groups},
+          {"warnings", model.warnings},
+          {"cells", cells},
+          {"tuning", tuning},
+          {"cliffs", cliffs},
+          {"profiles", profiles}};
+}
+
+std::string json_report(const RunModel& model) {
+  // Invalid UTF-8 (a worker's stderr) is replaced, never a reason to fail.
+  return results_json(model).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace shootout::report

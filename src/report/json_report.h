@@ -1,0 +1,21 @@
+// results.json: the analysed run as one JSON document, versioned
+// ({"schema": 1, ...}): the manifest as recorded, every cell with its
+// estimates and CIs, ratio, counters (per iteration and per element, with
+// sources), key driver and failure; the tuning effects, cliffs and
+// allocation profiles. Field meanings: src/report/README.md.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "report/analysis.h"
+
+namespace shootout::report {
+
+inline constexpr int kResultsSchemaVersion = 1;
+
+nlohmann::json results_json(const RunModel& model);
+std::string json_report(const RunModel& model);  // results_json, indented, newline-terminated
+
+}  // namespace shootout::report

@@ -1,0 +1,71 @@
+#include "report/report.h"
+
+#include <algorithm>
+
+#include "report/atomic_file.h"
+#include "report/csv_report.h"
+#include "report/html_report.h"
+#include "report/json_report.h"
+#include "report/markdown_report.h"
+
+namespace shootout::report {
+
+const char* file_name(Format format) {
+  switch (format) {
+    case Format::markdown:
+      return "report.md";
+    case Format::csv:
+      return "bench_results.csv";
+    case Format::json:
+      return "results.json";
+    case Format::html:
+      return "report.html";
+  }
+  return "report";
+}
+
+const std::vector<Format>& all_formats() {
+  static const std::vector<Format> formats = {Format::markdown, Format::csv, Format::json,
+                                              Format::html};
+  return formats;
+}
+
+Format parse_format(std::string_view name) {
+  if (name == "md" || name == "markdown") return Format::markdown;
+  if (name == "csv") return Format::csv;
+  if (name == "json") return Format::json;
+  if (name == "html") return Format::html;
+  throw ReportError("unknown report format '" + std::string(name) +
+                    "' (valid: md, csv, json, html)");
+}
+
+std::vector<std::string> write_reports(const std::string& run_dir, const std::vector<Format>& formats) {
+  const RunModel model = analyze_run(run_dir);
+  std::vector<std::string> written;
+  std::vector<Format> done;
+  for (Format f : formats) {
+    if (std::find(done.begin(), done.end(), f) != done.end()) continue;
+    done.push_back(f);
+    std::string text;
+    switch (f) {
+      case Format::markdown:
+        text = markdown_report(model);
+        break;
+      case Format::csv:
+        text = csv_report(model);
+        break;
+      case Format::json:
+        text = json_report(model);
+        break;
+      case Format::html:
+        text = html_report(model);
+        break;
+    }
+    const std::string path = run_dir + "/" + file_name(f);
+    write_file_atomically(path, text);
+    written.push_back(path);
+  }
+  return written;
+}
+
+}  // namespace shootout::report

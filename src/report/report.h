@@ -1,0 +1,60 @@
+// The report layer's public interface (DESIGN.md §6), used by the CLI:
+//
+//   write_reports(dir, formats)  report.md, bench_results.csv, results.json,
+//                                report.html from a run directory
+//   compare(dir_a, dir_b)        two runs side by side, as markdown
+//   summary_table(model, color)  the compact table printed after a run
+//
+// Everything is computed from the run directory's manifest.json and
+// samples.jsonl alone (analyze_run in report/analysis.h builds the model),
+// with a fixed bootstrap seed: the same files give byte-identical reports.
+// Errors are ReportError (missing directory or manifest, malformed
+// samples.jsonl with its line number, unwritable output) or, for compare,
+// MismatchedRunsError; the message is meant for the user as is.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "report/analysis.h"
+
+namespace shootout::report {
+
+enum class Format { markdown, csv, json, html };
+
+// The file a format is written to in the run directory: report.md,
+// bench_results.csv, results.json, report.html.
+const char* file_name(Format format);
+// Every format, in that order.
+const std::vector<Format>& all_formats();
+// "md" (or "markdown"), "csv", "json", "html"; throws ReportError naming the
+// valid names otherwise.
+Format parse_format(std::string_view name);
+
+// Analyses run_dir and writes each chosen format (duplicates once) into it,
+// atomically (temporary file in run_dir, then rename). Returns the paths
+// written, in the order of `formats`. Charts in report.html need gnuplot;
+// without it the page says so instead.
+std::vector<std::string> write_reports(const std::string& run_dir, const std::vector<Format>& formats);
+
+// compare() refuses runs whose workload specs differ (a workload present in
+// one run only, or the same name with other parameters): comparing them
+// would pair different experiments.
+class MismatchedRunsError : public ReportError {
+ public:
+  using ReportError::ReportError;
+};
+
+// Markdown: manifest differences first, then per cell matched by workload,
+// payload, runtime, injection and variant: time in A and in B and the ratio
+// of ratios (B's ratio to the baseline ÷ A's) with a 95 % bootstrap CI;
+// then the cells present in one run only.
+std::string compare(const std::string& dir_a, const std::string& dir_b);
+
+// Plain text for the terminal: per case the winner, its speed-up over the
+// baseline with CI, and the key driver. `color` adds ANSI colours (the
+// caller decides: TTY, NO_COLOR).
+std::string summary_table(const RunModel& model, bool color);
+
+}  // namespace shootout::report
