@@ -1,40 +1,16 @@
-// Pool threads, the bench loop, the countdown latch and pinning; also the
-// Asio build identity (runtime_build), which this TU sees through the
-// library's compile definitions.
+// Pool threads, the bench loop, the countdown latch and pinning.
 #include "workloads/runtime.h"
 
 #include <pthread.h>
 #include <sched.h>
 #include <asio/co_spawn.hpp>
-#include <asio/detail/thread_info_base.hpp>
-#include <asio/version.hpp>
 
+#include <stdexcept>
 #include <string>
 #include <system_error>
-
-#include "workloads/workload.h"
-
-#ifndef SHOOTOUT_RUNTIME_BUILD
-#error "SHOOTOUT_RUNTIME_BUILD must name the Asio build (set by src/workloads/CMakeLists.txt)"
-#endif
+#include <utility>
 
 namespace shootout::workloads {
-
-const char* runtime_build() { return SHOOTOUT_RUNTIME_BUILD; }
-
-std::string runtime_details() {
-  std::string out = "asio " + std::to_string(ASIO_VERSION / 100000) + "." +
-                    std::to_string(ASIO_VERSION / 100 % 1000) + "." +
-                    std::to_string(ASIO_VERSION % 100);
-  out += "; recycling allocator cache " + std::to_string(ASIO_RECYCLING_ALLOCATOR_CACHE_SIZE) +
-         " per purpose";
-#if defined(ASIO_DISABLE_AWAITABLE_FRAME_RECYCLING)
-  out += "; awaitable frame recycling off";
-#else
-  out += "; awaitable frame recycling on";
-#endif
-  return out;
-}
 
 std::vector<int> allowed_cpus() {
   cpu_set_t set;
