@@ -87,6 +87,17 @@ std::string case_name(const testing::TestParamInfo<Case>& info) {
 
 INSTANTIATE_TEST_SUITE_P(Tiny, EveryFamily, testing::ValuesIn(cases()), case_name);
 
+// The study's own sizes, once each (a few tens of ms; seconds under TSan).
+TEST(StudyCases, EachRunsOnce) {
+  for (const CatalogEntry& entry : catalog()) {
+    for (const std::string& name : entry.study_cases) {
+      auto workload =
+          make_workload({name, entry.takes_payload ? PayloadMode::zeroed : PayloadMode::none});
+      EXPECT_NO_THROW(workload->run(1)) << name;
+    }
+  }
+}
+
 TEST(Info, ChannelShapeAndPayloadSizes) {
   WorkloadParams params{"mpsc_large/2x50_32KB", PayloadMode::filled};
   auto large = make_workload(params);
