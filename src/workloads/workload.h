@@ -35,10 +35,14 @@ std::string runtime_details();
 
 // What one instance is, as listed and recorded in every result.
 struct WorkloadParams {
-  std::string name;  // canonical, e.g. "mpsc/32768", "block_on_alloc/1000x4096"
+  // e.g. "mpsc/32768", "block_on_alloc/1000x4096"; any accepted spelling
+  // ("mpsc/32K"), info().name is the canonical one.
+  std::string name;
   PayloadMode payload = PayloadMode::none;
-  int pool_threads = 0;      // W; 0 = the spec's default
-  bool pin_threads = false;  // pin bench thread to CPU 0, pool thread i to CPU (i+1) % ncpu
+  int pool_threads = 0;  // W; 0 = the spec's default; ignored by current-thread runtimes
+  // Pin the bench thread to CPU 0, pool thread i to CPU (i+1) % ncpu, where
+  // CPU k is the k-th CPU of the process's affinity mask.
+  bool pin_threads = false;
 };
 
 struct WorkloadInfo {
