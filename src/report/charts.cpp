@@ -127,7 +127,7 @@ std::string line_script(const LineChart& c, Labels& labels) {
       s += fmt::format("{} {} {} {}\n", num(p.x), num(p.y.point), num(p.y.lower), num(p.y.upper));
     s += "EOD\n";
     plot += fmt::format(
-        "{}$s{} using 1:2:3:4 with yerrorlines title \"{}\" lc rgb \"{}\" dt {} lw 2 pt 7 ps 0.6",
+        "{}$s{} using 1:2:3:4 title \"{}\" with yerrorlines lc rgb \"{}\" dt {} lw 2 pt 7 ps 0.6",
         i ? ", " : "", i, token(labels, c.series[i].name), c.series[i].color, c.series[i].dash);
   }
   return s + plot + "\n";
@@ -161,7 +161,7 @@ std::string scatter_script(const ScatterChart& c, Labels& labels) {
     s += fmt::format("$s{} << EOD\n", i);
     for (const auto& [x, y] : c.series[i].points) s += fmt::format("{} {}\n", num(x), num(y));
     s += "EOD\n";
-    plot += fmt::format("{}$s{} using 1:2 with points pt 7 ps 1 title \"{}\" lc rgb \"{}\"",
+    plot += fmt::format("{}$s{} using 1:2 title \"{}\" with points lc rgb \"{}\" pt 7 ps 1",
                         drawn++ ? ", " : "", i, token(labels, c.series[i].name), c.series[i].color);
   }
   return s + plot + "\n";

@@ -648,7 +648,7 @@ Section method_section(const Context& cx) {
       "counter that was not measured is shown as n/a, never as zero.",
       profile, range(min_samples, max_samples), range(min_rounds, max_rounds),
       mode_list.empty() ? "none" : join(mode_list, ", "), m.options.bootstrap.resamples,
-      m.options.bootstrap.seed, cx.base, text::number(m.options.ratio.significance, 2),
+      m.options.bootstrap.seed, cx.base, fmt::format("{}", m.options.ratio.significance),
       text::percent(m.options.ratio.noise))));
 
   // Counter sources over all cells.

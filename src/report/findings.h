@@ -80,7 +80,7 @@ std::string baseline_variant(const RunModel& model);
 // Cells for the root-cause table: every usable cell of mpsc with payloads of
 // at least 4 KiB, mpsc_large and block_on_alloc_st — or every usable cell
 // when the run has at most kRootCauseAllCases cases or none of those.
-inline constexpr std::size_t kRootCauseAllCases = 8;
+inline constexpr std::size_t kRootCauseAllCases = 6;
 std::vector<const CellAnalysis*> root_cause_cells(const RunModel& model);
 
 // A tuned variant against the same allocator untuned, in the same group.

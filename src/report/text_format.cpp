@@ -147,8 +147,8 @@ std::string escape_markdown(std::string_view s) {
         else
           out += c;
         break;
-      case '>':
-        out += "&gt;";
+      case '>':  // only at the start, where it would open a block quote
+        out += i == 0 ? "&gt;" : ">";
         break;
       case '\n':
       case '\r':

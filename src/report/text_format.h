@@ -41,7 +41,7 @@ bool reads_as_one(std::string_view formatted);
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 std::string escape_html(std::string_view s);
 // Escapes what would break a GitHub-flavoured markdown table cell or be
-// taken as inline HTML: \ | ` >, newlines, and < where it could open a tag.
+// taken as markup: \ | `, newlines, < where it could open a tag, > at the start.
 std::string escape_markdown(std::string_view s);
 // RFC 4180: quoted when it holds a comma, quote, CR or LF; quotes doubled.
 std::string csv_field(std::string_view s);

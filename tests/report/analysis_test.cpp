@@ -1,0 +1,222 @@
+// The analysis model built from the fixture run, and bad input: every
+// expected value below follows from the generator's figures in fixture.cpp.
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "report/analysis.h"
+#include "report/report.h"
+#include "test_support.h"
+
+namespace shootout::report {
+namespace {
+
+using testing::TempDir;
+
+const RunModel& fixture_model() {
+  static const RunModel model = analyze_run(testing::committed_fixture());
+  return model;
+}
+
+const CellAnalysis& cell(const std::string& id) {
+  const CellAnalysis* c = fixture_model().find(id);
+  if (!c) throw std::runtime_error("no cell " + id);
+  return *c;
+}
+
+TEST(Analysis, ReadsEveryCellOfTheLatestAttempts) {
+  const RunModel& m = fixture_model();
+  EXPECT_EQ(m.cells.size(), 25u);  // 3 sizes x 2 payloads x 3 variants + 2 tuned + 4 spawn_many + 1 failed
+  EXPECT_EQ(m.last_attempt, 2);
+  EXPECT_TRUE(m.incomplete_groups.empty());
+  // spawn_many/1000 ran 3 rounds in attempt 1 and 10 in attempt 2: only the latter count.
+  const CellAnalysis& spawn = cell("spawn_many/1000|none|asio|std|preload");
+  EXPECT_EQ(spawn.samples.size(), 10u);
+  EXPECT_EQ(spawn.rounds, 10);
+  EXPECT_EQ(spawn.status, CellStatus::ok);
+}
+
+TEST(Analysis, CountersPerIterationAndPerElement) {
+  const CellAnalysis& j = cell("mpsc/32768|zeroed|asio|jemalloc|preload");
+  ASSERT_TRUE(j.per_element("madvise_dontneed"));
+  EXPECT_NEAR(*j.per_element("madvise_dontneed"), 1.0, 1e-9);
+  EXPECT_NEAR(*j.per_iteration("madvise_dontneed"), 1000.0, 1e-6);
+  ASSERT_TRUE(j.page_faults_per_element());
+  EXPECT_NEAR(*j.page_faults_per_element(), 1.0, 1e-9);
+  EXPECT_NEAR(*j.sys_share, 0.72, 1e-6);
+  EXPECT_EQ(j.driver.rule, "madvise_dontneed_refault");
+  EXPECT_EQ(j.driver.text,
+            "demand-zero faults after MADV_DONTNEED: 1.0 MADV_DONTNEED and 1.0 page fault per message");
+  // cycles were unavailable: absent, never zero.
+  EXPECT_FALSE(j.per_iteration("cycles"));
+  EXPECT_EQ(j.source_of("cycles"), "");
+  EXPECT_EQ(j.source_of("madvise_dontneed"), "perf_tracepoint");
+}
+
+TEST(Analysis, TimeEstimatesRatiosAndMemory) {
+  const CellAnalysis& j = cell("mpsc/32768|zeroed|asio|jemalloc|preload");
+  ASSERT_TRUE(j.time);
+  // 5.2 ms per iteration, +-1 % noise and up to +3 % drift.
+  EXPECT_GT(j.time->median.point, 5.2e6);
+  EXPECT_LT(j.time->median.point, 5.2e6 * 1.045);
+  EXPECT_LE(j.time->median.lower, j.time->median.point);
+  ASSERT_TRUE(j.ratio);
+  EXPECT_EQ(j.ratio->rounds, 10);
+  EXPECT_NEAR(j.ratio->ratio.point, 5200.0 / 1875.3, 0.03);
+  EXPECT_EQ(j.ratio->verdict, stats::Verdict::slower);
+  EXPECT_EQ(j.per_round_ratios.size(), 10u);
+  // peak RSS = the largest hwm_kib of the samples (19000 + 10 * 3).
+  ASSERT_TRUE(j.peak_rss_kib);
+  EXPECT_DOUBLE_EQ(*j.peak_rss_kib, 19030);
+  const CellAnalysis& baseline = cell("mpsc/32768|zeroed|asio|std|preload");
+  EXPECT_TRUE(baseline.baseline);
+  EXPECT_FALSE(baseline.ratio);
+  EXPECT_EQ(baseline.driver.rule, "fresh_page_faults");
+}
+
+TEST(Analysis, FailedCellKeepsItsReason) {
+  const CellAnalysis& t = cell("mpsc/8|zeroed|asio|tcmalloc|preload");
+  EXPECT_EQ(t.status, CellStatus::failed);
+  ASSERT_TRUE(t.failure);
+  EXPECT_EQ(t.failure->phase, "verification");
+  EXPECT_NE(t.failure->reason.find("not libtcmalloc_minimal.so.4"), std::string::npos);
+  EXPECT_EQ(t.failure->exit_code, 3);
+  EXPECT_FALSE(t.usable());
+  EXPECT_TRUE(t.driver.rule.empty());
+}
+
+TEST(Analysis, ProfilesAndWarnings) {
+  const RunModel& m = fixture_model();
+  ASSERT_EQ(m.profiles.size(), 3u);
+  for (const auto& p : m.profiles) EXPECT_EQ(p.elements_per_iteration, 1000u) << p.workload;
+  // std's spawn_many cell shared the machine with another process (15 %).
+  ASSERT_FALSE(m.warnings.empty());
+  EXPECT_NE(m.warnings[0].find("spawn_many/1000|none|asio|std|preload"), std::string::npos);
+}
+
+TEST(Analysis, SameFilesGiveTheSameModel) {
+  const RunModel again = analyze_run(testing::committed_fixture());
+  const CellAnalysis* a = again.find("mpsc/4096|filled|asio|jemalloc|preload");
+  const CellAnalysis& b = cell("mpsc/4096|filled|asio|jemalloc|preload");
+  ASSERT_TRUE(a && a->ratio && b.ratio);
+  EXPECT_EQ(a->ratio->ratio.lower, b.ratio->ratio.lower);  // bit-identical bootstrap
+  EXPECT_EQ(a->time->median.upper, b.time->median.upper);
+}
+
+// ---- bad input ---------------------------------------------------------------
+
+std::string error_of(const std::string& dir) {
+  try {
+    analyze_run(dir);
+  } catch (const ReportError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(BadInput, MissingRunDirectory) {
+  EXPECT_NE(error_of("/nonexistent/run").find("run directory /nonexistent/run does not exist"),
+            std::string::npos);
+}
+
+TEST(BadInput, MissingManifest) {
+  TempDir dir;
+  testing::write_text(dir / "samples.jsonl", testing::fixture_journal());
+  EXPECT_NE(error_of(dir.path()).find("has no manifest.json"), std::string::npos);
+}
+
+TEST(BadInput, MissingSamples) {
+  TempDir dir;
+  testing::write_text(dir / "manifest.json", testing::fixture_manifest());
+  EXPECT_NE(error_of(dir.path()).find("has no samples.jsonl"), std::string::npos);
+}
+
+TEST(BadInput, MalformedLineIsNamed) {
+  TempDir dir;
+  testing::write_fixture_run(dir.path());
+  std::string journal = testing::fixture_journal();
+  // Replace line 5 with garbage.
+  std::size_t at = 0;
+  for (int i = 0; i < 4; ++i) at = journal.find('\n', at) + 1;
+  const std::size_t end = journal.find('\n', at);
+  journal.replace(at, end - at, "{\"schema\":1,\"type\":\"sample\",");
+  testing::write_text(dir / "samples.jsonl", journal);
+  const std::string e = error_of(dir.path());
+  EXPECT_NE(e.find("samples.jsonl line 5"), std::string::npos) << e;
+}
+
+TEST(BadInput, TruncatedLastLineIsIgnoredWithAWarning) {
+  TempDir dir;
+  testing::write_fixture_run(dir.path());
+  testing::write_text(dir / "samples.jsonl", testing::fixture_journal() + "{\"schema\":1,\"type\":\"sam");
+  const RunModel m = analyze_run(dir.path());
+  EXPECT_TRUE(m.truncated_tail);
+  bool warned = false;
+  for (const auto& w : m.warnings) warned = warned || w.find("partial line") != std::string::npos;
+  EXPECT_TRUE(warned);
+}
+
+TEST(BadInput, SampleWithoutTimeIsNamed) {
+  TempDir dir;
+  testing::write_fixture_run(dir.path());
+  testing::write_text(dir / "samples.jsonl",
+                      "{\"schema\":1,\"type\":\"sample\",\"attempt\":1,\"cell\":\"mpsc/8|zeroed|asio|std|preload\","
+                      "\"group\":\"mpsc/8\",\"round\":0,\"iters\":3}\n");
+  const std::string e = error_of(dir.path());
+  EXPECT_NE(e.find("sample of cell 'mpsc/8|zeroed|asio|std|preload' (round 0): \"ns\" is missing"),
+            std::string::npos)
+      << e;
+}
+
+// ---- write_reports and summary_table -----------------------------------------
+
+TEST(WriteReports, WritesEachFormatAtomically) {
+  TempDir dir;
+  testing::write_fixture_run(dir.path());
+  const auto paths = write_reports(dir.path(), {Format::markdown, Format::csv, Format::json,
+                                                Format::html, Format::csv});
+  ASSERT_EQ(paths.size(), 4u);
+  EXPECT_EQ(paths[0], dir / "report.md");
+  EXPECT_EQ(paths[1], dir / "bench_results.csv");
+  EXPECT_EQ(paths[2], dir / "results.json");
+  EXPECT_EQ(paths[3], dir / "report.html");
+  for (const auto& p : paths) EXPECT_TRUE(std::filesystem::is_regular_file(p)) << p;
+  // Nothing else is left behind: no temporary report or chart-script files.
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    ++files;
+    EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos);
+    EXPECT_EQ(entry.path().filename().string().find(".report-chart-"), std::string::npos);
+  }
+  EXPECT_EQ(files, 6);
+  const auto json = nlohmann::json::parse(testing::read_text(dir / "results.json"));
+  EXPECT_EQ(json["schema"], 1);
+  EXPECT_EQ(json["cells"].size(), 25u);
+}
+
+TEST(WriteReports, UnknownFormatNamesTheValidOnes) {
+  EXPECT_EQ(parse_format("md"), Format::markdown);
+  EXPECT_EQ(parse_format("html"), Format::html);
+  try {
+    parse_format("pdf");
+    FAIL();
+  } catch (const ReportError& e) {
+    EXPECT_NE(std::string(e.what()).find("valid: md, csv, json, html"), std::string::npos);
+  }
+}
+
+TEST(SummaryTable, ColourOnlyWhenAsked) {
+  const std::string plain = summary_table(fixture_model(), false);
+  const std::string coloured = summary_table(fixture_model(), true);
+  EXPECT_EQ(plain.find('\x1b'), std::string::npos);
+  EXPECT_NE(coloured.find("\x1b[32m"), std::string::npos);
+  EXPECT_NE(plain.find("case"), std::string::npos);
+  EXPECT_NE(plain.find("mpsc/32768 zeroed"), std::string::npos);
+  EXPECT_NE(plain.find("spawn_many/1000"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace shootout::report

@@ -1,0 +1,111 @@
+// compare(A, B): manifest differences first, matched cells with the ratio of
+// ratios, and refusal of runs whose workload specs differ.
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "report/compare.h"
+#include "report/report.h"
+#include "test_support.h"
+
+namespace shootout::report {
+namespace {
+
+using testing::TempDir;
+
+bool contains(const std::string& text, const std::string& what) {
+  return text.find(what) != std::string::npos;
+}
+
+TEST(Compare, SameRunTwiceShowsNoChange) {
+  TempDir a, b;
+  testing::write_fixture_run(a.path());
+  testing::write_fixture_run(b.path());
+  const std::string md = compare(a.path(), b.path());
+  EXPECT_TRUE(contains(md, "The manifests agree in every field."));
+  EXPECT_TRUE(contains(md, "| mpsc/32768 zeroed | jemalloc |"));
+  EXPECT_TRUE(contains(md, "1.00× (1.00–1.00) | no significant change |"));
+  EXPECT_FALSE(contains(md, "relatively"));
+}
+
+TEST(Compare, ManifestDifferencesComeFirst) {
+  TempDir a, b;
+  testing::write_fixture_run(a.path());
+  testing::write_fixture_run(b.path());
+  auto manifest = nlohmann::json::parse(testing::fixture_manifest());
+  manifest["kernel"] = "6.12.86+deb13-arm64";
+  manifest["machine"]["arch"] = "aarch64";
+  testing::write_text(b / "manifest.json", manifest.dump(2));
+  const std::string md = compare(a.path(), b.path());
+  const std::size_t kernel = md.find("| kernel | 6.1.0-26-amd64 | 6.12.86+deb13-arm64 |");
+  const std::size_t arch = md.find("| machine.arch | x86_64 | aarch64 |");
+  const std::size_t cells = md.find("## Cells");
+  ASSERT_NE(kernel, std::string::npos) << md;
+  ASSERT_NE(arch, std::string::npos);
+  ASSERT_NE(cells, std::string::npos);
+  EXPECT_LT(kernel, cells);
+  EXPECT_LT(md.find("## Manifest differences"), kernel);
+}
+
+TEST(Compare, RefusesRunsOfOtherWorkloads) {
+  TempDir a, b;
+  testing::write_fixture_run(a.path());
+  testing::write_fixture_run(b.path());
+  // B without spawn_many/1000 and with mpsc/65536 instead of mpsc/32768.
+  std::string journal = testing::fixture_journal();
+  std::string kept;
+  for (std::size_t at = 0; at < journal.size();) {
+    const std::size_t end = journal.find('\n', at);
+    std::string line = journal.substr(at, end - at + 1);
+    at = end + 1;
+    if (line.find("spawn_many/1000") != std::string::npos) continue;
+    for (std::size_t p; (p = line.find("32768")) != std::string::npos;) line.replace(p, 5, "65536");
+    kept += line;
+  }
+  testing::write_text(b / "samples.jsonl", kept);
+  try {
+    compare(a.path(), b.path());
+    FAIL() << "compare accepted runs of different workloads";
+  } catch (const MismatchedRunsError& e) {
+    const std::string msg = e.what();
+    EXPECT_TRUE(contains(msg, "workload specs differ")) << msg;
+    EXPECT_TRUE(contains(msg, "only in A: mpsc/32768, spawn_many/1000")) << msg;
+    EXPECT_TRUE(contains(msg, "only in B: mpsc/65536")) << msg;
+  }
+}
+
+TEST(Compare, RefusesSameNameWithOtherParameters) {
+  TempDir a, b;
+  testing::write_fixture_run(a.path());
+  testing::write_fixture_run(b.path());
+  std::string journal = testing::fixture_journal();
+  for (std::size_t p; (p = journal.find("\"pool_threads\":4")) != std::string::npos;)
+    journal.replace(p, 16, "\"pool_threads\":2");
+  testing::write_text(b / "samples.jsonl", journal);
+  try {
+    compare(a.path(), b.path());
+    FAIL();
+  } catch (const MismatchedRunsError& e) {
+    EXPECT_TRUE(contains(e.what(), "mpsc/8: pool_threads is 4 in A, 2 in B")) << e.what();
+  }
+}
+
+TEST(Compare, RatioOfRatiosResamplesEachRunIndependently) {
+  const stats::BootstrapOptions boot;
+  // B's ratios are exactly twice A's: the point is 2 and the CI brackets it.
+  const std::vector<double> a = {1.0, 1.02, 0.98, 1.01, 0.99};
+  const std::vector<double> b = {2.0, 2.04, 1.96, 2.02, 1.98};
+  const stats::Interval r = ratio_of_ratios(a, b, boot);
+  EXPECT_NEAR(r.point, 2.0, 1e-12);
+  EXPECT_LT(r.lower, 2.0);
+  EXPECT_GT(r.upper, 2.0);
+  EXPECT_GT(r.lower, 1.9);
+  EXPECT_LT(r.upper, 2.1);
+  EXPECT_EQ(ratio_of_ratios(a, b, boot).lower, r.lower);  // deterministic for the seed
+  const stats::Interval single = ratio_of_ratios({1.5}, b, boot);
+  EXPECT_EQ(single.lower, single.upper);
+}
+
+}  // namespace
+}  // namespace shootout::report
