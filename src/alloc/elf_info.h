@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace shootout::alloc {
 
@@ -18,5 +19,10 @@ std::optional<ElfIdentity> read_elf_identity(const std::string& path);
 // The identity of the running executable (/proc/self/exe).
 const ElfIdentity& own_elf_identity();
 bool loadable_here(const ElfIdentity& identity);
+
+// Names of the functions and objects a 64-bit shared object defines in its
+// dynamic symbol table (.dynsym), read from the file — the object is never
+// loaded. Empty when the file cannot be parsed.
+std::vector<std::string> exported_symbols(const std::string& path);
 
 }  // namespace shootout::alloc

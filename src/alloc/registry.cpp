@@ -39,6 +39,32 @@ const char* to_string(ConfDialect dialect) {
   return "none";
 }
 
+const char* dialect_name(ConfDialect dialect) {
+  switch (dialect) {
+    case ConfDialect::glibc_tunables:
+      return "glibc";
+    case ConfDialect::jemalloc:
+      return "jemalloc";
+    case ConfDialect::mimalloc:
+      return "mimalloc";
+    case ConfDialect::tcmalloc:
+      return "tcmalloc";
+    case ConfDialect::tbbmalloc:
+      return "tbbmalloc";
+    case ConfDialect::none:
+      return "none";
+  }
+  return "none";
+}
+
+ConfDialect dialect_from_name(const std::string& name) {
+  for (ConfDialect d : {ConfDialect::glibc_tunables, ConfDialect::jemalloc, ConfDialect::mimalloc,
+                        ConfDialect::tcmalloc, ConfDialect::tbbmalloc, ConfDialect::none})
+    if (name == dialect_name(d)) return d;
+  throw std::invalid_argument("unknown conf dialect '" + name +
+                              "' (valid: glibc, jemalloc, mimalloc, tcmalloc, tbbmalloc, none)");
+}
+
 const std::vector<AllocatorDescriptor>& builtin_allocators() {
   static const std::vector<AllocatorDescriptor> all = {
       {"std", {}, ConfDialect::glibc_tunables, "libc6", "gnu_get_libc_version()", ""},

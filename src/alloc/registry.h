@@ -16,7 +16,9 @@ Injection injection_from_string(const std::string& text);  // throws std::invali
 
 // How an allocator is tuned (the conf dialect); see DESIGN.md §3.
 enum class ConfDialect { glibc_tunables, jemalloc, mimalloc, tcmalloc, tbbmalloc, none };
-const char* to_string(ConfDialect dialect);
+const char* to_string(ConfDialect dialect);     // the variables it reads, in words
+const char* dialect_name(ConfDialect dialect);  // "jemalloc", "glibc", ... (worker argument)
+ConfDialect dialect_from_name(const std::string& name);  // throws std::invalid_argument
 
 struct AllocatorDescriptor {
   std::string name;

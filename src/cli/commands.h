@@ -25,6 +25,7 @@ struct RunArgs {
   std::vector<std::string> payloads;
   std::vector<std::string> runtimes;
   std::vector<std::string> tunings;
+  std::string sweep;
   std::string injection = "preload";
   std::string baseline = "std";
   std::string out_dir;

@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include "alloc/conf.h"
 #include "alloc/registry.h"
 #include "cli/commands.h"
 #include "run/allocator_probe.h"
@@ -46,8 +47,28 @@ int list_workloads() {
     for (const auto& c : e.study_cases) cases += (cases.empty() ? "" : ", ") + c;
     fmt::print("{}\n\n", cases);
   }
-  fmt::print("Selections (-w): exact names, globs ('mpsc/*'), lists ('mpsc/{{8,64}}'), "
-             "power-of-two grids ('mpsc/8..32768').\n");
+  fmt::print(
+      "Selections (-w): exact names, globs ('mpsc/*'), lists ('mpsc/{{8,64}}'), "
+      "power-of-two grids ('mpsc/8..32768').\n");
+  return kSuccess;
+}
+
+int list_tunings() {
+  fmt::print(
+      "Tunings are written ALLOC:KEY:VALUE[,KEY:VALUE] (--tune), and each is read back\n"
+      "from the allocator before timing. Dialects:\n");
+  for (const auto& d : alloc::builtin_allocators())
+    fmt::print("  {:<10} {}\n", d.name, alloc::to_string(d.dialect));
+  fmt::print("\nBuilt-in sweeps (--sweep NAME; or --sweep FILE, see docs/sweeps.md):\n");
+  for (const auto& s : alloc::builtin_sweeps()) {
+    fmt::print("\n{}: {}\n", s.name, s.description);
+    for (const auto& t : s.tunings) fmt::print("  --tune {}\n", t);
+    std::string w;
+    for (const auto& x : s.workloads) w += (w.empty() ? "" : ", ") + x;
+    std::string p;
+    for (const auto& x : s.payloads) p += (p.empty() ? "" : ", ") + x;
+    fmt::print("  across: {}\n  payloads: {}\n", w, p);
+  }
   return kSuccess;
 }
 
@@ -57,8 +78,7 @@ int list_command(const ListArgs& args) {
   try {
     if (args.what == "allocators") return list_allocators(args);
     if (args.what == "workloads") return list_workloads();
-    std::fprintf(stderr, "alloc-shootout: 'list tunings' is not available yet\n");
-    return kBadInput;
+    return list_tunings();
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "alloc-shootout: %s\n", e.what());
     return kBadInput;

@@ -13,8 +13,9 @@ int main(int argc, char** argv) {
   // A worker that dies mid-write must cost its cell, not the runner.
   std::signal(SIGPIPE, SIG_IGN);
 
-  CLI::App app{"alloc-shootout: runs allocators against async-runtime workloads and your own "
-               "programs, measures time and the kernel-side cause, and reports which to use and why"};
+  CLI::App app{
+      "alloc-shootout: runs allocators against async-runtime workloads and your own "
+      "programs, measures time and the kernel-side cause, and reports which to use and why"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "alloc-shootout 0.1.0");
 

@@ -12,8 +12,12 @@ bool use_color(FILE* stream) {
 }
 
 ProgressDisplay::ProgressDisplay(size_t groups, size_t cells, double seconds_per_cell, FILE* out)
-    : out_(out), tty_(isatty(fileno(out)) != 0), color_(use_color(out)), groups_total_(groups),
-      cells_total_(cells), seconds_per_cell_(seconds_per_cell) {}
+    : out_(out),
+      tty_(isatty(fileno(out)) != 0),
+      color_(use_color(out)),
+      groups_total_(groups),
+      cells_total_(cells),
+      seconds_per_cell_(seconds_per_cell) {}
 
 void ProgressDisplay::redraw(const std::string& status) {
   if (tty_) {
@@ -29,14 +33,16 @@ void ProgressDisplay::update(const run::ProgressUpdate& u) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   // Time left: measured pace once a group is done, the profile's estimate before.
-  const double per_cell = cells_done_ > 0 ? elapsed / static_cast<double>(cells_done_) : seconds_per_cell_;
+  const double per_cell =
+      cells_done_ > 0 ? elapsed / static_cast<double>(cells_done_) : seconds_per_cell_;
   const double left = per_cell * static_cast<double>(cells_total_ - cells_done_);
   char eta[32];
   std::snprintf(eta, sizeof eta, "~%.0f s left", left);
   switch (u.kind) {
     case K::group_started:
-      if (!tty_) redraw("[" + std::to_string(groups_done_ + 1) + "/" + std::to_string(groups_total_) +
-                        "] " + u.group + " (" + eta + ")");
+      if (!tty_)
+        redraw("[" + std::to_string(groups_done_ + 1) + "/" + std::to_string(groups_total_) + "] " +
+               u.group + " (" + eta + ")");
       break;
     case K::cell_warm:
       if (tty_)
@@ -46,7 +52,8 @@ void ProgressDisplay::update(const run::ProgressUpdate& u) {
     case K::round_done:
       if (tty_)
         redraw("[" + std::to_string(cells_done_) + "/" + std::to_string(cells_total_) + " cells] " +
-               u.group + ": round " + std::to_string(u.round) + "/" + std::to_string(u.rounds) + "  " + eta);
+               u.group + ": round " + std::to_string(u.round) + "/" + std::to_string(u.rounds) +
+               "  " + eta);
       break;
     case K::cell_failed: {
       const std::string red = color_ ? "\033[31m" : "", reset = color_ ? "\033[0m" : "";
@@ -66,7 +73,8 @@ void ProgressDisplay::finish() {
   if (tty_) std::fprintf(out_, "\r\033[K");
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  std::fprintf(out_, "%zu cells in %zu groups measured in %.0f s\n", cells_done_, groups_done_, elapsed);
+  std::fprintf(out_, "%zu cells in %zu groups measured in %.0f s\n", cells_done_, groups_done_,
+               elapsed);
   std::fflush(out_);
 }
 

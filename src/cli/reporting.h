@@ -9,7 +9,6 @@
 namespace shootout::cli {
 
 // Returns an ExitStatus.
-int write_and_summarise(const std::string& run_dir,
-                        const std::vector<std::string>& formats = {});
+int write_and_summarise(const std::string& run_dir, const std::vector<std::string>& formats = {});
 
 }  // namespace shootout::cli

@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "alloc/conf.h"
 #include "cli/commands.h"
 #include "cli/progress_display.h"
 #include "cli/reporting.h"
@@ -17,11 +18,18 @@ void add_run_options(CLI::App& run, RunArgs& a) {
   run.add_option("--allocator", a.user_allocators,
                  "add a shared object as an allocator: NAME=PATH (repeatable)");
   run.add_option("-w,--workloads", a.workloads,
-                 "workload names or globs (default: the study's cases); see `list workloads`")
+                 "workload names, globs, lists, grids (default: the study's cases); see `list "
+                 "workloads`");  // no delimiter: the selection syntax has commas in braces
+  run.add_option("--payload", a.payloads,
+                 "payload modes: zeroed, filled, uninit, floor "
+                 "(default: zeroed,filled)")
       ->delimiter(',');
-  run.add_option("--payload", a.payloads, "payload modes: zeroed, filled, uninit, floor "
-                                          "(default: zeroed,filled)")
-      ->delimiter(',');
+  run.add_option("--tune", a.tunings,
+                 "a tuned variant: ALLOC:KEY:VALUE[,KEY:VALUE] (repeatable), e.g. "
+                 "jemalloc:tcache_max:4096");
+  run.add_option("--sweep", a.sweep,
+                 "a built-in sweep (see `list tunings`) or a sweep file: its tunings, and its "
+                 "workloads and payloads unless -w/--payload are given");
   run.add_option("--runtime", a.runtimes, "asio (default), asio-shipped")->delimiter(',');
   run.add_option("--injection", a.injection, "preload (default) or link");
   run.add_option("--baseline", a.baseline, "allocator ratios are taken against (default std)");
@@ -34,10 +42,10 @@ void add_run_options(CLI::App& run, RunArgs& a) {
   run.add_flag("--pin", a.pin, "pin the bench thread and pool threads to CPUs");
   run.add_flag("--no-tracepoints", a.no_tracepoints,
                "count syscalls by interposition instead of perf tracepoints");
-  run.add_flag("--no-allocation-profile", a.no_allocation_profile,
-               "skip the malloc-counting pass");
-  run.add_option("--timeout", a.timeout_seconds,
-                 "seconds to wait for any one reply of a worker before failing its cell (default 60)");
+  run.add_flag("--no-allocation-profile", a.no_allocation_profile, "skip the malloc-counting pass");
+  run.add_option(
+      "--timeout", a.timeout_seconds,
+      "seconds to wait for any one reply of a worker before failing its cell (default 60)");
 }
 
 namespace {
@@ -65,10 +73,21 @@ run::RunOptions to_options(const RunArgs& a) {
   o.pin = a.pin;
   o.tracepoints = !a.no_tracepoints;
   o.allocation_profile = !a.no_allocation_profile;
-  if (a.timeout_seconds <= 0) throw std::invalid_argument("--timeout must be a positive number of seconds");
+  if (a.timeout_seconds <= 0)
+    throw std::invalid_argument("--timeout must be a positive number of seconds");
   o.timeout = std::chrono::seconds(a.timeout_seconds);
   o.out_dir = a.out_dir;
-  if (!a.tunings.empty()) throw std::invalid_argument("--tune is not available yet");
+  std::vector<std::string> tunings = a.tunings;
+  if (!a.sweep.empty()) {
+    const alloc::Sweep sweep = alloc::load_sweep(a.sweep);
+    tunings.insert(tunings.end(), sweep.tunings.begin(), sweep.tunings.end());
+    if (a.workloads.empty()) o.workloads = sweep.workloads;
+    if (a.payloads.empty() && !sweep.payloads.empty()) o.payloads = sweep.payloads;
+  }
+  for (const auto& text : tunings) {
+    const alloc::Tuning t = alloc::parse_tuning(text);
+    o.tunings.push_back({t.allocator, t.conf_text()});
+  }
   return o;
 }
 

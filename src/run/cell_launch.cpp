@@ -5,16 +5,28 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "alloc/conf.h"
+
 namespace shootout::run {
 
 namespace {
 
 // Variables through which an allocator could be tuned behind the tool's back.
 const std::vector<std::string>& foreign_allocator_settings() {
-  static const std::vector<std::string> keys = {
-      "LD_PRELOAD", "MALLOC_CONF", "_RJEM_MALLOC_CONF", "JE_MALLOC_CONF", "GLIBC_TUNABLES",
-      "MALLOC_ARENA_MAX", "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_",
-      "MALLOC_MMAP_MAX_", "MIMALLOC_*", "TCMALLOC_*", "TBB_MALLOC_*", "SNMALLOC_*"};
+  static const std::vector<std::string> keys = {"LD_PRELOAD",
+                                                "MALLOC_CONF",
+                                                "_RJEM_MALLOC_CONF",
+                                                "JE_MALLOC_CONF",
+                                                "GLIBC_TUNABLES",
+                                                "MALLOC_ARENA_MAX",
+                                                "MALLOC_TRIM_THRESHOLD_",
+                                                "MALLOC_MMAP_THRESHOLD_",
+                                                "MALLOC_TOP_PAD_",
+                                                "MALLOC_MMAP_MAX_",
+                                                "MIMALLOC_*",
+                                                "TCMALLOC_*",
+                                                "TBB_MALLOC_*",
+                                                "SNMALLOC_*"};
   return keys;
 }
 
@@ -34,7 +46,8 @@ WorkerPaths WorkerPaths::beside_this_executable() {
   return {ec ? std::string(".") : self.parent_path().string()};
 }
 
-std::string WorkerPaths::worker(const std::string& runtime, const std::string& link_allocator) const {
+std::string WorkerPaths::worker(const std::string& runtime,
+                                const std::string& link_allocator) const {
   std::string name = "alloc-shootout-worker-" + runtime;
   if (!link_allocator.empty()) name += "-link-" + link_allocator;
   return directory + "/" + name;
@@ -56,9 +69,19 @@ WorkerLaunch launch_for_cell(const Cell& cell, const RunOptions& options, const 
                : "worker executable missing: " + exe);
   launch.argv = {exe};
   for (auto& a : common_arguments(cell, options)) launch.argv.push_back(a);
-  launch.argv.insert(launch.argv.end(), {"--expect", cell.allocator.is_std() ? "" : cell.allocator.path});
+  launch.argv.insert(launch.argv.end(),
+                     {"--expect", cell.allocator.is_std() ? "" : cell.allocator.path});
   launch.env_removed = foreign_allocator_settings();
   if (!linked && !cell.allocator.is_std()) launch.env_overrides["LD_PRELOAD"] = cell.allocator.path;
+  if (!cell.tuning.empty()) {
+    // The allocator's own variable (e.g. _RJEM_MALLOC_CONF for a prefixed
+    // jemalloc); the worker reads every key back before timing.
+    for (const auto& [key, value] :
+         alloc::conf_environment(cell.allocator, alloc::parse_conf(cell.tuning)))
+      launch.env_overrides[key] = value;
+    launch.argv.insert(launch.argv.end(), {"--dialect", alloc::dialect_name(cell.allocator.dialect),
+                                           "--conf", cell.tuning});
+  }
   launch.log_path = log_path;
   return launch;
 }

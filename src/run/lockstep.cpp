@@ -24,12 +24,18 @@ std::string log_name(const std::string& cell_id) {
 }
 
 json identity(const Cell& cell) {
-  return {{"cell", cell.id},           {"group", cell.group},
-          {"workload", cell.workload}, {"family", cell.family},
-          {"payload", cell.payload},   {"runtime", cell.runtime},
-          {"allocator", cell.allocator.name}, {"variant", cell.variant},
-          {"tuning", cell.tuning},     {"injection", alloc::to_string(cell.injection)},
-          {"baseline", cell.baseline}, {"baseline_cell", cell.baseline_cell},
+  return {{"cell", cell.id},
+          {"group", cell.group},
+          {"workload", cell.workload},
+          {"family", cell.family},
+          {"payload", cell.payload},
+          {"runtime", cell.runtime},
+          {"allocator", cell.allocator.name},
+          {"variant", cell.variant},
+          {"tuning", cell.tuning},
+          {"injection", alloc::to_string(cell.injection)},
+          {"baseline", cell.baseline},
+          {"baseline_cell", cell.baseline_cell},
           {"object", cell.allocator.path}};
 }
 
@@ -46,8 +52,14 @@ class GroupDriver {
   GroupDriver(const Group& group, const RunOptions& options, const WorkerPaths& paths,
               const std::string& run_dir, int attempt, journal::JournalWriter& journal,
               const ProgressCallback& progress)
-      : group_(group), options_(options), paths_(paths), run_dir_(run_dir), attempt_(attempt),
-        journal_(journal), progress_(progress), cores_(sysconf(_SC_NPROCESSORS_ONLN)) {}
+      : group_(group),
+        options_(options),
+        paths_(paths),
+        run_dir_(run_dir),
+        attempt_(attempt),
+        journal_(journal),
+        progress_(progress),
+        cores_(sysconf(_SC_NPROCESSORS_ONLN)) {}
 
   GroupOutcome run() {
     notify({ProgressUpdate::Kind::group_started, group_.name, "", "", 0, 0,
@@ -87,9 +99,14 @@ class GroupDriver {
 
   std::chrono::milliseconds timeout() const { return options_.timeout; }
 
+  // `exiting`: the worker reported an error and is ending by itself, so its
+  // own exit status is awaited (briefly) rather than forced.
   void fail(LiveCell& live, const std::string& phase, const std::string& reason,
-            const json& extra = json::object()) {
-    WorkerExit exit = live.process ? live.process->kill_and_reap() : WorkerExit{};
+            const json& extra = json::object(), bool exiting = false) {
+    WorkerExit exit;
+    if (live.process)
+      exit = exiting ? live.process->wait_or_kill(std::chrono::seconds(2))
+                     : live.process->kill_and_reap();
     json record = identity(*live.cell);
     record["type"] = "cell_failed";
     record["phase"] = phase;
@@ -112,15 +129,18 @@ class GroupDriver {
       const json& m = reply.message;
       json extra = json::object();
       if (m.contains("verification")) extra["verification"] = m["verification"];
+      if (m.contains("tuning_check")) extra["tuning_check"] = m["tuning_check"];
       const std::string kind = m.value("kind", "error");
-      fail(live, kind == "verification" ? "verification" : phase,
-           kind + ": " + m.value("message", ""), extra);
+      fail(live, kind == "verification" || kind == "tuning" ? kind : phase,
+           kind + ": " + m.value("message", ""), extra, /*exiting=*/true);
     } else if (reply.status == S::message) {
-      fail(live, phase, "protocol: expected '" + std::string(type) + "', got '" +
-                            reply.message["type"].get<std::string>() + "'");
+      fail(live, phase,
+           "protocol: expected '" + std::string(type) + "', got '" +
+               reply.message["type"].get<std::string>() + "'");
     } else if (reply.status == S::timeout) {
-      fail(live, phase, "timeout: no reply within " + std::to_string(options_.timeout.count()) +
-                            " s (hung worker)");
+      fail(live, phase,
+           "timeout: no reply within " + std::to_string(options_.timeout.count()) +
+               " s (hung worker)");
     } else if (reply.status == S::garbage) {
       fail(live, phase, "protocol: " + reply.error);
     } else {
@@ -168,6 +188,7 @@ class GroupDriver {
     json record = identity(*live.cell);
     record["type"] = "cell";
     record["verification"] = live.hello["verification"];
+    record["tuning_check"] = live.hello.value("tuning_check", json());
     record["workload_info"] = live.hello["workload"];
     record["counters"] = live.hello["counters"];
     record["warmup"] = {{"iters", iterations}, {"ns", spent_ns}};
@@ -194,9 +215,10 @@ class GroupDriver {
       record["position"] = position;
       if (cpu_before && cpu_after) {
         const json& c = record["counters"];
-        const std::uint64_t own = c.value("user_ns", std::uint64_t{0}) + c.value("sys_ns", std::uint64_t{0});
-        record["other_cpu_share"] =
-            other_cpu_share(*cpu_before, *cpu_after, own, record["ns"].get<std::uint64_t>(), cores_);
+        const std::uint64_t own =
+            c.value("user_ns", std::uint64_t{0}) + c.value("sys_ns", std::uint64_t{0});
+        record["other_cpu_share"] = other_cpu_share(*cpu_before, *cpu_after, own,
+                                                    record["ns"].get<std::uint64_t>(), cores_);
       }
       append(record);
     }
@@ -213,7 +235,8 @@ class GroupDriver {
       LiveCell live{&cell, nullptr, {}, {}, false};
       try {
         live.process = std::make_unique<WorkerProcess>(launch_for_profile(
-            cell, options_, paths_, run_dir_ + "/logs/" + log_name("profile|" + key + "|" + cell.workload)));
+            cell, options_, paths_,
+            run_dir_ + "/logs/" + log_name("profile|" + key + "|" + cell.workload)));
       } catch (const std::exception&) {
         continue;  // the profile is an extra: its absence is visible in the report
       }
@@ -227,7 +250,8 @@ class GroupDriver {
       const std::uint64_t counted = 3;
       live.process->send(worker::encode({worker::CommandKind::profile, counted}));
       auto reply = live.process->receive(timeout());
-      if (reply.status == WorkerProcess::ReadStatus::message && reply.message["type"] == "profile") {
+      if (reply.status == WorkerProcess::ReadStatus::message &&
+          reply.message["type"] == "profile") {
         json record = reply.message;
         record["group"] = group_.name;
         record["workload"] = cell.workload;

@@ -83,7 +83,8 @@ nlohmann::json describe_allocators(const std::vector<alloc::Allocator>& allocato
   nlohmann::json all = nlohmann::json::object();
   for (const auto& a : allocators) {
     const std::string path = a.is_std() ? "" : a.path;
-    nlohmann::json entry = {{"path", path}, {"user_supplied", a.user_supplied},
+    nlohmann::json entry = {{"path", path},
+                            {"user_supplied", a.user_supplied},
                             {"dialect", alloc::to_string(a.dialect)}};
     // Which Debian package owns the object, and its version (absent for a
     // user's own build).

@@ -3,6 +3,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "alloc/conf.h"
 #include "workloads/workload.h"
 
 namespace shootout::run {
@@ -32,7 +33,8 @@ size_t Plan::cell_count() const {
 std::string cell_id(const std::string& workload, const std::string& payload,
                     const std::string& runtime, const std::string& variant,
                     alloc::Injection injection) {
-  return workload + "|" + payload + "|" + runtime + "|" + variant + "|" + alloc::to_string(injection);
+  return workload + "|" + payload + "|" + runtime + "|" + variant + "|" +
+         alloc::to_string(injection);
 }
 
 nlohmann::json RunOptions::to_json() const {
@@ -103,7 +105,9 @@ bool takes_payload(const std::string& family) {
   return false;
 }
 
-std::string family_of(const std::string& workload) { return workload.substr(0, workload.find('/')); }
+std::string family_of(const std::string& workload) {
+  return workload.substr(0, workload.find('/'));
+}
 
 }  // namespace
 
@@ -138,7 +142,9 @@ Plan expand_plan(const RunOptions& options, const std::vector<alloc::Allocator>&
     if (!target)
       throw std::invalid_argument("--tune " + t.allocator + ":" + t.conf + ": allocator '" +
                                   t.allocator + "' is not among the allocators of this run");
-    variants.push_back({*target, t.conf, t.allocator + "[" + t.conf + "]"});
+    alloc::Tuning tuning{t.allocator, alloc::parse_conf(t.conf)};
+    alloc::conf_environment(*target, tuning.pairs);  // refuses an allocator with no dialect
+    variants.push_back({*target, tuning.conf_text(), tuning.label()});
   }
 
   for (const auto& p : options.payloads) workloads::payload_mode_from_string(p);  // validates
@@ -173,7 +179,8 @@ Plan expand_plan(const RunOptions& options, const std::vector<alloc::Allocator>&
           c.injection = options.injection;
           c.baseline = v.tuning.empty() && v.allocator.name == options.baseline;
           c.id = cell_id(workload, payload, runtime, v.label, options.injection);
-          c.baseline_cell = cell_id(workload, payload, runtime, options.baseline, options.injection);
+          c.baseline_cell =
+              cell_id(workload, payload, runtime, options.baseline, options.injection);
           group.cells.push_back(std::move(c));
         }
     plan.groups.push_back(std::move(group));

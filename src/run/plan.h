@@ -30,9 +30,9 @@ struct TuningRequest {
 
 struct RunOptions {
   Profile profile = profile_from_name("quick");
-  std::vector<std::string> allocators;          // empty: every available built-in
+  std::vector<std::string> allocators;            // empty: every available built-in
   std::vector<alloc::Allocator> user_allocators;  // --allocator NAME=PATH
-  std::vector<std::string> workloads;           // names/globs; empty: the study's cases
+  std::vector<std::string> workloads;             // names/globs; empty: the study's cases
   std::vector<std::string> payloads = {"zeroed", "filled"};
   std::vector<std::string> runtimes = {"asio"};
   alloc::Injection injection = alloc::Injection::preload;
@@ -41,7 +41,7 @@ struct RunOptions {
   int threads = 0;  // pool threads override; 0 = each spec's own
   bool pin = false;
   bool tracepoints = true;
-  bool allocation_profile = true;  // the malloc-counting pass
+  bool allocation_profile = true;    // the malloc-counting pass
   std::chrono::seconds timeout{60};  // longest wait for any one reply of a worker
   std::string out_dir;
 

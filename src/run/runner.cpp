@@ -25,8 +25,8 @@ void make_writable_dir(const std::string& dir) {
   if (ec)
     throw std::runtime_error("cannot create the output directory " + dir + ": " + ec.message());
   if (access(dir.c_str(), W_OK) != 0)
-    throw std::runtime_error("the output directory " + dir + " is not writable: " +
-                             std::strerror(errno));
+    throw std::runtime_error("the output directory " + dir +
+                             " is not writable: " + std::strerror(errno));
 }
 
 json read_json_file(const std::string& path) {
@@ -70,8 +70,11 @@ RunSummary run_plan(const RunOptions& options, const Plan& plan,
     summary.cells += outcome.cells;
     summary.failed += outcome.failed;
   }
-  journal.append({{"type", "run_end"}, {"attempt", attempt}, {"time", utc_now()},
-                  {"cells", summary.cells}, {"failed", summary.failed}});
+  journal.append({{"type", "run_end"},
+                  {"attempt", attempt},
+                  {"time", utc_now()},
+                  {"cells", summary.cells},
+                  {"failed", summary.failed}});
   journal.sync();
   manifest["attempts"].back()["end"] = utc_now();
   manifest["machine"]["loadavg_end"] = describe_machine()["loadavg"];
@@ -94,8 +97,8 @@ RunSummary execute_run(RunOptions options, const ProgressCallback& progress) {
   if (options.out_dir.empty()) options.out_dir = default_run_dir();
   if (fs::exists(options.out_dir + "/samples.jsonl"))
     throw std::invalid_argument("the output directory " + options.out_dir +
-                                " already holds a run; finish it with --resume " +
-                                options.out_dir + " or choose another --out");
+                                " already holds a run; finish it with --resume " + options.out_dir +
+                                " or choose another --out");
   make_writable_dir(options.out_dir);
   json manifest = {{"tool", "alloc-shootout"}, {"attempts", json::array()}};
   return run_plan(options, plan, allocators, 1, {}, manifest, progress);
@@ -104,7 +107,8 @@ RunSummary execute_run(RunOptions options, const ProgressCallback& progress) {
 RunSummary resume_run(const std::string& run_dir, const ProgressCallback& progress) {
   const std::string manifest_path = run_dir + "/manifest.json";
   if (!fs::exists(manifest_path))
-    throw std::invalid_argument("--resume " + run_dir + ": no manifest.json there (not a run directory)");
+    throw std::invalid_argument("--resume " + run_dir +
+                                ": no manifest.json there (not a run directory)");
   json manifest = read_json_file(manifest_path);
   RunOptions options = RunOptions::from_json(manifest.at("options"));
   options.out_dir = run_dir;

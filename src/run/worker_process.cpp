@@ -29,8 +29,8 @@ std::vector<std::string> build_environment(const WorkerLaunch& launch) {
     bool drop = launch.env_overrides.count(key) > 0;
     for (const auto& removed : launch.env_removed) {
       const bool prefix = !removed.empty() && removed.back() == '*';
-      drop = drop || (prefix ? key.rfind(removed.substr(0, removed.size() - 1), 0) == 0
-                             : removed == key);
+      drop = drop ||
+             (prefix ? key.rfind(removed.substr(0, removed.size() - 1), 0) == 0 : removed == key);
     }
     if (!drop) env.push_back(entry);
   }
@@ -42,7 +42,8 @@ std::vector<std::string> build_environment(const WorkerLaunch& launch) {
 
 WorkerProcess::WorkerProcess(const WorkerLaunch& launch) : log_path_(launch.log_path) {
   int commands[2], replies[2];
-  if (pipe2(commands, O_CLOEXEC) != 0) throw std::runtime_error("pipe: " + std::string(strerror(errno)));
+  if (pipe2(commands, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe: " + std::string(strerror(errno)));
   if (pipe2(replies, O_CLOEXEC) != 0) {
     close(commands[0]);
     close(commands[1]);
@@ -73,7 +74,8 @@ WorkerProcess::WorkerProcess(const WorkerLaunch& launch) : log_path_(launch.log_
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 
-  const int rc = posix_spawn(&pid_, args[0].c_str(), &actions, &attributes, argv.data(), envp.data());
+  const int rc =
+      posix_spawn(&pid_, args[0].c_str(), &actions, &attributes, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   close(commands[0]);
@@ -133,8 +135,9 @@ WorkerProcess::Reply WorkerProcess::receive(std::chrono::milliseconds timeout) {
       if (!buffer_.empty()) {  // a half line, then the pipe closed
         std::string partial = buffer_;
         buffer_.clear();
-        return {ReadStatus::garbage, {}, "worker closed its pipe after a partial line: '" +
-                                             partial.substr(0, 200) + "'"};
+        return {ReadStatus::garbage,
+                {},
+                "worker closed its pipe after a partial line: '" + partial.substr(0, 200) + "'"};
       }
       return {ReadStatus::closed, {}, ""};
     }
@@ -144,29 +147,38 @@ WorkerProcess::Reply WorkerProcess::receive(std::chrono::milliseconds timeout) {
   }
 }
 
-WorkerExit WorkerProcess::describe(int status) const {
+WorkerExit WorkerProcess::describe(int status, bool killed_by_runner) const {
   WorkerExit e;
   if (WIFEXITED(status)) {
     e.exit_code = WEXITSTATUS(status);
     e.description = "exited with code " + std::to_string(*e.exit_code);
   } else if (WIFSIGNALED(status)) {
     e.signal = WTERMSIG(status);
-    e.description = "killed by signal " + std::to_string(*e.signal) + " (" +
-                    strsignal(*e.signal) + ")";
+    e.description =
+        "killed by signal " + std::to_string(*e.signal) + " (" + strsignal(*e.signal) + ")";
     if (*e.signal == SIGKILL)
-      e.description += "; if the runner did not send it, the kernel's OOM killer may have";
+      e.description = killed_by_runner ? "stopped by the runner (SIGKILL)"
+                                       : e.description +
+                                             ": not sent by the runner; the kernel's OOM killer "
+                                             "or another process";
   }
   return e;
 }
 
 WorkerExit WorkerProcess::kill_and_reap() {
   if (reaped_) return exit_;
-  ::kill(pid_, SIGKILL);
   int status = 0;
+  // Already gone on its own? Then its own exit status tells why.
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    reaped_ = true;
+    exit_ = describe(status, false);
+    return exit_;
+  }
+  ::kill(pid_, SIGKILL);
   while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
   reaped_ = true;
-  exit_ = describe(status);
+  exit_ = describe(status, true);
   return exit_;
 }
 
@@ -182,7 +194,7 @@ WorkerExit WorkerProcess::wait_or_kill(std::chrono::milliseconds timeout) {
     const pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
       reaped_ = true;
-      exit_ = describe(status);
+      exit_ = describe(status, false);
       return exit_;
     }
     if (std::chrono::steady_clock::now() >= deadline) return kill_and_reap();

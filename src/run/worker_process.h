@@ -18,7 +18,8 @@ namespace shootout::run {
 
 struct WorkerLaunch {
   std::vector<std::string> argv;  // argv[0] is the executable's path
-  std::map<std::string, std::string> env_overrides;  // added to (or replacing) the runner's environment
+  std::map<std::string, std::string>
+      env_overrides;                     // added to (or replacing) the runner's environment
   std::vector<std::string> env_removed;  // e.g. a stray LD_PRELOAD; "MIMALLOC_*" drops a prefix
   std::string log_path;
 };
@@ -56,7 +57,7 @@ class WorkerProcess {
   std::vector<std::string> log_tail(size_t lines) const;
 
  private:
-  WorkerExit describe(int status) const;
+  WorkerExit describe(int status, bool killed_by_runner) const;
   pid_t pid_ = -1;
   int command_fd_ = -1;
   int reply_fd_ = -1;

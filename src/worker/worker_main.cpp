@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "alloc/conf_verify.h"
 #include "alloc/verify.h"
 #include "probe/counters.h"
 #include "worker/protocol.h"
@@ -30,7 +31,8 @@ enum ExitCode {
   kVerificationFailed = 4,
   kSelfCheckFailed = 5,
   kProtocolError = 6,
-  kProfileUnavailable = 7
+  kProfileUnavailable = 7,
+  kTuningRejected = 8
 };
 
 json to_json(const shootout::alloc::Verification& v) {
@@ -42,6 +44,17 @@ json to_json(const shootout::alloc::Verification& v) {
   }
   return {{"ok", v.ok},           {"message", v.message}, {"active_object", v.active_object},
           {"bindings", bindings}, {"version", v.version}, {"version_source", v.version_source}};
+}
+
+json to_json(const shootout::alloc::TuningCheck& check) {
+  json keys = json::array();
+  for (const auto& k : check.keys)
+    keys.push_back({{"key", k.key},
+                    {"asked", k.asked},
+                    {"effective", k.effective},
+                    {"status", shootout::alloc::to_string(k.status)},
+                    {"how", k.how}});
+  return {{"ok", check.ok}, {"message", check.message}, {"keys", keys}};
 }
 
 json to_json(const shootout::workloads::WorkloadInfo& info) {
@@ -86,7 +99,7 @@ MallocCountShim find_malloc_count_shim() {
 
 int main(int argc, char** argv) {
   CLI::App app{"alloc-shootout worker: one workload under one allocator (started by the runner)"};
-  std::string workload_name, payload_text = "none", expect_object;
+  std::string workload_name, payload_text = "none", expect_object, dialect_text = "none", conf;
   int threads = 0;
   bool pin = false, no_tracepoints = false, no_hardware = false, verify_only = false;
   app.add_option("--workload", workload_name, "canonical workload name");
@@ -97,6 +110,8 @@ int main(int argc, char** argv) {
   app.add_flag("--pin", pin, "pin the bench and pool threads");
   app.add_option("--expect", expect_object,
                  "canonical path of the object that must serve malloc (empty: the C library)");
+  app.add_option("--dialect", dialect_text, "conf dialect of the tuning to verify");
+  app.add_option("--conf", conf, "the tuning KEY:VALUE[,KEY:VALUE] the runner applied");
   app.add_flag("--no-tracepoints", no_tracepoints, "use the interposition fallback");
   app.add_flag("--no-hardware", no_hardware, "do not open hardware counters");
   try {
@@ -124,9 +139,28 @@ int main(int argc, char** argv) {
                 {"verification", to_json(verification)}});
     return kVerificationFailed;
   }
+  json tuning_check = json();
+  if (!conf.empty()) {
+    // The runner set the allocator's own variable; read every key back.
+    const auto check =
+        shootout::alloc::verify_tuning(shootout::alloc::dialect_from_name(dialect_text),
+                                       shootout::alloc::parse_conf(conf), expect_object);
+    tuning_check = to_json(check);
+    if (!check.ok) {
+      reply.send({{"type", "error"},
+                  {"kind", "tuning"},
+                  {"message", check.message},
+                  {"verification", to_json(verification)},
+                  {"tuning_check", tuning_check}});
+      return kTuningRejected;
+    }
+  }
   if (verify_only) {
-    reply.send({{"type", "hello"}, {"protocol", shootout::worker::kProtocolVersion},
-                {"pid", getpid()}, {"verification", to_json(verification)}});
+    reply.send({{"type", "hello"},
+                {"protocol", shootout::worker::kProtocolVersion},
+                {"pid", getpid()},
+                {"verification", to_json(verification)},
+                {"tuning_check", tuning_check}});
     return kOk;
   }
 
@@ -154,6 +188,7 @@ int main(int argc, char** argv) {
               {"protocol", shootout::worker::kProtocolVersion},
               {"pid", getpid()},
               {"verification", to_json(verification)},
+              {"tuning_check", tuning_check},
               {"workload", to_json(workload->info())},
               {"counters", to_json(counters.status())}});
 

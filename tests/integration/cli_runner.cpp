@@ -70,6 +70,6 @@ std::vector<nlohmann::json> records_of_type(const std::vector<nlohmann::json>& a
 }
 
 std::vector<std::string> tiny_profile(int samples) {
-  return {"--samples", std::to_string(samples), "--measurement-time", "0.05", "--warm-up-time",
-          "0.01"};
+  return {"--samples", std::to_string(samples), "--measurement-time",
+          "0.05",      "--warm-up-time",        "0.01"};
 }

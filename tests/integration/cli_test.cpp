@@ -32,7 +32,8 @@ TEST(CliErrors, UnknownPayloadMode) {
 }
 
 TEST(CliErrors, UnknownProfile) {
-  expect_refused({"run", "--profile", "slow"}, "unknown profile 'slow' (valid: quick, standard, study)");
+  expect_refused({"run", "--profile", "slow"},
+                 "unknown profile 'slow' (valid: quick, standard, study)");
 }
 
 TEST(CliErrors, UserAllocatorPathThatDoesNotExist) {
@@ -91,7 +92,8 @@ TEST(ListAllocators, ShowsEveryPackagedAllocatorWithItsVersion) {
 }
 
 TEST(ListAllocators, AUserObjectThatIsNotAnAllocatorIsMarkedUnusable) {
-  auto r = run_cli({"list", "allocators", "--allocator", std::string("fake=") + FIXTURE_NOT_AN_ALLOCATOR});
+  auto r = run_cli(
+      {"list", "allocators", "--allocator", std::string("fake=") + FIXTURE_NOT_AN_ALLOCATOR});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("fake         NO"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("intended allocator is not active"), std::string::npos) << r.out;
@@ -100,9 +102,8 @@ TEST(ListAllocators, AUserObjectThatIsNotAnAllocatorIsMarkedUnusable) {
 TEST(ListWorkloads, ListsEveryStudyFamily) {
   auto r = run_cli({"list", "workloads"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* family :
-       {"spawn_many/", "mpsc/", "block_on_alloc/", "alloc_stress/", "spawn_many_local/",
-        "spawn_many_remote_idle/", "mpsc_contention/", "mpsc_large/", "block_on_alloc_st/",
-        "spawn_st/"})
+  for (const char* family : {"spawn_many/", "mpsc/", "block_on_alloc/", "alloc_stress/",
+                             "spawn_many_local/", "spawn_many_remote_idle/", "mpsc_contention/",
+                             "mpsc_large/", "block_on_alloc_st/", "spawn_st/"})
     EXPECT_NE(r.out.find(family), std::string::npos) << family;
 }

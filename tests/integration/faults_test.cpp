@@ -14,9 +14,9 @@ struct FaultRun {
 FaultRun run_with(const std::string& name, const std::string& object,
                   const std::vector<std::string>& extra = {}) {
   const std::string dir = fresh_dir(name) + "/run";
-  std::vector<std::string> args = {"run", "-a", "std", "--allocator", name + "=" + object, "-w",
-                                   "mpsc/256", "--payload", "filled", "--out", dir,
-                                   "--no-allocation-profile"};
+  std::vector<std::string> args = {
+      "run",       "-a",     "std",   "--allocator", name + "=" + object,      "-w", "mpsc/256",
+      "--payload", "filled", "--out", dir,           "--no-allocation-profile"};
   for (const auto& a : tiny_profile(3)) args.push_back(a);
   args.insert(args.end(), extra.begin(), extra.end());
   FaultRun run;
@@ -60,10 +60,12 @@ TEST(Faults, MallocThatAbortsFailsAtStartWithTheSignal) {
   auto f = only_failure(run);
   EXPECT_EQ(f["phase"], "start");
   EXPECT_EQ(f["signal"], 6);
-  EXPECT_NE(f["reason"].get<std::string>().find("killed by signal 6"), std::string::npos) << f.dump();
+  EXPECT_NE(f["reason"].get<std::string>().find("killed by signal 6"), std::string::npos)
+      << f.dump();
   bool saw_message = false;
   for (const auto& line : f["stderr_tail"])
-    saw_message = saw_message || line.get<std::string>().find("aborting_malloc") != std::string::npos;
+    saw_message =
+        saw_message || line.get<std::string>().find("aborting_malloc") != std::string::npos;
   EXPECT_TRUE(saw_message) << f.dump();
   expect_std_intact(run);
 }
@@ -82,6 +84,7 @@ TEST(Faults, WorkerKilledBySegfaultMidRun) {
   EXPECT_EQ(run.cli.exit_code, 1);
   auto f = only_failure(run);
   EXPECT_EQ(f["signal"], 11);
-  EXPECT_NE(f["reason"].get<std::string>().find("Segmentation fault"), std::string::npos) << f.dump();
+  EXPECT_NE(f["reason"].get<std::string>().find("Segmentation fault"), std::string::npos)
+      << f.dump();
   expect_std_intact(run);
 }

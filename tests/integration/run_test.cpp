@@ -1,5 +1,6 @@
 // The real command on tiny plans with real allocators: what lands in the run
 // directory. No timing assertions: counts, fields, verification.
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -94,9 +95,9 @@ TEST(Run, UserSuppliedAllocatorIsVerifiedAndMeasured) {
   const std::string tcmalloc = path_of(list.out, "tcmalloc");
   ASSERT_EQ(tcmalloc.front(), '/') << list.out;
   const std::string dir = fresh_dir("user") + "/run";
-  auto r = run_cli(with({"run", "-a", "std", "--allocator", "mytc=" + tcmalloc, "-w",
-                         "spawn_st/50", "--out", dir},
-                        tiny_profile(2)));
+  auto r = run_cli(with(
+      {"run", "-a", "std", "--allocator", "mytc=" + tcmalloc, "-w", "spawn_st/50", "--out", dir},
+      tiny_profile(2)));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto cells = records_of_type(journal_records(dir), "cell");
   ASSERT_EQ(cells.size(), 2u);
@@ -122,9 +123,9 @@ TEST(Run, LinkModeUsesTheLinkedWorkers) {
 
 TEST(Run, KilledRunResumesAndMeasuresEveryCellOnce) {
   const std::string dir = fresh_dir("resume") + "/run";
-  std::vector<std::string> args = {SHOOTOUT_CLI, "run", "-a", "std,jemalloc", "-w",
-                                   "spawn_st/{100,200,300,400,500,600}", "--out", dir,
-                                   "--no-allocation-profile"};
+  std::vector<std::string> args = {SHOOTOUT_CLI,   "run", "-a",
+                                   "std,jemalloc", "-w",  "spawn_st/{100,200,300,400,500,600}",
+                                   "--out",        dir,   "--no-allocation-profile"};
   for (const auto& a : tiny_profile(4)) args.push_back(a);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -154,7 +155,8 @@ TEST(Run, KilledRunResumesAndMeasuresEveryCellOnce) {
   auto r = run_cli({"run", "--resume", dir});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
-  auto view = shootout::journal::latest_attempts(shootout::journal::read_journal(dir + "/samples.jsonl"));
+  auto view =
+      shootout::journal::latest_attempts(shootout::journal::read_journal(dir + "/samples.jsonl"));
   EXPECT_EQ(view.done_groups.size(), 6u);
   EXPECT_EQ(view.last_attempt, 2);
   std::map<std::string, int> cell_records, samples;

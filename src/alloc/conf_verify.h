@@ -1,0 +1,39 @@
+// The in-worker read-back of a tuning (DESIGN.md §3): after start-up and
+// before timing, each key the runner set is read back from the allocator
+// itself and compared with what was asked. An unknown key or a value the
+// allocator did not take fails the cell; a key with no read-back API is
+// marked "unverified" — never silently trusted.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "alloc/conf.h"
+#include "alloc/registry.h"
+
+namespace shootout::alloc {
+
+struct KeyCheck {
+  enum class Status { verified, mismatch, unknown_key, unverified };
+  std::string key, asked, effective;
+  Status status = Status::unverified;
+  std::string how;  // e.g. mallctl("opt.tcache_max"), or why it cannot be read back
+};
+const char* to_string(KeyCheck::Status status);
+
+struct TuningCheck {
+  bool ok = true;       // false: some key unknown or not taken
+  std::string message;  // names the first bad key
+  std::vector<KeyCheck> keys;
+};
+
+// `object` is the injected object ("" for the C library).
+TuningCheck verify_tuning(ConfDialect dialect, const std::vector<ConfPair>& pairs,
+                          const std::string& object);
+
+// Value comparison used by every dialect: "4096" == "0x1000" == "4k"? No —
+// numbers compare numerically (decimal or 0x hex), booleans accept
+// true/false/1/0, anything else compares as text.
+bool same_setting(const std::string& asked, const std::string& effective);
+
+}  // namespace shootout::alloc
