@@ -1,0 +1,100 @@
+// Kernel counters in samples.jsonl: present with their source, per sample,
+// and exact for an induced madvise burst — through perf tracepoints and
+// through the interposition fallback.
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "cli_runner.h"
+
+namespace {
+
+std::vector<nlohmann::json> burst_samples(const std::vector<std::string>& extra) {
+  const std::string dir = fresh_dir("burst") + "/run";
+  std::vector<std::string> args = {"run",
+                                   "-a",
+                                   "std",
+                                   "--allocator",
+                                   std::string("burst=") + FIXTURE_MADVISE_BURST,
+                                   "-w",
+                                   "block_on_alloc/10x12345",
+                                   "--payload",
+                                   "zeroed",
+                                   "--out",
+                                   dir,
+                                   "--no-allocation-profile"};
+  for (const auto& a : tiny_profile(3)) args.push_back(a);
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto r = run_cli(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto records = journal_records(dir);
+  for (const auto& c : records_of_type(records, "cell"))
+    if (c["variant"] == "burst") {
+      for (const auto& counter : c["counters"])
+        if (counter["name"] == "madvise_free")
+          EXPECT_EQ(counter["source"], extra.empty() ? "perf_tracepoint" : "interpose")
+              << counter.dump();
+    }
+  std::vector<nlohmann::json> burst;
+  for (const auto& s : records_of_type(records, "sample"))
+    if (s["cell"].get<std::string>().find("|burst|") != std::string::npos) burst.push_back(s);
+  return burst;
+}
+
+}  // namespace
+
+TEST(Counters, InducedMadviseBurstIsCountedExactlyByTracepoints) {
+  auto samples = burst_samples({});
+  ASSERT_EQ(samples.size(), 3u);
+  for (const auto& s : samples) {
+    const auto iters = s["iters"].get<std::uint64_t>();
+    // 10 callocs of 12345 bytes per iteration, 3 MADV_FREE each.
+    EXPECT_EQ(s["counters"]["madvise_free"].get<std::uint64_t>(), 30 * iters) << s.dump();
+    EXPECT_GE(s["counters"]["madvise"].get<std::uint64_t>(), 30 * iters);
+  }
+}
+
+TEST(Counters, InterpositionFallbackCountsTheSameBurst) {
+  auto samples = burst_samples({"--no-tracepoints"});
+  ASSERT_EQ(samples.size(), 3u);
+  for (const auto& s : samples)
+    EXPECT_EQ(s["counters"]["madvise_free"].get<std::uint64_t>(),
+              30 * s["iters"].get<std::uint64_t>())
+        << s.dump();
+}
+
+TEST(Counters, EveryCounterRecordsItsSourceAndUnavailableOnesAreAbsent) {
+  const std::string dir = fresh_dir("sources") + "/run";
+  std::vector<std::string> args = {
+      "run",       "-a",     "std,jemalloc", "-w", "mpsc/32768",
+      "--payload", "zeroed", "--out",        dir,  "--no-allocation-profile"};
+  for (const auto& a : tiny_profile(2)) args.push_back(a);
+  auto r = run_cli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto records = journal_records(dir);
+  std::set<std::string> unavailable;
+  for (const auto& c : records_of_type(records, "cell")) {
+    ASSERT_TRUE(c["counters"].is_array());
+    for (const auto& counter : c["counters"]) {
+      ASSERT_TRUE(counter.contains("source"));
+      if (counter["source"].is_null())
+        unavailable.insert(counter["name"]);
+      else
+        EXPECT_FALSE(counter["detail"].get<std::string>().empty()) << counter.dump();
+    }
+  }
+  for (const auto& s : records_of_type(records, "sample")) {
+    for (const auto& name : unavailable) EXPECT_FALSE(s["counters"].contains(name)) << name;
+    for (const char* name : {"minor_faults", "madvise_dontneed", "madvise_free", "mmap", "munmap",
+                             "brk", "mremap", "user_ns", "sys_ns"})
+      if (!unavailable.count(name)) EXPECT_TRUE(s["counters"].contains(name)) << name;
+    // jemalloc's zeroed 32 KiB payloads: one MADV_DONTNEED per message (DESIGN.md §4).
+    if (s["cell"].get<std::string>().find("|jemalloc|") != std::string::npos &&
+        s["counters"].contains("madvise_dontneed")) {
+      const double per_message =
+          s["counters"]["madvise_dontneed"].get<double>() / (s["iters"].get<double>() * 1000.0);
+      EXPECT_GT(per_message, 0.9) << s.dump();
+      EXPECT_LT(per_message, 1.1) << s.dump();
+    }
+  }
+}
