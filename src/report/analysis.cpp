@@ -69,19 +69,20 @@ const CellAnalysis* RunModel::find(const std::string& cell_id) const {
 namespace {
 
 bool is_directory(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 bool is_file(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 json read_manifest(const std::string& run_dir) {
   const std::string path = run_dir + "/manifest.json";
   if (!is_file(path))
-    throw ReportError(run_dir + " has no manifest.json: not a run directory (or the run never started)");
+    throw ReportError(run_dir +
+                      " has no manifest.json: not a run directory (or the run never started)");
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
@@ -94,7 +95,8 @@ json read_manifest(const std::string& run_dir) {
 // Helpers that read a record's field or name what is missing.
 std::string where(const json& r) {
   std::string w = "samples.jsonl: " + r.value("type", std::string("record"));
-  if (r.contains("cell") && r["cell"].is_string()) w += " of cell '" + r["cell"].get<std::string>() + "'";
+  if (r.contains("cell") && r["cell"].is_string())
+    w += " of cell '" + r["cell"].get<std::string>() + "'";
   if (r.contains("round") && r["round"].is_number()) w += " (round " + r["round"].dump() + ")";
   return w;
 }
@@ -144,12 +146,13 @@ void read_identity(const json& r, CellAnalysis& c) {
   c.runtime = string_field(r, "runtime", c.runtime.empty() ? part(2) : c.runtime);
   c.variant = string_field(r, "variant", c.variant.empty() ? part(3) : c.variant);
   c.injection = string_field(r, "injection", c.injection.empty() ? part(4) : c.injection);
-  c.allocator = string_field(r, "allocator", c.allocator.empty() ? c.variant.substr(0, c.variant.find('['))
-                                                                : c.allocator);
+  c.allocator = string_field(
+      r, "allocator", c.allocator.empty() ? c.variant.substr(0, c.variant.find('[')) : c.allocator);
   c.tuning = string_field(r, "tuning", c.tuning);
-  c.family = string_field(r, "family", c.family.empty() ? c.workload.substr(0, c.workload.find('/'))
-                                                       : c.family);
-  if (r.contains("verification") && !r["verification"].is_null()) c.verification = r["verification"];
+  c.family = string_field(r, "family",
+                          c.family.empty() ? c.workload.substr(0, c.workload.find('/')) : c.family);
+  if (r.contains("verification") && !r["verification"].is_null())
+    c.verification = r["verification"];
 }
 
 WorkloadInfo read_workload_info(const json& w) {
@@ -186,7 +189,8 @@ void read_cell_record(const json& r, CellAnalysis& c) {
       if (!s.is_object()) continue;
       CounterSource src;
       src.name = string_field(s, "name");
-      if (s.contains("source") && s["source"].is_string()) src.source = s["source"].get<std::string>();
+      if (s.contains("source") && s["source"].is_string())
+        src.source = s["source"].get<std::string>();
       src.detail = string_field(s, "detail");
       c.counter_sources.push_back(std::move(src));
     }
@@ -340,7 +344,8 @@ std::map<int, double> per_round_times(const CellAnalysis& c) {
   return out;
 }
 
-void pair_with_baseline(CellAnalysis& c, const CellAnalysis& baseline, const AnalysisOptions& options) {
+void pair_with_baseline(CellAnalysis& c, const CellAnalysis& baseline,
+                        const AnalysisOptions& options) {
   c.per_round_ratios = per_round_ratios(c, baseline);
   if (!c.per_round_ratios.empty())
     c.ratio = stats::paired_ratio(c.per_round_ratios, options.bootstrap, options.ratio);
@@ -352,8 +357,8 @@ void add_warnings(RunModel& m) {
   if (!m.incomplete_groups.empty()) {
     std::string groups;
     for (const auto& g : m.incomplete_groups) groups += (groups.empty() ? "" : ", ") + g;
-    m.warnings.push_back("Unfinished groups (no group_done; resume the run to complete them): " +
-                         groups + ".");
+    m.warnings.push_back(
+        "Unfinished groups (no group_done; resume the run to complete them): " + groups + ".");
   }
   std::vector<std::string> busy, unstable, process_hwm;
   for (const auto& c : m.cells) {
@@ -375,9 +380,9 @@ void add_warnings(RunModel& m) {
         "their times may be inflated: {}.",
         text::percent(thresholds::kBusyMachineShare), list(busy)));
   if (!unstable.empty())
-    m.warnings.push_back(fmt::format(
-        "High variation between samples (coefficient of variation above {}): {}.",
-        text::percent(thresholds::kHighCv), list(unstable)));
+    m.warnings.push_back(
+        fmt::format("High variation between samples (coefficient of variation above {}): {}.",
+                    text::percent(thresholds::kHighCv), list(unstable)));
   if (!process_hwm.empty())
     m.warnings.push_back("Peak RSS is the process-lifetime peak (VmHWM could not be reset) for: " +
                          list(process_hwm) + ".");
@@ -403,7 +408,8 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
   m.run_dir = run_dir;
   m.manifest = read_manifest(run_dir);
   m.options = options;
-  if (auto resamples = manifest_value(m.manifest, {"bootstrap_resamples", "plan.bootstrap_resamples"})) {
+  if (auto resamples =
+          manifest_value(m.manifest, {"bootstrap_resamples", "plan.bootstrap_resamples"})) {
     try {
       const int n = std::stoi(*resamples);
       if (n > 0) m.options.bootstrap.resamples = n;
@@ -413,7 +419,8 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
   }
 
   const std::string journal_path = run_dir + "/samples.jsonl";
-  if (!is_file(journal_path)) throw ReportError(run_dir + " has no samples.jsonl: the run recorded nothing");
+  if (!is_file(journal_path))
+    throw ReportError(run_dir + " has no samples.jsonl: the run recorded nothing");
   journal::JournalContents contents;
   try {
     contents = journal::read_journal(journal_path);
@@ -458,7 +465,8 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
     summarise_samples(c, m.options);
   }
   for (auto& c : m.cells) {
-    if (c.baseline || c.baseline_cell.empty() || c.baseline_cell == c.id || c.samples.empty()) continue;
+    if (c.baseline || c.baseline_cell.empty() || c.baseline_cell == c.id || c.samples.empty())
+      continue;
     auto it = index.find(c.baseline_cell);
     if (it == index.end() || m.cells[it->second].samples.empty()) continue;
     pair_with_baseline(c, m.cells[it->second], m.options);

@@ -102,16 +102,16 @@ struct CellAnalysis {
   double cv = 0;
   int rounds = 0;  // distinct rounds with a sample
   std::map<std::string, CounterValue> counters;
-  std::optional<double> sys_share;       // sum sys_ns / sum (user_ns + sys_ns)
-  std::optional<double> sys_wall_share;  // sum sys_ns / sum wall ns
-  std::optional<double> peak_rss_kib;    // max hwm_kib
-  bool peak_rss_process_scope = false;   // some sample's VmHWM could not be reset
+  std::optional<double> sys_share;        // sum sys_ns / sum (user_ns + sys_ns)
+  std::optional<double> sys_wall_share;   // sum sys_ns / sum wall ns
+  std::optional<double> peak_rss_kib;     // max hwm_kib
+  bool peak_rss_process_scope = false;    // some sample's VmHWM could not be reset
   std::optional<double> other_cpu_share;  // mean over samples
 
   // candidate ns/iter ÷ baseline ns/iter, per shared round, in round order
   std::vector<double> per_round_ratios;
   std::optional<stats::RatioEstimate> ratio;  // vs baseline_cell
-  KeyDriver driver;  // empty for failed cells and cells without samples
+  KeyDriver driver;                           // empty for failed cells and cells without samples
 
   // Convenience: the counter per iteration / per element, if measured.
   std::optional<double> per_iteration(const std::string& counter) const;

@@ -15,7 +15,9 @@ namespace shootout::report {
 void write_file_atomically(const std::string& path, const std::string& contents) {
   std::string temp = path + ".tmp-XXXXXX";
   const int fd = mkstemp(temp.data());
-  if (fd < 0) throw ReportError("cannot create a temporary file beside " + path + ": " + std::strerror(errno));
+  if (fd < 0)
+    throw ReportError("cannot create a temporary file beside " + path + ": " +
+                      std::strerror(errno));
   std::size_t written = 0;
   int error = 0;
   while (written < contents.size()) {

@@ -55,7 +55,8 @@ std::string ratio_axis(double lo, double hi, double reference) {
 }
 
 std::string bar_script(const BarChart& c, Labels& labels) {
-  const int width = std::clamp(260 + static_cast<int>(c.groups.size() * c.series.size()) * 22, 640, 1400);
+  const int width =
+      std::clamp(260 + static_cast<int>(c.groups.size() * c.series.size()) * 22, 640, 1400);
   std::string s = header(labels, c.title, width, 420);
   s += fmt::format("set ylabel \"{}\"\n", token(labels, c.y_label));
   s += "set style data histograms\nset style histogram errorbars gap 2 lw 1\n"
@@ -75,8 +76,9 @@ std::string bar_script(const BarChart& c, Labels& labels) {
   }
   if (drawn.empty()) return "";
   s += ratio_axis(lo, hi, c.reference);
-  s += fmt::format("set arrow from graph 0, first {0} to graph 1, first {0} nohead dt 2 lc rgb \"#555555\"\n",
-                   num(c.reference));
+  s += fmt::format(
+      "set arrow from graph 0, first {0} to graph 1, first {0} nohead dt 2 lc rgb \"#555555\"\n",
+      num(c.reference));
   s += "$data << EOD\n";
   for (std::size_t g = 0; g < c.groups.size(); ++g) {
     s += "\"" + token(labels, c.groups[g]) + "\"";
@@ -118,8 +120,9 @@ std::string line_script(const LineChart& c, Labels& labels) {
                        num(c.x_tics[i].first));
     s += ")\n";
   }
-  s += fmt::format("set arrow from graph 0, first {0} to graph 1, first {0} nohead dt 2 lc rgb \"#555555\"\n",
-                   num(c.reference));
+  s += fmt::format(
+      "set arrow from graph 0, first {0} to graph 1, first {0} nohead dt 2 lc rgb \"#555555\"\n",
+      num(c.reference));
   std::string plot = "plot ";
   for (std::size_t i = 0; i < c.series.size(); ++i) {
     s += fmt::format("$s{} << EOD\n", i);
@@ -256,7 +259,8 @@ std::optional<std::string> ChartRenderer::render(const Chart& chart, std::string
     return std::nullopt;
   }
   std::string svg = out->substr(begin, end + 6 - begin);
-  replace_all(svg, "<title>Gnuplot</title>", "<title>" + text::escape_html(chart_title(chart)) + "</title>");
+  replace_all(svg, "<title>Gnuplot</title>",
+              "<title>" + text::escape_html(chart_title(chart)) + "</title>");
   // Longest tokens first is unnecessary: "ZQ<n>Q" cannot be a prefix of another token.
   for (const auto& [t, label] : labels) replace_all(svg, t, text::escape_html(label));
   return svg;

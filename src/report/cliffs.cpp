@@ -23,7 +23,8 @@ std::string size_pattern(const std::string& name, std::uint64_t size) {
   for (std::size_t at = name.find(token); at != std::string::npos; at = name.find(token, at + 1)) {
     const bool digit_before = at > 0 && std::isdigit(static_cast<unsigned char>(name[at - 1]));
     const std::size_t end = at + token.size();
-    const bool digit_after = end < name.size() && std::isdigit(static_cast<unsigned char>(name[end]));
+    const bool digit_after =
+        end < name.size() && std::isdigit(static_cast<unsigned char>(name[end]));
     if (!digit_before && !digit_after) return name.substr(0, at) + "SIZE" + name.substr(end);
   }
   return "";
@@ -39,7 +40,8 @@ std::string where(const SizeSweep& s) {
 
 std::vector<SizeSweep> size_sweeps(const RunModel& model) {
   using Key = std::tuple<std::string, std::string, std::string, std::string, std::string>;
-  std::map<Key, std::map<std::string, std::vector<const CellAnalysis*>>> groups;  // key -> variant -> cells
+  std::map<Key, std::map<std::string, std::vector<const CellAnalysis*>>>
+      groups;  // key -> variant -> cells
   for (const auto& c : model.cells) {
     if (!c.usable()) continue;
     const std::string pattern = size_pattern(c.workload, c.workload_info.payload_bytes);
@@ -60,7 +62,8 @@ std::vector<SizeSweep> size_sweeps(const RunModel& model) {
       s.baseline_variant = base;
       s.unit = element_unit(s.family);
       for (const auto* c : cells)
-        s.points.push_back({c->workload_info.payload_bytes, c->ratio, c->page_faults_per_element()});
+        s.points.push_back(
+            {c->workload_info.payload_bytes, c->ratio, c->page_faults_per_element()});
       std::sort(s.points.begin(), s.points.end(),
                 [](const SweepPoint& a, const SweepPoint& b) { return a.size < b.size; });
       if (s.points.size() >= 2) out.push_back(std::move(s));
@@ -112,10 +115,10 @@ std::vector<Cliff> detect_cliffs(const SizeSweep& sweep) {
     c.variant = sweep.variant;
     c.size = p[i].size;
     c.previous_size = p[i - 1].size;
-    c.sentence = fmt::format("{}: {}'s page faults per {} jump at {}: {}, from {} at {}.",
-                             where(sweep), sweep.variant, sweep.unit, text::size_bytes(p[i].size),
-                             text::number(now, 2), text::number(before, 2),
-                             text::size_bytes(p[i - 1].size));
+    c.sentence =
+        fmt::format("{}: {}'s page faults per {} jump at {}: {}, from {} at {}.", where(sweep),
+                    sweep.variant, sweep.unit, text::size_bytes(p[i].size), text::number(now, 2),
+                    text::number(before, 2), text::size_bytes(p[i - 1].size));
     out.push_back(std::move(c));
     break;
   }

@@ -24,7 +24,7 @@ inline constexpr double kFaultJumpMinimum = 0.5;
 }  // namespace thresholds
 
 struct SweepPoint {
-  std::uint64_t size = 0;                    // payload bytes
+  std::uint64_t size = 0;                     // payload bytes
   std::optional<stats::RatioEstimate> ratio;  // to the baseline (empty for the baseline)
   std::optional<double> faults_per_element;
 };

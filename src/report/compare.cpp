@@ -112,7 +112,8 @@ void require_same_workloads(const RunModel& a, const RunModel& b) {
   if (!only_a.empty()) msg += "; only in A: " + join(only_a);
   if (!only_b.empty()) msg += "; only in B: " + join(only_b);
   if (!differ.empty()) msg += "; " + join(differ);
-  throw MismatchedRunsError(msg + ". Compare runs of the same workloads (same -w selection and parameters).");
+  throw MismatchedRunsError(
+      msg + ". Compare runs of the same workloads (same -w selection and parameters).");
 }
 
 stats::Interval ratio_of_ratios(const std::vector<double>& a, const std::vector<double>& b,
@@ -126,7 +127,8 @@ stats::Interval ratio_of_ratios(const std::vector<double>& a, const std::vector<
     double la = 0, lb = 0;
     for (std::size_t i = 0; i < a.size(); ++i) la += std::log(a[uniform_index(rng, a.size())]);
     for (std::size_t i = 0; i < b.size(); ++i) lb += std::log(b[uniform_index(rng, b.size())]);
-    distribution.push_back(std::exp(lb / static_cast<double>(b.size()) - la / static_cast<double>(a.size())));
+    distribution.push_back(
+        std::exp(lb / static_cast<double>(b.size()) - la / static_cast<double>(a.size())));
   }
   const double tail = (1 - options.confidence) / 2;
   return {point, stats::quantile(distribution, tail), stats::quantile(distribution, 1 - tail)};
@@ -193,13 +195,18 @@ std::string compare(const std::string& dir_a, const std::string& dir_b) {
     if (ca->ratio) ra = text::ratio_with_ci(ca->ratio->ratio);
     if (cb->ratio) rb = text::ratio_with_ci(cb->ratio->ratio);
     if (ca->ratio && cb->ratio && ca->usable() && cb->usable()) {
-      const stats::Interval r = ratio_of_ratios(ca->per_round_ratios, cb->per_round_ratios, a.options.bootstrap);
+      const stats::Interval r =
+          ratio_of_ratios(ca->per_round_ratios, cb->per_round_ratios, a.options.bootstrap);
       ror = text::ratio_with_ci(r);
       const double noise = a.options.ratio.noise;
-      if (r.lower == r.upper) change = "too few rounds";
-      else if (r.lower > 1 + noise) change = "relatively slower in B";
-      else if (r.upper < 1 - noise) change = "relatively faster in B";
-      else change = "no significant change";
+      if (r.lower == r.upper)
+        change = "too few rounds";
+      else if (r.lower > 1 + noise)
+        change = "relatively slower in B";
+      else if (r.upper < 1 - noise)
+        change = "relatively faster in B";
+      else
+        change = "no significant change";
     }
     out += table_row({case_label({ca->workload, ca->payload, ca->runtime, ca->injection}, dims),
                       ca->variant, time_text(*ca), time_text(*cb), ra, rb, ror, change});

@@ -11,8 +11,8 @@ namespace {
 // Counters with a <name>_per_iter column (the probe layer's names).
 const std::vector<std::string>& per_iteration_counters() {
   static const std::vector<std::string> names = {
-      "minor_faults", "major_faults", "madvise", "madvise_dontneed", "madvise_free",
-      "mmap",         "munmap",       "brk",     "mremap",           "user_ns",
+      "minor_faults", "major_faults", "madvise",      "madvise_dontneed", "madvise_free",
+      "mmap",         "munmap",       "brk",          "mremap",           "user_ns",
       "sys_ns",       "cycles",       "instructions", "cache_references", "cache_misses"};
   return names;
 }
@@ -25,14 +25,44 @@ std::string num(const std::optional<double>& v) { return v ? num(*v) : ""; }
 
 const std::vector<std::string>& csv_columns() {
   static const std::vector<std::string> columns = [] {
-    std::vector<std::string> c = {
-        "cell", "group", "workload", "family", "payload", "runtime", "allocator", "variant",
-        "tuning", "injection", "baseline", "baseline_cell", "status", "samples", "rounds",
-        "elements_per_iteration", "payload_bytes", "median_ns", "median_ns_lower",
-        "median_ns_upper", "mean_ns", "mean_ns_lower", "mean_ns_upper", "slope_ns",
-        "slope_ns_lower", "slope_ns_upper", "std_dev_ns", "mad_ns", "cv", "outliers_low_severe",
-        "outliers_low_mild", "outliers_high_mild", "outliers_high_severe", "ratio", "ratio_lower",
-        "ratio_upper", "p_value", "verdict"};
+    std::vector<std::string> c = {"cell",
+                                  "group",
+                                  "workload",
+                                  "family",
+                                  "payload",
+                                  "runtime",
+                                  "allocator",
+                                  "variant",
+                                  "tuning",
+                                  "injection",
+                                  "baseline",
+                                  "baseline_cell",
+                                  "status",
+                                  "samples",
+                                  "rounds",
+                                  "elements_per_iteration",
+                                  "payload_bytes",
+                                  "median_ns",
+                                  "median_ns_lower",
+                                  "median_ns_upper",
+                                  "mean_ns",
+                                  "mean_ns_lower",
+                                  "mean_ns_upper",
+                                  "slope_ns",
+                                  "slope_ns_lower",
+                                  "slope_ns_upper",
+                                  "std_dev_ns",
+                                  "mad_ns",
+                                  "cv",
+                                  "outliers_low_severe",
+                                  "outliers_low_mild",
+                                  "outliers_high_mild",
+                                  "outliers_high_severe",
+                                  "ratio",
+                                  "ratio_lower",
+                                  "ratio_upper",
+                                  "p_value",
+                                  "verdict"};
     for (const auto& name : per_iteration_counters()) c.push_back(name + "_per_iter");
     for (const char* name :
          {"page_faults_per_element", "madvise_dontneed_per_element", "madvise_free_per_element",
@@ -46,15 +76,24 @@ const std::vector<std::string>& csv_columns() {
 
 std::string csv_report(const RunModel& model) {
   std::string out;
-  for (std::size_t i = 0; i < csv_columns().size(); ++i)
-    out += (i ? "," : "") + csv_columns()[i];
+  for (std::size_t i = 0; i < csv_columns().size(); ++i) out += (i ? "," : "") + csv_columns()[i];
   out += "\n";
   for (const auto& c : model.cells) {
-    std::vector<std::string> f = {c.id,        c.group,   c.workload,  c.family,
-                                  c.payload,   c.runtime, c.allocator, c.variant,
-                                  c.tuning,    c.injection, c.baseline ? "true" : "false",
-                                  c.baseline_cell, to_string(c.status),
-                                  std::to_string(c.samples.size()), std::to_string(c.rounds)};
+    std::vector<std::string> f = {c.id,
+                                  c.group,
+                                  c.workload,
+                                  c.family,
+                                  c.payload,
+                                  c.runtime,
+                                  c.allocator,
+                                  c.variant,
+                                  c.tuning,
+                                  c.injection,
+                                  c.baseline ? "true" : "false",
+                                  c.baseline_cell,
+                                  to_string(c.status),
+                                  std::to_string(c.samples.size()),
+                                  std::to_string(c.rounds)};
     const WorkloadInfo& w = c.workload_info;
     f.push_back(w.elements_per_iteration ? std::to_string(w.elements_per_iteration) : "");
     f.push_back(w.payload_bytes ? std::to_string(w.payload_bytes) : "");

@@ -125,9 +125,12 @@ Section run_section(const Context& cx) {
   std::vector<const CellAnalysis*> all;
   for (const auto& c : m.cells) {
     all.push_back(&c);
-    if (c.status == CellStatus::failed) ++failed;
-    else if (c.status == CellStatus::incomplete) ++unfinished;
-    else ++ok;
+    if (c.status == CellStatus::failed)
+      ++failed;
+    else if (c.status == CellStatus::incomplete)
+      ++unfinished;
+    else
+      ++ok;
     payloads.insert(c.payload);
     runtimes.insert(c.runtime);
     injections.insert(c.injection);
@@ -140,8 +143,8 @@ Section run_section(const Context& cx) {
   std::vector<std::string> facts = {
       fmt::format("Cells: {} finished, {} failed, {} unfinished (results of attempt {})", ok,
                   failed, unfinished, m.last_attempt),
-      "Allocator variants: " + join(ordered_variants(m, all), ", ") + " (ratios are taken against " +
-          cx.base + ")",
+      "Allocator variants: " + join(ordered_variants(m, all), ", ") +
+          " (ratios are taken against " + cx.base + ")",
       fmt::format("Workloads: {} in {} families; payload modes: {}", workloads.size(),
                   families.size(), join(payload_list, ", ")),
       "Runtime builds: " + join({runtimes.begin(), runtimes.end()}, ", ") +
@@ -207,7 +210,8 @@ Section summary_section(const Context& cx) {
     }
   }
   if (t.rows.empty())
-    s.blocks.push_back(paragraph("No case has a ratio to " + cx.base + " (no baseline cell measured)."));
+    s.blocks.push_back(
+        paragraph("No case has a ratio to " + cx.base + " (no baseline cell measured)."));
   else
     s.blocks.push_back(table_block(std::move(t)));
   return s;
@@ -242,6 +246,17 @@ std::optional<LineChart> sweep_chart(const Context& cx, const FamilyTable& table
   std::set<std::string> payload_set;
   auto sweeps = size_sweeps(cx.model);
   for (const auto& s : sweeps) payload_set.insert(s.payload);
+  // Legend order: by variant column order, then payload mode.
+  std::vector<const CellAnalysis*> all;
+  for (const auto& c : cx.model.cells) all.push_back(&c);
+  const auto variants = ordered_variants(cx.model, all);
+  auto rank = [&](const SizeSweep& s) {
+    return std::find(variants.begin(), variants.end(), s.variant) - variants.begin();
+  };
+  std::stable_sort(sweeps.begin(), sweeps.end(), [&](const SizeSweep& a, const SizeSweep& b) {
+    if (rank(a) != rank(b)) return rank(a) < rank(b);
+    return payload_rank(a.payload) < payload_rank(b.payload);
+  });
   std::vector<std::string> payloads(payload_set.begin(), payload_set.end());
   for (const auto& s : sweeps) {
     if (s.is_baseline ||
@@ -253,7 +268,7 @@ std::optional<LineChart> sweep_chart(const Context& cx, const FamilyTable& table
     if (cx.dims.many_runtimes) series.name += " · " + s.runtime;
     if (cx.dims.many_injections) series.name += " · " + s.injection;
     series.color = cx.colors.at(s.variant);
-    series.dash = 1 + payload_rank(s.payload);
+    series.dash = 1 + std::min(payload_rank(s.payload), 5);
     for (const auto& p : s.points) {
       if (!p.ratio || p.ratio->rounds < 2) continue;
       series.points.push_back({static_cast<double>(p.size), p.ratio->ratio});
@@ -263,7 +278,17 @@ std::optional<LineChart> sweep_chart(const Context& cx, const FamilyTable& table
   }
   if (c.series.empty()) return std::nullopt;
   c.title = table.title + ": time ÷ " + cx.base + " by payload size";
-  if (payloads.size() > 1) c.title += " (solid = zeroed, dashed = filled)";
+  if (payloads.size() > 1) {
+    // gnuplot dash types 1..5, one per payload rank (series.dash above).
+    static const char* kDashNames[] = {"solid",    "dashed",    "dotted",
+                                       "dash-dot", "long dash", "dashed"};
+    std::vector<std::string> legend;
+    std::sort(payloads.begin(), payloads.end(),
+              [](const auto& a, const auto& b) { return payload_rank(a) < payload_rank(b); });
+    for (const auto& p : payloads)
+      legend.push_back(std::string(kDashNames[std::min(payload_rank(p), 5)]) + " = " + p);
+    c.title += " (" + join(legend, ", ") + ")";
+  }
   c.x_label = "payload size";
   c.y_label = "time ÷ " + cx.base;
   for (auto size : sizes) c.x_tics.emplace_back(static_cast<double>(size), text::size_bytes(size));
@@ -363,9 +388,9 @@ Section root_cause_section(const Context& cx) {
     s.blocks.push_back(paragraph("No measured cell to show."));
     return s;
   }
-  const std::vector<std::string> counters = {"madvise_dontneed", "madvise_free", "madvise", "brk",
-                                             "mmap", "munmap", "minor_faults", "major_faults",
-                                             "sys_ns"};
+  const std::vector<std::string> counters = {
+      "madvise_dontneed", "madvise_free", "madvise",      "brk",   "mmap",
+      "munmap",           "minor_faults", "major_faults", "sys_ns"};
   const auto usual = usual_sources(cells, counters);
   // A value whose source differs from its column's usual one says so.
   auto value = [&](const CellAnalysis* c, const std::optional<double>& v,
@@ -379,26 +404,24 @@ Section root_cause_section(const Context& cx) {
     return out;
   };
   Table t;
-  t.header = {"Case",          "Variant",     "MADV_DONTNEED/iter", "MADV_FREE/iter",
-              "madvise/iter",  "brk/iter",    "mmap+munmap/iter",   "page faults/iter",
-              "sys % of CPU",  "sys % of wall", "peak RSS",         "Key driver"};
+  t.header = {"Case",         "Variant",       "MADV_DONTNEED/iter", "MADV_FREE/iter",
+              "madvise/iter", "brk/iter",      "mmap+munmap/iter",   "page faults/iter",
+              "sys % of CPU", "sys % of wall", "peak RSS",           "Key driver"};
   t.numeric = {false, false, true, true, true, true, true, true, true, true, true, false};
   for (const auto* c : cells) {
     std::optional<double> maps;
     if (auto a = c->per_iteration("mmap"), b = c->per_iteration("munmap"); a || b)
       maps = a.value_or(0) + b.value_or(0);
-    t.rows.push_back({case_label({c->workload, c->payload, c->runtime, c->injection}, cx.dims),
-                      c->variant,
-                      value(c, c->per_iteration("madvise_dontneed"), {"madvise_dontneed"}),
-                      value(c, c->per_iteration("madvise_free"), {"madvise_free"}),
-                      value(c, c->per_iteration("madvise"), {"madvise"}),
-                      value(c, c->per_iteration("brk"), {"brk"}),
-                      value(c, maps, {"mmap", "munmap"}),
-                      value(c, c->page_faults_per_iteration(), {"minor_faults", "major_faults"}),
-                      c->sys_share ? text::percent(*c->sys_share) : "n/a",
-                      c->sys_wall_share ? text::percent(*c->sys_wall_share) : "n/a",
-                      c->peak_rss_kib ? text::memory_kib(*c->peak_rss_kib) : "n/a",
-                      c->driver.text});
+    t.rows.push_back(
+        {case_label({c->workload, c->payload, c->runtime, c->injection}, cx.dims), c->variant,
+         value(c, c->per_iteration("madvise_dontneed"), {"madvise_dontneed"}),
+         value(c, c->per_iteration("madvise_free"), {"madvise_free"}),
+         value(c, c->per_iteration("madvise"), {"madvise"}),
+         value(c, c->per_iteration("brk"), {"brk"}), value(c, maps, {"mmap", "munmap"}),
+         value(c, c->page_faults_per_iteration(), {"minor_faults", "major_faults"}),
+         c->sys_share ? text::percent(*c->sys_share) : "n/a",
+         c->sys_wall_share ? text::percent(*c->sys_wall_share) : "n/a",
+         c->peak_rss_kib ? text::memory_kib(*c->peak_rss_kib) : "n/a", c->driver.text});
   }
   s.blocks.push_back(table_block(std::move(t)));
   std::vector<std::string> legend;
@@ -406,8 +429,9 @@ Section root_cause_section(const Context& cx) {
     const std::string& src = usual.at(name);
     legend.push_back(name + ": " + (src.empty() ? "not measured" : src));
   }
-  s.blocks.push_back(paragraph("Counter sources (a value from another source names it in brackets): " +
-                               join(legend, "; ") + "."));
+  s.blocks.push_back(paragraph(
+      "Counter sources (a value from another source names it in brackets): " + join(legend, "; ") +
+      "."));
   return s;
 }
 
@@ -417,8 +441,9 @@ Section cliff_section(const Context& cx) {
   Section s{"cliffs", "Size cliffs", 2, {}};
   const auto sweeps = size_sweeps(cx.model);
   if (sweeps.empty()) {
-    s.blocks.push_back(paragraph(
-        "No size sweep in this run (a sweep is one workload pattern at two or more payload sizes)."));
+    s.blocks.push_back(
+        paragraph("No size sweep in this run (a sweep is one workload pattern at two or more "
+                  "payload sizes)."));
     return s;
   }
   std::set<std::string> patterns;
@@ -432,7 +457,8 @@ Section cliff_section(const Context& cx) {
       "than {} after being faster or equal, and the size at which its page faults per element "
       "jump (at least {}× to at least {} per element).",
       join({patterns.begin(), patterns.end()}, "; "), cx.base,
-      text::number(thresholds::kFaultJumpFactor, 2), text::number(thresholds::kFaultJumpMinimum, 1))));
+      text::number(thresholds::kFaultJumpFactor, 2),
+      text::number(thresholds::kFaultJumpMinimum, 1))));
   if (sentences.empty())
     s.blocks.push_back(paragraph("No cliff: no variant changes regime along any sweep."));
   else
@@ -461,7 +487,7 @@ std::optional<Section> tuning_section(const Context& cx) {
 
   // Tuning sweep: per case, the untuned allocator then each setting.
   Table sweep;
-  sweep.header = {"Case", "Variant", "Time", "Change", "page faults/iter", "MADV_DONTNEED/iter",
+  sweep.header = {"Case",    "Variant", "Time", "Change", "page faults/iter", "MADV_DONTNEED/iter",
                   "peak RSS"};
   sweep.numeric = {false, false, true, true, true, true, true};
   std::vector<const TuningEffect*> by_case;
@@ -480,10 +506,9 @@ std::optional<Section> tuning_section(const Context& cx) {
     return c->peak_rss_kib ? text::memory_kib(*c->peak_rss_kib) : "n/a";
   };
   for (const auto* e : by_case) {
-    const std::string label =
-        case_label({e->untuned->workload, e->untuned->payload, e->untuned->runtime,
-                    e->untuned->injection},
-                   cx.dims);
+    const std::string label = case_label(
+        {e->untuned->workload, e->untuned->payload, e->untuned->runtime, e->untuned->injection},
+        cx.dims);
     if (e->untuned != last_untuned) {
       sweep.rows.push_back({label, e->untuned->variant + " (untuned)", time_cell(e->untuned), "—",
                             opt_number(e->untuned->page_faults_per_iteration()),
@@ -491,13 +516,19 @@ std::optional<Section> tuning_section(const Context& cx) {
                             memory(e->untuned)});
       last_untuned = e->untuned;
     }
-    sweep.rows.push_back({label, e->tuned->variant, time_cell(e->tuned),
-                          text::change_percent_with_ci(e->change.ratio) + " " + to_string(e->effect),
-                          opt_number(e->tuned->page_faults_per_iteration()),
-                          opt_number(e->tuned->per_iteration("madvise_dontneed")), memory(e->tuned)});
+    sweep.rows.push_back(
+        {label, e->tuned->variant, time_cell(e->tuned),
+         text::change_percent_with_ci(e->change.ratio) + " " + to_string(e->effect),
+         opt_number(e->tuned->page_faults_per_iteration()),
+         opt_number(e->tuned->per_iteration("madvise_dontneed")), memory(e->tuned)});
   }
   Table pattern;
-  pattern.header = {"Tuning", "Case", "Untuned", "Tuned", "Change (95 % CI)", "Effect",
+  pattern.header = {"Tuning",
+                    "Case",
+                    "Untuned",
+                    "Tuned",
+                    "Change (95 % CI)",
+                    "Effect",
                     "Peak RSS untuned → tuned"};
   pattern.numeric = {false, false, true, true, true, false, true};
   for (const auto& e : effects) {
@@ -510,7 +541,8 @@ std::optional<Section> tuning_section(const Context& cx) {
   }
   s.blocks.push_back(paragraph("Pattern dependence: the same setting across workloads."));
   s.blocks.push_back(table_block(std::move(pattern)));
-  s.blocks.push_back(paragraph("Tuning sweep: every setting per case, beside the untuned allocator."));
+  s.blocks.push_back(
+      paragraph("Tuning sweep: every setting per case, beside the untuned allocator."));
   s.blocks.push_back(table_block(std::move(sweep)));
   return s;
 }
@@ -581,20 +613,19 @@ Section profile_section(const Context& cx) {
     return a->runtime < b->runtime;
   });
   Table t;
-  t.header = {"Case", "Runtime build", "calls/iter", "bytes/iter", "frees/iter", "calls per element",
-              "bytes per call"};
+  t.header = {"Case",       "Runtime build",     "calls/iter",    "bytes/iter",
+              "frees/iter", "calls per element", "bytes per call"};
   t.numeric = {false, false, true, true, true, true, true};
   for (const auto* p : rows) {
     const double calls = p->calls / p->iters, bytes = p->bytes / p->iters;
     std::string label = p->workload;
     if (!p->payload.empty() && p->payload != "none") label += " " + p->payload;
-    t.rows.push_back(
-        {label, p->runtime, text::number(calls, 4), text::number(bytes, 4),
-         text::number(p->frees / p->iters, 4),
-         p->elements_per_iteration > 0
-             ? text::number(calls / static_cast<double>(p->elements_per_iteration), 3)
-             : "n/a",
-         calls > 0 ? text::number(bytes / calls, 3) : "n/a"});
+    t.rows.push_back({label, p->runtime, text::number(calls, 4), text::number(bytes, 4),
+                      text::number(p->frees / p->iters, 4),
+                      p->elements_per_iteration > 0
+                          ? text::number(calls / static_cast<double>(p->elements_per_iteration), 3)
+                          : "n/a",
+                      calls > 0 ? text::number(bytes / calls, 3) : "n/a"});
   }
   s.blocks.push_back(table_block(std::move(t)));
   return s;
@@ -608,12 +639,17 @@ Section failed_section(const Context& cx) {
     if (c.status != CellStatus::failed || !c.failure) continue;
     const Failure& f = *c.failure;
     std::string exit = "—";
-    if (f.signal) exit = "signal " + std::to_string(*f.signal);
-    else if (f.exit_code) exit = "exit " + std::to_string(*f.exit_code);
-    t.rows.push_back({c.id, f.phase, f.reason, exit, f.stderr_tail.empty() ? "—" : f.stderr_tail.back()});
+    if (f.signal)
+      exit = "signal " + std::to_string(*f.signal);
+    else if (f.exit_code)
+      exit = "exit " + std::to_string(*f.exit_code);
+    t.rows.push_back(
+        {c.id, f.phase, f.reason, exit, f.stderr_tail.empty() ? "—" : f.stderr_tail.back()});
   }
-  if (t.rows.empty()) s.blocks.push_back(paragraph("No cell failed."));
-  else s.blocks.push_back(table_block(std::move(t)));
+  if (t.rows.empty())
+    s.blocks.push_back(paragraph("No cell failed."));
+  else
+    s.blocks.push_back(table_block(std::move(t)));
   return s;
 }
 
@@ -636,7 +672,8 @@ Section method_section(const Context& cx) {
   auto range = [](int a, int b) { return a == b ? std::to_string(a) : fmt::format("{}–{}", a, b); };
   std::vector<std::string> mode_list;
   for (const auto& [mode, n] : modes) mode_list.push_back(fmt::format("{} ({} cells)", mode, n));
-  const std::string profile = manifest_value(m.manifest, {"profile", "plan.profile"}).value_or("not recorded");
+  const std::string profile =
+      manifest_value(m.manifest, {"profile", "plan.profile"}).value_or("not recorded");
   s.blocks.push_back(paragraph(fmt::format(
       "Profile: {}. Each cell ran in its own worker process, its group's cells in lockstep rounds "
       "(one sample per cell per round, order rotated); {} samples per cell over {} rounds; "
@@ -652,7 +689,8 @@ Section method_section(const Context& cx) {
       text::percent(m.options.ratio.noise))));
 
   // Counter sources over all cells.
-  std::map<std::string, std::map<std::string, int>> sources;  // counter -> "source (detail)" -> cells
+  std::map<std::string, std::map<std::string, int>>
+      sources;  // counter -> "source (detail)" -> cells
   for (const auto& c : m.cells)
     for (const auto& src : c.counter_sources) {
       std::string what = src.source ? *src.source : "unavailable";
@@ -689,9 +727,12 @@ Document build_document(const RunModel& model) {
   Context cx{model, run_dimensions(model), baseline_variant(model), family_tables(model), {}};
   std::vector<const CellAnalysis*> all;
   for (const auto& c : model.cells) all.push_back(&c);
+  // The baseline is the reference line, never a bar or a point: the palette
+  // starts with the first other variant so neighbours get distinct colours.
   std::size_t i = 0;
   for (const auto& v : ordered_variants(model, all))
-    cx.colors[v] = kPalette[i++ % (sizeof kPalette / sizeof kPalette[0])];
+    cx.colors[v] =
+        v == cx.base ? "#000000" : kPalette[i++ % (sizeof kPalette / sizeof kPalette[0])];
 
   Document d;
   d.title = "Allocator shootout";

@@ -10,7 +10,8 @@ namespace {
 
 // The study's table order; the six Tokio-suite families share one table.
 const std::vector<std::string>& main_families() {
-  static const std::vector<std::string> f = {"spawn_many", "mpsc", "block_on_alloc", "alloc_stress"};
+  static const std::vector<std::string> f = {"spawn_many", "mpsc", "block_on_alloc",
+                                             "alloc_stress"};
   return f;
 }
 const std::vector<std::string>& tokio_suite_families() {
@@ -27,8 +28,8 @@ int index_in(const std::vector<std::string>& list, const std::string& s) {
 }
 
 int allocator_rank(const std::string& allocator) {
-  static const std::vector<std::string> order = {"std",       "jemalloc",  "mimalloc",
-                                                 "tcmalloc",  "tbbmalloc", "snmalloc"};
+  static const std::vector<std::string> order = {"std",      "jemalloc",  "mimalloc",
+                                                 "tcmalloc", "tbbmalloc", "snmalloc"};
   const int i = index_in(order, allocator);
   return i < 0 ? static_cast<int>(order.size()) : i;
 }
@@ -192,8 +193,8 @@ BestVsBaseline best_vs_baseline(const CaseRow& row) {
   const bool all_slower = std::all_of(candidates.begin(), candidates.end(), [](const auto* c) {
     return c->ratio->verdict == stats::Verdict::slower;
   });
-  out.outcome = all_slower ? BestVsBaseline::Outcome::baseline_best
-                           : BestVsBaseline::Outcome::no_difference;
+  out.outcome =
+      all_slower ? BestVsBaseline::Outcome::baseline_best : BestVsBaseline::Outcome::no_difference;
   return out;
 }
 
@@ -271,7 +272,8 @@ std::vector<TuningEffect> tuning_effects(const RunModel& model) {
     out.push_back(e);
   }
   std::sort(out.begin(), out.end(), [](const TuningEffect& a, const TuningEffect& b) {
-    if (a.tuned->variant != b.tuned->variant) return natural_less(a.tuned->variant, b.tuned->variant);
+    if (a.tuned->variant != b.tuned->variant)
+      return natural_less(a.tuned->variant, b.tuned->variant);
     const std::string& fa = a.tuned->family;
     const std::string& fb = b.tuned->family;
     if (fa != fb) return fa < fb;

@@ -97,7 +97,8 @@ std::vector<TuningEffect> tuning_effects(const RunModel& model);
 bool natural_less(const std::string& a, const std::string& b);
 // Variant columns: the baseline, then by allocator (std, jemalloc, mimalloc,
 // tcmalloc, tbbmalloc, snmalloc, others by name), untuned before tuned.
-std::vector<std::string> ordered_variants(const RunModel& model, const std::vector<const CellAnalysis*>& cells);
+std::vector<std::string> ordered_variants(const RunModel& model,
+                                          const std::vector<const CellAnalysis*>& cells);
 // Payload modes in the order zeroed, filled, uninit, floor, none, others.
 int payload_rank(const std::string& payload);
 

@@ -45,8 +45,10 @@ std::string render_chart(const Chart& chart, ChartRenderer& renderer) {
   const std::string title = text::escape_html(chart_title(chart));
   std::string error;
   if (auto svg = renderer.render(chart, error))
-    return "<figure class=\"chart\">\n" + *svg + "\n<figcaption>" + title + "</figcaption>\n</figure>\n";
-  return "<p class=\"warning\">Chart not drawn (" + text::escape_html(error) + "): " + title + "</p>\n";
+    return "<figure class=\"chart\">\n" + *svg + "\n<figcaption>" + title +
+           "</figcaption>\n</figure>\n";
+  return "<p class=\"warning\">Chart not drawn (" + text::escape_html(error) + "): " + title +
+         "</p>\n";
 }
 
 }  // namespace

@@ -16,17 +16,29 @@ json interval(const stats::Interval& i) {
 json optional(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 json cell_json(const CellAnalysis& c) {
-  json j = {{"cell", c.id},           {"group", c.group},         {"workload", c.workload},
-            {"family", c.family},     {"payload", c.payload},     {"runtime", c.runtime},
-            {"allocator", c.allocator}, {"variant", c.variant},   {"tuning", c.tuning},
-            {"injection", c.injection}, {"baseline", c.baseline}, {"baseline_cell", c.baseline_cell},
-            {"object", c.object},     {"status", to_string(c.status)},
-            {"verification", c.verification}, {"workload_info", c.workload_info_json},
-            {"samples", c.samples.size()}, {"rounds", c.rounds}, {"plan_mode", c.plan_mode}};
+  json j = {{"cell", c.id},
+            {"group", c.group},
+            {"workload", c.workload},
+            {"family", c.family},
+            {"payload", c.payload},
+            {"runtime", c.runtime},
+            {"allocator", c.allocator},
+            {"variant", c.variant},
+            {"tuning", c.tuning},
+            {"injection", c.injection},
+            {"baseline", c.baseline},
+            {"baseline_cell", c.baseline_cell},
+            {"object", c.object},
+            {"status", to_string(c.status)},
+            {"verification", c.verification},
+            {"workload_info", c.workload_info_json},
+            {"samples", c.samples.size()},
+            {"rounds", c.rounds},
+            {"plan_mode", c.plan_mode}};
   if (c.time) {
     const stats::Estimates& t = *c.time;
-    j["time_ns"] = {{"median", interval(t.median)}, {"mean", interval(t.mean)},
-                    {"slope", interval(t.slope)},   {"has_slope", t.has_slope},
+    j["time_ns"] = {{"median", interval(t.median)},   {"mean", interval(t.mean)},
+                    {"slope", interval(t.slope)},     {"has_slope", t.has_slope},
                     {"std_dev", interval(t.std_dev)}, {"mad", interval(t.mad)}};
     j["cv"] = c.cv;
     j["outliers"] = {{"low_severe", c.outliers.low_severe},
@@ -47,10 +59,11 @@ json cell_json(const CellAnalysis& c) {
   }
   json counters = json::object();
   for (const auto& [name, v] : c.counters) {
-    counters[name] = {{"per_iteration", v.per_iteration},
-                      {"per_element", optional(v.per_element)},
-                      {"samples", v.samples},
-                      {"source", c.source_of(name).empty() ? json(nullptr) : json(c.source_of(name))}};
+    counters[name] = {
+        {"per_iteration", v.per_iteration},
+        {"per_element", optional(v.per_element)},
+        {"samples", v.samples},
+        {"source", c.source_of(name).empty() ? json(nullptr) : json(c.source_of(name))}};
   }
   j["counters"] = counters;
   json sources = json::array();
@@ -66,14 +79,15 @@ json cell_json(const CellAnalysis& c) {
   j["peak_rss_kib"] = optional(c.peak_rss_kib);
   j["peak_rss_process_scope"] = c.peak_rss_process_scope;
   j["other_cpu_share"] = optional(c.other_cpu_share);
-  j["key_driver"] =
-      c.driver.rule.empty() ? json(nullptr) : json{{"rule", c.driver.rule}, {"text", c.driver.text}};
+  j["key_driver"] = c.driver.rule.empty() ? json(nullptr)
+                                          : json{{"rule", c.driver.rule}, {"text", c.driver.text}};
   if (c.failure) {
-    j["failure"] = {{"phase", c.failure->phase},
-                    {"reason", c.failure->reason},
-                    {"exit_code", c.failure->exit_code ? json(*c.failure->exit_code) : json(nullptr)},
-                    {"signal", c.failure->signal ? json(*c.failure->signal) : json(nullptr)},
-                    {"stderr_tail", c.failure->stderr_tail}};
+    j["failure"] = {
+        {"phase", c.failure->phase},
+        {"reason", c.failure->reason},
+        {"exit_code", c.failure->exit_code ? json(*c.failure->exit_code) : json(nullptr)},
+        {"signal", c.failure->signal ? json(*c.failure->signal) : json(nullptr)},
+        {"stderr_tail", c.failure->stderr_tail}};
   } else {
     j["failure"] = nullptr;
   }
@@ -82,7 +96,7 @@ json cell_json(const CellAnalysis& c) {
 
 }  // namespace
 
-json results_json(const RunModel& model) {
+nlohmann::ordered_json results_json(const RunModel& model) {
   json cells = json::array();
   for (const auto& c : model.cells) cells.push_back(cell_json(c));
 
@@ -98,48 +112,54 @@ json results_json(const RunModel& model) {
   json cliffs = json::array();
   for (const auto& sweep : size_sweeps(model))
     for (const auto& cliff : detect_cliffs(sweep))
-      cliffs.push_back({{"pattern", sweep.pattern},
-                        {"payload", sweep.payload},
-                        {"runtime", sweep.runtime},
-                        {"injection", sweep.injection},
-                        {"variant", cliff.variant},
-                        {"kind", cliff.kind == Cliff::Kind::fault_jump ? "fault_jump"
-                                                                       : "slower_than_baseline"},
-                        {"size", cliff.size},
-                        {"previous_size", cliff.previous_size},
-                        {"sentence", cliff.sentence}});
+      cliffs.push_back(
+          {{"pattern", sweep.pattern},
+           {"payload", sweep.payload},
+           {"runtime", sweep.runtime},
+           {"injection", sweep.injection},
+           {"variant", cliff.variant},
+           {"kind", cliff.kind == Cliff::Kind::fault_jump ? "fault_jump" : "slower_than_baseline"},
+           {"size", cliff.size},
+           {"previous_size", cliff.previous_size},
+           {"sentence", cliff.sentence}});
 
   json profiles = json::array();
   for (const auto& p : model.profiles)
-    profiles.push_back({{"group", p.group},
-                        {"workload", p.workload},
-                        {"payload", p.payload},
-                        {"runtime", p.runtime},
-                        {"iters", p.iters},
-                        {"calls_per_iteration", p.calls / p.iters},
-                        {"bytes_per_iteration", p.bytes / p.iters},
-                        {"frees_per_iteration", p.frees / p.iters},
-                        {"calls_per_element", p.elements_per_iteration
-                                                  ? json(p.calls / p.iters /
-                                                         static_cast<double>(p.elements_per_iteration))
-                                                  : json(nullptr)}});
+    profiles.push_back(
+        {{"group", p.group},
+         {"workload", p.workload},
+         {"payload", p.payload},
+         {"runtime", p.runtime},
+         {"iters", p.iters},
+         {"calls_per_iteration", p.calls / p.iters},
+         {"bytes_per_iteration", p.bytes / p.iters},
+         {"frees_per_iteration", p.frees / p.iters},
+         {"calls_per_element",
+          p.elements_per_iteration
+              ? json(p.calls / p.iters / static_cast<double>(p.elements_per_iteration))
+              : json(nullptr)}});
 
-  return {{"schema", kResultsSchemaVersion},
-          {"manifest", model.manifest},
-          {"baseline_variant", baseline_variant(model)},
-          {"bootstrap", {{"resamples", model.options.bootstrap.resamples},
-                         {"confidence", model.options.bootstrap.confidence},
-                         {"seed", model.options.bootstrap.seed}}},
-          {"significance", model.options.ratio.significance},
-          {"noise_band", model.options.ratio.noise},
-          {"last_attempt", model.last_attempt},
-          {"truncated_tail", model.truncated_tail},
-          {"incomplete_groups", model.incomplete_groups},
-          {"warnings", model.warnings},
-          {"cells", cells},
-          {"tuning", tuning},
-          {"cliffs", cliffs},
-          {"profiles", profiles}};
+  // Insertion order (schema first), so a reader sees what the file is at once.
+  nlohmann::ordered_json out;
+  for (auto& [key, value] : std::vector<std::pair<const char*, json>>{
+           {"schema", kResultsSchemaVersion},
+           {"manifest", model.manifest},
+           {"baseline_variant", baseline_variant(model)},
+           {"bootstrap", json{{"resamples", model.options.bootstrap.resamples},
+                              {"confidence", model.options.bootstrap.confidence},
+                              {"seed", model.options.bootstrap.seed}}},
+           {"significance", model.options.ratio.significance},
+           {"noise_band", model.options.ratio.noise},
+           {"last_attempt", model.last_attempt},
+           {"truncated_tail", model.truncated_tail},
+           {"incomplete_groups", model.incomplete_groups},
+           {"warnings", model.warnings},
+           {"cells", cells},
+           {"tuning", tuning},
+           {"cliffs", cliffs},
+           {"profiles", profiles}})
+    out[key] = nlohmann::ordered_json(value);
+  return out;
 }
 
 std::string json_report(const RunModel& model) {

@@ -15,7 +15,7 @@ namespace shootout::report {
 
 inline constexpr int kResultsSchemaVersion = 1;
 
-nlohmann::json results_json(const RunModel& model);
+nlohmann::ordered_json results_json(const RunModel& model);
 std::string json_report(const RunModel& model);  // results_json, indented, newline-terminated
 
 }  // namespace shootout::report

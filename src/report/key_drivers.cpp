@@ -43,8 +43,7 @@ bool any_measured(const CounterRates& r) {
 
 std::vector<KeyDriverRule> make_rules() {
   return {
-      {"madvise_dontneed_refault",
-       "MADV_DONTNEED ≥ 0.5 and page faults ≥ 0.5 per element",
+      {"madvise_dontneed_refault", "MADV_DONTNEED ≥ 0.5 and page faults ≥ 0.5 per element",
        "demand-zero faults after MADV_DONTNEED: freed pages are dropped at once and fault in "
        "zeroed on the next write",
        [](const CounterRates& r, Speed) {
@@ -65,24 +64,21 @@ std::vector<KeyDriverRule> make_rules() {
        }},
       {"mmap_per_allocation", "mmap + munmap ≥ 0.5 per element",
        "mmap/munmap per allocation: each buffer is a fresh mapping",
-       [](const CounterRates& r, Speed) {
-         return at_least(mmap_and_munmap(r), kPerElementEvent);
-       },
+       [](const CounterRates& r, Speed) { return at_least(mmap_and_munmap(r), kPerElementEvent); },
        [](const CounterRates& r) {
          return fmt::format("mmap/munmap per allocation: {} mmap+munmap and {} per {}",
                             text::number(*mmap_and_munmap(r), 2), faults_part(r), r.unit);
        }},
       {"madvise_dontneed_purge", "MADV_DONTNEED ≥ 0.5 and page faults < 0.5 per element",
        "eager purge via MADV_DONTNEED (syscall cost, pages not reused)",
-       [](const CounterRates& r, Speed) {
-         return at_least(r.madvise_dontneed, kPerElementEvent);
-       },
+       [](const CounterRates& r, Speed) { return at_least(r.madvise_dontneed, kPerElementEvent); },
        [](const CounterRates& r) {
          return fmt::format("eager purge via MADV_DONTNEED: {} and {} per {}",
                             count(*r.madvise_dontneed, "MADV_DONTNEED", "MADV_DONTNEED"),
                             faults_part(r), r.unit);
        }},
-      {"fresh_page_faults", "page faults ≥ 0.5 per element (no rule above: no purge, trim or mapping)",
+      {"fresh_page_faults",
+       "page faults ≥ 0.5 per element (no rule above: no purge, trim or mapping)",
        "page faults without madvise (fresh pages): memory is touched for the first time",
        [](const CounterRates& r, Speed) { return at_least(r.page_faults, kPerElementEvent); },
        [](const CounterRates& r) {
@@ -107,7 +103,9 @@ std::vector<KeyDriverRule> make_rules() {
        [](const CounterRates& r, Speed speed) {
          return no_kernel_work(r) && speed != Speed::slower;
        },
-       [](const CounterRates&) { return std::string("user-space fast path: no syscalls, no faults"); }},
+       [](const CounterRates&) {
+         return std::string("user-space fast path: no syscalls, no faults");
+       }},
       {"user_space_cost",
        "madvise, brk, mmap, munmap and page faults each < 0.01 per element; slower than the "
        "baseline",
@@ -137,7 +135,9 @@ std::vector<KeyDriverRule> make_rules() {
        }},
       {"not_measured", "no counter measured", "cause not attributable: no counters",
        [](const CounterRates&, Speed) { return true; },
-       [](const CounterRates&) { return std::string("cause not attributable: no counters measured"); }},
+       [](const CounterRates&) {
+         return std::string("cause not attributable: no counters measured");
+       }},
   };
 }
 

@@ -39,7 +39,8 @@ Format parse_format(std::string_view name) {
                     "' (valid: md, csv, json, html)");
 }
 
-std::vector<std::string> write_reports(const std::string& run_dir, const std::vector<Format>& formats) {
+std::vector<std::string> write_reports(const std::string& run_dir,
+                                       const std::vector<Format>& formats) {
   const RunModel model = analyze_run(run_dir);
   std::vector<std::string> written;
   std::vector<Format> done;

@@ -36,7 +36,8 @@ Format parse_format(std::string_view name);
 // atomically (temporary file in run_dir, then rename). Returns the paths
 // written, in the order of `formats`. Charts in report.html need gnuplot;
 // without it the page says so instead.
-std::vector<std::string> write_reports(const std::string& run_dir, const std::vector<Format>& formats);
+std::vector<std::string> write_reports(const std::string& run_dir,
+                                       const std::vector<Format>& formats);
 
 // compare() refuses runs whose workload specs differ (a workload present in
 // one run only, or the same name with other parameters): comparing them

@@ -56,7 +56,7 @@ std::string summary_table(const RunModel& model, bool color) {
     width[i] = text::display_width(header[i]);
     for (const auto& r : rows) width[i] = std::max(width[i], text::display_width(r.cells[i]));
   }
-  auto line = [&](const std::string (&cells)[4], const char* tone, bool heading) {
+  auto line = [&](const std::string(&cells)[4], const char* tone, bool heading) {
     std::string out;
     for (int i = 0; i < 4; ++i) {
       std::string cell = i == 3 ? cells[i] : pad(cells[i], width[i]);

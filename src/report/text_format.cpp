@@ -35,8 +35,7 @@ std::string fixed(double v, int decimals) { return fmt::format("{:.{}f}", v, dec
 
 // fmt prints a negative zero as "-0.0"; reports never mean that.
 std::string no_negative_zero(std::string s) {
-  if (s.size() > 1 && s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos)
-    s.erase(0, 1);
+  if (s.size() > 1 && s[0] == '-' && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
   return s;
 }
 

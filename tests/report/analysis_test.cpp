@@ -29,7 +29,8 @@ const CellAnalysis& cell(const std::string& id) {
 
 TEST(Analysis, ReadsEveryCellOfTheLatestAttempts) {
   const RunModel& m = fixture_model();
-  EXPECT_EQ(m.cells.size(), 25u);  // 3 sizes x 2 payloads x 3 variants + 2 tuned + 4 spawn_many + 1 failed
+  EXPECT_EQ(m.cells.size(),
+            25u);  // 3 sizes x 2 payloads x 3 variants + 2 tuned + 4 spawn_many + 1 failed
   EXPECT_EQ(m.last_attempt, 2);
   EXPECT_TRUE(m.incomplete_groups.empty());
   // spawn_many/1000 ran 3 rounds in attempt 1 and 10 in attempt 2: only the latter count.
@@ -48,8 +49,9 @@ TEST(Analysis, CountersPerIterationAndPerElement) {
   EXPECT_NEAR(*j.page_faults_per_element(), 1.0, 1e-9);
   EXPECT_NEAR(*j.sys_share, 0.72, 1e-6);
   EXPECT_EQ(j.driver.rule, "madvise_dontneed_refault");
-  EXPECT_EQ(j.driver.text,
-            "demand-zero faults after MADV_DONTNEED: 1.0 MADV_DONTNEED and 1.0 page fault per message");
+  EXPECT_EQ(
+      j.driver.text,
+      "demand-zero faults after MADV_DONTNEED: 1.0 MADV_DONTNEED and 1.0 page fault per message");
   // cycles were unavailable: absent, never zero.
   EXPECT_FALSE(j.per_iteration("cycles"));
   EXPECT_EQ(j.source_of("cycles"), "");
@@ -151,7 +153,8 @@ TEST(BadInput, MalformedLineIsNamed) {
 TEST(BadInput, TruncatedLastLineIsIgnoredWithAWarning) {
   TempDir dir;
   testing::write_fixture_run(dir.path());
-  testing::write_text(dir / "samples.jsonl", testing::fixture_journal() + "{\"schema\":1,\"type\":\"sam");
+  testing::write_text(dir / "samples.jsonl",
+                      testing::fixture_journal() + "{\"schema\":1,\"type\":\"sam");
   const RunModel m = analyze_run(dir.path());
   EXPECT_TRUE(m.truncated_tail);
   bool warned = false;
@@ -162,9 +165,10 @@ TEST(BadInput, TruncatedLastLineIsIgnoredWithAWarning) {
 TEST(BadInput, SampleWithoutTimeIsNamed) {
   TempDir dir;
   testing::write_fixture_run(dir.path());
-  testing::write_text(dir / "samples.jsonl",
-                      "{\"schema\":1,\"type\":\"sample\",\"attempt\":1,\"cell\":\"mpsc/8|zeroed|asio|std|preload\","
-                      "\"group\":\"mpsc/8\",\"round\":0,\"iters\":3}\n");
+  testing::write_text(
+      dir / "samples.jsonl",
+      "{\"schema\":1,\"type\":\"sample\",\"attempt\":1,\"cell\":\"mpsc/8|zeroed|asio|std|preload\","
+      "\"group\":\"mpsc/8\",\"round\":0,\"iters\":3}\n");
   const std::string e = error_of(dir.path());
   EXPECT_NE(e.find("sample of cell 'mpsc/8|zeroed|asio|std|preload' (round 0): \"ns\" is missing"),
             std::string::npos)
@@ -176,8 +180,8 @@ TEST(BadInput, SampleWithoutTimeIsNamed) {
 TEST(WriteReports, WritesEachFormatAtomically) {
   TempDir dir;
   testing::write_fixture_run(dir.path());
-  const auto paths = write_reports(dir.path(), {Format::markdown, Format::csv, Format::json,
-                                                Format::html, Format::csv});
+  const auto paths = write_reports(
+      dir.path(), {Format::markdown, Format::csv, Format::json, Format::html, Format::csv});
   ASSERT_EQ(paths.size(), 4u);
   EXPECT_EQ(paths[0], dir / "report.md");
   EXPECT_EQ(paths[1], dir / "bench_results.csv");

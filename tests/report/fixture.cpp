@@ -35,7 +35,9 @@ struct CellSpec {
   std::uint64_t payload_bytes = 0;
   double ns_per_iter = 0;
   Behaviour b;
-  std::string variant() const { return tuning.empty() ? allocator : allocator + "[" + tuning + "]"; }
+  std::string variant() const {
+    return tuning.empty() ? allocator : allocator + "[" + tuning + "]";
+  }
 };
 
 std::string cell_id(const CellSpec& c, const std::string& variant) {
@@ -58,12 +60,17 @@ std::uint64_t hash(const std::string& s) {
 json counter_sources(const Behaviour& b) {
   const std::string sys = b.interposed_syscalls ? "interpose" : "perf_tracepoint";
   auto tp = [&](const char* name, const char* detail) {
-    return json{{"name", name}, {"source", sys},
+    return json{{"name", name},
+                {"source", sys},
                 {"detail", b.interposed_syscalls ? "the worker's libc wrappers" : detail}};
   };
   return json::array({
-      {{"name", "minor_faults"}, {"source", "perf_software"}, {"detail", "PERF_COUNT_SW_PAGE_FAULTS_MIN"}},
-      {{"name", "major_faults"}, {"source", "perf_software"}, {"detail", "PERF_COUNT_SW_PAGE_FAULTS_MAJ"}},
+      {{"name", "minor_faults"},
+       {"source", "perf_software"},
+       {"detail", "PERF_COUNT_SW_PAGE_FAULTS_MIN"}},
+      {{"name", "major_faults"},
+       {"source", "perf_software"},
+       {"detail", "PERF_COUNT_SW_PAGE_FAULTS_MAJ"}},
       tp("madvise", "syscalls:sys_enter_madvise"),
       tp("madvise_dontneed", "syscalls:sys_enter_madvise, filter behavior == 4"),
       tp("madvise_free", "syscalls:sys_enter_madvise, filter behavior == 8"),
@@ -73,23 +80,27 @@ json counter_sources(const Behaviour& b) {
       tp("mremap", "syscalls:sys_enter_mremap"),
       {{"name", "user_ns"}, {"source", "rusage"}, {"detail", "getrusage(RUSAGE_SELF)"}},
       {{"name", "sys_ns"}, {"source", "rusage"}, {"detail", "getrusage(RUSAGE_SELF)"}},
-      {{"name", "cycles"}, {"source", nullptr}, {"detail", "hardware counters not supported by this virtual machine"}},
+      {{"name", "cycles"},
+       {"source", nullptr},
+       {"detail", "hardware counters not supported by this virtual machine"}},
   });
 }
 
 json workload_info(const CellSpec& c) {
   const bool mpsc = c.family == "mpsc";
-  json w = {{"name", c.workload},
-            {"family", c.family},
-            {"description", mpsc ? "1 sender task sends 1000 payloads; the bench thread receives them (capacity 100)"
-                                 : "the bench thread spawns N trivial tasks and waits until all finished"},
-            {"pool_threads", 4},
-            {"runtime_kind", "multi-thread"},
-            {"runtime_build", "asio"},
-            {"wait_mode", "blocks on the channel"},
-            {"pinned", false},
-            {"elements_per_iteration", kElements},
-            {"payload_bytes", c.payload_bytes}};
+  json w = {
+      {"name", c.workload},
+      {"family", c.family},
+      {"description",
+       mpsc ? "1 sender task sends 1000 payloads; the bench thread receives them (capacity 100)"
+            : "the bench thread spawns N trivial tasks and waits until all finished"},
+      {"pool_threads", 4},
+      {"runtime_kind", "multi-thread"},
+      {"runtime_build", "asio"},
+      {"wait_mode", "blocks on the channel"},
+      {"pinned", false},
+      {"elements_per_iteration", kElements},
+      {"payload_bytes", c.payload_bytes}};
   if (!mpsc) w["wait_mode"] = "blocks on a condition variable";
   return w;
 }
@@ -99,10 +110,11 @@ std::vector<CellSpec> cells(const FixtureOptions& o) {
   std::vector<CellSpec> out;
   auto mpsc = [&](std::uint64_t size, const char* payload, const char* allocator, double us,
                   Behaviour b = {}, const char* tuning = "") {
-    out.push_back({"mpsc/" + std::to_string(size), "mpsc", payload, allocator, tuning, size,
-                   us * 1000, b});
+    out.push_back(
+        {"mpsc/" + std::to_string(size), "mpsc", payload, allocator, tuning, size, us * 1000, b});
   };
-  Behaviour jemalloc_purge;  // calloc zeroes by purging: one MADV_DONTNEED and one fault per message
+  Behaviour
+      jemalloc_purge;  // calloc zeroes by purging: one MADV_DONTNEED and one fault per message
   jemalloc_purge.dontneed = 1.0;
   jemalloc_purge.faults = 1.0;
   jemalloc_purge.sys_share = 0.72;
@@ -156,12 +168,13 @@ std::vector<CellSpec> cells(const FixtureOptions& o) {
 json cell_record(const CellSpec& c, int attempt) {
   const std::string variant = c.variant();
   const bool is_std = c.allocator == "std";
-  json verification = {{"ok", true},
-                       {"active_object", is_std ? "/lib/x86_64-linux-gnu/libc.so.6"
-                                                : "/usr/lib/x86_64-linux-gnu/lib" + c.allocator + ".so.2"},
-                       {"version", is_std ? "2.36" : "5.3.0-0-g54eaed1d8b56b1aa528be3bdd1877e59c56fa90c"},
-                       {"version_source", is_std ? "gnu_get_libc_version()" : "mallctl(\"version\")"},
-                       {"bindings", json::array()}};
+  json verification = {
+      {"ok", true},
+      {"active_object", is_std ? "/lib/x86_64-linux-gnu/libc.so.6"
+                               : "/usr/lib/x86_64-linux-gnu/lib" + c.allocator + ".so.2"},
+      {"version", is_std ? "2.36" : "5.3.0-0-g54eaed1d8b56b1aa528be3bdd1877e59c56fa90c"},
+      {"version_source", is_std ? "gnu_get_libc_version()" : "mallctl(\"version\")"},
+      {"bindings", json::array()}};
   return {{"schema", 1},
           {"type", "cell"},
           {"attempt", attempt},
@@ -229,49 +242,68 @@ json sample_record(const CellSpec& c, int attempt, int round, int position) {
 }
 
 // The group's records: cells, then `rounds` lockstep rounds in rotated order.
-void write_group(std::vector<json>& out, const std::vector<CellSpec>& group, int attempt, int rounds,
-                 bool done) {
+void write_group(std::vector<json>& out, const std::vector<CellSpec>& group, int attempt,
+                 int rounds, bool done) {
   for (const auto& c : group) out.push_back(cell_record(c, attempt));
   const int n = static_cast<int>(group.size());
   for (int r = 0; r < rounds; ++r)
     for (int p = 0; p < n; ++p) out.push_back(sample_record(group[(p + r) % n], attempt, r, p));
-  if (done) out.push_back({{"schema", 1}, {"type", "group_done"}, {"attempt", attempt}, {"group", group[0].workload}, {"rounds", rounds}});
+  if (done)
+    out.push_back({{"schema", 1},
+                   {"type", "group_done"},
+                   {"attempt", attempt},
+                   {"group", group[0].workload},
+                   {"rounds", rounds}});
 }
 
 json profile_record(const std::string& workload, const std::string& payload, double calls_per_iter,
                     double bytes_per_iter, int attempt) {
   const int iters = 5;
-  return {{"schema", 1},          {"type", "profile"},  {"attempt", attempt},
-          {"group", workload},    {"workload", workload}, {"payload", payload},
-          {"runtime", "asio"},    {"iters", iters},      {"calls", std::llround(calls_per_iter * iters)},
-          {"bytes", std::llround(bytes_per_iter * iters)}, {"frees", std::llround(calls_per_iter * iters)}};
+  return {{"schema", 1},
+          {"type", "profile"},
+          {"attempt", attempt},
+          {"group", workload},
+          {"workload", workload},
+          {"payload", payload},
+          {"runtime", "asio"},
+          {"iters", iters},
+          {"calls", std::llround(calls_per_iter * iters)},
+          {"bytes", std::llround(bytes_per_iter * iters)},
+          {"frees", std::llround(calls_per_iter * iters)}};
 }
 
 }  // namespace
 
 std::string fixture_manifest(const FixtureOptions& o) {
-  json m = {{"schema", 1},
-            {"tool", "alloc-shootout 0.1.0"},
-            {"profile", "quick"},
-            {"machine",
-             {{"cpu", o.hostile_names ? "<img src=x onerror=alert(2)>" : "Synthetic CPU @ 2.00GHz"},
-              {"arch", "x86_64"},
-              {"cores", 2},
-              {"memory_kib", 8147652}}},
-            {"kernel", "6.1.0-26-amd64"},
-            {"page_size", 4096},
-            {"thp", "madvise"},
-            {"glibc", "2.36"},
-            {"compiler", "GCC 12.2.0"},
-            {"runtime_builds", {"asio"}},
-            {"allocators",
-             {{{"name", "std"}, {"version", "2.36"}, {"object", "/lib/x86_64-linux-gnu/libc.so.6"}},
-              {{"name", "jemalloc"}, {"version", "5.3.0"}, {"object", "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"}},
-              {{"name", "mimalloc"}, {"version", "2.0.9"}, {"object", "/usr/lib/x86_64-linux-gnu/libmimalloc.so.2"}},
-              {{"name", "tcmalloc"}, {"version", "2.10"}, {"object", "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"}}}},
-            {"plan", {{"payloads", {"zeroed", "filled"}}, {"baseline", "std"}, {"samples", kRounds}}},
-            {"started", "2026-11-26T15:00:00Z"},
-            {"finished", "2026-11-26T15:04:10Z"}};
+  json m = {
+      {"schema", 1},
+      {"tool", "alloc-shootout 0.1.0"},
+      {"profile", "quick"},
+      {"machine",
+       {{"cpu", o.hostile_names ? "<img src=x onerror=alert(2)>" : "Synthetic CPU @ 2.00GHz"},
+        {"arch", "x86_64"},
+        {"cores", 2},
+        {"memory_kib", 8147652}}},
+      {"kernel", "6.1.0-26-amd64"},
+      {"page_size", 4096},
+      {"thp", "madvise"},
+      {"glibc", "2.36"},
+      {"compiler", "GCC 12.2.0"},
+      {"runtime_builds", {"asio"}},
+      {"allocators",
+       {{{"name", "std"}, {"version", "2.36"}, {"object", "/lib/x86_64-linux-gnu/libc.so.6"}},
+        {{"name", "jemalloc"},
+         {"version", "5.3.0"},
+         {"object", "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"}},
+        {{"name", "mimalloc"},
+         {"version", "2.0.9"},
+         {"object", "/usr/lib/x86_64-linux-gnu/libmimalloc.so.2"}},
+        {{"name", "tcmalloc"},
+         {"version", "2.10"},
+         {"object", "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"}}}},
+      {"plan", {{"payloads", {"zeroed", "filled"}}, {"baseline", "std"}, {"samples", kRounds}}},
+      {"started", "2026-11-26T15:00:00Z"},
+      {"finished", "2026-11-26T15:04:10Z"}};
   return m.dump(2) + "\n";
 }
 
@@ -284,7 +316,10 @@ std::string fixture_journal(const FixtureOptions& o) {
     groups[c.workload].push_back(c);
   }
   std::vector<json> out;
-  out.push_back({{"schema", 1}, {"type", "run_start"}, {"attempt", 1}, {"time", "2026-11-26T15:00:00Z"},
+  out.push_back({{"schema", 1},
+                 {"type", "run_start"},
+                 {"attempt", 1},
+                 {"time", "2026-11-26T15:00:00Z"},
                  {"argv", {"alloc-shootout", "run", "-w", "mpsc/{8,4096,32768},spawn_many/1000"}}});
   for (const auto& workload : order) {
     if (workload == "spawn_many/1000") {
@@ -293,25 +328,45 @@ std::string fixture_journal(const FixtureOptions& o) {
     }
     write_group(out, groups[workload], 1, kRounds, true);
     if (workload == "mpsc/8") {
-      out.push_back({{"schema", 1}, {"type", "cell_failed"}, {"attempt", 1},
-                     {"cell", "mpsc/8|zeroed|asio|tcmalloc|preload"}, {"group", "mpsc/8"},
-                     {"workload", "mpsc/8"}, {"family", "mpsc"}, {"payload", "zeroed"},
-                     {"runtime", "asio"}, {"allocator", "tcmalloc"}, {"variant", "tcmalloc"},
-                     {"tuning", ""}, {"injection", "preload"}, {"phase", "verification"},
-                     {"reason", "malloc is served by /lib/x86_64-linux-gnu/libc.so.6, not libtcmalloc_minimal.so.4"},
-                     {"exit_code", 3}, {"signal", nullptr},
-                     {"stderr_tail", {"verification failed: malloc -> /lib/x86_64-linux-gnu/libc.so.6"}},
-                     {"verification", {{"ok", false}}}});
+      out.push_back(
+          {{"schema", 1},
+           {"type", "cell_failed"},
+           {"attempt", 1},
+           {"cell", "mpsc/8|zeroed|asio|tcmalloc|preload"},
+           {"group", "mpsc/8"},
+           {"workload", "mpsc/8"},
+           {"family", "mpsc"},
+           {"payload", "zeroed"},
+           {"runtime", "asio"},
+           {"allocator", "tcmalloc"},
+           {"variant", "tcmalloc"},
+           {"tuning", ""},
+           {"injection", "preload"},
+           {"phase", "verification"},
+           {"reason",
+            "malloc is served by /lib/x86_64-linux-gnu/libc.so.6, not libtcmalloc_minimal.so.4"},
+           {"exit_code", 3},
+           {"signal", nullptr},
+           {"stderr_tail", {"verification failed: malloc -> /lib/x86_64-linux-gnu/libc.so.6"}},
+           {"verification", {{"ok", false}}}});
       out.push_back(profile_record("mpsc/8", "zeroed", 2004, 40160, 1));
     }
-    if (workload == "mpsc/32768") out.push_back(profile_record("mpsc/32768", "zeroed", 2004, 32800160, 1));
+    if (workload == "mpsc/32768")
+      out.push_back(profile_record("mpsc/32768", "zeroed", 2004, 32800160, 1));
   }
-  out.push_back({{"schema", 1}, {"type", "run_start"}, {"attempt", 2}, {"time", "2026-11-26T15:03:00Z"},
+  out.push_back({{"schema", 1},
+                 {"type", "run_start"},
+                 {"attempt", 2},
+                 {"time", "2026-11-26T15:03:00Z"},
                  {"argv", {"alloc-shootout", "run", "--resume", "runs/fixture"}}});
   write_group(out, groups["spawn_many/1000"], 2, kRounds, true);
   out.push_back(profile_record("spawn_many/1000", "none", 3001, 312096, 2));
-  out.push_back({{"schema", 1}, {"type", "run_end"}, {"attempt", 2}, {"time", "2026-11-26T15:04:10Z"},
-                 {"cells", 25}, {"failed", 1}});
+  out.push_back({{"schema", 1},
+                 {"type", "run_end"},
+                 {"attempt", 2},
+                 {"time", "2026-11-26T15:04:10Z"},
+                 {"cells", 25},
+                 {"failed", 1}});
   std::string text;
   for (const auto& r : out) text += r.dump() + "\n";
   return text;

@@ -42,12 +42,14 @@ TEST(Markdown, ByteIdenticalAcrossAnalyses) {
 TEST(Markdown, HasEveryTableOfTheStudy) {
   const std::string md = markdown_report(model());
   for (const char* heading :
-       {"## Run", "## Summary", "## Results by family", "### spawn_many", "### mpsc", "## Root cause",
-        "## Size cliffs", "## Tuning and pattern dependence", "## Time vs peak RSS",
-        "## Allocation profile", "## Failed cells", "## Method"})
+       {"## Run", "## Summary", "## Results by family", "### spawn_many", "### mpsc",
+        "## Root cause", "## Size cliffs", "## Tuning and pattern dependence",
+        "## Time vs peak RSS", "## Allocation profile", "## Failed cells", "## Method"})
     EXPECT_TRUE(contains(md, std::string("\n") + heading + "\n")) << heading;
   // Family table: columns per variant, best vs std.
-  EXPECT_TRUE(contains(md, "| Case | std | jemalloc | jemalloc[tcache_max:4096] | mimalloc | tcmalloc | Best vs std"));
+  EXPECT_TRUE(contains(
+      md,
+      "| Case | std | jemalloc | jemalloc[tcache_max:4096] | mimalloc | tcmalloc | Best vs std"));
   // Manifest values and noise warning.
   EXPECT_TRUE(contains(md, "| kernel | 6.1.0-26-amd64 |"));
   EXPECT_TRUE(contains(md, "| allocators[jemalloc].version | 5.3.0 |"));
@@ -55,8 +57,11 @@ TEST(Markdown, HasEveryTableOfTheStudy) {
   // Method: profile, resamples, counter sources, key-driver rules.
   EXPECT_TRUE(contains(md, "Profile: quick."));
   EXPECT_TRUE(contains(md, "10000 resamples"));
-  EXPECT_TRUE(contains(md, "| madvise_dontneed | perf_tracepoint (syscalls:sys_enter_madvise, filter behavior == 4) | 23 |"));
-  EXPECT_TRUE(contains(md, "| cycles | unavailable (hardware counters not supported by this virtual machine) |"));
+  EXPECT_TRUE(contains(md,
+                       "| madvise_dontneed | perf_tracepoint (syscalls:sys_enter_madvise, filter "
+                       "behavior == 4) | 23 |"));
+  EXPECT_TRUE(contains(
+      md, "| cycles | unavailable (hardware counters not supported by this virtual machine) |"));
   EXPECT_TRUE(contains(md, "| 1 | madvise_dontneed_refault |"));
 }
 
@@ -65,7 +70,8 @@ TEST(Markdown, NamesJemallocsRootCauseWithPerMessageFigures) {
   const std::string driver =
       "demand-zero faults after MADV_DONTNEED: 1.0 MADV_DONTNEED and 1.0 page fault per message";
   // In the root-cause table, on jemalloc's zeroed mpsc/32768 row ...
-  EXPECT_TRUE(contains(md, "| mpsc/32768 zeroed | jemalloc | 1000 | 0 | 1000 | 0 | 0 | 1000 | 72.0 % |"));
+  EXPECT_TRUE(
+      contains(md, "| mpsc/32768 zeroed | jemalloc | 1000 | 0 | 1000 | 0 | 0 | 1000 | 72.0 % |"));
   EXPECT_TRUE(contains(md, driver + " |"));
   // ... and in the summary as the slowest variant's cause.
   EXPECT_TRUE(contains(md, "jemalloc 2.7"));
@@ -74,15 +80,19 @@ TEST(Markdown, NamesJemallocsRootCauseWithPerMessageFigures) {
 
 TEST(Markdown, StatesCliffsTuningAndFailures) {
   const std::string md = markdown_report(model());
-  EXPECT_TRUE(contains(md, "- mpsc/SIZE, zeroed: jemalloc turns significantly slower than std at 32 KiB"));
-  EXPECT_TRUE(contains(md, "- mpsc/SIZE, filled: jemalloc turns significantly slower than std at 4 KiB"));
-  EXPECT_TRUE(contains(md, "- mpsc/SIZE, zeroed: jemalloc's page faults per message jump at 32 KiB: 1.0, from"));
+  EXPECT_TRUE(
+      contains(md, "- mpsc/SIZE, zeroed: jemalloc turns significantly slower than std at 32 KiB"));
+  EXPECT_TRUE(
+      contains(md, "- mpsc/SIZE, filled: jemalloc turns significantly slower than std at 4 KiB"));
+  EXPECT_TRUE(contains(
+      md, "- mpsc/SIZE, zeroed: jemalloc's page faults per message jump at 32 KiB: 1.0, from"));
   // Pattern dependence: a win, a loss and no difference for the same setting.
   EXPECT_TRUE(contains(md, "| jemalloc[tcache_max:4096] | mpsc/32768 filled |"));
   EXPECT_TRUE(contains(md, "| win |"));
   EXPECT_TRUE(contains(md, "| loss |"));
   EXPECT_TRUE(contains(md, "| no difference |"));
-  EXPECT_TRUE(contains(md, "| mpsc/8\\|zeroed\\|asio\\|tcmalloc\\|preload | verification | malloc is served by"));
+  EXPECT_TRUE(contains(
+      md, "| mpsc/8\\|zeroed\\|asio\\|tcmalloc\\|preload | verification | malloc is served by"));
 }
 
 // Splits one CSV line into fields (RFC 4180 quoting).

@@ -28,7 +28,8 @@ struct Parsed {
 // the inline SVG's) is balanced and that no stray '<' from the data opened
 // an element.
 Parsed parse_markup(const std::string& html) {
-  static const std::vector<std::string> void_elements = {"meta", "br", "hr", "img", "input", "link"};
+  static const std::vector<std::string> void_elements = {"meta", "br",    "hr",
+                                                         "img",  "input", "link"};
   Parsed p;
   std::vector<std::string> open;
   std::size_t at = 0;
@@ -54,20 +55,24 @@ Parsed parse_markup(const std::string& html) {
     if (name.empty()) return {false, "'<' not starting a tag: <" + tag.substr(0, 20), p.elements};
     if (closing) {
       if (open.empty() || open.back() != name)
-        return {false, "</" + name + "> closes <" + (open.empty() ? "" : open.back()) + ">", p.elements};
+        return {false, "</" + name + "> closes <" + (open.empty() ? "" : open.back()) + ">",
+                p.elements};
       open.pop_back();
       continue;
     }
     p.elements.push_back(name);
     const bool self_closing = !tag.empty() && tag.back() == '/';
-    if (!self_closing && std::find(void_elements.begin(), void_elements.end(), name) == void_elements.end())
+    if (!self_closing &&
+        std::find(void_elements.begin(), void_elements.end(), name) == void_elements.end())
       open.push_back(name);
   }
   if (!open.empty()) return {false, "<" + open.back() + "> never closed", p.elements};
   return p;
 }
 
-long count(const std::vector<std::string>& v, const std::string& s) { return std::count(v.begin(), v.end(), s); }
+long count(const std::vector<std::string>& v, const std::string& s) {
+  return std::count(v.begin(), v.end(), s);
+}
 
 bool gnuplot_available() {
   auto out = common::capture_stdout({"gnuplot", "--version"});

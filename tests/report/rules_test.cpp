@@ -31,10 +31,13 @@ TEST(KeyDrivers, DontneedThenFaultIsDemandZero) {
   r.page_faults = 1.0;
   const KeyDriver d = key_driver(r, Speed::slower);
   EXPECT_EQ(d.rule, "madvise_dontneed_refault");
-  EXPECT_EQ(d.text, "demand-zero faults after MADV_DONTNEED: 1.0 MADV_DONTNEED and 1.0 page fault per message");
+  EXPECT_EQ(
+      d.text,
+      "demand-zero faults after MADV_DONTNEED: 1.0 MADV_DONTNEED and 1.0 page fault per message");
   r.page_faults = 8.04;
-  EXPECT_EQ(key_driver(r, Speed::slower).text,
-            "demand-zero faults after MADV_DONTNEED: 1.0 MADV_DONTNEED and 8.0 page faults per message");
+  EXPECT_EQ(
+      key_driver(r, Speed::slower).text,
+      "demand-zero faults after MADV_DONTNEED: 1.0 MADV_DONTNEED and 8.0 page faults per message");
 }
 
 TEST(KeyDrivers, ThresholdsAreInclusiveAtTheirValue) {
@@ -73,7 +76,8 @@ TEST(KeyDrivers, LazyPurgeAndFastPath) {
   EXPECT_EQ(key_driver(r, Speed::faster).rule, "lazy_purge");
   EXPECT_EQ(key_driver(r, Speed::faster).text,
             "lazy purge (MADV_FREE): 0.0090 MADV_FREE and 0.0010 page faults per message");
-  EXPECT_EQ(key_driver(quiet(), Speed::faster).text, "user-space fast path: no syscalls, no faults");
+  EXPECT_EQ(key_driver(quiet(), Speed::faster).text,
+            "user-space fast path: no syscalls, no faults");
   EXPECT_EQ(key_driver(quiet(), Speed::unknown).rule, "user_space_fast_path");
   EXPECT_EQ(key_driver(quiet(), Speed::slower).rule, "user_space_cost");
 }
@@ -140,9 +144,10 @@ TEST(Cliffs, SlowerAfterFasterIsACliffAtTheFirstSlowerSize) {
   EXPECT_EQ(cliffs[0].kind, Cliff::Kind::slower_than_baseline);
   EXPECT_EQ(cliffs[0].size, 16384u);
   EXPECT_EQ(cliffs[0].previous_size, 4096u);
-  EXPECT_EQ(cliffs[0].sentence,
-            "mpsc/SIZE, zeroed: jemalloc turns significantly slower than std at 16 KiB: 1.62× std's "
-            "time (95 % CI 1.57–1.67), after 1.00× at 4 KiB.");
+  EXPECT_EQ(
+      cliffs[0].sentence,
+      "mpsc/SIZE, zeroed: jemalloc turns significantly slower than std at 16 KiB: 1.62× std's "
+      "time (95 % CI 1.57–1.67), after 1.00× at 4 KiB.");
 }
 
 TEST(Cliffs, AlwaysSlowerOrNeverSlowerIsNoCliff) {
@@ -164,7 +169,8 @@ TEST(Cliffs, FaultJumpNeedsTenfoldToHalfAFaultPerElement) {
   EXPECT_EQ(jump[0].kind, Cliff::Kind::fault_jump);
   EXPECT_EQ(jump[0].size, 32768u);
   EXPECT_EQ(jump[0].sentence,
-            "mpsc/SIZE, zeroed: jemalloc's page faults per message jump at 32 KiB: 1.0, from 0.0020 at 4 KiB.");
+            "mpsc/SIZE, zeroed: jemalloc's page faults per message jump at 32 KiB: 1.0, from "
+            "0.0020 at 4 KiB.");
   // From 0.2 to 1.0 is only 5x: no jump. To 0.4 from 0: under half a fault per element.
   EXPECT_TRUE(detect_cliffs(sweep({{4096, ratio(0.9, Verdict::faster), 0.2},
                                    {32768, ratio(0.9, Verdict::faster), 1.0}}))
@@ -215,7 +221,8 @@ TEST(TextFormat, Numbers) {
 }
 
 TEST(TextFormat, Escaping) {
-  EXPECT_EQ(text::escape_html("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+  EXPECT_EQ(text::escape_html("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
   EXPECT_EQ(text::escape_markdown("a|b <script> p < 0.05 -> x"), "a\\|b &lt;script> p < 0.05 -> x");
   EXPECT_EQ(text::escape_markdown("> quote"), "&gt; quote");
   EXPECT_EQ(text::csv_field("plain"), "plain");

@@ -66,8 +66,8 @@ void expect_golden(const std::string& name, const std::string& actual) {
     const bool more_a = static_cast<bool>(std::getline(a, la));
     if (!more_e && !more_a) break;
     if (le != la || more_e != more_a) {
-      ADD_FAILURE() << name << " differs from the golden file at line " << line << "\n  expected: " << le
-                    << "\n  actual:   " << la
+      ADD_FAILURE() << name << " differs from the golden file at line " << line
+                    << "\n  expected: " << le << "\n  actual:   " << la
                     << "\n(if the change is intended, run the test with UPDATE_GOLDEN=1)";
       return;
     }
