@@ -408,8 +408,9 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
   m.run_dir = run_dir;
   m.manifest = read_manifest(run_dir);
   m.options = options;
-  if (auto resamples =
-          manifest_value(m.manifest, {"bootstrap_resamples", "plan.bootstrap_resamples"})) {
+  if (auto resamples = manifest_value(
+          m.manifest,
+          {"bootstrap_resamples", "options.bootstrap_resamples", "plan.bootstrap_resamples"})) {
     try {
       const int n = std::stoi(*resamples);
       if (n > 0) m.options.bootstrap.resamples = n;

@@ -149,15 +149,23 @@ std::string compare(const std::string& dir_a, const std::string& dir_b) {
   for (const auto& [k, v] : fa) keys.insert(k);
   for (const auto& [k, v] : fb) keys.insert(k);
   std::string rows;
+  std::vector<std::string> expected;  // times, load: differ between any two runs
   for (const auto& k : keys) {
     auto ia = ma.find(k), ib = mb.find(k);
     const std::string va = ia == ma.end() ? "—" : ia->second;
     const std::string vb = ib == mb.end() ? "—" : ib->second;
     if (ia != ma.end() && ib != mb.end() && va == vb) continue;
-    rows += table_row({k, va, vb});
+    if (is_volatile_manifest_field(k))
+      expected.push_back(k);
+    else
+      rows += table_row({k, va, vb});
   }
-  out += rows.empty() ? "The manifests agree in every field.\n\n"
+  out += rows.empty() ? "The manifests agree in every field that describes the machine, software "
+                        "and plan.\n\n"
                       : table_head({"Field", "A", "B"}, {}) + rows + "\n";
+  if (!expected.empty())
+    out += "Also different, as between any two runs: " + text::escape_markdown(join(expected)) +
+           ".\n\n";
 
   const std::string base_a = baseline_variant(a), base_b = baseline_variant(b);
   out += "## Cells\n\n";

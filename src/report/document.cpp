@@ -140,29 +140,62 @@ Section run_section(const Context& cx) {
   std::vector<std::string> payload_list(payloads.begin(), payloads.end());
   std::sort(payload_list.begin(), payload_list.end(),
             [](const auto& a, const auto& b) { return payload_rank(a) < payload_rank(b); });
-  std::vector<std::string> facts = {
-      fmt::format("Cells: {} finished, {} failed, {} unfinished (results of attempt {})", ok,
-                  failed, unfinished, m.last_attempt),
-      "Allocator variants: " + join(ordered_variants(m, all), ", ") +
-          " (ratios are taken against " + cx.base + ")",
-      fmt::format("Workloads: {} in {} families; payload modes: {}", workloads.size(),
-                  families.size(), join(payload_list, ", ")),
-      "Runtime builds: " + join({runtimes.begin(), runtimes.end()}, ", ") +
-          "; injection: " + join({injections.begin(), injections.end()}, ", "),
+  // The manifest's layout is the runner's; look facts up under the names it
+  // uses (machine.*, options.*) or at the top level.
+  auto fact = [&](std::initializer_list<std::string_view> paths) {
+    return manifest_value(m.manifest, paths).value_or("");
   };
-  s.blocks.push_back(bullets(facts));
+  std::vector<std::string> machine;
+  for (const auto& part :
+       {fact({"machine.cpu_model", "machine.cpu", "cpu"}),
+        fact({"machine.cores_online", "machine.cores", "cores"}), fact({"machine.arch", "arch"})})
+    if (!part.empty()) machine.push_back(part);
+  if (machine.size() == 3) machine[1] += " cores";
+  std::vector<std::string> facts;
+  if (!machine.empty()) facts.push_back("Machine: " + join(machine, ", "));
+  std::vector<std::string> system;
+  if (auto k = fact({"machine.kernel", "kernel"}); !k.empty()) system.push_back("kernel " + k);
+  if (auto p = fact({"machine.page_size", "page_size"}); !p.empty())
+    system.push_back("page size " + p + " B");
+  if (auto t = fact({"machine.thp_enabled", "machine.thp", "thp"}); !t.empty())
+    system.push_back("THP " + t);
+  if (auto g = fact({"machine.glibc", "glibc"}); !g.empty()) system.push_back("glibc " + g);
+  if (auto c = fact({"machine.compiler", "compiler"}); !c.empty()) system.push_back(c);
+  if (!system.empty()) facts.push_back("System: " + join(system, "; "));
+  if (auto p = fact({"options.profile", "profile", "plan.profile"}); !p.empty())
+    facts.push_back("Profile: " + p +
+                    (fact({"options.pin", "pin"}) == "true" ? "; threads pinned" : ""));
 
-  Table t;
-  t.header = {"Manifest field", "Value"};
-  for (auto [key, value] : flatten_manifest(m.manifest)) {
-    if (text::display_width(value) > kManifestValueWidth) {
-      std::size_t cut = kManifestValueWidth;
-      while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
-      value = value.substr(0, cut) + "…";
+  // Versions as the workers verified them (cell records), one per allocator.
+  std::vector<std::string> version_list;
+  std::set<std::string> versioned;
+  for (const auto& variant : ordered_variants(m, all))
+    for (const auto& c : m.cells) {
+      if (c.variant != variant || versioned.count(c.allocator) || !c.verification.is_object())
+        continue;
+      auto v = c.verification.find("version");
+      if (v == c.verification.end() || !v->is_string() || v->get<std::string>().empty()) continue;
+      std::string text = c.allocator + " " + v->get<std::string>();
+      auto source = c.verification.find("version_source");
+      if (source != c.verification.end() && source->is_string())
+        text += " (" + source->get<std::string>() + ")";
+      version_list.push_back(text);
+      versioned.insert(c.allocator);
     }
-    t.rows.push_back({key, value});
-  }
-  if (!t.rows.empty()) s.blocks.push_back(table_block(std::move(t)));
+  if (!version_list.empty())
+    facts.push_back("Allocator versions, as verified in the workers: " + join(version_list, "; "));
+  facts.push_back(
+      fmt::format("Cells: {} finished, {} failed, {} unfinished (results of attempt {})", ok,
+                  failed, unfinished, m.last_attempt));
+  facts.push_back("Allocator variants: " + join(ordered_variants(m, all), ", ") +
+                  " (ratios are taken against " + cx.base + ")");
+  facts.push_back(fmt::format("Workloads: {} in {} families; payload modes: {}", workloads.size(),
+                              families.size(), join(payload_list, ", ")));
+  facts.push_back("Runtime builds: " + join({runtimes.begin(), runtimes.end()}, ", ") +
+                  "; injection: " + join({injections.begin(), injections.end()}, ", "));
+  s.blocks.push_back(bullets(facts));
+  s.blocks.push_back(
+      paragraph("Every field of manifest.json is listed under Manifest, at the end."));
 
   if (m.warnings.empty()) {
     double busiest = 0, noisiest = 0;
@@ -673,7 +706,8 @@ Section method_section(const Context& cx) {
   std::vector<std::string> mode_list;
   for (const auto& [mode, n] : modes) mode_list.push_back(fmt::format("{} ({} cells)", mode, n));
   const std::string profile =
-      manifest_value(m.manifest, {"profile", "plan.profile"}).value_or("not recorded");
+      manifest_value(m.manifest, {"profile", "options.profile", "plan.profile"})
+          .value_or("not recorded");
   s.blocks.push_back(paragraph(fmt::format(
       "Profile: {}. Each cell ran in its own worker process, its group's cells in lockstep rounds "
       "(one sample per cell per round, order rotated); {} samples per cell over {} rounds; "
@@ -721,6 +755,30 @@ Section method_section(const Context& cx) {
   return s;
 }
 
+// ---- manifest ----------------------------------------------------------------
+
+Section manifest_section(const Context& cx) {
+  const RunModel& m = cx.model;
+  Section s{"manifest", "Manifest", 2, {}};
+  Table t;
+  t.header = {"Manifest field", "Value"};
+  for (auto [key, value] : flatten_manifest(m.manifest)) {
+    // The plan's per-group cell lists repeat the tables below; its totals stay.
+    if (key.rfind("plan.", 0) == 0 && key.find('[') != std::string::npos) continue;
+    if (text::display_width(value) > kManifestValueWidth) {
+      std::size_t cut = kManifestValueWidth;
+      while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+      value = value.substr(0, cut) + "…";
+    }
+    t.rows.push_back({key, value});
+  }
+  if (t.rows.empty())
+    s.blocks.push_back(paragraph("manifest.json holds no fields."));
+  else
+    s.blocks.push_back(table_block(std::move(t)));
+  return s;
+}
+
 }  // namespace
 
 Document build_document(const RunModel& model) {
@@ -746,6 +804,7 @@ Document build_document(const RunModel& model) {
   d.sections.push_back(profile_section(cx));
   d.sections.push_back(failed_section(cx));
   d.sections.push_back(method_section(cx));
+  d.sections.push_back(manifest_section(cx));
   return d;
 }
 

@@ -13,7 +13,7 @@ std::string scalar_text(const nlohmann::json& v) {
 // How an array element is named in a path: by an identifying field if any.
 std::string element_label(const nlohmann::json& element, std::size_t index) {
   if (element.is_object()) {
-    for (const char* key : {"name", "variant", "id"}) {
+    for (const char* key : {"name", "variant", "id", "group"}) {
       auto it = element.find(key);
       if (it != element.end() && it->is_string()) return it->get<std::string>();
     }
@@ -58,6 +58,15 @@ std::optional<std::string> manifest_value(const nlohmann::json& manifest,
     for (const auto& [key, value] : entries)
       if (key == p) return value;
   return std::nullopt;
+}
+
+bool is_volatile_manifest_field(const std::string& path) {
+  const std::size_t dot = path.find_last_of('.');
+  const std::string last = dot == std::string::npos ? path : path.substr(dot + 1);
+  for (const char* v :
+       {"start", "end", "started", "finished", "time", "loadavg", "loadavg_end", "out_dir"})
+    if (last == v) return true;
+  return false;
 }
 
 }  // namespace shootout::report

@@ -17,18 +17,25 @@ struct Unit {
 
 // The unit a value is shown in: the largest one in which it is >= 1.
 Unit unit_for(double ns) {
-  const double a = std::abs(ns);
+  // 999.96 ns prints as 1000.0 at 4 significant digits: show it as 1.000 µs.
+  const double a = std::abs(ns) / 0.99995;
   if (a >= 1e9) return {1e9, "s"};
   if (a >= 1e6) return {1e6, "ms"};
   if (a >= 1e3) return {1e3, "µs"};
   return {1, "ns"};
 }
 
-// Decimals that give `significant` significant digits for v (>= 0).
+// Decimals that give `significant` significant digits for v, after
+// rounding: 0.995 at 2 digits is "1.0", not "1.00".
 int decimals_for(double v, int significant) {
   if (v == 0) return significant - 1;
-  const int magnitude = static_cast<int>(std::floor(std::log10(std::abs(v))));
-  return std::max(0, significant - 1 - magnitude);
+  const double a = std::abs(v);
+  const int magnitude = static_cast<int>(std::floor(std::log10(a)));
+  const int decimals = significant - 1 - magnitude;
+  const double scale = std::pow(10.0, decimals);
+  if (std::round(a * scale) / scale >= std::pow(10.0, magnitude + 1))
+    return std::max(0, decimals - 1);
+  return std::max(0, decimals);
 }
 
 std::string fixed(double v, int decimals) { return fmt::format("{:.{}f}", v, decimals); }

@@ -23,7 +23,7 @@ TEST(Compare, SameRunTwiceShowsNoChange) {
   testing::write_fixture_run(a.path());
   testing::write_fixture_run(b.path());
   const std::string md = compare(a.path(), b.path());
-  EXPECT_TRUE(contains(md, "The manifests agree in every field."));
+  EXPECT_TRUE(contains(md, "The manifests agree in every field"));
   EXPECT_TRUE(contains(md, "| mpsc/32768 zeroed | jemalloc |"));
   EXPECT_TRUE(contains(md, "1.00× (1.00–1.00) | no significant change |"));
   EXPECT_FALSE(contains(md, "relatively"));
@@ -36,6 +36,7 @@ TEST(Compare, ManifestDifferencesComeFirst) {
   auto manifest = nlohmann::json::parse(testing::fixture_manifest());
   manifest["kernel"] = "6.12.86+deb13-arm64";
   manifest["machine"]["arch"] = "aarch64";
+  manifest["finished"] = "2026-11-27T09:00:00Z";
   testing::write_text(b / "manifest.json", manifest.dump(2));
   const std::string md = compare(a.path(), b.path());
   const std::size_t kernel = md.find("| kernel | 6.1.0-26-amd64 | 6.12.86+deb13-arm64 |");
@@ -46,6 +47,10 @@ TEST(Compare, ManifestDifferencesComeFirst) {
   ASSERT_NE(cells, std::string::npos);
   EXPECT_LT(kernel, cells);
   EXPECT_LT(md.find("## Manifest differences"), kernel);
+  // Times differ between any two runs: named, after the differences that matter.
+  const std::size_t also = md.find("Also different, as between any two runs: finished.");
+  ASSERT_NE(also, std::string::npos) << md;
+  EXPECT_LT(kernel, also);
 }
 
 TEST(Compare, RefusesRunsOfOtherWorkloads) {

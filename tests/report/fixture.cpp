@@ -168,12 +168,19 @@ std::vector<CellSpec> cells(const FixtureOptions& o) {
 json cell_record(const CellSpec& c, int attempt) {
   const std::string variant = c.variant();
   const bool is_std = c.allocator == "std";
+  const bool is_jemalloc = c.allocator == "jemalloc";
+  const std::string version = is_std        ? "2.36"
+                              : is_jemalloc ? "5.3.0-0-g54eaed1d8b56b1aa528be3bdd1877e59c56fa90c"
+                                            : "2.0.9";
+  const std::string version_source = is_std        ? "gnu_get_libc_version()"
+                                     : is_jemalloc ? "mallctl(\"version\")"
+                                                   : "mi_version()";
   json verification = {
       {"ok", true},
       {"active_object", is_std ? "/lib/x86_64-linux-gnu/libc.so.6"
                                : "/usr/lib/x86_64-linux-gnu/lib" + c.allocator + ".so.2"},
-      {"version", is_std ? "2.36" : "5.3.0-0-g54eaed1d8b56b1aa528be3bdd1877e59c56fa90c"},
-      {"version_source", is_std ? "gnu_get_libc_version()" : "mallctl(\"version\")"},
+      {"version", version},
+      {"version_source", version_source},
       {"bindings", json::array()}};
   return {{"schema", 1},
           {"type", "cell"},

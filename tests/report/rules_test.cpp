@@ -213,6 +213,9 @@ TEST(TextFormat, Numbers) {
   EXPECT_EQ(text::number(1140, 2), "1140");
   EXPECT_EQ(text::number(0.0, 2), "0");
   EXPECT_EQ(text::number(0.00001, 2), "<0.001");
+  EXPECT_EQ(text::number(0.995, 2), "1.0");  // rounding moves it to the next magnitude
+  EXPECT_EQ(text::number(9.96, 2), "10");
+  EXPECT_EQ(text::duration(999.97), "1.000 µs");
   EXPECT_EQ(text::size_bytes(32768), "32 KiB");
   EXPECT_EQ(text::size_bytes(8), "8 B");
   EXPECT_EQ(text::size_bytes(1000), "1000 B");
