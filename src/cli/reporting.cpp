@@ -3,20 +3,39 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/progress_display.h"
+#include "report/report.h"
 
 namespace shootout::cli {
 
-int write_and_summarise(const std::string& run_dir, const std::vector<std::string>& formats) {
-  (void)formats;
-  std::printf("run directory: %s\n", run_dir.c_str());
-  return kSuccess;
+int write_and_summarise(const std::string& run_dir, const std::vector<std::string>& format_names) {
+  try {
+    std::vector<report::Format> formats;
+    for (const auto& name : format_names) formats.push_back(report::parse_format(name));
+    if (formats.empty()) formats = report::all_formats();
+    const auto written = report::write_reports(run_dir, formats);
+    std::printf("%s",
+                report::summary_table(report::analyze_run(run_dir), use_color(stdout)).c_str());
+    for (const auto& path : written) std::printf("wrote %s\n", path.c_str());
+    // The last line names the report, for people and scripts alike.
+    if (!written.empty()) std::printf("report: %s\n", written.front().c_str());
+    return kSuccess;
+  } catch (const report::ReportError& e) {
+    std::fprintf(stderr, "alloc-shootout: %s\n", e.what());
+    return kBadInput;
+  }
 }
 
 int report_command(const ReportArgs& args) { return write_and_summarise(args.dir, args.formats); }
 
-int compare_command(const CompareArgs&) {
-  std::fprintf(stderr, "alloc-shootout compare: not available yet\n");
-  return kBadInput;
+int compare_command(const CompareArgs& args) {
+  try {
+    std::printf("%s", report::compare(args.dir_a, args.dir_b).c_str());
+    return kSuccess;
+  } catch (const report::ReportError& e) {
+    std::fprintf(stderr, "alloc-shootout compare: %s\n", e.what());
+    return kBadInput;
+  }
 }
 
 }  // namespace shootout::cli

@@ -123,10 +123,11 @@ int run_command(const RunArgs& args) {
     std::fprintf(stderr, "alloc-shootout run: %s\n", e.what());
     return kIoFailure;
   }
-  const int reported = write_and_summarise(summary.run_dir);
   if (summary.failed > 0)
     std::fprintf(stderr, "alloc-shootout run: %d of %d cells failed (reasons in the report)\n",
                  summary.failed, summary.cells);
+  std::fflush(stderr);
+  const int reported = write_and_summarise(summary.run_dir);
   if (reported != kSuccess) return reported;
   return summary.failed > 0 ? kCellsFailed : kSuccess;
 }
