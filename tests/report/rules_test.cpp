@@ -1,5 +1,7 @@
 // Key-driver and cliff rules on synthetic counter data, and the number
 // formats every report shares.
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -109,6 +111,20 @@ TEST(KeyDrivers, ElementUnits) {
   EXPECT_EQ(element_unit("spawn_many"), "task");
   EXPECT_EQ(element_unit("block_on_alloc_st"), "payload");
   EXPECT_EQ(element_unit("something_else"), "element");
+}
+
+// The README's rules table is the code's table, row for row.
+TEST(Readme, RulesTableMatchesTheCode) {
+  std::ifstream in(REPORT_README);
+  ASSERT_TRUE(in) << REPORT_README;
+  std::stringstream text;
+  text << in.rdbuf();
+  int order = 0;
+  for (const auto& r : key_driver_rules()) {
+    const std::string row = "| " + std::to_string(++order) + " | " + r.id + " | " + r.condition +
+                            " | " + r.driver + " |";
+    EXPECT_NE(text.str().find(row), std::string::npos) << "README lacks: " << row;
+  }
 }
 
 // ---- cliffs --------------------------------------------------------------------
