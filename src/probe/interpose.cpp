@@ -13,6 +13,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <sched.h>
+#include <time.h>
+
 #include <atomic>
 #include <cstdarg>
 
@@ -26,6 +29,16 @@ constinit std::atomic<int> g_holders{0};
 constinit std::array<std::atomic<std::uint64_t>, kCallCount> g_calls{};
 constinit std::array<std::atomic<std::uint64_t>, kAdviceSlots> g_advice{};
 
+// Recording state. g_buffer/g_capacity are plain: written before g_recording
+// turns on and read only after seeing it on.
+constinit std::atomic<bool> g_recorder{false};  // a recorder owns the state below
+constinit std::atomic<bool> g_recording{false};
+constinit std::atomic<int> g_writers{0};  // wrappers between the check and the write
+constinit std::atomic<std::size_t> g_next{0};
+constinit std::atomic<std::uint64_t> g_overflow{0};
+constinit RecordedCall* g_buffer = nullptr;
+constinit std::size_t g_capacity = 0;
+
 std::size_t advice_slot(std::uintptr_t advice) {
   return advice < kAdviceSlots - 1 ? static_cast<std::size_t>(advice) : kAdviceSlots - 1;
 }
@@ -33,13 +46,35 @@ std::size_t advice_slot(std::uintptr_t advice) {
 std::uintptr_t arg(const void* p) { return reinterpret_cast<std::uintptr_t>(p); }
 std::uintptr_t arg(long v) { return static_cast<std::uintptr_t>(v); }
 
-// Every counted call passes through here with its arguments and result; a
-// --trace-calls recorder would append `record` to a lock-free buffer here.
+// Registering as a writer before re-checking g_recording (both seq_cst)
+// lets stop_recording() wait out every write that saw it on.
+void store(const CallRecord& record) {
+  if (!g_recording.load(std::memory_order_relaxed)) return;
+  g_writers.fetch_add(1, std::memory_order_seq_cst);
+  if (g_recording.load(std::memory_order_seq_cst)) {
+    const std::size_t index = g_next.fetch_add(1, std::memory_order_relaxed);
+    if (index < g_capacity) {
+      timespec now{};
+      clock_gettime(CLOCK_MONOTONIC, &now);  // vDSO: no syscall, no lock
+      RecordedCall& slot = g_buffer[index];
+      slot.record = record;
+      slot.tid = static_cast<std::uint32_t>(syscall(SYS_gettid));
+      slot.time_ns = static_cast<std::uint64_t>(now.tv_sec) * 1'000'000'000ull +
+                     static_cast<std::uint64_t>(now.tv_nsec);
+    } else {
+      g_overflow.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  g_writers.fetch_sub(1, std::memory_order_release);
+}
+
+// Every counted call passes through here with its arguments and result.
 void note(const CallRecord& record) {
   g_calls[static_cast<std::size_t>(record.call)].fetch_add(1, std::memory_order_relaxed);
   if (record.call == Call::madvise) {
     g_advice[advice_slot(record.args[2])].fetch_add(1, std::memory_order_relaxed);
   }
+  store(record);
 }
 
 }  // namespace
@@ -67,6 +102,35 @@ std::uint64_t Counts::advice(int value) const {
 void acquire_counting() { g_holders.fetch_add(1, std::memory_order_relaxed); }
 void release_counting() { g_holders.fetch_sub(1, std::memory_order_relaxed); }
 bool counting() { return g_holders.load(std::memory_order_relaxed) > 0; }
+
+bool start_recording(RecordedCall* buffer, std::size_t capacity) {
+  bool expected = false;
+  if (!g_recorder.compare_exchange_strong(expected, true)) return false;
+  g_buffer = buffer;
+  g_capacity = capacity;
+  g_next.store(0, std::memory_order_relaxed);
+  g_overflow.store(0, std::memory_order_relaxed);
+  acquire_counting();
+  g_recording.store(true, std::memory_order_seq_cst);
+  return true;
+}
+
+std::size_t stop_recording(std::uint64_t& overflow) {
+  if (!g_recorder.load()) {
+    overflow = 0;
+    return 0;
+  }
+  g_recording.store(false, std::memory_order_seq_cst);
+  while (g_writers.load(std::memory_order_acquire) != 0) sched_yield();
+  release_counting();
+  const std::size_t written = g_next.load(std::memory_order_relaxed);
+  overflow = g_overflow.load(std::memory_order_relaxed);
+  const std::size_t held = written < g_capacity ? written : g_capacity;
+  g_buffer = nullptr;
+  g_capacity = 0;
+  g_recorder.store(false);
+  return held;
+}
 
 Counts snapshot() {
   Counts counts;
@@ -102,7 +166,7 @@ SHOOTOUT_INTERPOSER void* mmap(void* addr, size_t length, int prot, int flags, i
                               static_cast<long>(flags), static_cast<long>(fd), offset);
   if (ip::counting()) {
     ip::note({ip::Call::mmap,
-              {ip::arg(addr), length, ip::arg(prot), ip::arg(flags), ip::arg(fd)},
+              {ip::arg(addr), length, ip::arg(prot), ip::arg(flags), ip::arg(fd), ip::arg(offset)},
               result});
   }
   return reinterpret_cast<void*>(result);
@@ -153,9 +217,10 @@ SHOOTOUT_INTERPOSER int brk(void* addr) noexcept {
 SHOOTOUT_INTERPOSER void* sbrk(intptr_t increment) noexcept {
   void* const result = __sbrk(increment);
   if (increment != 0 && ip::counting()) {
-    ip::note({ip::Call::brk,
-              {static_cast<std::uintptr_t>(increment)},
-              reinterpret_cast<std::intptr_t>(result)});
+    // Noted as the brk(2) it made; on failure the cached break is unchanged.
+    const bool failed = result == reinterpret_cast<void*>(-1);
+    char* const old = static_cast<char*>(failed ? __sbrk(0) : result);
+    ip::note({ip::Call::brk, {ip::arg(old + increment)}, reinterpret_cast<std::intptr_t>(result)});
   }
   return result;
 }

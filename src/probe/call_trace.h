@@ -1,0 +1,108 @@
+// The raw-call diagnostic pass (DESIGN.md §5, --trace-calls): every madvise,
+// mmap, munmap, brk and mremap call of the process, with its arguments, over
+// a few iterations run outside the timed samples — the study's strace files
+// without strace — and a per-kind size summary ("each purge is 36 KiB").
+//
+// Sources, like KernelCounters:
+//  * perf_tracepoint: perf_event_open on syscalls:sys_enter_* with `inherit`
+//    and one sample per call into a ring buffer; records are decoded with
+//    the field offsets of tracefs events/syscalls/<name>/format. Sees every
+//    call, glibc-internal ones included. Open on the main thread before any
+//    other thread exists: earlier threads are not traced.
+//  * interpose: the executable's libc wrappers (interpose.h) store each call;
+//    misses glibc malloc's internal __mmap/__munmap/__madvise/__brk/__mremap
+//    calls, and needs shootout_export_interposers().
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "probe/counters.h"
+
+namespace shootout::probe {
+
+// One call, arguments as the kernel received them; fields that do not apply
+// to `kind` are zero (advice, fd: -1).
+struct RawCall {
+  std::string kind;              // "madvise", "mmap", "munmap", "brk", "mremap"
+  std::uint64_t addr = 0;        // start; brk: the requested break
+  std::uint64_t length = 0;      // madvise, mmap, munmap; mremap: old length
+  std::uint64_t new_length = 0;  // mremap
+  std::uint64_t new_addr = 0;    // mremap (meaningful with MREMAP_FIXED)
+  int advice = -1;               // madvise
+  int prot = 0;                  // mmap
+  int flags = 0;                 // mmap, mremap
+  int fd = -1;                   // mmap
+  std::uint64_t offset = 0;      // mmap
+  std::uint32_t tid = 0;
+  std::uint64_t time_ns = 0;  // CLOCK_MONOTONIC
+};
+
+struct TraceOptions {
+  // false: force the interposition fallback (tests, --no-tracepoints)
+  bool allow_tracepoints = true;
+  // perf ring buffer data size, rounded up to a power-of-two number of pages
+  std::size_t ring_bytes = 4u << 20;
+  // interpose buffer capacity, in calls
+  std::size_t max_records = 1u << 20;
+};
+
+class CallTracer {
+ public:
+  // Never throws for lack of a source: source() is then empty and detail()
+  // says why; start()/stop() record nothing.
+  static CallTracer open(const TraceOptions& options = {});
+  CallTracer(CallTracer&&) noexcept;
+  CallTracer& operator=(CallTracer&&) noexcept;
+  ~CallTracer();
+
+  // Records calls from start() to stop(); a pass in progress is restarted.
+  // Throws std::runtime_error when the interposer is taken by another tracer.
+  void start();
+  // Ends the pass; its calls in time order (empty without a pass).
+  std::vector<RawCall> stop();
+
+  std::optional<Source> source() const;  // perf_tracepoint or interpose
+  const std::string& detail() const;     // tracepoints and buffer, or why unavailable
+  // Calls of the last pass that were not recorded (ring buffer or interpose
+  // buffer full); non-zero means the trace is incomplete.
+  std::uint64_t lost() const;
+
+ private:
+  struct Impl;
+  explicit CallTracer(Impl* impl);
+  Impl* impl_;
+};
+
+// "MADV_DONTNEED", "MADV_FREE", ...; the number for values <sys/mman.h> does not name.
+std::string advice_name(int advice);
+// 36864 -> "36 KiB", 1536 -> "1.5 KiB", 100 -> "100 B".
+std::string format_bytes(std::uint64_t bytes);
+
+// One kind of call ("madvise(MADV_DONTNEED)", "mmap", ...) in a trace.
+struct CallSummary {
+  std::string kind;  // RawCall::kind, with the advice for madvise
+  int advice = -1;
+  std::uint64_t count = 0;
+  // Sizes are lengths (mremap: the new length); brk has none (all zero).
+  std::uint64_t total_bytes = 0;
+  std::uint64_t min_bytes = 0, median_bytes = 0, max_bytes = 0;  // median: the lower one
+  // Power-of-two buckets: key b counts lengths in [b, 2b); key 0 counts zero lengths.
+  std::map<std::uint64_t, std::uint64_t> histogram;
+  // "madvise(MADV_DONTNEED): 1000 calls, each 36 KiB" or
+  // "...: 1000 calls, sizes 4 KiB–2 MiB, median 36 KiB".
+  std::string text;
+};
+// Kinds in a fixed order: madvise by advice value, mmap, munmap, mremap, brk.
+std::vector<CallSummary> summarize(const std::vector<RawCall>& calls);
+
+// JSON: addresses as "0x..." strings, only the fields of the call's kind.
+void to_json(nlohmann::json& j, const RawCall& call);
+void to_json(nlohmann::json& j, const CallSummary& summary);
+
+}  // namespace shootout::probe
