@@ -196,9 +196,23 @@ TEST(WriteReports, WritesEachFormatAtomically) {
     EXPECT_EQ(entry.path().filename().string().find(".report-chart-"), std::string::npos);
   }
   EXPECT_EQ(files, 6);
-  const auto json = nlohmann::json::parse(testing::read_text(dir / "results.json"));
-  EXPECT_EQ(json["schema"], 1);
+  const std::string text = testing::read_text(dir / "results.json");
+  EXPECT_EQ(text.rfind("{\n  \"schema\": 1,", 0), 0u);  // versioned, schema first
+  const auto json = nlohmann::json::parse(text);
   EXPECT_EQ(json["cells"].size(), 25u);
+  EXPECT_EQ(json["manifest"]["kernel"], "6.1.0-26-amd64");
+  for (const auto& c : json["cells"]) {
+    if (c["cell"] != "mpsc/32768|zeroed|asio|jemalloc|preload") continue;
+    EXPECT_EQ(c["key_driver"]["rule"], "madvise_dontneed_refault");
+    EXPECT_EQ(c["counters"]["madvise_dontneed"]["per_element"], 1.0);
+    EXPECT_EQ(c["counters"]["madvise_dontneed"]["source"], "perf_tracepoint");
+    EXPECT_EQ(c["ratio"]["verdict"], "slower");
+    EXPECT_LT(c["time_ns"]["median"]["lower"].get<double>(),
+              c["time_ns"]["median"]["upper"].get<double>());
+    EXPECT_FALSE(c["counters"].contains("cycles"));  // unavailable: absent, not zero
+  }
+  EXPECT_EQ(json["tuning"].size(), 3u);
+  EXPECT_FALSE(json["cliffs"].empty());
 }
 
 TEST(WriteReports, UnknownFormatNamesTheValidOnes) {
