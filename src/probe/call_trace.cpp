@@ -367,6 +367,10 @@ struct CallTracer::Impl {
     }
   }
 
+  // Samples that found the ring full, with PERF_FORMAT_LOST. The kernel
+  // charges an inherited child's loss to its parent event (tested), so this
+  // covers every thread, unlike PERF_RECORD_LOST, which is only written with
+  // the ring's next sample, i.e. possibly in a later pass.
   std::uint64_t lost_total() const {
     std::uint64_t total = 0;
     for (const auto& ring : rings) {

@@ -5,7 +5,8 @@
 //
 // Sources, like KernelCounters:
 //  * perf_tracepoint: perf_event_open on syscalls:sys_enter_* with `inherit`
-//    and one sample per call into a ring buffer; records are decoded with
+//    and one sample per call into a ring buffer per online CPU (the kernel
+//    refuses to mmap an inherited per-task event); records are decoded with
 //    the field offsets of tracefs events/syscalls/<name>/format. Sees every
 //    call, glibc-internal ones included. Open on the main thread before any
 //    other thread exists: earlier threads are not traced.
@@ -14,6 +15,7 @@
 //    calls, and needs shootout_export_interposers().
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -40,13 +42,16 @@ struct RawCall {
   int fd = -1;                   // mmap
   std::uint64_t offset = 0;      // mmap
   std::uint32_t tid = 0;
-  std::uint64_t time_ns = 0;  // CLOCK_MONOTONIC
+  // CLOCK_MONOTONIC: at syscall entry (perf_tracepoint), on return (interpose)
+  std::uint64_t time_ns = 0;
 };
 
 struct TraceOptions {
   // false: force the interposition fallback (tests, --no-tracepoints)
   bool allow_tracepoints = true;
-  // perf ring buffer data size, rounded up to a power-of-two number of pages
+  // Data size of each CPU's perf ring, rounded up to a power-of-two number of
+  // pages; halved (down to 16 pages) where locked memory is refused. Each
+  // sample takes 64-80 bytes, so 4 MiB holds about 55,000 calls per CPU.
   std::size_t ring_bytes = 4u << 20;
   // interpose buffer capacity, in calls
   std::size_t max_records = 1u << 20;
