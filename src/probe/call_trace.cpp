@@ -527,7 +527,7 @@ bool CallTracer::Impl::open_interpose(const TraceOptions& options, std::string& 
 
 void CallTracer::Impl::decode_sample(const std::uint8_t* record, std::size_t size,
                                      std::vector<RawCall>& out) const {
-  if (size < kRawAt) return;
+  if (size < sizeof(SampleHead)) return;
   SampleHead head;
   std::memcpy(&head, record, sizeof(head));
   if (kRawAt + head.raw_size > size) return;
