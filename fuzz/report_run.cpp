@@ -1,0 +1,71 @@
+// Report analysis of a run directory: a fixed, valid manifest.json and a
+// fuzzed samples.jsonl. analyze_run must build a model or throw its
+// documented errors (ReportError, or journal::JournalError from the reader);
+// the in-memory renderers must then render that model. HTML is left out: it
+// starts gnuplot for its charts.
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+
+#include "fuzz_support.h"
+#include "journal/journal.h"
+#include "report/analysis.h"
+#include "report/csv_report.h"
+#include "report/json_report.h"
+#include "report/markdown_report.h"
+#include "report/report.h"
+
+namespace {
+
+// Few bootstrap resamples: the statistics are not under test, throughput is.
+constexpr char kManifest[] = R"({
+  "schema": 1,
+  "tool": "alloc-shootout 0.1.0",
+  "bootstrap_resamples": 20,
+  "page_size": 4096,
+  "machine": {"arch": "x86_64", "cores": 2},
+  "plan": {"baseline": "std", "payloads": ["zeroed", "filled"], "samples": 10},
+  "allocators": [{"name": "std", "object": "libc.so.6", "version": "2.36"}]
+}
+)";
+
+std::string run_dir;
+
+void remove_run_dir() {
+  unlink((run_dir + "/manifest.json").c_str());
+  unlink((run_dir + "/samples.jsonl").c_str());
+  rmdir(run_dir.c_str());
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace shootout;
+  if (run_dir.empty()) {
+    run_dir = fuzz::make_temp_dir("report");
+    fuzz::write_file(run_dir + "/manifest.json", reinterpret_cast<const std::uint8_t*>(kManifest),
+                     sizeof kManifest - 1);
+    std::atexit(remove_run_dir);
+  }
+  fuzz::write_file(run_dir + "/samples.jsonl", data, size);
+
+  report::RunModel model;
+  try {
+    model = report::analyze_run(run_dir);
+  } catch (const report::ReportError&) {
+    return 0;
+  } catch (const journal::JournalError&) {
+    return 0;
+  }
+  for (const auto& c : model.cells) {
+    FUZZ_CHECK(!c.id.empty());
+    FUZZ_CHECK((c.status == report::CellStatus::failed) == c.failure.has_value());
+  }
+  (void)report::markdown_report(model);
+  (void)report::csv_report(model);
+  (void)report::json_report(model);
+  (void)report::summary_table(model, /*color=*/true);
+  return 0;
+}
