@@ -86,6 +86,24 @@ std::string jemalloc_conf_variable(const std::string& prefix) {
   return upper(prefix) + "MALLOC_CONF";
 }
 
+const std::vector<std::string>& foreign_allocator_settings() {
+  static const std::vector<std::string> keys = {"LD_PRELOAD",
+                                                "MALLOC_CONF",
+                                                "_RJEM_MALLOC_CONF",
+                                                "JE_MALLOC_CONF",
+                                                "GLIBC_TUNABLES",
+                                                "MALLOC_ARENA_MAX",
+                                                "MALLOC_TRIM_THRESHOLD_",
+                                                "MALLOC_MMAP_THRESHOLD_",
+                                                "MALLOC_TOP_PAD_",
+                                                "MALLOC_MMAP_MAX_",
+                                                "MIMALLOC_*",
+                                                "TCMALLOC_*",
+                                                "TBB_MALLOC_*",
+                                                "SNMALLOC_*"};
+  return keys;
+}
+
 std::map<std::string, std::string> conf_environment(const Allocator& allocator,
                                                     const std::vector<ConfPair>& pairs) {
   std::map<std::string, std::string> env;

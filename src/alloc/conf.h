@@ -39,6 +39,12 @@ std::string jemalloc_conf_variable(const std::string& prefix);
 std::map<std::string, std::string> conf_environment(const Allocator& allocator,
                                                     const std::vector<ConfPair>& pairs);
 
+// Environment variables through which an allocator could be tuned (or
+// replaced) behind the tool's back — LD_PRELOAD, MALLOC_CONF,
+// GLIBC_TUNABLES, ... — to drop from every process the tool starts under an
+// allocator. An entry ending in '*' is a prefix ("MIMALLOC_*").
+const std::vector<std::string>& foreign_allocator_settings();
+
 struct Sweep {
   std::string name;
   std::string description;

@@ -131,13 +131,25 @@ std::pair<std::uint64_t, std::string> tracepoint_id(const std::string& tracefs,
   return {0, "cannot read " + path + (err ? std::string(": ") + std::strerror(err) : "")};
 }
 
-int perf_open(perf_event_attr attr) {
+// The id of any tracepoint ("sched/sched_process_exec"), or an error text.
+std::pair<std::uint64_t, std::string> event_id(const std::string& tracefs,
+                                               const std::string& event) {
+  const std::string path = tracefs + "/events/" + event + "/id";
+  std::ifstream in(path);
+  std::uint64_t id = 0;
+  if (in >> id) return {id, {}};
+  return {0, "cannot read " + path + " (no such tracepoint in this kernel?)"};
+}
+
+// pid 0: this process; another pid: that process (open_for_child, with
+// attr.enable_on_exec set by the caller).
+int perf_open(perf_event_attr attr, pid_t pid = 0) {
   attr.size = sizeof(attr);
   attr.disabled = 1;  // enabled together once every counter is set up
   attr.inherit = 1;   // threads (and children) created after open are counted
   attr.read_format = 0;
-  return static_cast<int>(syscall(SYS_perf_event_open, &attr, 0 /* this process */,
-                                  -1 /* any cpu */, -1, PERF_FLAG_FD_CLOEXEC));
+  return static_cast<int>(
+      syscall(SYS_perf_event_open, &attr, pid, -1 /* any cpu */, -1, PERF_FLAG_FD_CLOEXEC));
 }
 
 // Kernel-side counting first; where paranoia forbids it (non-root,
@@ -147,14 +159,14 @@ struct Opened {
   int err = 0;
   bool user_only = false;
 };
-Opened perf_open_with_fallback(perf_event_attr attr) {
+Opened perf_open_with_fallback(perf_event_attr attr, pid_t pid = 0) {
   attr.exclude_hv = 1;
-  int fd = perf_open(attr);
+  int fd = perf_open(attr, pid);
   if (fd >= 0) return {fd, 0, false};
   int err = errno;
   if (err == EACCES || err == EPERM) {
     attr.exclude_kernel = 1;
-    fd = perf_open(attr);
+    fd = perf_open(attr, pid);
     if (fd >= 0) return {fd, 0, true};
     err = errno;
   }
@@ -198,6 +210,7 @@ struct KernelCounters::Impl {
   interpose::Counts interpose_base;
   bool holds_interpose = false;
   bool faults_from_rusage = false;
+  bool child = false;  // open_for_child: perf events of another process only
   rusage base{};
   std::vector<CounterStatus> status;
 
@@ -325,6 +338,126 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
   return KernelCounters(impl);
 }
 
+KernelCounters KernelCounters::open_for_child(pid_t pid, const ProbeOptions& options,
+                                              const std::vector<ExtraTracepoint>& extra) {
+  auto* impl = new Impl;
+  impl->child = true;
+  auto& status = impl->status;
+  const std::string scope = " (that process and its descendants, from its next execve)";
+  auto open_on_child = [&](perf_event_attr attr) {
+    attr.enable_on_exec = 1;
+    return perf_open_with_fallback(attr, pid);
+  };
+
+  for (const auto& spec : kFaults) {
+    if (!options.allow_software) {
+      status.push_back({spec.name, std::nullopt, "perf software events disabled by options"});
+      continue;
+    }
+    perf_event_attr attr{};
+    attr.type = PERF_TYPE_SOFTWARE;
+    attr.config = spec.config;
+    const Opened opened = open_on_child(attr);
+    if (opened.fd < 0) {
+      status.push_back({spec.name, std::nullopt, perf_error(opened.err)});
+      continue;
+    }
+    impl->perf.push_back({spec.name, opened.fd});
+    status.push_back(
+        {spec.name, Source::perf_software,
+         std::string(spec.label) + (opened.user_only ? " (user mode only)" : "") + scope});
+  }
+
+  Tracefs tracefs;
+  if (options.allow_tracepoints) {
+    tracefs = find_tracefs();
+  } else {
+    tracefs.error = "tracepoints disabled by options";
+  }
+  // One tracepoint counter; false with `reason` set when it cannot be opened.
+  auto open_tracepoint = [&](const std::string& name, const std::string& event,
+                             const std::string& filter, std::string& reason) {
+    if (tracefs.dir.empty()) {
+      reason = tracefs.error;
+      return false;
+    }
+    // Syscall tracepoints: the lookup that explains a kernel without them.
+    const bool syscall_event = event.rfind("syscalls/", 0) == 0;
+    const auto [id, id_error] = syscall_event ? tracepoint_id(tracefs.dir, event.c_str() + 9)
+                                              : event_id(tracefs.dir, event);
+    if (!id_error.empty()) {
+      reason = id_error;
+      return false;
+    }
+    perf_event_attr attr{};
+    attr.type = PERF_TYPE_TRACEPOINT;
+    attr.config = id;
+    attr.enable_on_exec = 1;
+    const int fd = perf_open(attr, pid);
+    if (fd < 0) {
+      reason = perf_error(errno);
+      return false;
+    }
+    if (!filter.empty() && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, filter.c_str()) != 0) {
+      reason = "setting filter \"" + filter + "\": " + std::strerror(errno);
+      close(fd);
+      return false;
+    }
+    impl->perf.push_back({name, fd});
+    return true;
+  };
+  for (const auto& spec : kSyscalls) {
+    std::string reason;
+    const std::string event = std::string("syscalls/") + spec.tracepoint;
+    if (open_tracepoint(spec.name, event, spec.filter ? spec.filter : "", reason)) {
+      std::string detail = std::string("syscalls:") + spec.tracepoint;
+      detail += spec.filter ? std::string(" filter ") + spec.filter : " (all calls)";
+      status.push_back({spec.name, Source::perf_tracepoint, detail + scope});
+    } else {
+      status.push_back({spec.name, std::nullopt,
+                        reason + "; no interposition fallback in "
+                                 "another process's program"});
+    }
+  }
+  for (const auto& spec : extra) {
+    std::string reason;
+    std::string label = spec.event;
+    if (const auto slash = label.find('/'); slash != std::string::npos) label[slash] = ':';
+    if (open_tracepoint(spec.name, spec.event, spec.filter, reason)) {
+      status.push_back(
+          {spec.name, Source::perf_tracepoint,
+           label + (spec.filter.empty() ? " (all events)" : " filter " + spec.filter) + scope});
+    } else {
+      status.push_back({spec.name, std::nullopt, reason});
+    }
+  }
+
+  for (const auto& spec : kHardware) {
+    if (!options.allow_hardware) {
+      status.push_back({spec.name, std::nullopt, "hardware events disabled by options"});
+      continue;
+    }
+    perf_event_attr attr{};
+    attr.type = PERF_TYPE_HARDWARE;
+    attr.config = spec.config;
+    const Opened opened = open_on_child(attr);
+    if (opened.fd >= 0) {
+      impl->perf.push_back({spec.name, opened.fd});
+      status.push_back(
+          {spec.name, Source::perf_hardware,
+           std::string(spec.label) + (opened.user_only ? " (user mode only)" : "") + scope});
+      continue;
+    }
+    const int err = opened.err;
+    const bool unsupported = err == ENOENT || err == EOPNOTSUPP || err == ENODEV;
+    status.push_back(
+        {spec.name, std::nullopt,
+         unsupported ? "hardware events not supported on this machine (" + errno_name(err) + ")"
+                     : perf_error(err)});
+  }
+  return KernelCounters(impl);
+}
+
 KernelCounters::KernelCounters(Impl* impl) : impl_(impl) {}
 KernelCounters::KernelCounters(KernelCounters&& other) noexcept
     : impl_(std::exchange(other.impl_, nullptr)) {}
@@ -354,6 +487,7 @@ Reading KernelCounters::read() const {
           interposed_value(now, *spec) - interposed_value(impl_->interpose_base, *spec);
     }
   }
+  if (impl_->child) return reading;  // our own rusage says nothing about that process
   const rusage now = self_rusage();
   const rusage& base = impl_->base;
   reading[names::kUserNs] = to_ns(now.ru_utime) - to_ns(base.ru_utime);

@@ -6,6 +6,8 @@
 // reading (never reported as zero) and its reason is kept in `status()`.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -62,6 +64,14 @@ struct ProbeOptions {
 // Counter values at one instant (cumulative since open).
 using Reading = std::map<std::string, std::uint64_t>;
 
+// A tracepoint counted in addition to the standard set by open_for_child,
+// e.g. {"execs", "sched/sched_process_exec", ""}.
+struct ExtraTracepoint {
+  std::string name;    // the key in readings and status
+  std::string event;   // "<subsystem>/<event>" under tracefs events/
+  std::string filter;  // "" = every event
+};
+
 class KernelCounters {
  public:
   // Must be called on the main thread before any other thread exists.
@@ -69,6 +79,18 @@ class KernelCounters {
   KernelCounters(KernelCounters&&) noexcept;
   KernelCounters& operator=(KernelCounters&&) noexcept;
   ~KernelCounters();
+
+  // Counters on another process that has not yet called execve (e.g. one
+  // blocked on a pipe between spawn and exec, as `perf stat` does): opened on
+  // `pid` with inherit and enable_on_exec, so they count from its next execve
+  // on, for it and every thread and process it starts. Only perf events:
+  // interposition and getrusage need the process's own cooperation, so a
+  // counter perf refuses is absent with the reason (the caller may fill
+  // faults and CPU times from wait4's rusage and say so). Read after the
+  // process is reaped, a counter holds the total of the whole tree (the
+  // kernel folds in each descendant's count when it exits).
+  static KernelCounters open_for_child(pid_t pid, const ProbeOptions& options,
+                                       const std::vector<ExtraTracepoint>& extra = {});
 
   Reading read() const;
   const std::vector<CounterStatus>& status() const;

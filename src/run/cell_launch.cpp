@@ -11,30 +11,12 @@ namespace shootout::run {
 
 namespace {
 
-// Variables through which an allocator could be tuned behind the tool's back.
-const std::vector<std::string>& foreign_allocator_settings() {
-  static const std::vector<std::string> keys = {"LD_PRELOAD",
-                                                "MALLOC_CONF",
-                                                "_RJEM_MALLOC_CONF",
-                                                "JE_MALLOC_CONF",
-                                                "GLIBC_TUNABLES",
-                                                "MALLOC_ARENA_MAX",
-                                                "MALLOC_TRIM_THRESHOLD_",
-                                                "MALLOC_MMAP_THRESHOLD_",
-                                                "MALLOC_TOP_PAD_",
-                                                "MALLOC_MMAP_MAX_",
-                                                "MIMALLOC_*",
-                                                "TCMALLOC_*",
-                                                "TBB_MALLOC_*",
-                                                "SNMALLOC_*"};
-  return keys;
-}
-
 std::vector<std::string> common_arguments(const Cell& cell, const RunOptions& options) {
   std::vector<std::string> args = {"--workload", cell.workload, "--payload", cell.payload};
   if (options.threads > 0) args.insert(args.end(), {"--threads", std::to_string(options.threads)});
   if (options.pin) args.push_back("--pin");
   if (!options.tracepoints) args.push_back("--no-tracepoints");
+  if (options.trace_calls) args.push_back("--trace-calls");
   return args;
 }
 
@@ -71,7 +53,7 @@ WorkerLaunch launch_for_cell(const Cell& cell, const RunOptions& options, const 
   for (auto& a : common_arguments(cell, options)) launch.argv.push_back(a);
   launch.argv.insert(launch.argv.end(),
                      {"--expect", cell.allocator.is_std() ? "" : cell.allocator.path});
-  launch.env_removed = foreign_allocator_settings();
+  launch.env_removed = alloc::foreign_allocator_settings();
   if (!linked && !cell.allocator.is_std()) launch.env_overrides["LD_PRELOAD"] = cell.allocator.path;
   if (!cell.tuning.empty()) {
     // The allocator's own variable (e.g. _RJEM_MALLOC_CONF for a prefixed
@@ -97,7 +79,7 @@ WorkerLaunch launch_for_profile(const Cell& cell, const RunOptions& options,
   launch.argv = {paths.worker(cell.runtime)};
   for (auto& a : common_arguments(cell, options)) launch.argv.push_back(a);
   launch.argv.insert(launch.argv.end(), {"--expect", canonical_shim});
-  launch.env_removed = foreign_allocator_settings();
+  launch.env_removed = alloc::foreign_allocator_settings();
   launch.env_overrides["LD_PRELOAD"] = canonical_shim;
   launch.log_path = log_path;
   return launch;
