@@ -1,0 +1,587 @@
+#include "exec/exec_runner.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+#include "alloc/registry.h"
+#include "exec/child_run.h"
+#include "exec/probe_protocol.h"
+#include "exec/program.h"
+#include "exec/summary.h"
+#include "exec/variants.h"
+#include "exec/verification.h"
+#include "journal/journal.h"
+#include "run/cell_launch.h"
+#include "run/manifest.h"
+#include "run/plan.h"
+#include "run/runner.h"
+#include "run/system_load.h"
+
+namespace shootout::exec {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kLauncher = "alloc-shootout-exec-launcher";
+constexpr const char* kProbe = "libshootout_exec_probe.so";
+// Counted in every run: how many programs the process tree exec'd.
+constexpr const char* kExecs = "execs";
+// Verification run only: programs exec'd by the command's own process.
+constexpr const char* kCommandExecs = "command_execs";
+
+std::string log_name(const std::string& cell_id) {
+  std::string name;
+  for (char c : cell_id)
+    name += (isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') ? c : '_';
+  if (name.size() > 120)
+    name = name.substr(0, 80) + "_" + std::to_string(std::hash<std::string>{}(cell_id));
+  return name + ".log";
+}
+
+bool shell_safe(const std::string& word) {
+  if (word.empty()) return false;
+  for (char c : word)
+    if (!isalnum(static_cast<unsigned char>(c)) && !std::strchr("_./:=@%+,-", c)) return false;
+  return true;
+}
+
+void append_line(const std::string& path, const std::string& line) {
+  std::ofstream out(path, std::ios::app);
+  out << line << "\n";
+}
+
+// The output of the last run in a log: the lines after its last "===" header.
+std::vector<std::string> last_run_tail(const std::string& path, size_t lines) {
+  std::ifstream in(path);
+  std::deque<std::string> tail;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("=== ", 0) == 0) {
+      tail.clear();
+      continue;
+    }
+    tail.push_back(line);
+    if (tail.size() > lines) tail.pop_front();
+  }
+  return {tail.begin(), tail.end()};
+}
+
+struct Helpers {
+  std::string launcher, probe;
+  static Helpers beside_this_executable() {
+    const std::string dir = run::WorkerPaths::beside_this_executable().directory;
+    Helpers h{dir + "/" + kLauncher, dir + "/" + kProbe};
+    if (access(h.launcher.c_str(), X_OK) != 0)
+      throw std::runtime_error("exec helper missing: " + h.launcher +
+                               " (it is built with alloc-shootout)");
+    if (access(h.probe.c_str(), R_OK) != 0)
+      throw std::runtime_error("exec probe library missing: " + h.probe +
+                               " (it is built with alloc-shootout)");
+    std::error_code ec;
+    h.probe = fs::canonical(h.probe, ec).string();
+    return h;
+  }
+};
+
+struct LiveVariant {
+  Variant variant;
+  std::string cell_id;
+  bool baseline = false;
+  std::string log_path;
+  bool failed = false;
+  std::string failure;
+  json verification;
+  double warmup_ns = 0;
+  int warmup_runs = 0;
+  std::vector<RunSample> samples;
+};
+
+class ExecDriver {
+ public:
+  ExecDriver(const ExecOptions& options, const ProgressSink& progress)
+      : options_(options), progress_(progress), cores_(sysconf(_SC_NPROCESSORS_ONLN)) {}
+
+  ExecSummary run() {
+    prepare_plan();  // validates everything before anything is written
+    start_directory();
+    try {
+      for (auto& live : variants_) verification_run(live);
+      for (int round = 0; round < options_.warmup; ++round) run_round(round, /*timed=*/false);
+      for (auto& live : variants_)
+        if (!live.failed) append_cell(live);
+      for (int round = 0; round < options_.runs; ++round) {
+        run_round(round, /*timed=*/true);
+        say("round " + std::to_string(round + 1) + "/" + std::to_string(options_.runs) + " done");
+      }
+    } catch (const PrepareFailed&) {
+      finish(/*complete=*/false);
+      throw;
+    }
+    finish(/*complete=*/true);
+    ExecSummary summary;
+    summary.run_dir = out_dir_;
+    summary.variants = static_cast<int>(variants_.size());
+    std::vector<VariantResult> results;
+    for (const auto& live : variants_) {
+      summary.failed += live.failed ? 1 : 0;
+      results.push_back(
+          {live.variant.label, live.baseline, live.failed, live.failure, live.samples});
+    }
+    summary.table = summary_table(command_text_, results);
+    return summary;
+  }
+
+ private:
+  void say(const std::string& line) {
+    if (progress_) progress_(line);
+  }
+
+  std::chrono::milliseconds timeout() const {
+    return std::chrono::milliseconds(
+        static_cast<long long>(std::llround(options_.timeout_seconds * 1000)));
+  }
+
+  void prepare_plan() {
+    if (options_.command.empty())
+      throw std::invalid_argument(
+          "no command given: alloc-shootout exec [OPTIONS] -- CMD [ARGS...]");
+    if (options_.runs < 1) throw std::invalid_argument("-n/--runs must be at least 1");
+    if (options_.warmup < 0) throw std::invalid_argument("--warmup must not be negative");
+    if (!(options_.timeout_seconds >= 0) || !std::isfinite(options_.timeout_seconds))
+      throw std::invalid_argument("--timeout must be a number of seconds >= 0 (0 = none)");
+    const char* path_env = getenv("PATH");
+    if (options_.shell) {
+      std::string script;
+      for (const auto& word : options_.command) script += (script.empty() ? "" : " ") + word;
+      program_ = "/bin/sh";
+      argv_ = {"sh", "-c", script};
+      command_text_ = script;
+      facts_ = inspect_program(program_);
+    } else {
+      program_ = resolve_command(options_.command.front(),
+                                 path_env ? std::optional<std::string>(path_env) : std::nullopt);
+      argv_ = options_.command;
+      command_text_ = exec::command_text(options_.command);
+      facts_ = inspect_program(program_);
+    }
+    if (!options_.prepare.empty() && access("/bin/sh", X_OK) != 0)
+      throw std::invalid_argument("--prepare needs /bin/sh, which is missing");
+    helpers_ = Helpers::beside_this_executable();
+
+    allocators_ = alloc::discover(alloc::read_loader_cache(), options_.user_allocators);
+    std::vector<std::string> names = options_.allocators;
+    for (const auto& user : options_.user_allocators)
+      if (!names.empty()) names.push_back(user.name);  // named on the command line: meant to run
+    const auto variants = expand_variants(allocators_, names, options_.tunings, options_.baseline);
+
+    workload_ = "exec:" + command_text_;
+    const std::string baseline_cell =
+        run::cell_id(workload_, "none", "process", options_.baseline, alloc::Injection::preload);
+    for (const auto& v : variants) {
+      LiveVariant live;
+      live.variant = v;
+      live.cell_id = run::cell_id(workload_, "none", "process", v.label, alloc::Injection::preload);
+      live.baseline = v.tuning.empty() && v.allocator.name == options_.baseline;
+      baseline_cell_ = baseline_cell;
+      variants_.push_back(std::move(live));
+    }
+
+    out_dir_ = options_.out_dir.empty() ? run::default_run_dir() : options_.out_dir;
+    if (fs::exists(out_dir_ + "/samples.jsonl"))
+      throw std::invalid_argument("the output directory " + out_dir_ +
+                                  " already holds a run; choose another --out");
+  }
+
+  void start_directory() {
+    std::error_code ec;
+    fs::create_directories(out_dir_ + "/logs", ec);
+    if (ec)
+      throw std::runtime_error("cannot create the output directory " + out_dir_ + ": " +
+                               ec.message());
+    for (auto& live : variants_) live.log_path = out_dir_ + "/logs/" + log_name(live.cell_id);
+    std::vector<alloc::Allocator> used;
+    for (const auto& live : variants_) {
+      bool seen = false;
+      for (const auto& a : used) seen = seen || a.name == live.variant.allocator.name;
+      if (!seen) used.push_back(live.variant.allocator);
+    }
+    json cells = json::array();
+    for (const auto& live : variants_) cells.push_back(live.cell_id);
+    manifest_ = {{"tool", "alloc-shootout"},
+                 {"mode", "exec"},
+                 {"machine", run::describe_machine()},
+                 {"allocators", run::describe_allocators(used)},
+                 {"command",
+                  {{"argv", options_.command},
+                   {"text", command_text_},
+                   {"shell", options_.shell},
+                   {"executed", argv_},
+                   {"program", program_},
+                   {"statically_linked", facts_.statically_linked},
+                   {"setid", facts_.setid},
+                   {"interpreter", facts_.interpreter}}},
+                 {"plan",
+                  {{"groups", json::array({{{"group", workload_}, {"cells", cells}}})},
+                   {"cells", variants_.size()},
+                   {"runs", options_.runs},
+                   {"warmup_runs", options_.warmup},
+                   {"verification_runs", 1}}},
+                 {"options",
+                  {{"allocators", options_.allocators},
+                   {"user_allocators", user_allocator_specs()},
+                   {"tunings", options_.tunings},
+                   {"runs", options_.runs},
+                   {"warmup", options_.warmup},
+                   {"prepare", options_.prepare},
+                   {"timeout_seconds", options_.timeout_seconds},
+                   {"ignore_failure", options_.ignore_failure},
+                   {"shell", options_.shell},
+                   {"baseline", options_.baseline},
+                   {"tracepoints", options_.tracepoints},
+                   {"out_dir", out_dir_}}},
+                 {"attempts", json::array({{{"attempt", 1}, {"start", run::utc_now()}}})}};
+    run::write_file_atomically(out_dir_ + "/manifest.json", manifest_.dump(2) + "\n");
+    journal_.emplace(out_dir_ + "/samples.jsonl");
+    append({{"type", "run_start"}, {"time", run::utc_now()}, {"argv", options_.tool_argv}});
+  }
+
+  json user_allocator_specs() const {
+    json specs = json::array();
+    for (const auto& a : options_.user_allocators) specs.push_back(a.name + "=" + a.path);
+    return specs;
+  }
+
+  void append(json record) {
+    record["attempt"] = 1;
+    journal_->append(std::move(record));
+  }
+
+  json identity(const LiveVariant& live) const {
+    return {{"cell", live.cell_id},
+            {"group", workload_},
+            {"workload", workload_},
+            {"family", "exec"},
+            {"payload", "none"},
+            {"runtime", "process"},
+            {"allocator", live.variant.allocator.name},
+            {"variant", live.variant.label},
+            {"tuning", live.variant.tuning},
+            {"injection", "preload"},
+            {"baseline", live.baseline},
+            {"baseline_cell", baseline_cell_},
+            {"object", live.variant.allocator.is_std() ? "" : live.variant.allocator.path}};
+  }
+
+  RunSpec spec_for(const LiveVariant& live, bool verification) const {
+    RunSpec spec;
+    spec.launcher = helpers_.launcher;
+    spec.program = program_;
+    spec.argv = argv_;
+    spec.timeout = timeout();
+    spec.probe_options.allow_tracepoints = options_.tracepoints;
+    spec.extra_tracepoints = {{kExecs, "sched/sched_process_exec", ""}};
+    // The un-timed verification run also keeps the command's output.
+    spec.stdout_path = verification ? live.log_path : "";
+    spec.stderr_path = live.log_path;
+    return spec;
+  }
+
+  void run_prepare(const std::string& label) {
+    if (options_.prepare.empty()) return;
+    const std::string log = out_dir_ + "/logs/prepare.log";
+    append_line(log, "=== before " + label + " ===");
+    RunSpec spec;
+    spec.launcher = helpers_.launcher;
+    spec.program = "/bin/sh";
+    spec.argv = {"sh", "-c", options_.prepare};
+    spec.env = clean_environment(own_environment());
+    spec.stdout_path = log;
+    spec.stderr_path = log;
+    spec.timeout = timeout();
+    spec.counters = false;
+    const RunOutcome outcome = run_once(spec);
+    if (!outcome.succeeded())
+      throw PrepareFailed("--prepare command " + outcome.description(timeout()) + " before " +
+                          label + " (its output is in " + log + ")");
+  }
+
+  // Fails a variant: one cell_failed record; it takes no further part.
+  void fail(LiveVariant& live, const std::string& phase, const std::string& reason,
+            const std::optional<RunOutcome>& outcome, const json& verification = json()) {
+    json record = identity(live);
+    record["type"] = "cell_failed";
+    record["phase"] = phase;
+    record["reason"] = reason;
+    record["exit_code"] = outcome && outcome->exit_code ? json(*outcome->exit_code) : json();
+    record["signal"] = outcome && outcome->signal ? json(*outcome->signal) : json();
+    record["timed_out"] = outcome && outcome->timed_out;
+    record["stderr_tail"] = last_run_tail(live.log_path, 10);
+    if (!verification.is_null()) record["verification"] = verification;
+    append(record);
+    live.failed = true;
+    live.failure = reason;
+    say(live.variant.label + ": " + reason);
+  }
+
+  void verification_run(LiveVariant& live) {
+    run_prepare("the verification run of " + live.variant.label);
+    const std::string probe_file = out_dir_ + "/logs/" + log_name(live.cell_id) + ".probe";
+    create_probe_file(probe_file);
+    RunSpec spec = spec_for(live, /*verification=*/true);
+    // Programs exec'd by the command's own process (not its descendants):
+    // one more than the probe saw there means a program it did not enter.
+    spec.extra_tracepoints.push_back({kCommandExecs, "sched/sched_process_exec", "pid == {pid}"});
+    spec.env = variant_environment(own_environment(), live.variant, {helpers_.probe},
+                                   {std::string(SHOOTOUT_EXEC_PROBE_ENV) + "=" + probe_file});
+    append_line(live.log_path, "=== verification run (exec probe preloaded) ===");
+    RunOutcome outcome;
+    try {
+      outcome = run_once(spec);
+    } catch (const std::exception& e) {
+      fail(live, "start", e.what(), std::nullopt);
+      return;
+    }
+    ProbeFindings findings;
+    try {
+      findings = read_probe_file(probe_file);
+    } catch (const std::exception& e) {
+      fail(live, "verification", e.what(), outcome);
+      return;
+    }
+    fs::remove(probe_file);
+    remember_counter_status(outcome);
+
+    VerificationInput input;
+    input.variant = &live.variant;
+    input.program = facts_;
+    input.findings = findings;
+    input.top_pid = outcome.pid;
+    if (auto it = outcome.counters.find(kExecs); it != outcome.counters.end())
+      input.tree_execs = it->second;
+    if (auto it = outcome.counters.find(kCommandExecs); it != outcome.counters.end())
+      input.top_execs = it->second;
+    const ExecVerification verdict = verify_variant(input);
+    live.verification = verdict.json;
+    live.verification["run"] = outcome.description(timeout());
+    live.verification["exit_code"] = outcome.exit_code ? json(*outcome.exit_code) : json();
+
+    if (outcome.exec_error || outcome.timed_out) {
+      fail(live, "verification", "verification run " + outcome.description(timeout()), outcome,
+           live.verification);
+    } else if (!verdict.ok) {
+      std::string reason = verdict.message;
+      if (!outcome.succeeded())
+        reason += " (the command also " + outcome.description(timeout()) + ")";
+      fail(live, "verification", reason, outcome, live.verification);
+    } else if (!outcome.succeeded() && !options_.ignore_failure) {
+      fail(live, "verification",
+           "the command " + outcome.description(timeout()) +
+               " in the verification run (use --ignore-failure to measure it anyway)",
+           outcome, live.verification);
+    } else {
+      say(live.variant.label + ": in effect (" +
+          live.verification.value("active_object", std::string("?")) + ", " +
+          std::to_string(live.verification.value("allocation_calls", 0ull)) +
+          " allocations through it)");
+    }
+  }
+
+  void remember_counter_status(const RunOutcome& outcome) {
+    if (!counter_status_.empty() || outcome.counter_status.empty()) return;
+    for (const auto& s : outcome.counter_status) {
+      if (s.name == kCommandExecs) continue;
+      const bool fault =
+          s.name == probe::names::kMinorFaults || s.name == probe::names::kMajorFaults;
+      if (fault && !s.source) {
+        faults_from_rusage_ = true;
+        counter_status_.push_back(
+            {{"name", s.name},
+             {"source", "rusage"},
+             {"detail", std::string("wait4() rusage ") +
+                            (s.name == probe::names::kMinorFaults ? "ru_minflt" : "ru_majflt") +
+                            " of the command and the descendants it waited for (perf: " + s.detail +
+                            ")"}});
+        continue;
+      }
+      counter_status_.push_back({{"name", s.name},
+                                 {"source", s.source ? json(probe::to_string(*s.source)) : json()},
+                                 {"detail", s.detail}});
+    }
+    counter_status_.push_back(
+        {{"name", probe::names::kUserNs},
+         {"source", "rusage"},
+         {"detail", "wait4() rusage ru_utime of the command and the descendants it waited for"}});
+    counter_status_.push_back(
+        {{"name", probe::names::kSysNs},
+         {"source", "rusage"},
+         {"detail", "wait4() rusage ru_stime of the command and the descendants it waited for"}});
+  }
+
+  json counters_of(const RunOutcome& outcome) const {
+    json c = json::object();
+    for (const auto& [name, value] : outcome.counters)
+      if (name != kCommandExecs) c[name] = value;
+    if (faults_from_rusage_) {
+      if (!c.contains(probe::names::kMinorFaults))
+        c[probe::names::kMinorFaults] = outcome.minor_faults;
+      if (!c.contains(probe::names::kMajorFaults))
+        c[probe::names::kMajorFaults] = outcome.major_faults;
+    }
+    c[probe::names::kUserNs] = outcome.user_ns;
+    c[probe::names::kSysNs] = outcome.sys_ns;
+    return c;
+  }
+
+  void append_cell(const LiveVariant& live) {
+    json record = identity(live);
+    record["type"] = "cell";
+    record["verification"] = live.verification;
+    record["workload_info"] = {
+        {"name", workload_},
+        {"family", "exec"},
+        {"description", "the command `" + command_text_ +
+                            "` run as a process tree, one run per iteration, allocator "
+                            "injected by LD_PRELOAD"},
+        {"pool_threads", 0},
+        {"runtime_kind", "process"},
+        {"runtime_build", "exec"},
+        {"wait_mode", ""},
+        {"pinned", false},
+        {"elements_per_iteration", 1},
+        {"payload_bytes", 0}};
+    record["counters"] = counter_status_;
+    record["warmup"] = {{"iters", live.warmup_runs}, {"ns", live.warmup_ns}};
+    record["plan"] = {
+        {"mode", "flat"},
+        {"iterations", std::vector<std::uint64_t>(static_cast<size_t>(options_.runs), 1)}};
+    append(record);
+  }
+
+  void run_round(int round, bool timed) {
+    const size_t n = variants_.size();
+    for (size_t position = 0; position < n; ++position) {
+      LiveVariant& live = variants_[(position + static_cast<size_t>(round)) % n];
+      if (live.failed) continue;
+      const std::string what = std::string(timed ? "round " : "warm-up round ") +
+                               std::to_string(round) + " of " + live.variant.label;
+      run_prepare(what);
+      RunSpec spec = spec_for(live, /*verification=*/false);
+      spec.env = variant_environment(own_environment(), live.variant);
+      append_line(live.log_path, "=== " + what + " ===");
+      const auto cpu_before = run::read_cpu_times();
+      RunOutcome outcome;
+      try {
+        outcome = run_once(spec);
+      } catch (const std::exception& e) {
+        fail(live, timed ? "sample" : "warmup", e.what(), std::nullopt);
+        continue;
+      }
+      const auto cpu_after = run::read_cpu_times();
+      remember_counter_status(outcome);
+      const bool counts = outcome.succeeded() ||
+                          (options_.ignore_failure && !outcome.timed_out && !outcome.exec_error);
+      if (!counts) {
+        fail(live, timed ? "sample" : "warmup",
+             "the command " + outcome.description(timeout()) + " (" + what + ")" +
+                 (outcome.timed_out || options_.ignore_failure
+                      ? ""
+                      : "; use --ignore-failure to measure failing runs"),
+             outcome);
+        continue;
+      }
+      if (!timed) {
+        live.warmup_ns += static_cast<double>(outcome.wall_ns);
+        ++live.warmup_runs;
+        continue;
+      }
+      json record = {{"type", "sample"},
+                     {"cell", live.cell_id},
+                     {"group", workload_},
+                     {"round", round},
+                     {"position", position},
+                     {"iters", 1},
+                     {"ns", outcome.wall_ns},
+                     {"counters", counters_of(outcome)},
+                     {"hwm_kib", outcome.max_rss_kib},
+                     {"hwm_scope", "process"},
+                     {"exit_code", outcome.exit_code ? json(*outcome.exit_code) : json()}};
+      if (outcome.signal) record["signal"] = *outcome.signal;
+      if (outcome.killed_leftovers) record["killed_leftover_processes"] = true;
+      if (cpu_before && cpu_after)
+        record["other_cpu_share"] = run::other_cpu_share(
+            *cpu_before, *cpu_after, outcome.user_ns + outcome.sys_ns, outcome.wall_ns, cores_);
+      RunSample sample;
+      sample.round = round;
+      sample.wall_ns = static_cast<double>(outcome.wall_ns);
+      for (const auto& [k, v] : record["counters"].items()) sample.counters[k] = v.get<double>();
+      sample.peak_rss_kib = static_cast<double>(outcome.max_rss_kib);
+      live.samples.push_back(std::move(sample));
+      append(record);
+    }
+  }
+
+  void finish(bool complete) {
+    int failed = 0;
+    for (const auto& live : variants_) failed += live.failed ? 1 : 0;
+    if (complete) append({{"type", "group_done"}, {"group", workload_}, {"rounds", options_.runs}});
+    append({{"type", "run_end"},
+            {"time", run::utc_now()},
+            {"cells", variants_.size()},
+            {"failed", failed}});
+    journal_->sync();
+    manifest_["attempts"].back()["end"] = run::utc_now();
+    manifest_["machine"]["loadavg_end"] = run::describe_machine()["loadavg"];
+    run::write_file_atomically(out_dir_ + "/manifest.json", manifest_.dump(2) + "\n");
+  }
+
+  const ExecOptions& options_;
+  const ProgressSink& progress_;
+  const long cores_;
+  std::string program_;
+  std::vector<std::string> argv_;
+  std::string command_text_;
+  ProgramFacts facts_;
+  Helpers helpers_;
+  std::vector<alloc::Allocator> allocators_;
+  std::string workload_;
+  std::string baseline_cell_;
+  std::vector<LiveVariant> variants_;
+  std::string out_dir_;
+  json manifest_;
+  std::optional<journal::JournalWriter> journal_;
+  json counter_status_ = json::array();
+  bool faults_from_rusage_ = false;
+};
+
+}  // namespace
+
+std::string command_text(const std::vector<std::string>& words) {
+  std::string text;
+  for (const auto& word : words) {
+    if (!text.empty()) text += ' ';
+    if (shell_safe(word)) {
+      text += word;
+      continue;
+    }
+    text += '\'';
+    for (char c : word) text += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    text += '\'';
+  }
+  return text;
+}
+
+ExecSummary execute(const ExecOptions& options, const ProgressSink& progress) {
+  ExecDriver driver(options, progress);
+  return driver.run();
+}
+
+}  // namespace shootout::exec

@@ -1,0 +1,63 @@
+// `alloc-shootout exec`: the user's own command under every allocator
+// variant. Per variant one un-timed verification run with the exec probe
+// (verification.h), then --warmup runs and -n timed runs in interleaved
+// rounds (round r runs the variants in their order rotated by r, as the
+// workload runner's lockstep rounds do, so drift of the machine hits every
+// variant alike and per-round ratios pair up). Writes a run directory in
+// the results schema (docs/results-schema.md), so `report` and `compare`
+// read it like a workload run: group = workload = "exec:<command>", one
+// cell per variant, one sample (iters 1) per timed run.
+#pragma once
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "alloc/registry.h"
+
+namespace shootout::exec {
+
+struct ExecOptions {
+  std::vector<std::string> allocators;            // empty: every available one
+  std::vector<alloc::Allocator> user_allocators;  // --allocator NAME=PATH
+  std::vector<std::string> tunings;               // ALLOC:KEY:VALUE[,KEY:VALUE]
+  int runs = 10;                                  // timed runs (= rounds) per variant
+  int warmup = 0;                                 // un-timed runs per variant after verification
+  std::string prepare;                            // run by /bin/sh -c before every run
+  double timeout_seconds = 0;                     // per run; 0 = none
+  bool ignore_failure = false;
+  bool shell = false;  // run the command as /bin/sh -c "<words joined by spaces>"
+  std::string baseline = "std";
+  std::string out_dir;               // "" = runs/<UTC time>
+  bool tracepoints = true;           // false: syscall counters absent (as where perf refuses them)
+  std::vector<std::string> command;  // the words after --
+  std::vector<std::string> tool_argv;  // alloc-shootout's own argv, for run_start
+};
+
+// --prepare failed: the run stops (its records so far stay).
+class PrepareFailed : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ExecSummary {
+  std::string run_dir;
+  int variants = 0;
+  int failed = 0;     // not in effect, or the command failed
+  std::string table;  // the terminal summary
+};
+
+using ProgressSink = std::function<void(const std::string& line)>;
+
+// Throws std::invalid_argument for bad options or a command that cannot be
+// found — before anything runs or is written; std::runtime_error (or
+// journal::JournalError) when the run directory cannot be written or a
+// helper is missing; PrepareFailed.
+ExecSummary execute(const ExecOptions& options, const ProgressSink& progress);
+
+// The command as one line of text, each word quoted for a POSIX shell when
+// it needs it: `./prog 'a; b' '$(x)'`.
+std::string command_text(const std::vector<std::string>& words);
+
+}  // namespace shootout::exec
