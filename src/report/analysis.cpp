@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -92,6 +94,10 @@ json read_manifest(const std::string& run_dir) {
   return manifest;
 }
 
+// Counts and nanoseconds are uint64 where they are measured: beyond that a
+// value is garbage, and sums of such values would overflow to infinity.
+constexpr double kUint64Limit = 18446744073709551616.0;  // 2^64
+
 // Helpers that read a record's field or name what is missing.
 std::string where(const json& r) {
   std::string w = "samples.jsonl: " + r.value("type", std::string("record"));
@@ -104,6 +110,12 @@ std::string where(const json& r) {
 std::string string_field(const json& r, const char* key, const std::string& fallback = "") {
   auto it = r.find(key);
   return it != r.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+// A flag that is not a JSON boolean counts as absent, as string_field does.
+bool bool_field(const json& r, const char* key, bool fallback) {
+  auto it = r.find(key);
+  return it != r.end() && it->is_boolean() ? it->get<bool>() : fallback;
 }
 
 std::string required_string(const json& r, const char* key) {
@@ -165,17 +177,18 @@ WorkloadInfo read_workload_info(const json& w) {
   info.runtime_build = string_field(w, "runtime_build");
   info.wait_mode = string_field(w, "wait_mode");
   info.pool_threads = optional_int(w, "pool_threads").value_or(0);
-  info.pinned = w.value("pinned", false);
-  if (auto e = optional_number(w, "elements_per_iteration"); e && *e > 0)
+  info.pinned = bool_field(w, "pinned", false);
+  // Out of uint64 range stays unknown (0): the cast would be undefined.
+  if (auto e = optional_number(w, "elements_per_iteration"); e && *e > 0 && *e < kUint64Limit)
     info.elements_per_iteration = static_cast<std::uint64_t>(*e);
-  if (auto b = optional_number(w, "payload_bytes"); b && *b > 0)
+  if (auto b = optional_number(w, "payload_bytes"); b && *b > 0 && *b < kUint64Limit)
     info.payload_bytes = static_cast<std::uint64_t>(*b);
   return info;
 }
 
 void read_cell_record(const json& r, CellAnalysis& c) {
   read_identity(r, c);
-  c.baseline = r.value("baseline", false);
+  c.baseline = bool_field(r, "baseline", false);
   c.baseline_cell = string_field(r, "baseline_cell");
   c.object = string_field(r, "object");
   if (r.contains("workload_info")) {
@@ -200,17 +213,25 @@ void read_cell_record(const json& r, CellAnalysis& c) {
 
 CellSample read_sample(const json& r) {
   CellSample s;
-  s.round = static_cast<int>(required_number(r, "round"));
+  const double round = required_number(r, "round");
+  // Checked before the cast: an out-of-range double to int is undefined.
+  if (!(round >= 0 && round <= std::numeric_limits<int>::max()))
+    throw ReportError(where(r) + ": \"round\" must be a round number >= 0");
+  s.round = static_cast<int>(round);
   s.position = optional_int(r, "position").value_or(0);
   s.iters = required_number(r, "iters");
   s.ns = required_number(r, "ns");
-  if (!(s.iters > 0)) throw ReportError(where(r) + ": \"iters\" must be > 0");
-  if (!(s.ns >= 0)) throw ReportError(where(r) + ": \"ns\" must be >= 0");
+  // iters is a count of iterations; with iters >= 1 and every total below
+  // 2^64, per-iteration values and their sums stay finite.
+  if (!(s.iters >= 1 && s.iters < kUint64Limit))
+    throw ReportError(where(r) + ": \"iters\" must be >= 1");
+  if (!(s.ns >= 0 && s.ns < kUint64Limit))
+    throw ReportError(where(r) + ": \"ns\" must be >= 0 and below 2^64");
   if (r.contains("counters")) {
     if (!r["counters"].is_object()) throw ReportError(where(r) + ": \"counters\" is not an object");
     for (auto it = r["counters"].begin(); it != r["counters"].end(); ++it) {
-      if (!it->is_number())
-        throw ReportError(where(r) + ": counter \"" + it.key() + "\" is not a number");
+      if (!it->is_number() || !(std::abs(it->get<double>()) < kUint64Limit))
+        throw ReportError(where(r) + ": counter \"" + it.key() + "\" is not a number below 2^64");
       s.counters[it.key()] = it->get<double>();
     }
   }
@@ -460,17 +481,27 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
   for (const auto& g : groups)
     if (!view.done_groups.count(g)) m.incomplete_groups.push_back(g);
 
+  // The statistics throw std::invalid_argument for input they cannot
+  // estimate from (non-finite values): that is a malformed file here.
+  auto statistics = [&](const CellAnalysis& c, auto&& compute) {
+    try {
+      compute();
+    } catch (const std::invalid_argument& e) {
+      throw ReportError("samples.jsonl: the samples of cell '" + c.id +
+                        "' give no statistics: " + e.what());
+    }
+  };
   for (auto& c : m.cells) {
     if (c.status != CellStatus::failed && !view.done_groups.count(c.group))
       c.status = CellStatus::incomplete;
-    summarise_samples(c, m.options);
+    statistics(c, [&] { summarise_samples(c, m.options); });
   }
   for (auto& c : m.cells) {
     if (c.baseline || c.baseline_cell.empty() || c.baseline_cell == c.id || c.samples.empty())
       continue;
     auto it = index.find(c.baseline_cell);
     if (it == index.end() || m.cells[it->second].samples.empty()) continue;
-    pair_with_baseline(c, m.cells[it->second], m.options);
+    statistics(c, [&] { pair_with_baseline(c, m.cells[it->second], m.options); });
   }
   for (auto& c : m.cells)
     if (c.usable()) c.driver = key_driver(rates_of(c), speed_of(c));
