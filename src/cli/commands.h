@@ -37,6 +37,7 @@ struct RunArgs {
   bool pin = false;
   bool no_tracepoints = false;
   bool no_allocation_profile = false;
+  bool trace_calls = false;
   int timeout_seconds = 60;
 };
 void add_run_options(CLI::App& run, RunArgs& args);

@@ -43,6 +43,9 @@ void add_run_options(CLI::App& run, RunArgs& a) {
   run.add_flag("--no-tracepoints", a.no_tracepoints,
                "count syscalls by interposition instead of perf tracepoints");
   run.add_flag("--no-allocation-profile", a.no_allocation_profile, "skip the malloc-counting pass");
+  run.add_flag("--trace-calls", a.trace_calls,
+               "after the rounds, record every madvise/mmap/munmap/brk/mremap call of 2 "
+               "iterations per cell, with arguments (traces/), untimed");
   run.add_option(
       "--timeout", a.timeout_seconds,
       "seconds to wait for any one reply of a worker before failing its cell (default 60)");
@@ -73,6 +76,8 @@ run::RunOptions to_options(const RunArgs& a) {
   o.pin = a.pin;
   o.tracepoints = !a.no_tracepoints;
   o.allocation_profile = !a.no_allocation_profile;
+  o.trace_calls = a.trace_calls;
+  o.trace_calls = a.trace_calls;
   if (a.timeout_seconds <= 0)
     throw std::invalid_argument("--timeout must be a positive number of seconds");
   o.timeout = std::chrono::seconds(a.timeout_seconds);

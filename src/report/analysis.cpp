@@ -256,6 +256,25 @@ AllocationProfile read_profile(const json& r) {
   return p;
 }
 
+CallTrace read_trace(const json& r) {
+  CallTrace t;
+  t.cell = required_string(r, "cell");
+  t.iters = required_number(r, "iters");
+  t.source = string_field(r, "source");
+  t.detail = string_field(r, "detail");
+  t.file = string_field(r, "file");
+  t.lost = optional_number(r, "lost").value_or(0);
+  if (!(t.iters > 0)) throw ReportError(where(r) + ": \"iters\" must be > 0");
+  auto summary = r.find("summary");
+  if (summary != r.end() && summary->is_array())
+    for (const auto& k : *summary) {
+      if (!k.is_object()) throw ReportError(where(r) + ": \"summary\" entries must be objects");
+      t.kinds.push_back({string_field(k, "kind"), optional_number(k, "count").value_or(0),
+                         string_field(k, "text")});
+    }
+  return t;
+}
+
 void read_failure(const json& r, CellAnalysis& c) {
   read_identity(r, c);
   Failure f;
@@ -476,6 +495,8 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
       read_failure(r, cell_for(required_string(r, "cell")));
     } else if (type == "profile") {
       m.profiles.push_back(read_profile(r));
+    } else if (type == "trace") {
+      m.traces.push_back(read_trace(r));
     }
   }
   for (const auto& g : groups)

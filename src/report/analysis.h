@@ -132,11 +132,28 @@ struct AllocationProfile {
   std::string family;
 };
 
+// The raw-call pass of one cell (--trace-calls): per call kind, how many
+// calls in `iters` untimed iterations and their sizes in words.
+struct CallTrace {
+  std::string cell;
+  double iters = 0;
+  std::string source;  // perf_tracepoint | interpose | "" (unavailable)
+  std::string detail, file;
+  double lost = 0;
+  struct Kind {
+    std::string kind;  // "madvise(MADV_DONTNEED)", "mmap", ...
+    double count = 0;
+    std::string text;  // "madvise(MADV_DONTNEED): 2000 calls, each 36 KiB"
+  };
+  std::vector<Kind> kinds;
+};
+
 struct RunModel {
   std::string run_dir;
   nlohmann::json manifest;
   std::vector<CellAnalysis> cells;  // in the order their first record appears
   std::vector<AllocationProfile> profiles;
+  std::vector<CallTrace> traces;
   int last_attempt = 0;
   bool truncated_tail = false;  // samples.jsonl ended in a partial line (ignored)
   std::vector<std::string> incomplete_groups;

@@ -627,6 +627,39 @@ Section memory_section(const Context& cx) {
   return s;
 }
 
+// ---- raw calls (--trace-calls) ---------------------------------------------------
+
+Section trace_section(const Context& cx) {
+  Section s{"raw-calls", "Raw calls", 2, {}};
+  s.blocks.push_back(paragraph(
+      "Every madvise, mmap, munmap, brk and mremap call of a few untimed iterations, with its "
+      "arguments, recorded in the worker without strace (--trace-calls); the calls themselves are "
+      "in the traces/ files named below. Per iteration = calls ÷ traced iterations."));
+  Table t;
+  t.header = {"Case", "Variant", "Call", "calls/iter", "Sizes", "Source", "Calls file"};
+  t.numeric = {false, false, false, true, false, false, false};
+  for (const auto& trace : cx.model.traces) {
+    const CellAnalysis* c = cx.model.find(trace.cell);
+    std::string label = c ? c->workload : trace.cell;
+    if (c && !c->payload.empty() && c->payload != "none") label += " " + c->payload;
+    const std::string variant = c ? c->variant : "";
+    std::string source = trace.source.empty() ? "unavailable: " + trace.detail : trace.source;
+    if (trace.lost > 0) source += " (" + text::number(trace.lost, 3) + " calls lost)";
+    if (trace.kinds.empty())
+      t.rows.push_back({label, variant, "none", "0", "", source, trace.file});
+    for (const auto& k : trace.kinds) {
+      // The summary text starts with the call kind; the table shows it once.
+      std::string sizes = k.text;
+      if (const auto colon = sizes.find(": "); colon != std::string::npos)
+        sizes = sizes.substr(colon + 2);
+      t.rows.push_back({label, variant, k.kind, text::number(k.count / trace.iters, 4), sizes,
+                        source, trace.file});
+    }
+  }
+  s.blocks.push_back(table_block(std::move(t)));
+  return s;
+}
+
 // ---- profile, failures, method ----------------------------------------------
 
 Section profile_section(const Context& cx) {
@@ -801,6 +834,7 @@ Document build_document(const RunModel& model) {
   d.sections.push_back(cliff_section(cx));
   if (auto t = tuning_section(cx)) d.sections.push_back(std::move(*t));
   d.sections.push_back(memory_section(cx));
+  if (!cx.model.traces.empty()) d.sections.push_back(trace_section(cx));
   d.sections.push_back(profile_section(cx));
   d.sections.push_back(failed_section(cx));
   d.sections.push_back(method_section(cx));

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 
+#include "run/manifest.h"
 #include "run/system_load.h"
 #include "worker/protocol.h"
 
@@ -16,12 +17,20 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-std::string log_name(const std::string& cell_id) {
+// A few iterations show the pattern (the study's per-iteration counts) while
+// keeping a trace of a 1000-message workload to a few thousand lines.
+constexpr std::uint64_t kTracedIterations = 2;
+
+// A cell id as a file name: workload|payload|runtime|variant|injection with
+// every character outside [A-Za-z0-9._-] replaced.
+std::string file_stem(const std::string& cell_id) {
   std::string name;
   for (char c : cell_id)
     name += (isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') ? c : '_';
-  return name + ".log";
+  return name;
 }
+
+std::string log_name(const std::string& cell_id) { return file_stem(cell_id) + ".log"; }
 
 json identity(const Cell& cell) {
   return {{"cell", cell.id},
@@ -73,6 +82,9 @@ class GroupDriver {
       run_round(round);
       notify({ProgressUpdate::Kind::round_done, group_.name, "", "", round + 1, rounds});
     }
+    if (options_.trace_calls)
+      for (auto& live : cells_)
+        if (!live.failed) trace_pass(live);
     for (auto& live : cells_)
       if (!live.failed) live.process->send(worker::encode({worker::CommandKind::quit, 0}));
     for (auto& live : cells_)
@@ -222,6 +234,29 @@ class GroupDriver {
       }
       append(record);
     }
+  }
+
+  // The study's strace files without strace: every madvise/mmap/munmap/brk/
+  // mremap call of a few iterations with its arguments, outside the timed
+  // samples. Calls go to traces/<cell>.jsonl; the journal gets the summary.
+  void trace_pass(LiveCell& live) {
+    const std::uint64_t iterations = kTracedIterations;
+    if (!live.process->send(worker::encode({worker::CommandKind::trace, iterations}))) {
+      fail(live, "trace", "worker closed its command pipe");
+      return;
+    }
+    auto reply = live.process->receive(timeout());
+    if (!expect(live, reply, "trace", "trace")) return;
+    json& m = reply.message;
+    const std::string file = "traces/" + file_stem(live.cell->id) + ".jsonl";
+    std::string lines;
+    for (const auto& call : m["calls"]) lines += call.dump() + "\n";
+    write_file_atomically(run_dir_ + "/" + file, lines);
+    json record = {{"type", "trace"},     {"cell", live.cell->id},      {"group", group_.name},
+                   {"iters", iterations}, {"source", m["source"]},      {"detail", m["detail"]},
+                   {"lost", m["lost"]},   {"calls", m["calls"].size()}, {"summary", m["summary"]},
+                   {"file", file}};
+    append(record);
   }
 
   // One counting worker per (payload, runtime): how many allocations one

@@ -58,6 +58,7 @@ nlohmann::json RunOptions::to_json() const {
           {"pin", pin},
           {"tracepoints", tracepoints},
           {"allocation_profile", allocation_profile},
+          {"trace_calls", trace_calls},
           {"timeout_seconds", timeout.count()},
           {"out_dir", out_dir}};
 }
@@ -85,6 +86,7 @@ RunOptions RunOptions::from_json(const nlohmann::json& j) {
   o.pin = j.at("pin").get<bool>();
   o.tracepoints = j.at("tracepoints").get<bool>();
   o.allocation_profile = j.at("allocation_profile").get<bool>();
+  o.trace_calls = j.value("trace_calls", false);
   o.timeout = std::chrono::seconds(j.at("timeout_seconds").get<long>());
   o.out_dir = j.at("out_dir").get<std::string>();
   return o;

@@ -42,6 +42,7 @@ struct RunOptions {
   bool pin = false;
   bool tracepoints = true;
   bool allocation_profile = true;    // the malloc-counting pass
+  bool trace_calls = false;          // the raw-call pass (--trace-calls), after the rounds
   std::chrono::seconds timeout{60};  // longest wait for any one reply of a worker
   std::string out_dir;
 

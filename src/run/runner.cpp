@@ -22,6 +22,7 @@ using nlohmann::json;
 void make_writable_dir(const std::string& dir) {
   std::error_code ec;
   fs::create_directories(dir + "/logs", ec);
+  if (!ec) fs::create_directories(dir + "/traces", ec);
   if (ec)
     throw std::runtime_error("cannot create the output directory " + dir + ": " + ec.message());
   if (access(dir.c_str(), W_OK) != 0)

@@ -10,6 +10,10 @@
 //                      "rss_kib":..., "hwm_kib":...}
 //   runner -> worker  {"cmd":"profile", "iters":K}   (malloc-counting pass)
 //   worker -> runner  {"type":"profile", "iters":K, "calls":..., "bytes":..., "frees":...}
+//   runner -> worker  {"cmd":"trace", "iters":K}     (raw-call pass; worker started with
+//   --trace-calls) worker -> runner  {"type":"trace", "iters":K, "source":..., "detail":...,
+//   "lost":...,
+//                      "calls":[{kind, addr, length, advice, ...}], "summary":[...]}
 //   runner -> worker  {"cmd":"quit"}
 //   worker -> runner  {"type":"error", "kind":"verification|self_check|bad_command|...",
 //                      "message":"..."}   (then the worker exits non-zero)
@@ -27,7 +31,7 @@ inline constexpr int kProtocolVersion = 1;
 inline constexpr int kCommandFd = 3;
 inline constexpr int kReplyFd = 4;
 
-enum class CommandKind { run, profile, quit };
+enum class CommandKind { run, profile, trace, quit };
 
 struct Command {
   CommandKind kind = CommandKind::quit;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -15,6 +16,7 @@
 
 #include "alloc/conf_verify.h"
 #include "alloc/verify.h"
+#include "probe/call_trace.h"
 #include "probe/counters.h"
 #include "worker/protocol.h"
 #include "worker/reply_channel.h"
@@ -101,7 +103,8 @@ int main(int argc, char** argv) {
   CLI::App app{"alloc-shootout worker: one workload under one allocator (started by the runner)"};
   std::string workload_name, payload_text = "none", expect_object, dialect_text = "none", conf;
   int threads = 0;
-  bool pin = false, no_tracepoints = false, no_hardware = false, verify_only = false;
+  bool pin = false, no_tracepoints = false, no_hardware = false, verify_only = false,
+       trace_calls = false;
   app.add_option("--workload", workload_name, "canonical workload name");
   app.add_flag("--verify-only", verify_only,
                "report the verification (and version) in a hello, then exit");
@@ -114,6 +117,8 @@ int main(int argc, char** argv) {
   app.add_option("--conf", conf, "the tuning KEY:VALUE[,KEY:VALUE] the runner applied");
   app.add_flag("--no-tracepoints", no_tracepoints, "use the interposition fallback");
   app.add_flag("--no-hardware", no_hardware, "do not open hardware counters");
+  app.add_flag("--trace-calls", trace_calls,
+               "open the raw-call tracer (for the runner's untimed `trace` pass)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -169,6 +174,13 @@ int main(int argc, char** argv) {
   probe_options.allow_tracepoints = !no_tracepoints;
   probe_options.allow_hardware = !no_hardware;
   auto counters = shootout::probe::KernelCounters::open(probe_options);
+  // Like the counters, the tracer must exist before the runtime's threads.
+  std::optional<shootout::probe::CallTracer> tracer;
+  if (trace_calls) {
+    shootout::probe::TraceOptions trace_options;
+    trace_options.allow_tracepoints = !no_tracepoints;
+    tracer.emplace(shootout::probe::CallTracer::open(trace_options));
+  }
 
   // 3. The workload and its runtime threads.
   std::unique_ptr<shootout::workloads::Workload> workload;
@@ -223,6 +235,27 @@ int main(int argc, char** argv) {
                     {"calls", c1 - c0},
                     {"bytes", b1 - b0},
                     {"frees", f1 - f0}});
+        continue;
+      }
+      if (command.kind == shootout::worker::CommandKind::trace) {
+        if (!tracer) {
+          reply.send({{"type", "error"},
+                      {"kind", "bad_command"},
+                      {"message", "trace needs a worker started with --trace-calls"}});
+          return kProtocolError;
+        }
+        tracer->start();
+        workload->run(command.iterations);
+        const auto calls = tracer->stop();
+        json source =
+            tracer->source() ? json(shootout::probe::to_string(*tracer->source())) : json();
+        reply.send({{"type", "trace"},
+                    {"iters", command.iterations},
+                    {"source", source},
+                    {"detail", tracer->detail()},
+                    {"lost", tracer->lost()},
+                    {"calls", calls},
+                    {"summary", shootout::probe::summarize(calls)}});
         continue;
       }
       const bool peak_reset = shootout::probe::reset_peak_rss();
