@@ -213,9 +213,16 @@ Sweep load_sweep(const std::string& name_or_path) {
     }
     return out;
   };
+  // j.value() would throw json::type_error for a non-string: name the field.
+  auto optional_string = [&](const char* field, const std::string& fallback) {
+    if (!j.contains(field)) return fallback;
+    if (!j[field].is_string())
+      throw std::invalid_argument(where + "\"" + field + "\" must be a string");
+    return j[field].get<std::string>();
+  };
   Sweep s;
-  s.name = j.value("name", name_or_path);
-  s.description = j.value("description", "");
+  s.name = optional_string("name", name_or_path);
+  s.description = optional_string("description", "");
   s.tunings = strings("tunings", true);
   for (const auto& t : s.tunings) parse_tuning(t);  // validates, naming the bad one
   s.workloads = strings("workloads", false);

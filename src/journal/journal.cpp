@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace shootout::journal {
@@ -83,19 +84,25 @@ JournalContents read_journal(const std::string& path) {
     if (j.is_discarded() || !j.is_object()) throw JournalError(where + "not a JSON object");
     if (!j.contains("schema") || !j["schema"].is_number_integer())
       throw JournalError(where + "no \"schema\" version");
-    if (j["schema"].get<int>() != kSchemaVersion)
-      throw JournalError(where + "schema version " + std::to_string(j["schema"].get<int>()) +
+    // Compared as JSON numbers: get<int>() would wrap 4294967297 to 1.
+    if (j["schema"] != kSchemaVersion)
+      throw JournalError(where + "schema version " + j["schema"].dump() +
                          " (this alloc-shootout reads version " + std::to_string(kSchemaVersion) +
                          ")");
     if (!j.contains("type") || !j["type"].is_string() ||
         !known_types().count(j["type"].get<std::string>()))
       throw JournalError(where + "unknown record type");
-    if (j["type"] != "run_start" && j["type"] != "run_end" &&
-        (!j.contains("group") || !j["group"].is_string()))
+    // latest_attempts reads "group" as a string wherever it is present.
+    if (j.contains("group") && !j["group"].is_string())
+      throw JournalError(where + "\"group\" is not a string");
+    if (j["type"] != "run_start" && j["type"] != "run_end" && !j.contains("group"))
       throw JournalError(where + "record of type " + j["type"].get<std::string>() +
                          " has no \"group\"");
     if (!j.contains("attempt") || !j["attempt"].is_number_integer())
       throw JournalError(where + "no \"attempt\"");
+    // Attempts count from 1; readers hold them as int.
+    if (j["attempt"] < 1 || j["attempt"] > std::numeric_limits<int>::max())
+      throw JournalError(where + "\"attempt\" " + j["attempt"].dump() + " is out of range");
     contents.records.push_back(std::move(j));
   }
   return contents;
