@@ -70,11 +70,6 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
   return out;
 }
 
-// baseline time ÷ variant time, the study's "× faster" figure.
-stats::Interval speedup(const stats::Interval& ratio) {
-  return {1 / ratio.point, 1 / ratio.upper, 1 / ratio.lower};
-}
-
 std::string opt_number(const std::optional<double>& v, int significant = 3) {
   return v ? text::number(*v, significant) : "n/a";
 }
@@ -238,8 +233,7 @@ Section summary_section(const Context& cx) {
       if (b.slowest)
         slowest = fmt::format("{} {} slower: {}", b.slowest->variant,
                               text::ratio(b.slowest->ratio->ratio.point), b.slowest->driver.text);
-      t.rows.push_back({case_label(row.key, cx.dims), winner,
-                        text::ratio_with_ci(speedup(b.best->ratio->ratio)), driver, slowest});
+      t.rows.push_back({case_label(row.key, cx.dims), winner, best_ratio_text(b), driver, slowest});
     }
   }
   if (t.rows.empty())

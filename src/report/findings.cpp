@@ -1,5 +1,7 @@
 #include "report/findings.h"
 
+#include "report/text_format.h"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -213,6 +215,18 @@ std::string winner_text(const BestVsBaseline& best) {
       break;
   }
   return "—";
+}
+
+stats::Interval speedup(const stats::Interval& ratio) {
+  return {1 / ratio.point, 1 / ratio.upper, 1 / ratio.lower};
+}
+
+std::string best_ratio_text(const BestVsBaseline& best) {
+  if (!best.best) return "—";
+  if (best.outcome == BestVsBaseline::Outcome::baseline_best)
+    return "1× (next: " + best.best->variant + " " + text::ratio_with_ci(best.best->ratio->ratio) +
+           " slower)";
+  return text::ratio_with_ci(speedup(best.best->ratio->ratio));
 }
 
 std::string summary_driver(const CaseRow& row, const BestVsBaseline& best) {

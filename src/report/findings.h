@@ -71,6 +71,11 @@ BestVsBaseline best_vs_baseline(const CaseRow& row);
 // difference"; and whose key driver explains the case (the best winner's,
 // else the baseline's; empty when neither is known).
 std::string winner_text(const BestVsBaseline& best);
+// baseline time ÷ variant time, the study's "× faster" figure, with its CI.
+stats::Interval speedup(const stats::Interval& ratio);
+// The "<baseline> vs best" figure: the best variant's speed-up with its CI;
+// when the baseline itself is best, "1× (next: VARIANT N× slower)".
+std::string best_ratio_text(const BestVsBaseline& best);
 std::string summary_driver(const CaseRow& row, const BestVsBaseline& best);
 
 // The variant ratios are taken against (the baseline cells' variant; "std"

@@ -15,10 +15,6 @@ constexpr const char* kRed = "\x1b[31m";
 constexpr const char* kDim = "\x1b[2m";
 constexpr const char* kReset = "\x1b[0m";
 
-stats::Interval speedup(const stats::Interval& ratio) {
-  return {1 / ratio.point, 1 / ratio.upper, 1 / ratio.lower};
-}
-
 std::string pad(const std::string& s, std::size_t width) {
   const std::size_t w = text::display_width(s);
   return w >= width ? s : s + std::string(width - w, ' ');
@@ -41,7 +37,7 @@ std::string summary_table(const RunModel& model, bool color) {
       Row r;
       r.cells[0] = case_label(row.key, dims);
       r.cells[1] = winner_text(b);
-      r.cells[2] = text::ratio_with_ci(speedup(b.best->ratio->ratio));
+      r.cells[2] = best_ratio_text(b);
       r.cells[3] = summary_driver(row, b);
       if (b.outcome == BestVsBaseline::Outcome::faster) r.tone = kGreen;
       if (b.outcome == BestVsBaseline::Outcome::baseline_best) r.tone = kRed;
