@@ -28,7 +28,17 @@ std::string defining_object(const char* symbol) {
   return canonical(info.dli_fname);
 }
 
-std::string c_library_object() { return defining_object("gnu_get_libc_version"); }
+// The object that serves malloc when no allocator is injected: the C
+// library — or, in a sanitizer build of the tool itself, the sanitizer's
+// runtime, which replaces malloc for the whole process.
+std::string c_library_object() {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  const std::string runtime = defining_object("malloc");
+  const std::string name = std::filesystem::path(runtime).filename().string();
+  if (name.rfind("libasan", 0) == 0 || name.rfind("libtsan", 0) == 0) return runtime;
+#endif
+  return defining_object("gnu_get_libc_version");
+}
 
 bool is_libstdcxx(const std::string& object) {
   return std::filesystem::path(object).filename().string().rfind("libstdc++", 0) == 0;

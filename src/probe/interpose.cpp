@@ -151,6 +151,10 @@ namespace ip = shootout::probe::interpose;
 // shootout_export_interposers) can put them in the executable's dynsym.
 #define SHOOTOUT_INTERPOSER __attribute__((visibility("default"), used))
 
+// ThreadSanitizer intercepts mmap/munmap itself and must see every mapping:
+// wrappers that bypass it with raw syscalls crash its start-up. A TSan build
+// therefore has no interposition fallback (exported() says so).
+#if !defined(__SANITIZE_THREAD__)
 extern "C" {
 
 SHOOTOUT_INTERPOSER int madvise(void* addr, size_t length, int advice) noexcept {
@@ -226,10 +230,15 @@ SHOOTOUT_INTERPOSER void* sbrk(intptr_t increment) noexcept {
 }
 
 }  // extern "C"
+#endif
 
 namespace shootout::probe::interpose {
 
 bool exported(Call call) {
+#if defined(__SANITIZE_THREAD__)
+  (void)call;
+  return false;
+#endif
   void* ours = nullptr;
   switch (call) {
     case Call::madvise:
