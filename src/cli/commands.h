@@ -38,6 +38,7 @@ struct RunArgs {
   bool no_tracepoints = false;
   bool no_allocation_profile = false;
   bool trace_calls = false;
+  std::vector<std::string> probe_modes;
   int timeout_seconds = 60;
 };
 void add_run_options(CLI::App& run, RunArgs& args);

@@ -43,6 +43,10 @@ void add_run_options(CLI::App& run, RunArgs& a) {
   run.add_flag("--no-tracepoints", a.no_tracepoints,
                "count syscalls by interposition instead of perf tracepoints");
   run.add_flag("--no-allocation-profile", a.no_allocation_profile, "skip the malloc-counting pass");
+  run.add_option("--probes", a.probe_modes,
+                 "counters (default); add off and/or strace to measure the tool's own overhead: "
+                 "each becomes a variant run in lockstep, e.g. jemalloc(probes off)")
+      ->delimiter(',');
   run.add_flag("--trace-calls", a.trace_calls,
                "after the rounds, record every madvise/mmap/munmap/brk/mremap call of 2 "
                "iterations per cell, with arguments (traces/), untimed");
@@ -77,6 +81,7 @@ run::RunOptions to_options(const RunArgs& a) {
   o.tracepoints = !a.no_tracepoints;
   o.allocation_profile = !a.no_allocation_profile;
   o.trace_calls = a.trace_calls;
+  if (!a.probe_modes.empty()) o.probe_modes = a.probe_modes;
   o.trace_calls = a.trace_calls;
   if (a.timeout_seconds <= 0)
     throw std::invalid_argument("--timeout must be a positive number of seconds");

@@ -20,6 +20,24 @@ std::vector<std::string> common_arguments(const Cell& cell, const RunOptions& op
   return args;
 }
 
+// The study's method, for comparison: `strace -f -e trace=memory` around the
+// worker, its output discarded. The preload goes to the traced worker only
+// (-E), not to strace itself.
+void wrap_in_strace(WorkerLaunch& launch) {
+  std::vector<std::string> argv = {"strace", "-f", "-qq", "-e", "trace=memory", "-o", "/dev/null"};
+  auto preload = launch.env_overrides.find("LD_PRELOAD");
+  if (preload != launch.env_overrides.end()) {
+    argv.insert(argv.end(), {"-E", "LD_PRELOAD=" + preload->second});
+    launch.env_overrides.erase(preload);
+  }
+  for (const char* dir : {"/usr/bin/strace", "/bin/strace"})
+    if (access(dir, X_OK) == 0) argv[0] = dir;
+  if (argv[0].front() != '/')
+    throw std::runtime_error("probe mode strace needs strace (apt-get install strace)");
+  argv.insert(argv.end(), launch.argv.begin(), launch.argv.end());
+  launch.argv = argv;
+}
+
 }  // namespace
 
 WorkerPaths WorkerPaths::beside_this_executable() {
@@ -64,6 +82,8 @@ WorkerLaunch launch_for_cell(const Cell& cell, const RunOptions& options, const 
     launch.argv.insert(launch.argv.end(), {"--dialect", alloc::dialect_name(cell.allocator.dialect),
                                            "--conf", cell.tuning});
   }
+  if (cell.probe_mode == "off") launch.argv.push_back("--no-counters");
+  if (cell.probe_mode == "strace") wrap_in_strace(launch);
   launch.log_path = log_path;
   return launch;
 }

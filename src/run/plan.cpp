@@ -1,5 +1,6 @@
 #include "run/plan.h"
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
@@ -59,6 +60,7 @@ nlohmann::json RunOptions::to_json() const {
           {"tracepoints", tracepoints},
           {"allocation_profile", allocation_profile},
           {"trace_calls", trace_calls},
+          {"probe_modes", probe_modes},
           {"timeout_seconds", timeout.count()},
           {"out_dir", out_dir}};
 }
@@ -87,6 +89,7 @@ RunOptions RunOptions::from_json(const nlohmann::json& j) {
   o.tracepoints = j.at("tracepoints").get<bool>();
   o.allocation_profile = j.at("allocation_profile").get<bool>();
   o.trace_calls = j.value("trace_calls", false);
+  o.probe_modes = j.value("probe_modes", std::vector<std::string>{"counters"});
   o.timeout = std::chrono::seconds(j.at("timeout_seconds").get<long>());
   o.out_dir = j.at("out_dir").get<std::string>();
   return o;
@@ -150,6 +153,13 @@ Plan expand_plan(const RunOptions& options, const std::vector<alloc::Allocator>&
   }
 
   for (const auto& p : options.payloads) workloads::payload_mode_from_string(p);  // validates
+  if (options.probe_modes.empty() ||
+      std::find(options.probe_modes.begin(), options.probe_modes.end(), "counters") ==
+          options.probe_modes.end())
+    throw std::invalid_argument("--probes must include 'counters' (the measured cells)");
+  for (const auto& m : options.probe_modes)
+    if (m != "counters" && m != "off" && m != "strace")
+      throw std::invalid_argument("unknown probe mode '" + m + "' (valid: counters, off, strace)");
   for (const auto& r : options.runtimes)
     if (r != "asio" && r != "asio-shipped")
       throw std::invalid_argument("unknown runtime '" + r + "' (valid: asio, asio-shipped)");
@@ -168,23 +178,26 @@ Plan expand_plan(const RunOptions& options, const std::vector<alloc::Allocator>&
         takes_payload(family) ? options.payloads : std::vector<std::string>{"none"};
     for (const auto& runtime : options.runtimes)
       for (const auto& payload : payloads)
-        for (const auto& v : variants) {
-          Cell c;
-          c.group = workload;
-          c.workload = workload;
-          c.family = family;
-          c.payload = payload;
-          c.runtime = runtime;
-          c.allocator = v.allocator;
-          c.tuning = v.tuning;
-          c.variant = v.label;
-          c.injection = options.injection;
-          c.baseline = v.tuning.empty() && v.allocator.name == options.baseline;
-          c.id = cell_id(workload, payload, runtime, v.label, options.injection);
-          c.baseline_cell =
-              cell_id(workload, payload, runtime, options.baseline, options.injection);
-          group.cells.push_back(std::move(c));
-        }
+        for (const auto& probes : options.probe_modes)
+          for (const auto& v : variants) {
+            Cell c;
+            c.group = workload;
+            c.workload = workload;
+            c.family = family;
+            c.payload = payload;
+            c.runtime = runtime;
+            c.allocator = v.allocator;
+            c.tuning = v.tuning;
+            c.probe_mode = probes;
+            c.variant = probes == "counters" ? v.label : v.label + "(probes " + probes + ")";
+            c.injection = options.injection;
+            c.baseline =
+                v.tuning.empty() && v.allocator.name == options.baseline && probes == "counters";
+            c.id = cell_id(workload, payload, runtime, c.variant, options.injection);
+            c.baseline_cell =
+                cell_id(workload, payload, runtime, options.baseline, options.injection);
+            group.cells.push_back(std::move(c));
+          }
     plan.groups.push_back(std::move(group));
   }
   return plan;

@@ -41,8 +41,14 @@ struct RunOptions {
   int threads = 0;  // pool threads override; 0 = each spec's own
   bool pin = false;
   bool tracepoints = true;
-  bool allocation_profile = true;    // the malloc-counting pass
-  bool trace_calls = false;          // the raw-call pass (--trace-calls), after the rounds
+  bool allocation_profile = true;  // the malloc-counting pass
+  bool trace_calls = false;
+  // How each cell is observed: "counters" (the default), and for the tool's
+  // own overhead benchmarks "off" (no probes at all) and "strace" (the
+  // worker under `strace -f -e trace=memory`, the study's method). Each
+  // mode other than counters is its own variant, "jemalloc(probes off)".
+  std::vector<std::string> probe_modes = {
+      "counters"};                   // the raw-call pass (--trace-calls), after the rounds
   std::chrono::seconds timeout{60};  // longest wait for any one reply of a worker
   std::string out_dir;
 
@@ -60,6 +66,7 @@ struct Cell {
   alloc::Injection injection = alloc::Injection::preload;
   bool baseline = false;
   std::string baseline_cell;
+  std::string probe_mode = "counters";
 };
 
 struct Group {

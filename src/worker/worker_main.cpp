@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
   std::string workload_name, payload_text = "none", expect_object, dialect_text = "none", conf;
   int threads = 0;
   bool pin = false, no_tracepoints = false, no_hardware = false, verify_only = false,
-       trace_calls = false;
+       trace_calls = false, no_counters = false;
   app.add_option("--workload", workload_name, "canonical workload name");
   app.add_flag("--verify-only", verify_only,
                "report the verification (and version) in a hello, then exit");
@@ -117,6 +117,8 @@ int main(int argc, char** argv) {
   app.add_option("--conf", conf, "the tuning KEY:VALUE[,KEY:VALUE] the runner applied");
   app.add_flag("--no-tracepoints", no_tracepoints, "use the interposition fallback");
   app.add_flag("--no-hardware", no_hardware, "do not open hardware counters");
+  app.add_flag("--no-counters", no_counters,
+               "open no counters at all (the overhead benchmark's reference)");
   app.add_flag("--trace-calls", trace_calls,
                "open the raw-call tracer (for the runner's untimed `trace` pass)");
   try {
@@ -173,7 +175,8 @@ int main(int argc, char** argv) {
   shootout::probe::ProbeOptions probe_options;
   probe_options.allow_tracepoints = !no_tracepoints;
   probe_options.allow_hardware = !no_hardware;
-  auto counters = shootout::probe::KernelCounters::open(probe_options);
+  std::optional<shootout::probe::KernelCounters> counters;
+  if (!no_counters) counters.emplace(shootout::probe::KernelCounters::open(probe_options));
   // Like the counters, the tracer must exist before the runtime's threads.
   std::optional<shootout::probe::CallTracer> tracer;
   if (trace_calls) {
@@ -202,7 +205,7 @@ int main(int argc, char** argv) {
               {"verification", to_json(verification)},
               {"tuning_check", tuning_check},
               {"workload", to_json(workload->info())},
-              {"counters", to_json(counters.status())}});
+              {"counters", counters ? to_json(counters->status()) : json::array()}});
 
   const MallocCountShim shim = find_malloc_count_shim();
   char* line = nullptr;
@@ -259,11 +262,11 @@ int main(int argc, char** argv) {
         continue;
       }
       const bool peak_reset = shootout::probe::reset_peak_rss();
-      const auto before = counters.read();
+      const auto before = counters ? counters->read() : shootout::probe::Reading{};
       const auto t0 = std::chrono::steady_clock::now();
       workload->run(command.iterations);
       const auto t1 = std::chrono::steady_clock::now();
-      const auto after = counters.read();
+      const auto after = counters ? counters->read() : shootout::probe::Reading{};
       const auto memory = shootout::probe::memory_usage();
       json counts = json::object();
       for (const auto& [name, value] : shootout::probe::delta(before, after)) counts[name] = value;
