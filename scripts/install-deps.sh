@@ -16,6 +16,8 @@ packages=(
   libtbbmalloc2 libtbb-dev
   # charts in report.html
   gnuplot-nox
+  # --probes strace (the study's method, for comparison)
+  strace
 )
 if [ "${ALLOC_SHOOTOUT_TEST_DEPS:-0}" = 1 ]; then
   # sanitizer builds (clang's runtimes) and the exec tests' small programs

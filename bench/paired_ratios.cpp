@@ -1,0 +1,94 @@
+// Paired ratios between variants of one run directory, for the tool's own
+// benchmarks: `bench-paired-ratios DIR` prints, per case, the time of every
+// "(probes off)" and "(probes strace)" variant against the same allocator
+// with counters, and `bench-paired-ratios A B` compares two runs' ratios to
+// std (stability). Uses the report layer's analysis and the stats layer's
+// paired bootstrap: the same estimates the reports show.
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include <fmt/core.h>
+
+#include "report/analysis.h"
+#include "stats/estimate.h"
+
+namespace {
+
+using shootout::report::CellAnalysis;
+using shootout::report::RunModel;
+
+std::string case_key(const CellAnalysis& c) {
+  return c.workload + " " + c.payload + " " + c.runtime;
+}
+
+std::string interval(const shootout::stats::Interval& i) {
+  return fmt::format("{:.3f} ({:.3f}–{:.3f})", i.point, i.lower, i.upper);
+}
+
+int overhead(const RunModel& model) {
+  std::map<std::string, const CellAnalysis*> measured;  // case|variant -> cell
+  for (const auto& c : model.cells)
+    if (c.usable()) measured[case_key(c) + "|" + c.variant] = &c;
+  fmt::print("{:<34} {:<10} {:<8} {:>28} {:>8}\n", "case", "allocator", "probes",
+             "time(counters) ÷ time(mode)", "verdict");
+  for (const auto& c : model.cells) {
+    for (const std::string mode : {"off", "strace"}) {
+      const std::string suffix = "(probes " + mode + ")";
+      if (!c.usable() || c.variant.size() <= suffix.size() ||
+          c.variant.compare(c.variant.size() - suffix.size(), suffix.size(), suffix) != 0)
+        continue;
+      const std::string base = c.variant.substr(0, c.variant.size() - suffix.size());
+      auto it = measured.find(case_key(c) + "|" + base);
+      if (it == measured.end()) continue;
+      // counters ÷ off: above 1 = the counters cost time; counters ÷ strace:
+      // below 1 = strace costs more than the counters.
+      const auto ratios = shootout::report::per_round_ratios(*it->second, c);
+      if (ratios.size() < 2) continue;
+      const auto r = shootout::stats::paired_ratio(ratios, {}, {});
+      fmt::print("{:<34} {:<10} {:<8} {:>28} {:>8}\n", case_key(c), base, mode,
+                 interval(r.ratio), shootout::stats::to_string(r.verdict));
+    }
+  }
+  return 0;
+}
+
+int stability(const RunModel& a, const RunModel& b) {
+  std::map<std::string, const CellAnalysis*> in_b;
+  for (const auto& c : b.cells)
+    if (c.usable() && c.ratio) in_b[case_key(c) + "|" + c.variant] = &c;
+  fmt::print("{:<34} {:<10} {:>24} {:>24} {:>9} {:>8}\n", "case", "variant", "ratio to std (A)",
+             "ratio to std (B)", "B ÷ A", "CIs meet");
+  int within_5 = 0, total = 0;
+  for (const auto& c : a.cells) {
+    if (!c.usable() || !c.ratio || c.baseline) continue;
+    auto it = in_b.find(case_key(c) + "|" + c.variant);
+    if (it == in_b.end()) continue;
+    const auto& ra = c.ratio->ratio;
+    const auto& rb = it->second->ratio->ratio;
+    const double change = rb.point / ra.point;
+    const bool overlap = ra.lower <= rb.upper && rb.lower <= ra.upper;
+    ++total;
+    within_5 += (change > 0.95 && change < 1.05) ? 1 : 0;
+    fmt::print("{:<34} {:<10} {:>24} {:>24} {:>9.3f} {:>8}\n", case_key(c), c.variant,
+               interval(ra), interval(rb), change, overlap ? "yes" : "no");
+  }
+  fmt::print("{} of {} ratios agree within 5 %\n", within_5, total);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    if (argc == 2) return overhead(shootout::report::analyze_run(argv[1]));
+    if (argc == 3)
+      return stability(shootout::report::analyze_run(argv[1]),
+                       shootout::report::analyze_run(argv[2]));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench-paired-ratios: %s\n", e.what());
+    return 2;
+  }
+  std::fprintf(stderr, "usage: bench-paired-ratios RUN_DIR | bench-paired-ratios RUN_A RUN_B\n");
+  return 2;
+}

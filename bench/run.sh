@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The tool's own benchmarks (README "Benchmarks"). Each measures time, so run
+# one at a time on an otherwise idle machine — never beside another benchmark.
+#   bench/run.sh overhead      counters on vs off vs strace, in lockstep
+#   bench/run.sh stability     the same std/jemalloc/mimalloc comparison twice
+#   bench/run.sh time          wall time of the default quick shootout
+# Output: bench/out/<name>-<UTC time>/ (run directories and a summary .txt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tool=build/release/bin/alloc-shootout
+ratios=build/release/bin/bench-paired-ratios
+[ -x "$tool" ] && [ -x "$ratios" ] || ./scripts/build.sh release >/dev/null
+stamp=$(date -u +%Y-%m-%dT%H-%M-%SZ)
+what="${1:-}"
+out="bench/out/$what-$stamp"
+mkdir -p "$out"
+
+case "$what" in
+  overhead)
+    # Cells where counters could cost most: many syscalls and faults
+    # (zeroed 32 KiB under jemalloc), many wake-ups (small messages), spawns.
+    "$tool" run -a std,jemalloc,mimalloc --probes counters,off,strace --profile standard \
+      -w 'mpsc/64,mpsc/32768,spawn_many/1000' --payload zeroed --no-allocation-profile \
+      --out "$out/run" >"$out/run.log" 2>&1 || true
+    "$ratios" "$out/run" | tee "$out/summary.txt"
+    ;;
+  stability)
+    for pass in a b; do
+      "$tool" run -a std,jemalloc,mimalloc --profile quick \
+        -w 'mpsc/{64,4096,32768},spawn_many/1000,block_on_alloc/1000x4096,alloc_stress/1000' \
+        --payload zeroed,filled --no-allocation-profile --out "$out/$pass" >"$out/$pass.log" 2>&1 || true
+    done
+    "$ratios" "$out/a" "$out/b" | tee "$out/summary.txt"
+    ;;
+  time)
+    start=$(date +%s)
+    "$tool" run --out "$out/run" >"$out/run.log" 2>&1 || true
+    end=$(date +%s)
+    cells=$(grep -c '"type":"cell"' "$out/run/samples.jsonl" || true)
+    printf 'default quick shootout: %d s wall, %s cells\n' "$((end - start))" "$cells" |
+      tee "$out/summary.txt"
+    ;;
+  *)
+    echo "usage: bench/run.sh overhead|stability|time" >&2
+    exit 2
+    ;;
+esac
+echo "results in $out"
