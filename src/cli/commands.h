@@ -44,6 +44,25 @@ struct RunArgs {
 void add_run_options(CLI::App& run, RunArgs& args);
 int run_command(const RunArgs& args);
 
+struct ExecArgs {
+  std::vector<std::string> allocators;
+  std::vector<std::string> user_allocators;
+  std::vector<std::string> tunings;
+  int runs = 10;
+  int warmup = 0;
+  std::string prepare;
+  double timeout_seconds = 0;
+  bool ignore_failure = false;
+  bool shell = false;
+  std::string baseline = "std";
+  std::string out_dir;
+  bool no_tracepoints = false;
+  std::vector<std::string> command;
+};
+void add_exec_options(CLI::App& exec, ExecArgs& args);
+// `tool_argv`: alloc-shootout's own command line, recorded in the journal.
+int exec_command(const ExecArgs& args, const std::vector<std::string>& tool_argv);
+
 struct ReportArgs {
   std::string dir;
   std::vector<std::string> formats;

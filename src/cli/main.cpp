@@ -31,6 +31,11 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "run a shootout and write its run directory and reports");
   shootout::cli::add_run_options(*run, run_args);
 
+  shootout::cli::ExecArgs exec_args;
+  auto* exec = app.add_subcommand(
+      "exec", "run your own command under every allocator: alloc-shootout exec [OPTIONS] -- CMD");
+  shootout::cli::add_exec_options(*exec, exec_args);
+
   shootout::cli::ReportArgs report_args;
   auto* report = app.add_subcommand("report", "(re)write the reports of a run directory");
   report->add_option("dir", report_args.dir, "run directory")->required();
@@ -50,6 +55,8 @@ int main(int argc, char** argv) {
 
   if (*list) return shootout::cli::list_command(list_args);
   if (*run) return shootout::cli::run_command(run_args);
+  if (*exec)
+    return shootout::cli::exec_command(exec_args, std::vector<std::string>(argv, argv + argc));
   if (*report) return shootout::cli::report_command(report_args);
   if (*compare) return shootout::cli::compare_command(compare_args);
   return 2;

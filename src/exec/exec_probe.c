@@ -46,8 +46,10 @@ static size_t boot_used;
 static int resolving;
 
 static struct shootout_probe_file* probe_file;
-static struct shootout_probe_slot* slot; /* NULL until claimed, or when there is none */
-static uint64_t early_allocations, early_frees;
+/* NULL until claimed, or when there is none. Calls before that — the
+ * dynamic loader's own, the probe's (dlsym, dlopen) — are not counted: the
+ * count is of what the program asks once it starts. */
+static struct shootout_probe_slot* slot;
 
 static int in_boot_heap(const void* p) {
   return (const char*)p >= boot_heap && (const char*)p < boot_heap + sizeof boot_heap;
@@ -74,18 +76,12 @@ static void resolve(void) {
 
 static void count_allocation(void) {
   struct shootout_probe_slot* s = __atomic_load_n(&slot, __ATOMIC_ACQUIRE);
-  if (s)
-    __atomic_fetch_add(&s->allocation_calls, 1, __ATOMIC_RELAXED);
-  else
-    __atomic_fetch_add(&early_allocations, 1, __ATOMIC_RELAXED);
+  if (s) __atomic_fetch_add(&s->allocation_calls, 1, __ATOMIC_RELAXED);
 }
 
 static void count_free(void) {
   struct shootout_probe_slot* s = __atomic_load_n(&slot, __ATOMIC_ACQUIRE);
-  if (s)
-    __atomic_fetch_add(&s->free_calls, 1, __ATOMIC_RELAXED);
-  else
-    __atomic_fetch_add(&early_frees, 1, __ATOMIC_RELAXED);
+  if (s) __atomic_fetch_add(&s->free_calls, 1, __ATOMIC_RELAXED);
 }
 
 EXPORT void* malloc(size_t n) {
@@ -269,6 +265,7 @@ __attribute__((constructor)) static void probe_start(void) {
     probe_file = NULL;
     return;
   }
+  pthread_atfork(NULL, NULL, after_fork_in_child);
   struct shootout_probe_slot* s = claim_slot();
   if (s) {
     s->kind = SHOOTOUT_PROBE_IMAGE;
@@ -283,10 +280,7 @@ __attribute__((constructor)) static void probe_start(void) {
       if (i == SHOOTOUT_PROBE_MALLOC) s->program_defines_malloc = (uint32_t)ahead;
     }
     read_version(s);
-    s->allocation_calls += __atomic_exchange_n(&early_allocations, 0, __ATOMIC_RELAXED);
-    s->free_calls += __atomic_exchange_n(&early_frees, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&s->ready, 1, __ATOMIC_RELEASE);
     __atomic_store_n(&slot, s, __ATOMIC_RELEASE);
   }
-  pthread_atfork(NULL, NULL, after_fork_in_child);
 }

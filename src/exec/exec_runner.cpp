@@ -38,13 +38,12 @@ constexpr const char* kExecs = "execs";
 // Verification run only: programs exec'd by the command's own process.
 constexpr const char* kCommandExecs = "command_execs";
 
-std::string log_name(const std::string& cell_id) {
-  std::string name;
-  for (char c : cell_id)
+// One group per exec run, so the variant names a cell's files.
+std::string log_stem(const std::string& variant) {
+  std::string name = "exec-";
+  for (char c : variant)
     name += (isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') ? c : '_';
-  if (name.size() > 120)
-    name = name.substr(0, 80) + "_" + std::to_string(std::hash<std::string>{}(cell_id));
-  return name + ".log";
+  return name;
 }
 
 bool shell_safe(const std::string& word) {
@@ -59,6 +58,12 @@ void append_line(const std::string& path, const std::string& line) {
   out << line << "\n";
 }
 
+// A program's output may be any bytes; the journal holds UTF-8 text.
+std::string valid_utf8(const std::string& text) {
+  return json::parse(json(text).dump(-1, ' ', false, json::error_handler_t::replace))
+      .get<std::string>();
+}
+
 // The output of the last run in a log: the lines after its last "===" header.
 std::vector<std::string> last_run_tail(const std::string& path, size_t lines) {
   std::ifstream in(path);
@@ -69,7 +74,7 @@ std::vector<std::string> last_run_tail(const std::string& path, size_t lines) {
       tail.clear();
       continue;
     }
-    tail.push_back(line);
+    tail.push_back(valid_utf8(line));
     if (tail.size() > lines) tail.pop_front();
   }
   return {tail.begin(), tail.end()};
@@ -207,7 +212,8 @@ class ExecDriver {
     if (ec)
       throw std::runtime_error("cannot create the output directory " + out_dir_ + ": " +
                                ec.message());
-    for (auto& live : variants_) live.log_path = out_dir_ + "/logs/" + log_name(live.cell_id);
+    for (auto& live : variants_)
+      live.log_path = out_dir_ + "/logs/" + log_stem(live.variant.label) + ".log";
     std::vector<alloc::Allocator> used;
     for (const auto& live : variants_) {
       bool seen = false;
@@ -281,7 +287,7 @@ class ExecDriver {
             {"object", live.variant.allocator.is_std() ? "" : live.variant.allocator.path}};
   }
 
-  RunSpec spec_for(const LiveVariant& live, bool verification) const {
+  RunSpec spec_for(const LiveVariant& live) const {
     RunSpec spec;
     spec.launcher = helpers_.launcher;
     spec.program = program_;
@@ -289,8 +295,9 @@ class ExecDriver {
     spec.timeout = timeout();
     spec.probe_options.allow_tracepoints = options_.tracepoints;
     spec.extra_tracepoints = {{kExecs, "sched/sched_process_exec", ""}};
-    // The un-timed verification run also keeps the command's output.
-    spec.stdout_path = verification ? live.log_path : "";
+    // stdout may be the command's bulk output (gzip -c): discarded, as
+    // hyperfine does; stderr explains failures.
+    spec.stdout_path = "";
     spec.stderr_path = live.log_path;
     return spec;
   }
@@ -334,9 +341,9 @@ class ExecDriver {
 
   void verification_run(LiveVariant& live) {
     run_prepare("the verification run of " + live.variant.label);
-    const std::string probe_file = out_dir_ + "/logs/" + log_name(live.cell_id) + ".probe";
+    const std::string probe_file = out_dir_ + "/logs/" + log_stem(live.variant.label) + ".probe";
     create_probe_file(probe_file);
-    RunSpec spec = spec_for(live, /*verification=*/true);
+    RunSpec spec = spec_for(live);
     // Programs exec'd by the command's own process (not its descendants):
     // one more than the probe saw there means a program it did not enter.
     spec.extra_tracepoints.push_back({kCommandExecs, "sched/sched_process_exec", "pid == {pid}"});
@@ -387,6 +394,9 @@ class ExecDriver {
            "the command " + outcome.description(timeout()) +
                " in the verification run (use --ignore-failure to measure it anyway)",
            outcome, live.verification);
+    } else if (live.verification.value("active_object", std::string()).empty()) {
+      // std where the probe could not look: the verification's note says why.
+      say(live.variant.label + ": " + live.verification["notes"].front().get<std::string>());
     } else {
       say(live.variant.label + ": in effect (" +
           live.verification.value("active_object", std::string("?")) + ", " +
@@ -474,7 +484,7 @@ class ExecDriver {
       const std::string what = std::string(timed ? "round " : "warm-up round ") +
                                std::to_string(round) + " of " + live.variant.label;
       run_prepare(what);
-      RunSpec spec = spec_for(live, /*verification=*/false);
+      RunSpec spec = spec_for(live);
       spec.env = variant_environment(own_environment(), live.variant);
       append_line(live.log_path, "=== " + what + " ===");
       const auto cpu_before = run::read_cpu_times();

@@ -266,7 +266,7 @@ ExecVerification verify_variant(const VerificationInput& in) {
     return finish(false, "no malloc, calloc, realloc or operator new call of " + last.exe +
                              " reached " + expected.label +
                              " although it ran: it allocates with an allocator of its own (e.g. "
-                             "a Rust or Go binary with a built-in one)");
+                             "a Rust or Go binary with a built-in one), or not at all");
   return finish(true, "");
 }
 

@@ -343,7 +343,7 @@ KernelCounters KernelCounters::open_for_child(pid_t pid, const ProbeOptions& opt
   auto* impl = new Impl;
   impl->child = true;
   auto& status = impl->status;
-  const std::string scope = " (that process and its descendants, from its next execve)";
+  const std::string scope = "; counts that process and its descendants from its next execve";
   auto open_on_child = [&](perf_event_attr attr) {
     attr.enable_on_exec = 1;
     return perf_open_with_fallback(attr, pid);

@@ -1,0 +1,100 @@
+// `alloc-shootout exec`: options in, the exec layer runs the command under
+// every allocator, then the run directory's reports and the summary.
+#include <unistd.h>
+
+#include <cstdio>
+#include <stdexcept>
+
+#include "alloc/registry.h"
+#include "cli/commands.h"
+#include "cli/reporting.h"
+#include "exec/child_run.h"
+#include "exec/exec_runner.h"
+#include "journal/journal.h"
+
+namespace shootout::cli {
+
+void add_exec_options(CLI::App& exec, ExecArgs& a) {
+  exec.add_option("-a,--allocators", a.allocators,
+                  "allocators to compare (default: every available one)")
+      ->delimiter(',');
+  exec.add_option("--allocator", a.user_allocators,
+                  "add a shared object as an allocator: NAME=PATH (repeatable)");
+  exec.add_option("--tune", a.tunings,
+                  "a tuned variant: ALLOC:KEY:VALUE[,KEY:VALUE] (repeatable), e.g. "
+                  "jemalloc:tcache_max:4096");
+  exec.add_option("-n,--runs", a.runs,
+                  "timed runs per variant, in interleaved rounds (default 10)");
+  exec.add_option("--warmup", a.warmup,
+                  "un-timed runs per variant before the timed ones (default 0; every variant "
+                  "also has one un-timed verification run first)");
+  exec.add_option("--prepare", a.prepare,
+                  "a shell command run with /bin/sh -c before every run of CMD (e.g. to drop "
+                  "caches); the run stops if it fails");
+  exec.add_option("--timeout", a.timeout_seconds,
+                  "seconds one run may take before its whole process group is killed and the "
+                  "variant fails (default: no limit)");
+  exec.add_flag("--ignore-failure", a.ignore_failure,
+                "measure runs that exit non-zero or die by a signal (recorded with their exit "
+                "status) instead of failing the variant");
+  exec.add_flag("--shell", a.shell,
+                "run CMD through /bin/sh -c (its words joined by spaces); without it CMD is "
+                "executed directly and its arguments reach it verbatim");
+  exec.add_option("--baseline", a.baseline, "allocator ratios are taken against (default std)");
+  exec.add_option("--out", a.out_dir, "run directory (default runs/<UTC time>)");
+  exec.add_flag("--no-tracepoints", a.no_tracepoints,
+                "do not count syscalls with perf tracepoints (those counters are then absent)");
+  exec.add_option("command", a.command, "the command and its arguments, after --")->required();
+  exec.footer(
+      "Example: alloc-shootout exec -a std,jemalloc -n 20 -- gzip -k -f data.bin\n"
+      "CMD runs once per variant un-timed with a verification probe preloaded (is the "
+      "allocator in effect?), then --warmup and -n timed runs in interleaved rounds. Its stdin "
+      "and stdout are /dev/null; its stderr goes to logs/ in the run directory.");
+}
+
+int exec_command(const ExecArgs& args, const std::vector<std::string>& tool_argv) {
+  exec::ExecOptions o;
+  exec::ExecSummary summary;
+  try {
+    o.allocators = args.allocators;
+    for (const auto& spec : args.user_allocators)
+      o.user_allocators.push_back(alloc::parse_user_allocator(spec));
+    o.tunings = args.tunings;
+    o.runs = args.runs;
+    o.warmup = args.warmup;
+    o.prepare = args.prepare;
+    o.timeout_seconds = args.timeout_seconds;
+    o.ignore_failure = args.ignore_failure;
+    o.shell = args.shell;
+    o.baseline = args.baseline;
+    o.out_dir = args.out_dir;
+    o.tracepoints = !args.no_tracepoints;
+    o.command = args.command;
+    o.tool_argv = tool_argv;
+    exec::kill_running_command_on_interrupt();
+    summary = exec::execute(o, [](const std::string& line) {
+      std::fprintf(stderr, "alloc-shootout exec: %s\n", line.c_str());
+    });
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "alloc-shootout exec: %s\n", e.what());
+    return kBadInput;
+  } catch (const exec::PrepareFailed& e) {
+    std::fprintf(stderr, "alloc-shootout exec: %s\n", e.what());
+    return kCellsFailed;
+  } catch (const std::runtime_error& e) {
+    std::fprintf(stderr, "alloc-shootout exec: %s\n", e.what());
+    return kIoFailure;
+  }
+  std::fputs(summary.table.c_str(), stdout);
+  std::fflush(stdout);
+  const int reported = write_and_summarise(summary.run_dir);
+  if (summary.failed > 0)
+    std::fprintf(stderr,
+                 "alloc-shootout exec: %d of %d variants were not measured or failed (reasons "
+                 "above and in the report)\n",
+                 summary.failed, summary.variants);
+  if (reported != kSuccess) return reported;
+  return summary.failed > 0 ? kCellsFailed : kSuccess;
+}
+
+}  // namespace shootout::cli

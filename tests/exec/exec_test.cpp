@@ -1,0 +1,391 @@
+// `alloc-shootout exec` end to end: the real command on small programs this
+// suite builds (fixtures/), under every allocator installed. Assertions are
+// on counts, exit statuses, messages and files — never on times.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "journal/journal.h"
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct CliResult {
+  int exit_code = -1;  // -1: killed by a signal
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string fresh_dir(const std::string& name) {
+  static int counter = 0;
+  const char* base = getenv("TMPDIR");
+  const std::string dir = std::string(base ? base : "/tmp") + "/alloc-shootout-exec-test-" +
+                          std::to_string(getpid()) + "/" + name + "-" + std::to_string(++counter);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+CliResult run_cli(const std::vector<std::string>& args) {
+  const std::string dir = fresh_dir("cli-output");
+  const std::string out = dir + "/stdout", err = dir + "/stderr";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<std::string> storage = {SHOOTOUT_CLI};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  CliResult result;
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, SHOOTOUT_CLI, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return result;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = slurp(out);
+  result.err = slurp(err);
+  return result;
+}
+
+std::vector<json> records(const std::string& run_dir) {
+  return shootout::journal::read_journal(run_dir + "/samples.jsonl").records;
+}
+
+std::vector<json> of_type(const std::vector<json>& all, const std::string& type) {
+  std::vector<json> out;
+  for (const auto& r : all)
+    if (r.value("type", "") == type) out.push_back(r);
+  return out;
+}
+
+// variant -> records of `type` for it
+std::map<std::string, std::vector<json>> by_variant(const std::vector<json>& all,
+                                                    const std::string& type) {
+  std::map<std::string, std::string> variant_of_cell;
+  for (const auto& r : all)
+    if (r.contains("variant")) variant_of_cell[r["cell"]] = r["variant"];
+  std::map<std::string, std::vector<json>> out;
+  for (const auto& r : of_type(all, type)) out[variant_of_cell[r["cell"]]].push_back(r);
+  return out;
+}
+
+std::string context(const CliResult& r) { return "stdout:\n" + r.out + "\nstderr:\n" + r.err; }
+
+bool gone(pid_t pid) {
+  if (kill(pid, 0) != 0) return true;
+  // A zombie (not yet reaped by init) is dead too.
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  const auto close = line.rfind(')');
+  return close == std::string::npos || line.substr(close + 2, 1) == "Z";
+}
+
+// (a) A known madvise pattern: the program itself calls MADV_FREE 17 times
+// and MADV_DONTNEED 5 times. glibc, mimalloc, tcmalloc and tbbmalloc add
+// none in a program this small, so every run shows exactly 17 / 5.
+// jemalloc 5.3 (Debian libjemalloc2) adds exactly one of each at start-up:
+// its boot-time probes of MADV_FREE and of whether MADV_DONTNEED zeroes
+// pages (opt.trust_madvise is false on Linux). So under jemalloc the counts
+// are 18 / 6, which no other allocator shows.
+TEST(ExecTest, MadvisePatternIsCountedExactlyUnderEveryAllocator) {
+  const std::string out = fresh_dir("madvise");
+  const auto r = run_cli({"exec", "-n", "2", "--out", out, "--", FIXTURE_MADVISE_PATTERN});
+  ASSERT_EQ(r.exit_code, 0) << context(r);
+  const auto all = records(out);
+  const auto cells = by_variant(all, "cell");
+  const auto samples = by_variant(all, "sample");
+  ASSERT_TRUE(cells.count("std")) << context(r);
+  EXPECT_TRUE(of_type(all, "cell_failed").empty()) << context(r);
+  for (const auto& [variant, cell] : cells) {
+    SCOPED_TRACE(variant);
+    ASSERT_EQ(cell.size(), 1u);
+    const json& verification = cell[0]["verification"];
+    EXPECT_TRUE(verification["ok"].get<bool>()) << verification.dump(2);
+    EXPECT_EQ(verification["allocation_calls"].get<int>(), 64)
+        << "the fixture mallocs 64 blocks after start-up";
+    std::string madvise_source;
+    for (const auto& c : cell[0]["counters"])
+      if (c["name"] == "madvise_free" && c["source"].is_string()) madvise_source = c["source"];
+    if (madvise_source.empty()) GTEST_SKIP() << "syscall tracepoints refused on this machine";
+    EXPECT_EQ(madvise_source, "perf_tracepoint");
+    const bool jemalloc = variant == "jemalloc";
+    const int expected_free = jemalloc ? 18 : 17, expected_dontneed = jemalloc ? 6 : 5;
+    ASSERT_EQ(samples.at(variant).size(), 2u);
+    for (const auto& s : samples.at(variant)) {
+      EXPECT_EQ(s["iters"], 1);
+      EXPECT_EQ(s["exit_code"], 0);
+      EXPECT_EQ(s["counters"]["madvise_free"].get<int>(), expected_free);
+      EXPECT_EQ(s["counters"]["madvise_dontneed"].get<int>(), expected_dontneed);
+      EXPECT_GE(s["counters"]["madvise"].get<int>(), expected_free + expected_dontneed);
+      EXPECT_TRUE(s["counters"].contains("minor_faults"));
+      EXPECT_TRUE(s["counters"].contains("user_ns"));
+      EXPECT_TRUE(s["counters"].contains("sys_ns"));
+      EXPECT_GT(s["hwm_kib"].get<int>(), 0);
+    }
+  }
+  EXPECT_TRUE(r.out.find("madvise_pattern") != std::string::npos) << context(r);
+}
+
+// (b) A statically linked program: no preload can reach it.
+TEST(ExecTest, StaticallyLinkedProgramIsNotInEffectExceptUnderStd) {
+  const std::string out = fresh_dir("static");
+  const auto r = run_cli({"exec", "-n", "2", "--out", out, "--", FIXTURE_STATIC_PROGRAM});
+  const auto all = records(out);
+  const auto cells = by_variant(all, "cell");
+  const auto failed = by_variant(all, "cell_failed");
+  const auto samples = by_variant(all, "sample");
+  ASSERT_TRUE(cells.count("std")) << context(r);
+  EXPECT_TRUE(cells.at("std")[0]["verification"]["ok"].get<bool>());
+  EXPECT_EQ(samples.at("std").size(), 2u);
+  EXPECT_FALSE(failed.count("std"));
+  if (failed.empty()) GTEST_SKIP() << "no allocator other than std is installed";
+  EXPECT_EQ(r.exit_code, 1) << context(r);
+  for (const auto& [variant, records] : failed) {
+    SCOPED_TRACE(variant);
+    const std::string reason = records.at(0)["reason"];
+    EXPECT_EQ(records.at(0)["phase"], "verification");
+    EXPECT_NE(reason.find("allocator not in effect"), std::string::npos) << reason;
+    EXPECT_NE(reason.find("statically linked"), std::string::npos) << reason;
+    EXPECT_FALSE(records.at(0)["verification"]["ok"].get<bool>());
+    EXPECT_FALSE(samples.count(variant)) << "a variant not in effect is never measured";
+    EXPECT_FALSE(cells.count(variant));
+  }
+  EXPECT_NE(r.err.find("allocator not in effect"), std::string::npos) << context(r);
+}
+
+// (c) A command that exits 3: each variant fails with that code, unless
+// --ignore-failure, which records every run with it.
+TEST(ExecTest, NonZeroExitFailsEachVariantWithItsCode) {
+  const std::string out = fresh_dir("exit3");
+  const auto r = run_cli({"exec", "-n", "2", "--out", out, "--", FIXTURE_EXIT_CODE, "3"});
+  EXPECT_EQ(r.exit_code, 1) << context(r);
+  const auto all = records(out);
+  const auto failed = by_variant(all, "cell_failed");
+  ASSERT_TRUE(failed.count("std")) << context(r);
+  EXPECT_TRUE(of_type(all, "sample").empty());
+  for (const auto& [variant, records] : failed) {
+    SCOPED_TRACE(variant);
+    EXPECT_EQ(records.at(0)["exit_code"], 3);
+    EXPECT_NE(records.at(0)["reason"].get<std::string>().find("exited with code 3"),
+              std::string::npos);
+  }
+  EXPECT_NE(r.err.find("exited with code 3"), std::string::npos) << context(r);
+}
+
+TEST(ExecTest, IgnoreFailureMeasuresEveryRunWithItsExitCode) {
+  const std::string out = fresh_dir("exit3-ignored");
+  const auto r =
+      run_cli({"exec", "-n", "3", "--ignore-failure", "--out", out, "--", FIXTURE_EXIT_CODE, "3"});
+  EXPECT_EQ(r.exit_code, 0) << context(r);
+  const auto all = records(out);
+  EXPECT_TRUE(of_type(all, "cell_failed").empty()) << context(r);
+  const auto samples = by_variant(all, "sample");
+  const auto cells = by_variant(all, "cell");
+  ASSERT_TRUE(cells.count("std"));
+  for (const auto& [variant, cell] : cells) {
+    SCOPED_TRACE(variant);
+    ASSERT_EQ(samples.at(variant).size(), 3u);
+    for (const auto& s : samples.at(variant)) EXPECT_EQ(s["exit_code"], 3);
+  }
+  EXPECT_EQ(of_type(all, "group_done").size(), 1u);
+}
+
+// (d) A command that hangs: killed at --timeout with its whole process group.
+TEST(ExecTest, TimeoutKillsTheProcessGroupAndFailsTheVariant) {
+  const std::string out = fresh_dir("timeout");
+  const std::string pids = out + "/pids";
+  const auto r = run_cli({"exec", "-a", "std", "-n", "1", "--timeout", "1", "--out", out + "/run",
+                          "--", FIXTURE_SLEEPER, pids});
+  EXPECT_EQ(r.exit_code, 1) << context(r);
+  const auto failed = by_variant(records(out + "/run"), "cell_failed");
+  ASSERT_TRUE(failed.count("std")) << context(r);
+  const json& record = failed.at("std").at(0);
+  EXPECT_TRUE(record["timed_out"].get<bool>());
+  EXPECT_NE(record["reason"].get<std::string>().find("timed out after 1 s"), std::string::npos)
+      << record.dump();
+  std::ifstream in(pids);
+  pid_t parent = 0, child = 0;
+  ASSERT_TRUE(in >> parent >> child) << "the sleeper did not start";
+  EXPECT_TRUE(gone(parent));
+  EXPECT_TRUE(gone(child)) << "its child, in the same process group, must be killed too";
+}
+
+// (e) Arguments reach the program byte for byte: no shell.
+TEST(ExecTest, ArgumentsWithShellMetacharactersArePassedVerbatim) {
+  const std::string out = fresh_dir("argv");
+  const std::string echoed = out + "/echoed", marker = out + "/marker";
+  const std::vector<std::string> words = {
+      "a; b", "$(touch " + marker + ")", "with  two spaces", "*", "'quoted'", "`id`", ""};
+  std::vector<std::string> args = {
+      "exec", "-a", "std", "-n", "1", "--out", out + "/run", "--", FIXTURE_ECHO_ARGS, echoed};
+  args.insert(args.end(), words.begin(), words.end());
+  const auto r = run_cli(args);
+  ASSERT_EQ(r.exit_code, 0) << context(r);
+  const std::string text = slurp(echoed);
+  std::vector<std::string> got;
+  for (size_t at = 0; at < text.size();) {
+    const size_t end = text.find('\0', at);
+    got.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  EXPECT_EQ(got, words);
+  EXPECT_FALSE(fs::exists(marker)) << "$(...) must not have been run by a shell";
+  const auto cells = by_variant(records(out + "/run"), "cell");
+  ASSERT_TRUE(cells.count("std"));
+  EXPECT_NE(cells.at("std")[0]["workload"].get<std::string>().find("'a; b'"), std::string::npos);
+}
+
+TEST(ExecTest, ShellOptionRunsTheCommandThroughSh) {
+  const std::string out = fresh_dir("shell");
+  const std::string marker = out + "/marker";
+  const auto r = run_cli({"exec", "-a", "std", "-n", "1", "--shell", "--out", out + "/run", "--",
+                          std::string(FIXTURE_EXIT_CODE) + " 0 && touch " + marker});
+  EXPECT_EQ(r.exit_code, 0) << context(r);
+  EXPECT_TRUE(fs::exists(marker));
+}
+
+// (f) The run directory follows the results schema and `report` reads it.
+TEST(ExecTest, RunDirectoryIsWrittenAndReportReadsIt) {
+  const std::string out = fresh_dir("rundir");
+  const auto r = run_cli({"exec", "-n", "2", "--out", out, "--", FIXTURE_EXIT_CODE, "0"});
+  ASSERT_EQ(r.exit_code, 0) << context(r);
+  const json manifest = json::parse(slurp(out + "/manifest.json"));
+  EXPECT_EQ(manifest["mode"], "exec");
+  EXPECT_EQ(manifest["command"]["argv"], json({FIXTURE_EXIT_CODE, "0"}));
+  EXPECT_TRUE(manifest["machine"].contains("kernel"));
+  EXPECT_TRUE(manifest["allocators"].contains("std"));
+  const auto all = records(out);
+  ASSERT_FALSE(all.empty());
+  EXPECT_EQ(all.front()["type"], "run_start");
+  EXPECT_EQ(all.back()["type"], "run_end");
+  EXPECT_EQ(of_type(all, "group_done").size(), 1u);
+  const auto cells = of_type(all, "cell");
+  ASSERT_FALSE(cells.empty());
+  int baselines = 0;
+  for (const auto& c : cells) {
+    EXPECT_EQ(c["group"], c["workload"]);
+    EXPECT_EQ(c["workload"].get<std::string>().rfind("exec:", 0), 0u);
+    EXPECT_EQ(c["family"], "exec");
+    EXPECT_EQ(c["payload"], "none");
+    EXPECT_EQ(c["runtime"], "process");
+    EXPECT_EQ(c["injection"], "preload");
+    EXPECT_EQ(c["workload_info"]["elements_per_iteration"], 1);
+    EXPECT_EQ(c["plan"]["mode"], "flat");
+    EXPECT_EQ(c["plan"]["iterations"], json({1, 1}));
+    const std::string baseline_cell = c["baseline_cell"];
+    EXPECT_EQ(baseline_cell, c["workload"].get<std::string>() + "|none|process|std|preload");
+    baselines += c["baseline"].get<bool>() ? 1 : 0;
+    for (const auto& counter : c["counters"]) EXPECT_TRUE(counter.contains("source"));
+  }
+  EXPECT_EQ(baselines, 1);
+  // Rounds are interleaved: every round has every variant, each at its own position.
+  std::map<int, std::vector<int>> positions;
+  for (const auto& s : of_type(all, "sample")) positions[s["round"]].push_back(s["position"]);
+  ASSERT_EQ(positions.size(), 2u);
+  for (const auto& [round, p] : positions) EXPECT_EQ(p.size(), cells.size());
+
+  const auto report = run_cli({"report", out});
+  EXPECT_EQ(report.exit_code, 0) << context(report);
+  EXPECT_TRUE(fs::exists(out + "/report.md"));
+}
+
+// Bad input: one clear message, exit 2, nothing run or written.
+TEST(ExecTest, MissingCommandIsBadInputBeforeAnythingRuns) {
+  const std::string out = fresh_dir("missing") + "/run";
+  const auto r = run_cli({"exec", "--out", out, "--", "alloc-shootout-no-such-command-xyz", "arg"});
+  EXPECT_EQ(r.exit_code, 2) << context(r);
+  EXPECT_NE(r.err.find("command not found: alloc-shootout-no-such-command-xyz"), std::string::npos)
+      << context(r);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << context(r);
+  EXPECT_FALSE(fs::exists(out));
+
+  const auto path = run_cli({"exec", "--out", out, "--", "/nonexistent/program"});
+  EXPECT_EQ(path.exit_code, 2) << context(path);
+  EXPECT_NE(path.err.find("command not found: /nonexistent/program"), std::string::npos);
+  EXPECT_FALSE(fs::exists(out));
+}
+
+// A program whose malloc is its own, and one that never calls malloc: the
+// preloaded allocator serves nothing, under every variant.
+TEST(ExecTest, ProgramWithItsOwnMallocIsNotInEffect) {
+  const std::string out = fresh_dir("own-malloc");
+  const auto r = run_cli({"exec", "-n", "1", "--out", out, "--", FIXTURE_OWN_MALLOC});
+  EXPECT_EQ(r.exit_code, 1) << context(r);
+  const auto all = records(out);
+  EXPECT_TRUE(of_type(all, "sample").empty());
+  const auto failed = by_variant(all, "cell_failed");
+  ASSERT_TRUE(failed.count("std")) << context(r);
+  for (const auto& [variant, records] : failed)
+    EXPECT_NE(records[0]["reason"].get<std::string>().find("defines malloc itself"),
+              std::string::npos)
+        << variant << ": " << records[0]["reason"];
+}
+
+TEST(ExecTest, ProgramThatNeverCallsMallocIsNotInEffect) {
+  const std::string out = fresh_dir("no-malloc");
+  const auto r = run_cli({"exec", "-n", "1", "--out", out, "--", FIXTURE_NO_MALLOC});
+  EXPECT_EQ(r.exit_code, 1) << context(r);
+  const auto failed = by_variant(records(out), "cell_failed");
+  ASSERT_TRUE(failed.count("std")) << context(r);
+  for (const auto& [variant, records] : failed) {
+    EXPECT_NE(records[0]["reason"].get<std::string>().find("no malloc"), std::string::npos)
+        << variant << ": " << records[0]["reason"];
+    EXPECT_EQ(records[0]["verification"]["allocation_calls"], 0);
+  }
+}
+
+// Without tracepoints the syscall counters are absent — never zero — and
+// say why; faults and CPU times are still measured.
+TEST(ExecTest, RefusedTracepointsLeaveSyscallCountersAbsentWithTheReason) {
+  const std::string out = fresh_dir("no-tracepoints");
+  const auto r = run_cli({"exec", "-a", "std", "-n", "1", "--no-tracepoints", "--out", out, "--",
+                          FIXTURE_MADVISE_PATTERN});
+  ASSERT_EQ(r.exit_code, 0) << context(r);
+  const auto all = records(out);
+  const auto cells = of_type(all, "cell");
+  ASSERT_EQ(cells.size(), 1u);
+  for (const auto& c : cells[0]["counters"]) {
+    if (c["name"] == "madvise_free" || c["name"] == "mmap") {
+      EXPECT_TRUE(c["source"].is_null());
+      EXPECT_NE(c["detail"].get<std::string>().find("disabled"), std::string::npos);
+    }
+    if (c["name"] == "user_ns") EXPECT_EQ(c["source"], "rusage");
+  }
+  const auto samples = of_type(all, "sample");
+  ASSERT_EQ(samples.size(), 1u);
+  EXPECT_FALSE(samples[0]["counters"].contains("madvise_free"));
+  EXPECT_FALSE(samples[0]["counters"].contains("mmap"));
+  EXPECT_TRUE(samples[0]["counters"].contains("minor_faults"));
+  EXPECT_TRUE(samples[0]["counters"].contains("user_ns"));
+}
+
+}  // namespace
