@@ -372,6 +372,10 @@ class ExecDriver {
     input.program = facts_;
     input.findings = findings;
     input.top_pid = outcome.pid;
+    if (options_.shell) {
+      std::error_code ec;
+      input.shell_exe = fs::canonical(program_, ec).string();
+    }
     if (auto it = outcome.counters.find(kExecs); it != outcome.counters.end())
       input.tree_execs = it->second;
     if (auto it = outcome.counters.find(kCommandExecs); it != outcome.counters.end())

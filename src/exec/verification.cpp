@@ -236,18 +236,6 @@ ExecVerification verify_variant(const VerificationInput& in) {
   j["version"] = version.version;
   j["version_source"] = version.version_source;
 
-  // Descendants: noted, the command's own process decides.
-  int other_malloc = 0;
-  for (const auto* image : images)
-    if (image->pid != in.top_pid && !expected.matches(object_of(*image, "malloc"))) ++other_malloc;
-  if (other_malloc > 0)
-    notes.push_back(std::to_string(other_malloc) +
-                    " program(s) started by the command use another malloc");
-  if (in.tree_execs && images.size() < *in.tree_execs)
-    notes.push_back(std::to_string(*in.tree_execs - images.size()) + " of " +
-                    std::to_string(*in.tree_execs) +
-                    " programs in the process tree did not load the probe (statically linked, "
-                    "setuid, or LD_PRELOAD removed): the allocator did not apply to them");
   if (in.findings.unrecorded > 0)
     notes.push_back(std::to_string(in.findings.unrecorded) +
                     " processes beyond the probe file's slots were not recorded");
@@ -256,17 +244,47 @@ ExecVerification verify_variant(const VerificationInput& in) {
         "execve count unavailable (perf tracepoint refused): a program the command "
         "exec'd without loading the probe would go unnoticed");
 
+  // Every program the command ran counts: one the probe could not enter, or
+  // whose malloc is another object, ran without the allocator, and its time
+  // would be mixed into the variant's.
+  if (in.tree_execs && in.findings.unrecorded == 0 && images.size() < *in.tree_execs) {
+    const std::string reason =
+        std::to_string(*in.tree_execs - images.size()) + " of " + std::to_string(*in.tree_execs) +
+        " programs the command ran did not load the probe (statically linked, setuid, or started "
+        "without LD_PRELOAD): the allocator did not apply to them";
+    if (!is_std) return finish(false, reason);
+    notes.push_back(reason + "; under std they ran their own C library malloc");
+  }
   if (last.program_defines_malloc)
     return finish(false, last.exe +
                              " defines malloc itself, ahead of every preloaded object: "
                              "its calls never reach " +
                              expected.label);
   if (!first_wrong.empty()) return finish(false, first_wrong + " (in " + last.exe + ")");
-  if (last.allocation_calls == 0)
-    return finish(false, "no malloc, calloc, realloc or operator new call of " + last.exe +
-                             " reached " + expected.label +
-                             " although it ran: it allocates with an allocator of its own (e.g. "
-                             "a Rust or Go binary with a built-in one), or not at all");
+  for (const auto* image : images) {
+    const std::string malloc_object = object_of(*image, "malloc");
+    if (image->program_defines_malloc)
+      return finish(false, image->exe + ", started by the command, defines malloc itself");
+    if (!expected.matches(malloc_object))
+      return finish(false, "malloc of " + image->exe + ", started by the command, is served by " +
+                               (malloc_object.empty() ? "nothing" : malloc_object) + ", not " +
+                               expected.label);
+  }
+
+  // Zero allocations through malloc: the program has an allocator of its
+  // own. Checked where the work is: the command's program — or, through
+  // --shell, every program the shell started.
+  std::vector<const ProbeImage*> workers;
+  if (!in.shell_exe.empty())
+    for (const auto* image : images)
+      if (canonical(image->exe) != in.shell_exe) workers.push_back(image);
+  if (workers.empty()) workers.push_back(&last);
+  for (const auto* image : workers)
+    if (image->allocation_calls == 0)
+      return finish(false, "no malloc, calloc, realloc or operator new call of " + image->exe +
+                               " reached " + expected.label +
+                               " although it ran: it allocates with an allocator of its own "
+                               "(e.g. a Rust or Go binary with a built-in one), or not at all");
   return finish(true, "");
 }
 

@@ -3,17 +3,19 @@
 // exec probe ahead of the allocator; afterwards its slot file says, per
 // program image, which object served malloc & co and how many allocations
 // went through it. The verdict "in effect" needs:
-//   - the command's own process (every program it exec'd, as counted by the
-//     sched_process_exec tracepoint where perf allows) to have loaded the
-//     probe — a statically linked or setuid program never does;
-//   - malloc, free, calloc, realloc, aligned_alloc, posix_memalign of its
-//     last image to be served by the allocator's object (libc for std), and
-//     operator new by it or by libstdc++ (which calls malloc);
-//   - at least one allocation through that malloc in its last image — zero
-//     means the program allocates through an allocator of its own (a Rust
-//     binary with a built-in jemalloc).
-// Descendants that miss the probe or use another malloc are noted, not
-// failed: the command's own process decides.
+//   - every program the command ran (counted by the sched_process_exec
+//     tracepoint where perf allows) to have loaded the probe — a statically
+//     linked or setuid program never does;
+//   - malloc, free, calloc, realloc, aligned_alloc, posix_memalign of the
+//     command's program to be served by the allocator's object (libc for
+//     std), operator new by it or by libstdc++ (which calls malloc), and the
+//     malloc of every other program it started too;
+//   - at least one allocation through that malloc in the command's program
+//     (with --shell: in every program the shell started) — zero means it
+//     allocates through an allocator of its own (a Rust binary with a
+//     built-in jemalloc), or not at all.
+// Under std a program the probe cannot enter still runs the C library's
+// malloc (its own copy, if static): noted, not failed.
 #pragma once
 
 #include <cstdint>
@@ -57,6 +59,7 @@ struct VerificationInput {
   int top_pid = 0;                          // the command's own process
   std::optional<std::uint64_t> top_execs;   // programs it exec'd (perf), if counted
   std::optional<std::uint64_t> tree_execs;  // programs the whole tree exec'd, if counted
+  std::string shell_exe;  // canonical path of /bin/sh when run with --shell, else ""
 };
 
 struct ExecVerification {

@@ -182,6 +182,25 @@ TEST(ExecTest, StaticallyLinkedProgramIsNotInEffectExceptUnderStd) {
   EXPECT_NE(r.err.find("allocator not in effect"), std::string::npos) << context(r);
 }
 
+// The same program behind --shell: the shell loads the probe, the static
+// program it starts does not — the variant is still not in effect.
+TEST(ExecTest, StaticProgramStartedByTheShellIsNotInEffect) {
+  const std::string out = fresh_dir("shell-static");
+  const auto r =
+      run_cli({"exec", "-n", "1", "--shell", "--out", out, "--", FIXTURE_STATIC_PROGRAM});
+  const auto all = records(out);
+  const auto failed = by_variant(all, "cell_failed");
+  ASSERT_TRUE(by_variant(all, "cell").count("std")) << context(r);
+  if (failed.empty()) GTEST_SKIP() << "no allocator other than std is installed";
+  for (const auto& [variant, records] : failed) {
+    SCOPED_TRACE(variant);
+    const std::string reason = records.at(0)["reason"];
+    if (records.at(0)["verification"]["execs"].is_null())
+      GTEST_SKIP() << "exec tracepoint refused: a program behind a shell cannot be counted";
+    EXPECT_NE(reason.find("did not load the probe"), std::string::npos) << reason;
+  }
+}
+
 // (c) A command that exits 3: each variant fails with that code, unless
 // --ignore-failure, which records every run with it.
 TEST(ExecTest, NonZeroExitFailsEachVariantWithItsCode) {
@@ -271,6 +290,28 @@ TEST(ExecTest, ShellOptionRunsTheCommandThroughSh) {
                           std::string(FIXTURE_EXIT_CODE) + " 0 && touch " + marker});
   EXPECT_EQ(r.exit_code, 0) << context(r);
   EXPECT_TRUE(fs::exists(marker));
+}
+
+// --prepare runs through /bin/sh before every run of the command: the
+// verification run, each warm-up run and each timed run.
+TEST(ExecTest, PrepareRunsThroughTheShellBeforeEveryRun) {
+  const std::string out = fresh_dir("prepare");
+  const std::string tally = out + "/tally";
+  const auto r =
+      run_cli({"exec", "-a", "std", "-n", "3", "--warmup", "1", "--prepare",
+               "echo run | cat >> " + tally, "--out", out + "/run", "--", FIXTURE_EXIT_CODE, "0"});
+  ASSERT_EQ(r.exit_code, 0) << context(r);
+  const std::string text = slurp(tally);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1 + 1 + 3) << text;
+}
+
+TEST(ExecTest, FailingPrepareStopsTheRun) {
+  const std::string out = fresh_dir("prepare-fails");
+  const auto r = run_cli({"exec", "-a", "std", "-n", "2", "--prepare", "exit 7", "--out", out, "--",
+                          FIXTURE_EXIT_CODE, "0"});
+  EXPECT_EQ(r.exit_code, 1) << context(r);
+  EXPECT_NE(r.err.find("--prepare command exited with code 7"), std::string::npos) << context(r);
+  EXPECT_TRUE(of_type(records(out), "sample").empty());
 }
 
 // (f) The run directory follows the results schema and `report` reads it.
