@@ -46,7 +46,7 @@ void add_exec_options(CLI::App& exec, ExecArgs& a) {
                 "do not count syscalls with perf tracepoints (those counters are then absent)");
   exec.add_option("command", a.command, "the command and its arguments, after --")->required();
   exec.footer(
-      "Example: alloc-shootout exec -a std,jemalloc -n 20 -- gzip -k -f data.bin\n"
+      "Example: alloc-shootout exec -a std,jemalloc -n 20 -- xz -k -f -T1 data.bin\n"
       "CMD runs once per variant un-timed with a verification probe preloaded (is the "
       "allocator in effect?), then --warmup and -n timed runs in interleaved rounds. Its stdin "
       "and stdout are /dev/null; its stderr goes to logs/ in the run directory.");
