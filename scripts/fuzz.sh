@@ -15,7 +15,7 @@ shift || true
 case "$seconds" in '' | *[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, got '$seconds'" >&2; exit 2 ;; esac
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(journal report_run sweep tuning protocol workload_selection)
+  targets=(journal report_run sweep tuning elf protocol workload_selection)
 fi
 jobs="${JOBS:-2}"
 build=build/fuzz
@@ -30,11 +30,13 @@ CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithD
   -DSHOOTOUT_BUILD_FUZZERS=ON -DSHOOTOUT_SANITIZE=address,undefined -DSHOOTOUT_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" --target fuzzers -j "$jobs"
 
+# Tokens of each input language, so mutations reach past the syntax.
 dict_of() {
   case "$1" in
-    workload_selection) echo fuzz/selection.dict ;;
-    tuning) echo fuzz/tuning.dict ;;
-    *) echo fuzz/json.dict ;;
+    workload_selection) echo -dict=fuzz/selection.dict ;;
+    tuning) echo -dict=fuzz/tuning.dict ;;
+    elf) ;;
+    *) echo -dict=fuzz/json.dict ;;
   esac
 }
 
@@ -50,7 +52,7 @@ for target in "${targets[@]}"; do
   # The first corpus directory receives new inputs; the committed seeds stay
   # untouched. detect_leaks: a parser that leaks on bad input is a finding too.
   if ASAN_OPTIONS="detect_leaks=1:abort_on_error=0" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-    "$exe" "$work" "fuzz/corpus/$target" -dict="$(dict_of "$target")" \
+    "$exe" "$work" "fuzz/corpus/$target" $(dict_of "$target") \
     -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb="${FUZZ_RSS_MB:-2048}" \
     -artifact_prefix="$build/findings/$target-" -print_final_stats=1 >"$log" 2>&1; then
     grep -E '^stat::number_of_executed_units|^#[0-9]+ *DONE' "$log" | tail -2 | sed "s/^/  /"

@@ -2,6 +2,7 @@
 
 #include <elf.h>
 
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -31,6 +32,16 @@ const ElfIdentity& own_elf_identity() {
   return self;
 }
 
+namespace {
+
+// [offset, offset + size) lies within a file of `total` bytes. Written so
+// that nothing overflows: offsets and sizes come from the file itself.
+bool within(std::uint64_t offset, std::uint64_t size, std::size_t total) {
+  return offset <= total && size <= total - offset;
+}
+
+}  // namespace
+
 std::vector<std::string> exported_symbols(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return {};
@@ -39,7 +50,7 @@ std::vector<std::string> exported_symbols(const std::string& path) {
   Elf64_Ehdr header;
   std::memcpy(&header, image.data(), sizeof header);
   if (header.e_ident[EI_CLASS] != ELFCLASS64 || header.e_shentsize != sizeof(Elf64_Shdr) ||
-      header.e_shoff + header.e_shnum * sizeof(Elf64_Shdr) > image.size())
+      !within(header.e_shoff, header.e_shnum * sizeof(Elf64_Shdr), image.size()))
     return {};
   auto section = [&](size_t i) {
     Elf64_Shdr s;
@@ -51,8 +62,8 @@ std::vector<std::string> exported_symbols(const std::string& path) {
     const Elf64_Shdr dynsym = section(i);
     if (dynsym.sh_type != SHT_DYNSYM || dynsym.sh_link >= header.e_shnum) continue;
     const Elf64_Shdr strings = section(dynsym.sh_link);
-    if (dynsym.sh_offset + dynsym.sh_size > image.size() ||
-        strings.sh_offset + strings.sh_size > image.size())
+    if (!within(dynsym.sh_offset, dynsym.sh_size, image.size()) ||
+        !within(strings.sh_offset, strings.sh_size, image.size()))
       return {};
     for (size_t at = 0; at + sizeof(Elf64_Sym) <= dynsym.sh_size; at += sizeof(Elf64_Sym)) {
       Elf64_Sym sym;
