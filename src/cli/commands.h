@@ -39,6 +39,7 @@ struct RunArgs {
   bool no_allocation_profile = false;
   bool trace_calls = false;
   std::vector<std::string> probe_modes;
+  long memory_limit_mib = 0;
   int timeout_seconds = 60;
 };
 void add_run_options(CLI::App& run, RunArgs& args);

@@ -47,6 +47,9 @@ void add_run_options(CLI::App& run, RunArgs& a) {
                  "counters (default); add off and/or strace to measure the tool's own overhead: "
                  "each becomes a variant run in lockstep, e.g. jemalloc(probes off)")
       ->delimiter(',');
+  run.add_option("--worker-memory-limit", a.memory_limit_mib,
+                 "address-space limit of every worker in MiB: an allocator that runs away fails "
+                 "its own cell (default: none)");
   run.add_flag("--trace-calls", a.trace_calls,
                "after the rounds, record every madvise/mmap/munmap/brk/mremap call of 2 "
                "iterations per cell, with arguments (traces/), untimed");
@@ -81,6 +84,8 @@ run::RunOptions to_options(const RunArgs& a) {
   o.tracepoints = !a.no_tracepoints;
   o.allocation_profile = !a.no_allocation_profile;
   o.trace_calls = a.trace_calls;
+  if (a.memory_limit_mib < 0) throw std::invalid_argument("--worker-memory-limit must be >= 0");
+  o.memory_limit_mib = a.memory_limit_mib;
   if (!a.probe_modes.empty()) o.probe_modes = a.probe_modes;
   o.trace_calls = a.trace_calls;
   if (a.timeout_seconds <= 0)

@@ -17,6 +17,8 @@ std::vector<std::string> common_arguments(const Cell& cell, const RunOptions& op
   if (options.pin) args.push_back("--pin");
   if (!options.tracepoints) args.push_back("--no-tracepoints");
   if (options.trace_calls) args.push_back("--trace-calls");
+  if (options.memory_limit_mib > 0)
+    args.insert(args.end(), {"--memory-limit-mib", std::to_string(options.memory_limit_mib)});
   return args;
 }
 

@@ -32,6 +32,16 @@ std::string file_stem(const std::string& cell_id) {
 
 std::string log_name(const std::string& cell_id) { return file_stem(cell_id) + ".log"; }
 
+bool mentions_out_of_memory(const json& lines) {
+  for (const auto& line : lines) {
+    const std::string text = line.get<std::string>();
+    for (const char* sign :
+         {"bad_alloc", "Cannot allocate memory", "out of memory", "Out of memory"})
+      if (text.find(sign) != std::string::npos) return true;
+  }
+  return false;
+}
+
 json identity(const Cell& cell) {
   return {{"cell", cell.id},
           {"group", cell.group},
@@ -126,6 +136,11 @@ class GroupDriver {
     record["exit_code"] = exit.exit_code ? json(*exit.exit_code) : json();
     record["signal"] = exit.signal ? json(*exit.signal) : json();
     record["stderr_tail"] = live.process ? live.process->log_tail(10) : std::vector<std::string>{};
+    // A crash that follows a failed allocation is named for what it is.
+    if (mentions_out_of_memory(record["stderr_tail"]) &&
+        record["reason"].get<std::string>().find("out of memory") == std::string::npos)
+      record["reason"] = "out of memory (the log shows a failed allocation): " +
+                         record["reason"].get<std::string>();
     for (const auto& [k, v] : extra.items()) record[k] = v;
     append(record);
     live.failed = true;

@@ -61,6 +61,7 @@ nlohmann::json RunOptions::to_json() const {
           {"allocation_profile", allocation_profile},
           {"trace_calls", trace_calls},
           {"probe_modes", probe_modes},
+          {"memory_limit_mib", memory_limit_mib},
           {"timeout_seconds", timeout.count()},
           {"out_dir", out_dir}};
 }
@@ -90,6 +91,7 @@ RunOptions RunOptions::from_json(const nlohmann::json& j) {
   o.allocation_profile = j.at("allocation_profile").get<bool>();
   o.trace_calls = j.value("trace_calls", false);
   o.probe_modes = j.value("probe_modes", std::vector<std::string>{"counters"});
+  o.memory_limit_mib = j.value("memory_limit_mib", 0L);
   o.timeout = std::chrono::seconds(j.at("timeout_seconds").get<long>());
   o.out_dir = j.at("out_dir").get<std::string>();
   return o;

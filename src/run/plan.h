@@ -43,6 +43,7 @@ struct RunOptions {
   bool tracepoints = true;
   bool allocation_profile = true;  // the malloc-counting pass
   bool trace_calls = false;
+  long memory_limit_mib = 0;  // RLIMIT_AS of every worker; 0 = none
   // How each cell is observed: "counters" (the default), and for the tool's
   // own overhead benchmarks "off" (no probes at all) and "strace" (the
   // worker under `strace -f -e trace=memory`, the study's method). Each

@@ -3,6 +3,7 @@
 // and answers the runner's "run k iterations" over the protocol pipes.
 // One process per cell, so a crash or hang costs only that cell.
 #include <dlfcn.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -34,7 +35,8 @@ enum ExitCode {
   kSelfCheckFailed = 5,
   kProtocolError = 6,
   kProfileUnavailable = 7,
-  kTuningRejected = 8
+  kTuningRejected = 8,
+  kOutOfMemory = 9
 };
 
 json to_json(const shootout::alloc::Verification& v) {
@@ -105,6 +107,7 @@ int main(int argc, char** argv) {
   int threads = 0;
   bool pin = false, no_tracepoints = false, no_hardware = false, verify_only = false,
        trace_calls = false, no_counters = false;
+  long memory_limit_mib = 0;
   app.add_option("--workload", workload_name, "canonical workload name");
   app.add_flag("--verify-only", verify_only,
                "report the verification (and version) in a hello, then exit");
@@ -117,6 +120,8 @@ int main(int argc, char** argv) {
   app.add_option("--conf", conf, "the tuning KEY:VALUE[,KEY:VALUE] the runner applied");
   app.add_flag("--no-tracepoints", no_tracepoints, "use the interposition fallback");
   app.add_flag("--no-hardware", no_hardware, "do not open hardware counters");
+  app.add_option("--memory-limit-mib", memory_limit_mib,
+                 "address-space limit (RLIMIT_AS) for the workload, in MiB");
   app.add_flag("--no-counters", no_counters,
                "open no counters at all (the overhead benchmark's reference)");
   app.add_flag("--trace-calls", trace_calls,
@@ -183,6 +188,14 @@ int main(int argc, char** argv) {
     shootout::probe::TraceOptions trace_options;
     trace_options.allow_tracepoints = !no_tracepoints;
     tracer.emplace(shootout::probe::CallTracer::open(trace_options));
+  }
+
+  // A memory limit turns a runaway allocator into this cell's failure
+  // (malloc returns NULL) instead of the machine's OOM killer's problem.
+  if (memory_limit_mib > 0) {
+    const rlimit limit{static_cast<rlim_t>(memory_limit_mib) << 20,
+                       static_cast<rlim_t>(memory_limit_mib) << 20};
+    setrlimit(RLIMIT_AS, &limit);
   }
 
   // 3. The workload and its runtime threads.
@@ -277,6 +290,15 @@ int main(int argc, char** argv) {
                   {"rss_kib", memory.rss_kib},
                   {"hwm_kib", memory.hwm_kib},
                   {"hwm_scope", peak_reset ? "sample" : "process"}});
+    } catch (const std::bad_alloc&) {
+      reply.send({{"type", "error"},
+                  {"kind", "out_of_memory"},
+                  {"message", "out of memory: an allocation failed (std::bad_alloc)" +
+                                  std::string(memory_limit_mib > 0
+                                                  ? " under the limit of " +
+                                                        std::to_string(memory_limit_mib) + " MiB"
+                                                  : "")}});
+      return kOutOfMemory;
     } catch (const shootout::workloads::SelfCheckError& e) {
       reply.send({{"type", "error"}, {"kind", "self_check"}, {"message", e.what()}});
       return kSelfCheckFailed;

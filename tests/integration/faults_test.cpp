@@ -1,5 +1,6 @@
 // Faulty "allocators": each fails only its own cell, with its reason; the
-// std cell of the same group is measured in full.
+// std cell of the same group is measured in full. The workload's payloads
+// are 12345 bytes, the size the mid-run faults are keyed to.
 #include <gtest/gtest.h>
 
 #include "cli_runner.h"
@@ -15,7 +16,7 @@ FaultRun run_with(const std::string& name, const std::string& object,
                   const std::vector<std::string>& extra = {}) {
   const std::string dir = fresh_dir(name) + "/run";
   std::vector<std::string> args = {
-      "run",       "-a",     "std",   "--allocator", name + "=" + object,      "-w", "mpsc/256",
+      "run",       "-a",     "std",   "--allocator", name + "=" + object,      "-w", "mpsc/12345",
       "--payload", "filled", "--out", dir,           "--no-allocation-profile"};
   for (const auto& a : tiny_profile(3)) args.push_back(a);
   args.insert(args.end(), extra.begin(), extra.end());
@@ -87,4 +88,63 @@ TEST(Faults, WorkerKilledBySegfaultMidRun) {
   EXPECT_NE(f["reason"].get<std::string>().find("Segmentation fault"), std::string::npos)
       << f.dump();
   expect_std_intact(run);
+}
+
+TEST(Faults, GarbageOnTheProtocolPipeFailsTheCell) {
+  auto run = run_with("garbage", FIXTURE_GARBAGE_LINE);
+  EXPECT_EQ(run.cli.exit_code, 1);
+  auto f = only_failure(run);
+  EXPECT_NE(f["reason"].get<std::string>().find(
+                "protocol: worker sent a line that is not a protocol message: 'this is not a "
+                "protocol message'"),
+            std::string::npos)
+      << f.dump();
+  expect_std_intact(run);
+}
+
+TEST(Faults, HalfALineThenDeathFailsTheCell) {
+  auto run = run_with("halfline", FIXTURE_HALF_LINE);
+  EXPECT_EQ(run.cli.exit_code, 1);
+  auto f = only_failure(run);
+  EXPECT_NE(f["reason"].get<std::string>().find("partial line"), std::string::npos) << f.dump();
+  EXPECT_NE(f["reason"].get<std::string>().find("{\"type\":\"hel"), std::string::npos) << f.dump();
+  expect_std_intact(run);
+}
+
+TEST(Faults, AllocatorThatExhaustsMemoryUnderALimit) {
+  // Frees nothing: 32 MiB more every iteration of mpsc/32768 until the
+  // worker's 1 GiB address-space limit makes calloc fail.
+  const std::string dir = fresh_dir("leaky") + "/run";
+  std::vector<std::string> args = {"run",
+                                   "-a",
+                                   "std",
+                                   "--allocator",
+                                   std::string("leaky=") + FIXTURE_LEAKY_MALLOC,
+                                   "-w",
+                                   "mpsc/32768",
+                                   "--payload",
+                                   "zeroed",
+                                   "--out",
+                                   dir,
+                                   "--no-allocation-profile",
+                                   "--worker-memory-limit",
+                                   "1024",
+                                   "--samples",
+                                   "3",
+                                   "--measurement-time",
+                                   "2",
+                                   "--warm-up-time",
+                                   "0.5"};
+  auto cli = run_cli(args);
+  EXPECT_EQ(cli.exit_code, 1) << cli.err;
+  const auto records = journal_records(dir);
+  auto failed = records_of_type(records, "cell_failed");
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0]["variant"], "leaky");
+  EXPECT_NE(failed[0]["reason"].get<std::string>().find("out of memory"), std::string::npos)
+      << failed[0].dump();
+  int std_samples = 0;
+  for (const auto& s : records_of_type(records, "sample"))
+    if (s["cell"].get<std::string>().find("|std|") != std::string::npos) ++std_samples;
+  EXPECT_EQ(std_samples, 3);
 }
