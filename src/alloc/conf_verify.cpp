@@ -59,14 +59,10 @@ bool jemalloc_string_option(const std::string& key) {
 KeyCheck check_jemalloc(const ConfPair& pair, const std::string& object) {
   KeyCheck k{pair.key, pair.value, "", Status::unverified, ""};
   using Mallctl = int (*)(const char*, void*, size_t*, void*, size_t);
-  Mallctl mallctl = nullptr;
-  std::string used;
-  for (const char* name : {"mallctl", "je_mallctl", "_rjem_mallctl"})
-    if (void* f = symbol_in(object, name)) {
-      mallctl = reinterpret_cast<Mallctl>(f);
-      used = name;
-      break;
-    }
+  // The build's own prefix, read from the object's symbol table: the same
+  // rule that chose the variable the conf was written to.
+  const std::string used = jemalloc_prefix(object).value_or("") + "mallctl";
+  Mallctl mallctl = reinterpret_cast<Mallctl>(symbol_in(object, used.c_str()));
   if (!mallctl) {
     k.how = "the object exports no mallctl";
     return k;

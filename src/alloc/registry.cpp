@@ -142,6 +142,24 @@ std::string canonical_or_empty(const std::string& path) {
   return ec ? std::string() : p.string();
 }
 
+// An object the registry does not know by name is tuned in the dialect of
+// the API it exports: a jemalloc build under another name (or with a symbol
+// prefix) still reads <PREFIX>MALLOC_CONF.
+ConfDialect dialect_by_symbols(const std::vector<std::string>& symbols) {
+  auto has = [&](const std::string& suffix) {
+    for (const auto& s : symbols)
+      if (s.size() >= suffix.size() &&
+          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0)
+        return true;
+    return false;
+  };
+  if (has("mallctl")) return ConfDialect::jemalloc;
+  if (has("mi_option_get")) return ConfDialect::mimalloc;
+  if (has("MallocExtension_GetNumericProperty")) return ConfDialect::tcmalloc;
+  if (has("scalable_allocation_mode")) return ConfDialect::tbbmalloc;
+  return ConfDialect::none;
+}
+
 std::string valid_names(const std::vector<Allocator>& all) {
   std::string names;
   for (const auto& a : all) names += (names.empty() ? "" : ", ") + a.name;
@@ -181,7 +199,7 @@ Allocator parse_user_allocator(const std::string& spec) {
   a.available = true;
   a.user_supplied = true;
   const auto* builtin = find_builtin(a.name);
-  a.dialect = builtin ? builtin->dialect : ConfDialect::none;
+  a.dialect = builtin ? builtin->dialect : dialect_by_symbols(exported_symbols(a.path));
   return a;
 }
 

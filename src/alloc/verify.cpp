@@ -1,5 +1,7 @@
 #include "alloc/verify.h"
 
+#include "alloc/conf.h"
+
 #include <dlfcn.h>
 #include <gnu/libc-version.h>
 
@@ -74,18 +76,17 @@ void read_version(const std::string& object, Verification& into) {
                    std::to_string(v % 10);
     into.version_source = "mi_version()";
   } else {
-    // jemalloc, plain or built with a symbol prefix (tikv-jemallocator: _rjem_).
-    for (const char* name : {"mallctl", "je_mallctl", "_rjem_mallctl"}) {
-      void* f = lookup(name);
-      if (!f) continue;
+    // jemalloc, plain or built with a symbol prefix: tikv-jemallocator's
+    // _rjem_ build names it _rjem_mallctl.
+    const std::string name = jemalloc_prefix(object).value_or("") + "mallctl";
+    if (void* f = lookup(name.c_str())) {
       const char* version = nullptr;
       size_t length = sizeof version;
       auto mallctl = reinterpret_cast<int (*)(const char*, void*, size_t*, void*, size_t)>(f);
       if (mallctl("version", &version, &length, nullptr, 0) == 0 && version) {
         into.version = version;
-        into.version_source = std::string(name) + "(\"version\")";
+        into.version_source = name + "(\"version\")";
       }
-      break;
     }
   }
   if (into.version.empty() && !object.empty()) {
