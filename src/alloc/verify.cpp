@@ -96,7 +96,9 @@ void read_version(const std::string& object, Verification& into) {
       if (dladdr(f, &info)) real = canonical(info.dli_fname);
     }
     into.version = file_version(real);
-    if (!into.version.empty()) into.version_source = "file name of " + real;
+    into.version_source = into.version.empty()
+                              ? "none: exports no version API and its file name has no version"
+                              : "file name of " + real;
   }
   if (handle) dlclose(handle);
 }

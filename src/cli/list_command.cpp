@@ -29,7 +29,9 @@ int list_allocators(const ListArgs& args) {
     const auto probe = run::probe_allocator(a, alloc::Injection::preload, paths);
     std::string injection = "preload";
     if (a.is_std() || access(paths.worker("asio", a.name).c_str(), X_OK) == 0) injection += ",link";
-    std::string version = probe.ok ? probe.version : "?";
+    std::string version = !probe.ok               ? "?"
+                          : probe.version.empty() ? "(no version API)"
+                                                  : probe.version;
     if (version.size() > 22) version = version.substr(0, 21) + "…";
     fmt::print("{:<12} {:<10} {:<22} {:<16} {}\n", a.name, probe.ok ? "yes" : "NO", version,
                injection, a.is_std() ? "(the C library)" : a.path);
