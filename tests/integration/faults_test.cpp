@@ -148,3 +148,25 @@ TEST(Faults, AllocatorThatExhaustsMemoryUnderALimit) {
     if (s["cell"].get<std::string>().find("|std|") != std::string::npos) ++std_samples;
   EXPECT_EQ(std_samples, 3);
 }
+
+TEST(Faults, WorkerAbortingMidSample) {
+  auto run = run_with("abortmid", FIXTURE_ABORT_MALLOC);
+  EXPECT_EQ(run.cli.exit_code, 1);
+  auto f = only_failure(run);
+  EXPECT_EQ(f["signal"], 6);
+  EXPECT_NE(f["phase"], "start") << f.dump();  // after hello: in warm-up or a sample
+  EXPECT_NE(f["reason"].get<std::string>().find("Aborted"), std::string::npos) << f.dump();
+  expect_std_intact(run);
+}
+
+TEST(Faults, WorkerKilledBySigkillMidSample) {
+  auto run = run_with("killmid", FIXTURE_KILL_MALLOC);
+  EXPECT_EQ(run.cli.exit_code, 1);
+  auto f = only_failure(run);
+  EXPECT_EQ(f["signal"], 9);
+  EXPECT_NE(f["phase"], "start") << f.dump();
+  // Not the runner's doing: the reason says who else sends SIGKILL.
+  EXPECT_NE(f["reason"].get<std::string>().find("not sent by the runner"), std::string::npos)
+      << f.dump();
+  expect_std_intact(run);
+}
