@@ -7,8 +7,9 @@
 # Output: bench/out/<name>-<UTC time>/ (run directories and a summary .txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tool=build/release/bin/alloc-shootout
-ratios=build/release/bin/bench-paired-ratios
+build="${SHOOTOUT_BUILD:-build/release}"   # another build dir of the project works too
+tool=$build/bin/alloc-shootout
+ratios=$build/bin/bench-paired-ratios
 [ -x "$tool" ] && [ -x "$ratios" ] || ./scripts/build.sh release >/dev/null
 stamp=$(date -u +%Y-%m-%dT%H-%M-%SZ)
 what="${1:-}"

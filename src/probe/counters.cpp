@@ -188,6 +188,42 @@ rusage self_rusage() {
   return usage;
 }
 
+// This process's thread ids as a tracepoint filter clause.
+std::string own_threads_filter() {
+  std::string clause;
+  if (DIR* dir = opendir("/proc/self/task")) {
+    while (const dirent* entry = readdir(dir)) {
+      if (entry->d_name[0] == '.') continue;
+      clause += (clause.empty() ? "" : " || ") + std::string("common_pid == ") + entry->d_name;
+    }
+    closedir(dir);
+  }
+  return clause;
+}
+
+std::string combined_filter(const SyscallSpec& spec, const std::string& threads) {
+  return spec.filter ? "(" + std::string(spec.filter) + ") && (" + threads + ")" : threads;
+}
+
+// A disabled per-CPU tracepoint event counting only what `filter` admits;
+// -1 when refused. (A filter cannot be replaced once set — EEXIST — so a new
+// thread set means new events.)
+int open_per_cpu(std::uint64_t tracepoint, int cpu, const std::string& filter) {
+  perf_event_attr attr{};
+  attr.size = sizeof(attr);
+  attr.type = PERF_TYPE_TRACEPOINT;
+  attr.config = tracepoint;
+  attr.disabled = 1;
+  const int fd =
+      static_cast<int>(syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC));
+  if (fd < 0) return -1;
+  if (ioctl(fd, PERF_EVENT_IOC_SET_FILTER, filter.c_str()) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 // Threads that exist before perf_event_open(inherit) are never counted.
 int thread_count() {
   int count = 0;
@@ -206,6 +242,17 @@ struct KernelCounters::Impl {
     int fd;
   };
   std::vector<Perf> perf;
+  // Per-CPU mode: the tracepoint events of every CPU, each with its spec's
+  // own filter, re-filtered to the process's threads when they change.
+  struct PerCpu {
+    const SyscallSpec* spec;
+    std::uint64_t tracepoint;
+    int cpu;
+    int fd;
+    std::uint64_t carried = 0;  // counted by the events this one replaced
+  };
+  std::vector<PerCpu> per_cpu;
+  std::string filtered_tids;  // the thread list the filters were last set for
   std::vector<const SyscallSpec*> interposed;
   interpose::Counts interpose_base;
   bool holds_interpose = false;
@@ -216,6 +263,8 @@ struct KernelCounters::Impl {
 
   ~Impl() {
     for (const auto& p : perf) close(p.fd);
+    for (const auto& p : per_cpu)
+      if (p.fd >= 0) close(p.fd);
     if (holds_interpose) interpose::release_counting();
   }
 };
@@ -231,8 +280,10 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
 
   // Page faults: perf software events, else getrusage.
   for (const auto& spec : kFaults) {
-    std::string reason = "perf software events disabled by options";
-    if (options.allow_software) {
+    std::string reason = options.per_cpu
+                             ? "exact for the whole process, without per-task perf events"
+                             : "perf software events disabled by options";
+    if (options.allow_software && !options.per_cpu) {
       perf_event_attr attr{};
       attr.type = PERF_TYPE_SOFTWARE;
       attr.config = spec.config;
@@ -260,8 +311,33 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
   } else {
     tracefs.error = "tracepoints disabled by options";
   }
+  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  const std::string own_threads = own_threads_filter();
   for (const auto& spec : kSyscalls) {
     std::string reason = tracefs.error;
+    if (!tracefs.dir.empty() && options.per_cpu) {
+      const auto [id, id_error] = tracepoint_id(tracefs.dir, spec.tracepoint);
+      std::vector<int> fds;
+      for (long cpu = 0; id_error.empty() && cpu < cpus; ++cpu) {
+        const int fd = open_per_cpu(id, static_cast<int>(cpu), combined_filter(spec, own_threads));
+        if (fd < 0) {
+          for (int f : fds) close(f);
+          fds.clear();
+          break;
+        }
+        fds.push_back(fd);
+      }
+      if (!fds.empty()) {
+        for (long cpu = 0; cpu < cpus; ++cpu)
+          impl->per_cpu.push_back(
+              {&spec, id, static_cast<int>(cpu), fds[static_cast<size_t>(cpu)]});
+        std::string detail = std::string("syscalls:") + spec.tracepoint + " on every CPU, filter ";
+        detail += spec.filter ? std::string(spec.filter) + " && " : "";
+        detail += "this process's threads (per-CPU events: no cost on context switches)";
+        status.push_back({spec.name, Source::perf_tracepoint, detail});
+        continue;
+      }
+    }
     if (!tracefs.dir.empty()) {
       const auto [id, id_error] = tracepoint_id(tracefs.dir, spec.tracepoint);
       reason = id_error;
@@ -334,7 +410,9 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
     impl->interpose_base = interpose::snapshot();
   }
   impl->base = self_rusage();
+  impl->filtered_tids = own_threads;
   for (const auto& p : impl->perf) ioctl(p.fd, PERF_EVENT_IOC_ENABLE, 0);
+  for (const auto& p : impl->per_cpu) ioctl(p.fd, PERF_EVENT_IOC_ENABLE, 0);
   return KernelCounters(impl);
 }
 
@@ -473,6 +551,35 @@ KernelCounters::~KernelCounters() { delete impl_; }
 Reading KernelCounters::read() const {
   Reading reading;
   if (!impl_) return reading;
+  if (!impl_->per_cpu.empty()) {
+    // Threads started since the last read (the runtime's pool) join the
+    // filter; calls of a thread that lived and died between reads are missed.
+    const std::string threads = own_threads_filter();
+    if (threads != impl_->filtered_tids) {
+      for (auto& p : impl_->per_cpu) {
+        if (p.fd < 0) continue;
+        std::uint64_t value = 0;
+        if (::read(p.fd, &value, sizeof(value)) == static_cast<ssize_t>(sizeof(value)))
+          p.carried += value;
+        close(p.fd);
+        p.fd = open_per_cpu(p.tracepoint, p.cpu, combined_filter(*p.spec, threads));
+        if (p.fd >= 0) ioctl(p.fd, PERF_EVENT_IOC_ENABLE, 0);
+      }
+      impl_->filtered_tids = threads;
+    }
+    std::map<std::string, bool> complete;
+    for (const auto& p : impl_->per_cpu) {
+      std::uint64_t value = 0;
+      const bool ok =
+          p.fd >= 0 && ::read(p.fd, &value, sizeof(value)) == static_cast<ssize_t>(sizeof(value));
+      auto [it, fresh] = complete.emplace(p.spec->name, ok);
+      it->second = it->second && ok;
+      reading[p.spec->name] += p.carried + value;
+    }
+    // A counter one of whose CPUs could not be read is left out, never partial.
+    for (const auto& [name, ok] : complete)
+      if (!ok) reading.erase(name);
+  }
   for (const auto& p : impl_->perf) {
     std::uint64_t value = 0;
     // A failed read leaves the counter out of the reading, never as zero.

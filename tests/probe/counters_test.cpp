@@ -171,3 +171,43 @@ TEST(Source, Names) {
 
 }  // namespace
 }  // namespace shootout::probe
+
+// Per-CPU mode (the worker's): syscall events on every CPU filtered to this
+// process's threads, re-filtered when a read() sees new threads; faults from
+// getrusage. A thread started after open is counted once a read() has seen it.
+TEST(KernelCounters, PerCpuModeCountsThreadsSeenByARead) {
+  shootout::probe::ProbeOptions options;
+  options.per_cpu = true;
+  auto counters = shootout::probe::KernelCounters::open(options);
+  bool per_cpu = false;
+  for (const auto& s : counters.status())
+    if (s.name == "madvise_dontneed" && s.source &&
+        *s.source == shootout::probe::Source::perf_tracepoint)
+      per_cpu = s.detail.find("on every CPU") != std::string::npos;
+  if (!per_cpu) GTEST_SKIP() << "per-CPU tracepoint events refused here";
+  for (const auto& s : counters.status())
+    if (s.name == "minor_faults") EXPECT_EQ(s.source, shootout::probe::Source::rusage);
+
+  std::binary_semaphore started(0), go(0), done(0);
+  std::thread worker([&] {
+    void* area = mmap(nullptr, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    started.release();
+    go.acquire();
+    for (int i = 0; i < 37; ++i) madvise(area, 4096, MADV_DONTNEED);
+    for (int i = 0; i < 11; ++i) madvise(area, 4096, MADV_FREE);
+    done.release();
+    go.acquire();  // stay alive until the final read
+    munmap(area, 1 << 20);
+  });
+  started.acquire();
+  const auto before = counters.read();  // sees the new thread: re-filters
+  go.release();
+  done.acquire();
+  const auto after = counters.read();
+  go.release();
+  worker.join();
+  const auto d = shootout::probe::delta(before, after);
+  EXPECT_EQ(d.at("madvise_dontneed"), 37u);
+  EXPECT_EQ(d.at("madvise_free"), 11u);
+  EXPECT_GE(d.at("madvise"), 48u);
+}
