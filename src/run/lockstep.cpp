@@ -240,7 +240,8 @@ class GroupDriver {
       record["group"] = group_.name;
       record["round"] = round;
       record["position"] = position;
-      if (cpu_before && cpu_after) {
+      // Without the worker's own CPU time (probes off) the share is unknown.
+      if (cpu_before && cpu_after && record["counters"].contains("user_ns")) {
         const json& c = record["counters"];
         const std::uint64_t own =
             c.value("user_ns", std::uint64_t{0}) + c.value("sys_ns", std::uint64_t{0});
