@@ -269,6 +269,41 @@ struct KernelCounters::Impl {
   }
 };
 
+namespace {
+
+// The hardware counters (cycles, instructions, cache references and misses),
+// each opened with `open` (this process, or a child); refused ones are listed
+// with why. `note` is appended to each opened counter's detail.
+template <typename Open, typename Keep>
+void open_hardware(const ProbeOptions& options, std::vector<CounterStatus>& status,
+                   const std::string& note, Open open, Keep keep) {
+  for (const auto& spec : kHardware) {
+    if (!options.allow_hardware) {
+      status.push_back({spec.name, std::nullopt, "hardware events disabled by options"});
+      continue;
+    }
+    perf_event_attr attr{};
+    attr.type = PERF_TYPE_HARDWARE;
+    attr.config = spec.config;
+    const Opened opened = open(attr);
+    if (opened.fd >= 0) {
+      keep(spec.name, opened.fd);
+      status.push_back(
+          {spec.name, Source::perf_hardware,
+           std::string(spec.label) + (opened.user_only ? " (user mode only)" : "") + note});
+      continue;
+    }
+    const int err = opened.err;
+    const bool unsupported = err == ENOENT || err == EOPNOTSUPP || err == ENODEV;
+    status.push_back(
+        {spec.name, std::nullopt,
+         unsupported ? "hardware events not supported on this machine (" + errno_name(err) + ")"
+                     : perf_error(err)});
+  }
+}
+
+}  // namespace
+
 KernelCounters KernelCounters::open(const ProbeOptions& options) {
   auto* impl = new Impl;
   auto& status = impl->status;
@@ -376,29 +411,12 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
   }
 
   // Hardware: usually refused inside VMs.
-  for (const auto& spec : kHardware) {
-    if (!options.allow_hardware) {
-      status.push_back({spec.name, std::nullopt, "hardware events disabled by options"});
-      continue;
-    }
-    perf_event_attr attr{};
-    attr.type = PERF_TYPE_HARDWARE;
-    attr.config = spec.config;
-    const Opened opened = perf_open_with_fallback(attr);
-    if (opened.fd >= 0) {
-      impl->perf.push_back({spec.name, opened.fd});
-      status.push_back(
-          {spec.name, Source::perf_hardware,
-           std::string(spec.label) + (opened.user_only ? " (user mode only)" : "") + thread_note});
-      continue;
-    }
-    const int err = opened.err;
-    const bool unsupported = err == ENOENT || err == EOPNOTSUPP || err == ENODEV;
-    status.push_back(
-        {spec.name, std::nullopt,
-         unsupported ? "hardware events not supported on this machine (" + errno_name(err) + ")"
-                     : perf_error(err)});
-  }
+  open_hardware(
+      options, status, thread_note,
+      [](perf_event_attr attr) { return perf_open_with_fallback(attr); },
+      [&](const char* name, int fd) {
+        impl->perf.push_back({name, fd});
+      });
 
   status.push_back({names::kUserNs, Source::rusage, "getrusage(RUSAGE_SELF) ru_utime"});
   status.push_back({names::kSysNs, Source::rusage, "getrusage(RUSAGE_SELF) ru_stime"});
@@ -510,29 +528,9 @@ KernelCounters KernelCounters::open_for_child(pid_t pid, const ProbeOptions& opt
     }
   }
 
-  for (const auto& spec : kHardware) {
-    if (!options.allow_hardware) {
-      status.push_back({spec.name, std::nullopt, "hardware events disabled by options"});
-      continue;
-    }
-    perf_event_attr attr{};
-    attr.type = PERF_TYPE_HARDWARE;
-    attr.config = spec.config;
-    const Opened opened = open_on_child(attr);
-    if (opened.fd >= 0) {
-      impl->perf.push_back({spec.name, opened.fd});
-      status.push_back(
-          {spec.name, Source::perf_hardware,
-           std::string(spec.label) + (opened.user_only ? " (user mode only)" : "") + scope});
-      continue;
-    }
-    const int err = opened.err;
-    const bool unsupported = err == ENOENT || err == EOPNOTSUPP || err == ENODEV;
-    status.push_back(
-        {spec.name, std::nullopt,
-         unsupported ? "hardware events not supported on this machine (" + errno_name(err) + ")"
-                     : perf_error(err)});
-  }
+  open_hardware(options, impl->status, scope, open_on_child, [&](const char* name, int fd) {
+    impl->perf.push_back({name, fd});
+  });
   return KernelCounters(impl);
 }
 
