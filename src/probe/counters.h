@@ -1,8 +1,9 @@
 // The probe layer's public interface: kernel-side counters for the timed
 // region of a sample (DESIGN.md §5). Opened once per worker process before
-// any runtime thread starts (perf events with `inherit`, so threads created
-// later are counted); read before and after each sample; the runner gets
-// per-sample deltas. A counter that could not be opened is absent from every
+// any runtime thread starts — per-task perf events with `inherit` (threads
+// created later are counted), or per-CPU events filtered to the process's
+// threads (ProbeOptions::per_cpu, the worker's choice) — read before and
+// after each sample; the runner gets per-sample deltas. A counter that could not be opened is absent from every
 // reading (never reported as zero) and its reason is kept in `status()`.
 #pragma once
 
