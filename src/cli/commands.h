@@ -40,6 +40,7 @@ struct RunArgs {
   bool trace_calls = false;
   std::vector<std::string> probe_modes;
   long memory_limit_mib = 0;
+  int bootstrap_resamples = 10000;
   int timeout_seconds = 60;
 };
 void add_run_options(CLI::App& run, RunArgs& args);

@@ -47,6 +47,9 @@ void add_run_options(CLI::App& run, RunArgs& a) {
                  "counters (default); add off and/or strace to measure the tool's own overhead: "
                  "each becomes a variant run in lockstep, e.g. jemalloc(probes off)")
       ->delimiter(',');
+  run.add_option("--bootstrap-resamples", a.bootstrap_resamples,
+                 "resamples behind every confidence interval (default 10000; recorded in the "
+                 "manifest, so `report` uses the same)");
   run.add_option("--worker-memory-limit", a.memory_limit_mib,
                  "address-space limit of every worker in MiB: an allocator that runs away fails "
                  "its own cell (default: none)");
@@ -86,6 +89,10 @@ run::RunOptions to_options(const RunArgs& a) {
   o.trace_calls = a.trace_calls;
   if (a.memory_limit_mib < 0) throw std::invalid_argument("--worker-memory-limit must be >= 0");
   o.memory_limit_mib = a.memory_limit_mib;
+  // Below ~1000 resamples the 2.5 % percentile of a CI rests on 25 draws.
+  if (a.bootstrap_resamples < 1000)
+    throw std::invalid_argument("--bootstrap-resamples must be at least 1000");
+  o.bootstrap_resamples = a.bootstrap_resamples;
   if (!a.probe_modes.empty()) o.probe_modes = a.probe_modes;
   o.trace_calls = a.trace_calls;
   if (a.timeout_seconds <= 0)

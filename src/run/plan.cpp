@@ -62,6 +62,7 @@ nlohmann::json RunOptions::to_json() const {
           {"trace_calls", trace_calls},
           {"probe_modes", probe_modes},
           {"memory_limit_mib", memory_limit_mib},
+          {"bootstrap_resamples", bootstrap_resamples},
           {"timeout_seconds", timeout.count()},
           {"out_dir", out_dir}};
 }
@@ -92,6 +93,7 @@ RunOptions RunOptions::from_json(const nlohmann::json& j) {
   o.trace_calls = j.value("trace_calls", false);
   o.probe_modes = j.value("probe_modes", std::vector<std::string>{"counters"});
   o.memory_limit_mib = j.value("memory_limit_mib", 0L);
+  o.bootstrap_resamples = j.value("bootstrap_resamples", 10000);
   o.timeout = std::chrono::seconds(j.at("timeout_seconds").get<long>());
   o.out_dir = j.at("out_dir").get<std::string>();
   return o;

@@ -44,6 +44,9 @@ struct RunOptions {
   bool allocation_profile = true;  // the malloc-counting pass
   bool trace_calls = false;
   long memory_limit_mib = 0;  // RLIMIT_AS of every worker; 0 = none
+  // Bootstrap resamples the reports use for every CI (recorded in the
+  // manifest; the report layer reads it from there).
+  int bootstrap_resamples = 10000;
   // How each cell is observed: "counters" (the default), and for the tool's
   // own overhead benchmarks "off" (no probes at all) and "strace" (the
   // worker under `strace -f -e trace=memory`, the study's method). Each

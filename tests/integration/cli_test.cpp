@@ -107,3 +107,8 @@ TEST(ListWorkloads, ListsEveryStudyFamily) {
                              "mpsc_large/", "block_on_alloc_st/", "spawn_st/"})
     EXPECT_NE(r.out.find(family), std::string::npos) << family;
 }
+
+TEST(CliErrors, TooFewBootstrapResamples) {
+  expect_refused({"run", "-a", "std", "--bootstrap-resamples", "10"},
+                 "--bootstrap-resamples must be at least 1000");
+}

@@ -39,10 +39,15 @@ std::string path_of(const std::string& list_output, const std::string& allocator
 TEST(Run, TinyPlanWritesVerifiedCellsAndSamples) {
   const std::string dir = fresh_dir("tiny") + "/run";
   auto r = run_cli(with({"run", "-a", "std,jemalloc,mimalloc", "-w", "mpsc/64,spawn_many/100",
-                         "--payload", "filled", "--out", dir},
+                         "--payload", "filled", "--out", dir, "--bootstrap-resamples", "2000"},
                         tiny_profile(3)));
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find(dir), std::string::npos) << r.out;
+  // The last line names the report; the report uses the recorded resamples.
+  EXPECT_NE(r.out.find("report: " + dir + "/report.md\n"), std::string::npos) << r.out;
+  std::ifstream report(dir + "/report.md");
+  const std::string md((std::istreambuf_iterator<char>(report)), {});
+  EXPECT_NE(md.find("2000 resamples"), std::string::npos);
 
   const auto records = journal_records(dir);
   const auto cells = records_of_type(records, "cell");
