@@ -171,7 +171,9 @@ class GroupDriver {
     } else if (reply.status == S::garbage) {
       fail(live, phase, "protocol: " + reply.error);
     } else {
-      fail(live, phase, "worker ended without a reply");
+      // Its pipe closed: it is dying by itself; wait for its own exit status
+      // rather than race it with a SIGKILL of ours.
+      fail(live, phase, "worker ended without a reply", json::object(), /*exiting=*/true);
     }
     return false;
   }
