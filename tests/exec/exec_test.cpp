@@ -16,7 +16,9 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
+#include "cli_runner.h"
 
 #include "journal/journal.h"
 
@@ -27,11 +29,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct CliResult {
-  int exit_code = -1;  // -1: killed by a signal
-  std::string out, err;
-};
-
 std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;
@@ -39,51 +36,10 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-std::string fresh_dir(const std::string& name) {
-  static int counter = 0;
-  const char* base = getenv("TMPDIR");
-  const std::string dir = std::string(base ? base : "/tmp") + "/alloc-shootout-exec-test-" +
-                          std::to_string(getpid()) + "/" + name + "-" + std::to_string(++counter);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-CliResult run_cli(const std::vector<std::string>& args) {
-  const std::string dir = fresh_dir("cli-output");
-  const std::string out = dir + "/stdout", err = dir + "/stderr";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> storage = {SHOOTOUT_CLI};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  CliResult result;
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, SHOOTOUT_CLI, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return result;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = slurp(out);
-  result.err = slurp(err);
-  return result;
-}
-
-std::vector<json> records(const std::string& run_dir) {
-  return shootout::journal::read_journal(run_dir + "/samples.jsonl").records;
-}
-
+// The integration suite's helpers (tests/integration/cli_runner.h).
+std::vector<json> records(const std::string& run_dir) { return journal_records(run_dir); }
 std::vector<json> of_type(const std::vector<json>& all, const std::string& type) {
-  std::vector<json> out;
-  for (const auto& r : all)
-    if (r.value("type", "") == type) out.push_back(r);
-  return out;
+  return records_of_type(all, type);
 }
 
 // variant -> records of `type` for it
