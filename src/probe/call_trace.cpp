@@ -326,7 +326,7 @@ struct CallTracer::Impl {
   std::uint64_t lost = 0;
   bool running = false;
 
-  // perf_tracepoint
+  // perf_event (tracepoint samples)
   std::vector<Ring> rings;
   std::map<std::uint64_t, Decoder> decoders;  // by tracepoint id (common_type)
   Field common_type{0, 2, false};
@@ -587,7 +587,7 @@ CallTracer CallTracer::open(const TraceOptions& options) {
   if (options.allow_tracepoints) {
     reason = impl->open_perf(options);
     if (reason.empty()) {
-      impl->source = Source::perf_tracepoint;
+      impl->source = Source::perf_event;
       if (const int threads = thread_count(); threads > 1) {
         impl->detail += " (opened with " + std::to_string(threads) +
                         " threads running: threads that existed before open are not traced)";
@@ -624,7 +624,7 @@ void CallTracer::start() {
   Impl& impl = *impl_;
   if (impl.running) stop();
   impl.lost = 0;
-  if (impl.source == Source::perf_tracepoint) {
+  if (impl.source == Source::perf_event) {
     for (auto& ring : impl.rings) impl.drain(ring, nullptr);  // late writes of a past pass
     impl.record_lost = 0;
     if (impl.format_lost) impl.lost_base = impl.lost_total();
@@ -642,7 +642,7 @@ std::vector<RawCall> CallTracer::stop() {
   if (!impl_ || !impl_->running) return calls;
   Impl& impl = *impl_;
   impl.running = false;
-  if (impl.source == Source::perf_tracepoint) {
+  if (impl.source == Source::perf_event) {
     impl.set_enabled(false);
     for (auto& ring : impl.rings) impl.drain(ring, &calls);
     impl.lost = impl.format_lost ? impl.lost_total() - impl.lost_base : impl.record_lost;

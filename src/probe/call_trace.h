@@ -4,7 +4,7 @@
 // without strace — and a per-kind size summary ("each purge is 36 KiB").
 //
 // Sources, like KernelCounters:
-//  * perf_tracepoint: perf_event_open on syscalls:sys_enter_* with `inherit`
+//  * perf_event: perf_event_open on syscalls:sys_enter_* with `inherit`
 //    and one sample per call into a ring buffer per online CPU (the kernel
 //    refuses to mmap an inherited per-task event); records are decoded with
 //    the field offsets of tracefs events/syscalls/<name>/format. Sees every
@@ -42,7 +42,7 @@ struct RawCall {
   int fd = -1;                   // mmap
   std::uint64_t offset = 0;      // mmap
   std::uint32_t tid = 0;
-  // CLOCK_MONOTONIC: at syscall entry (perf_tracepoint), on return (interpose)
+  // CLOCK_MONOTONIC: at syscall entry (perf_event), on return (interpose)
   std::uint64_t time_ns = 0;
 };
 
@@ -72,7 +72,7 @@ class CallTracer {
   // Ends the pass; its calls in time order (empty without a pass).
   std::vector<RawCall> stop();
 
-  std::optional<Source> source() const;  // perf_tracepoint or interpose
+  std::optional<Source> source() const;  // perf_event or interpose
   const std::string& detail() const;     // tracepoints and buffer, or why unavailable
   // Calls of the last pass that were not recorded (ring buffer or interpose
   // buffer full); non-zero means the trace is incomplete.

@@ -1,5 +1,5 @@
 // KernelCounters: perf_event counters with per-counter fallbacks
-// (tracepoint -> interposition for syscalls, perf software -> getrusage for
+// (tracepoint -> interposition for syscalls, perf event -> getrusage for
 // faults), each counter's source and reason kept in status().
 #include "probe/counters.h"
 
@@ -25,12 +25,8 @@ namespace shootout::probe {
 
 const char* to_string(Source source) {
   switch (source) {
-    case Source::perf_tracepoint:
-      return "perf_tracepoint";
-    case Source::perf_software:
-      return "perf_software";
-    case Source::perf_hardware:
-      return "perf_hardware";
+    case Source::perf_event:
+      return "perf_event";
     case Source::interpose:
       return "interpose";
     case Source::rusage:
@@ -73,6 +69,13 @@ constexpr EventSpec kFaults[] = {
     {names::kMinorFaults, PERF_COUNT_SW_PAGE_FAULTS_MIN, "PERF_COUNT_SW_PAGE_FAULTS_MIN"},
     {names::kMajorFaults, PERF_COUNT_SW_PAGE_FAULTS_MAJ, "PERF_COUNT_SW_PAGE_FAULTS_MAJ"},
 };
+
+// Per-CPU mode's page faults: every fault enters the x86 fault handler
+// through one of these two tracepoints (user mode, or kernel mode touching
+// user memory, e.g. read() into a fresh buffer) — the faults getrusage
+// counts, and no context-switch cost.
+constexpr const char* kFaultTracepoints[] = {"exceptions/page_fault_user",
+                                             "exceptions/page_fault_kernel"};
 
 constexpr EventSpec kHardware[] = {
     {names::kCycles, PERF_COUNT_HW_CPU_CYCLES, "PERF_COUNT_HW_CPU_CYCLES"},
@@ -201,8 +204,8 @@ std::string own_threads_filter() {
   return clause;
 }
 
-std::string combined_filter(const SyscallSpec& spec, const std::string& threads) {
-  return spec.filter ? "(" + std::string(spec.filter) + ") && (" + threads + ")" : threads;
+std::string combined_filter(const char* filter, const std::string& threads) {
+  return filter ? "(" + std::string(filter) + ") && (" + threads + ")" : threads;
 }
 
 // A disabled per-CPU tracepoint event counting only what `filter` admits;
@@ -242,10 +245,12 @@ struct KernelCounters::Impl {
     int fd;
   };
   std::vector<Perf> perf;
-  // Per-CPU mode: the tracepoint events of every CPU, each with its spec's
-  // own filter, re-filtered to the process's threads when they change.
+  // Per-CPU mode: the tracepoint events of every CPU, each with its own
+  // filter, re-filtered to the process's threads when they change. Events
+  // with the same name add up (the two fault tracepoints).
   struct PerCpu {
-    const SyscallSpec* spec;
+    const char* name;
+    const char* filter;  // nullptr: every event of the process's threads
     std::uint64_t tracepoint;
     int cpu;
     int fd;
@@ -257,7 +262,8 @@ struct KernelCounters::Impl {
   interpose::Counts interpose_base;
   bool holds_interpose = false;
   bool faults_from_rusage = false;
-  bool child = false;  // open_for_child: perf events of another process only
+  bool minor_faults_per_cpu = false;  // fault tracepoints less ru_majflt
+  bool child = false;                 // open_for_child: perf events of another process only
   rusage base{};
   std::vector<CounterStatus> status;
 
@@ -289,7 +295,7 @@ void open_hardware(const ProbeOptions& options, std::vector<CounterStatus>& stat
     if (opened.fd >= 0) {
       keep(spec.name, opened.fd);
       status.push_back(
-          {spec.name, Source::perf_hardware,
+          {spec.name, Source::perf_event,
            std::string(spec.label) + (opened.user_only ? " (user mode only)" : "") + note});
       continue;
     }
@@ -313,33 +319,6 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
                         " threads running: threads that existed before open are not counted)"
                   : "";
 
-  // Page faults: perf software events, else getrusage.
-  for (const auto& spec : kFaults) {
-    std::string reason = options.per_cpu
-                             ? "exact for the whole process, without per-task perf events"
-                             : "perf software events disabled by options";
-    if (options.allow_software && !options.per_cpu) {
-      perf_event_attr attr{};
-      attr.type = PERF_TYPE_SOFTWARE;
-      attr.config = spec.config;
-      const Opened opened = perf_open_with_fallback(attr);
-      if (opened.fd >= 0) {
-        impl->perf.push_back({spec.name, opened.fd});
-        status.push_back({spec.name, Source::perf_software,
-                          std::string(spec.label) + (opened.user_only ? " (user mode only)" : "") +
-                              thread_note});
-        continue;
-      }
-      reason = perf_error(opened.err);
-    }
-    impl->faults_from_rusage = true;
-    const bool minor = std::strcmp(spec.name, names::kMinorFaults) == 0;
-    status.push_back({spec.name, Source::rusage,
-                      std::string("getrusage(RUSAGE_SELF) ") + (minor ? "ru_minflt" : "ru_majflt") +
-                          " (" + reason + ")"});
-  }
-
-  // Syscalls: tracepoints (+ filter), else the executable's libc wrappers.
   Tracefs tracefs;
   if (options.allow_tracepoints) {
     tracefs = find_tracefs();
@@ -348,28 +327,95 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
   }
   const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   const std::string own_threads = own_threads_filter();
+  // One tracepoint on every CPU under `name`, filtered to this process's
+  // threads; false (nothing kept) where any CPU refuses it.
+  auto open_on_every_cpu = [&](const char* name, std::uint64_t id, const char* filter) {
+    std::vector<int> fds;
+    for (long cpu = 0; cpu < cpus; ++cpu) {
+      const int fd = open_per_cpu(id, static_cast<int>(cpu), combined_filter(filter, own_threads));
+      if (fd < 0) {
+        for (int f : fds) close(f);
+        return false;
+      }
+      fds.push_back(fd);
+    }
+    for (long cpu = 0; cpu < cpus; ++cpu)
+      impl->per_cpu.push_back(
+          {name, filter, id, static_cast<int>(cpu), fds[static_cast<size_t>(cpu)]});
+    return true;
+  };
+
+  // Page faults: per-CPU fault tracepoints (minor = all less major), else
+  // perf software events (per-task mode), else getrusage.
+  std::string per_cpu_fault_reason = "perf events disabled by options";
+  if (options.per_cpu && options.allow_software) {
+    per_cpu_fault_reason = tracefs.error;
+    std::vector<std::uint64_t> ids;
+    for (const char* event : kFaultTracepoints) {
+      if (tracefs.dir.empty()) break;
+      const auto [id, id_error] = event_id(tracefs.dir, event);
+      if (!id_error.empty()) {
+        per_cpu_fault_reason = id_error;
+        ids.clear();
+        break;
+      }
+      ids.push_back(id);
+    }
+    const std::size_t kept = impl->per_cpu.size();
+    bool opened = !ids.empty();
+    for (std::size_t i = 0; opened && i < ids.size(); ++i)
+      opened = open_on_every_cpu(names::kMinorFaults, ids[i], nullptr);
+    if (opened) {
+      impl->minor_faults_per_cpu = true;
+    } else {
+      for (std::size_t i = kept; i < impl->per_cpu.size(); ++i) close(impl->per_cpu[i].fd);
+      impl->per_cpu.resize(kept);
+      if (!ids.empty()) per_cpu_fault_reason = "per-CPU fault tracepoint events refused";
+    }
+  }
+  for (const auto& spec : kFaults) {
+    const bool minor = std::strcmp(spec.name, names::kMinorFaults) == 0;
+    if (minor && impl->minor_faults_per_cpu) {
+      status.push_back({spec.name, Source::perf_event,
+                        "exceptions:page_fault_user + exceptions:page_fault_kernel on every CPU, "
+                        "filter this process's threads (per-CPU events: no cost on context "
+                        "switches), less major faults (getrusage ru_majflt)"});
+      continue;
+    }
+    std::string reason =
+        options.per_cpu ? per_cpu_fault_reason : "perf software events disabled by options";
+    if (!minor && impl->minor_faults_per_cpu)
+      reason = "no per-CPU event counts only major faults; getrusage is exact for the process";
+    if (options.allow_software && !options.per_cpu) {
+      perf_event_attr attr{};
+      attr.type = PERF_TYPE_SOFTWARE;
+      attr.config = spec.config;
+      const Opened opened = perf_open_with_fallback(attr);
+      if (opened.fd >= 0) {
+        impl->perf.push_back({spec.name, opened.fd});
+        status.push_back({spec.name, Source::perf_event,
+                          std::string(spec.label) + (opened.user_only ? " (user mode only)" : "") +
+                              thread_note});
+        continue;
+      }
+      reason = perf_error(opened.err);
+    }
+    impl->faults_from_rusage = true;
+    status.push_back({spec.name, Source::rusage,
+                      std::string("getrusage(RUSAGE_SELF) ") + (minor ? "ru_minflt" : "ru_majflt") +
+                          " (" + reason + ")"});
+  }
+
+  // Syscalls: tracepoints (+ filter), else the executable's libc wrappers.
   for (const auto& spec : kSyscalls) {
     std::string reason = tracefs.error;
     if (!tracefs.dir.empty() && options.per_cpu) {
       const auto [id, id_error] = tracepoint_id(tracefs.dir, spec.tracepoint);
-      std::vector<int> fds;
-      for (long cpu = 0; id_error.empty() && cpu < cpus; ++cpu) {
-        const int fd = open_per_cpu(id, static_cast<int>(cpu), combined_filter(spec, own_threads));
-        if (fd < 0) {
-          for (int f : fds) close(f);
-          fds.clear();
-          break;
-        }
-        fds.push_back(fd);
-      }
-      if (!fds.empty()) {
-        for (long cpu = 0; cpu < cpus; ++cpu)
-          impl->per_cpu.push_back(
-              {&spec, id, static_cast<int>(cpu), fds[static_cast<size_t>(cpu)]});
+      if (id_error.empty() && open_on_every_cpu(spec.name, id, spec.filter)) {
         std::string detail = std::string("syscalls:") + spec.tracepoint + " on every CPU, filter ";
         detail += spec.filter ? std::string(spec.filter) + " && " : "";
         detail += "this process's threads (per-CPU events: no cost on context switches)";
-        status.push_back({spec.name, Source::perf_tracepoint, detail});
+        status.push_back({spec.name, Source::perf_event, detail});
         continue;
       }
     }
@@ -390,7 +436,7 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
           impl->perf.push_back({spec.name, fd});
           std::string detail = std::string("syscalls:") + spec.tracepoint;
           detail += spec.filter ? std::string(" filter ") + spec.filter : " (all calls)";
-          status.push_back({spec.name, Source::perf_tracepoint, detail + thread_note});
+          status.push_back({spec.name, Source::perf_event, detail + thread_note});
           continue;
         }
       }
@@ -460,7 +506,7 @@ KernelCounters KernelCounters::open_for_child(pid_t pid, const ProbeOptions& opt
     }
     impl->perf.push_back({spec.name, opened.fd});
     status.push_back(
-        {spec.name, Source::perf_software,
+        {spec.name, Source::perf_event,
          std::string(spec.label) + (opened.user_only ? " (user mode only)" : "") + scope});
   }
 
@@ -508,7 +554,7 @@ KernelCounters KernelCounters::open_for_child(pid_t pid, const ProbeOptions& opt
     if (open_tracepoint(spec.name, event, spec.filter ? spec.filter : "", reason)) {
       std::string detail = std::string("syscalls:") + spec.tracepoint;
       detail += spec.filter ? std::string(" filter ") + spec.filter : " (all calls)";
-      status.push_back({spec.name, Source::perf_tracepoint, detail + scope});
+      status.push_back({spec.name, Source::perf_event, detail + scope});
     } else {
       status.push_back({spec.name, std::nullopt,
                         reason + "; no interposition fallback in "
@@ -521,7 +567,7 @@ KernelCounters KernelCounters::open_for_child(pid_t pid, const ProbeOptions& opt
     if (const auto slash = label.find('/'); slash != std::string::npos) label[slash] = ':';
     if (open_tracepoint(spec.name, spec.event, spec.filter, reason)) {
       status.push_back(
-          {spec.name, Source::perf_tracepoint,
+          {spec.name, Source::perf_event,
            label + (spec.filter.empty() ? " (all events)" : " filter " + spec.filter) + scope});
     } else {
       status.push_back({spec.name, std::nullopt, reason});
@@ -560,7 +606,7 @@ Reading KernelCounters::read() const {
         if (::read(p.fd, &value, sizeof(value)) == static_cast<ssize_t>(sizeof(value)))
           p.carried += value;
         close(p.fd);
-        p.fd = open_per_cpu(p.tracepoint, p.cpu, combined_filter(*p.spec, threads));
+        p.fd = open_per_cpu(p.tracepoint, p.cpu, combined_filter(p.filter, threads));
         if (p.fd >= 0) ioctl(p.fd, PERF_EVENT_IOC_ENABLE, 0);
       }
       impl_->filtered_tids = threads;
@@ -570,9 +616,9 @@ Reading KernelCounters::read() const {
       std::uint64_t value = 0;
       const bool ok =
           p.fd >= 0 && ::read(p.fd, &value, sizeof(value)) == static_cast<ssize_t>(sizeof(value));
-      auto [it, fresh] = complete.emplace(p.spec->name, ok);
+      auto [it, fresh] = complete.emplace(p.name, ok);
       it->second = it->second && ok;
-      reading[p.spec->name] += p.carried + value;
+      reading[p.name] += p.carried + value;
     }
     // A counter one of whose CPUs could not be read is left out, never partial.
     for (const auto& [name, ok] : complete)
@@ -597,6 +643,14 @@ Reading KernelCounters::read() const {
   const rusage& base = impl_->base;
   reading[names::kUserNs] = to_ns(now.ru_utime) - to_ns(base.ru_utime);
   reading[names::kSysNs] = to_ns(now.ru_stime) - to_ns(base.ru_stime);
+  if (impl_->minor_faults_per_cpu) {
+    // The fault tracepoints see major faults too; take them out. Readings are
+    // cumulative, so the subtraction carries over into every delta.
+    if (const auto it = reading.find(names::kMinorFaults); it != reading.end()) {
+      const auto major = static_cast<std::uint64_t>(now.ru_majflt - base.ru_majflt);
+      it->second = it->second > major ? it->second - major : 0;
+    }
+  }
   if (impl_->faults_from_rusage) {
     for (const auto& status : impl_->status) {
       if (status.source != Source::rusage) continue;

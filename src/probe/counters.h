@@ -3,8 +3,8 @@
 // any runtime thread starts — per-task perf events with `inherit` (threads
 // created later are counted), or per-CPU events filtered to the process's
 // threads (ProbeOptions::per_cpu, the worker's choice) — read before and
-// after each sample; the runner gets per-sample deltas. A counter that could not be opened is absent from every
-// reading (never reported as zero) and its reason is kept in `status()`.
+// after each sample; the runner gets per-sample deltas. A counter that could not be opened is
+// absent from every reading (never reported as zero) and its reason is kept in `status()`.
 #pragma once
 
 #include <sys/types.h>
@@ -37,12 +37,12 @@ inline constexpr const char* kSysNs = "sys_ns";
 }  // namespace names
 
 // Where a counter's value comes from.
+// Every perf_event_open counter has one source, "perf_event"; which event
+// (tracepoint and filter, software or hardware event) is in its detail.
 enum class Source {
-  perf_tracepoint,  // perf_event_open on a syscalls:sys_enter_* tracepoint (+ filter)
-  perf_software,    // perf_event_open PERF_TYPE_SOFTWARE
-  perf_hardware,    // perf_event_open PERF_TYPE_HARDWARE
-  interpose,        // the worker executable's own wrappers of the libc functions
-  rusage,           // getrusage(RUSAGE_SELF)
+  perf_event,  // perf_event_open: a tracepoint (+ filter), software or hardware event
+  interpose,   // the worker executable's own wrappers of the libc functions
+  rusage,      // getrusage(RUSAGE_SELF)
 };
 const char* to_string(Source source);
 
@@ -53,19 +53,21 @@ struct CounterStatus {
 };
 
 // Which sources may be used; the fallback chain is tracepoint -> interpose
-// for syscalls and perf software -> rusage for faults.
+// for syscalls and perf event -> rusage for faults.
 struct ProbeOptions {
   // false: force the interposition fallback (tests, --no-tracepoints)
   bool allow_tracepoints = true;
   bool allow_hardware = true;
-  // false: page faults from getrusage instead of perf software events (tests)
+  // false: page faults from getrusage instead of perf events (tests)
   bool allow_software = true;
-  // true: syscall tracepoints as per-CPU events filtered to this process's
-  // threads, and page faults from getrusage (exact for the whole process).
-  // Per-task events (inherit) are scheduled out and in on every context
-  // switch of every thread: measured here, that made a wake-up-heavy cell
-  // (mpsc/64) 2.1-2.5x slower. Per-CPU events cost nothing on a switch.
-  // Falls back to per-task events where per-CPU ones are refused.
+  // true: syscall tracepoints and the page-fault tracepoints
+  // (exceptions:page_fault_user/_kernel, x86) as per-CPU events filtered to
+  // this process's threads. Per-task events (inherit) are scheduled out and
+  // in on every context switch of every thread: measured here, that made a
+  // wake-up-heavy cell (mpsc/64) 2.1-2.5x slower. Per-CPU events cost
+  // nothing on a switch. Syscalls fall back to per-task events where per-CPU
+  // ones are refused; faults to getrusage where the kernel has no fault
+  // tracepoints (per-CPU software fault events cannot be filtered by thread).
   bool per_cpu = false;
 };
 

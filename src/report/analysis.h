@@ -137,7 +137,7 @@ struct AllocationProfile {
 struct CallTrace {
   std::string cell;
   double iters = 0;
-  std::string source;  // perf_tracepoint | interpose | "" (unavailable)
+  std::string source;  // perf_event | interpose | "" (unavailable)
   std::string detail, file;
   double lost = 0;
   struct Kind {

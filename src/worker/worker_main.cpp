@@ -176,12 +176,13 @@ int main(int argc, char** argv) {
     return kOk;
   }
 
-  // 2. Counters, opened before the runtime starts any thread (inherit).
+  // 2. Counters, opened before the runtime starts any thread.
   shootout::probe::ProbeOptions probe_options;
   probe_options.allow_tracepoints = !no_tracepoints;
   probe_options.allow_hardware = !no_hardware;
-  // Per-CPU syscall events and faults from getrusage: per-task perf events
-  // would tax every context switch of the runtime's threads (ProbeOptions).
+  // Per-CPU syscall and fault events filtered to the worker's threads:
+  // per-task perf events would tax every context switch of the runtime's
+  // threads (ProbeOptions).
   probe_options.per_cpu = true;
   std::optional<shootout::probe::KernelCounters> counters;
   if (!no_counters) counters.emplace(shootout::probe::KernelCounters::open(probe_options));

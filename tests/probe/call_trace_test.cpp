@@ -130,7 +130,7 @@ class StepThread {
 };
 
 CallTracer open_source(Source source, TraceOptions options = {}) {
-  options.allow_tracepoints = source == Source::perf_tracepoint;
+  options.allow_tracepoints = source == Source::perf_event;
   return CallTracer::open(options);
 }
 
@@ -327,15 +327,15 @@ TEST_P(CallTracerSources, StopWithoutStartIsEmpty) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sources, CallTracerSources,
-                         ::testing::Values(Source::perf_tracepoint, Source::interpose),
+                         ::testing::Values(Source::perf_event, Source::interpose),
                          [](const auto& info) { return std::string(to_string(info.param)); });
 
 CallTracer open_tracepoints(TraceOptions options = {}) {
-  return open_source(Source::perf_tracepoint, options);
+  return open_source(Source::perf_event, options);
 }
 
 #define SKIP_WITHOUT_TRACEPOINTS(tracer)            \
-  if ((tracer).source() != Source::perf_tracepoint) \
+  if ((tracer).source() != Source::perf_event) \
   GTEST_SKIP() << "tracepoints unavailable: " << (tracer).detail()
 
 TEST(CallTracer, TracepointDetailNamesTheRings) {

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 #include <semaphore>
 #include <set>
@@ -50,7 +51,7 @@ TEST(KernelCounters, OneStatusPerCounterAndReadingsMatchIt) {
 
 TEST(KernelCounters, TracepointDetailsNameTheFilter) {
   const auto counters = KernelCounters::open({});
-  if (!has_source(counters, names::kMadviseDontneed, Source::perf_tracepoint)) {
+  if (!has_source(counters, names::kMadviseDontneed, Source::perf_event)) {
     GTEST_SKIP() << "tracepoints unavailable: " << why(counters, names::kMadviseDontneed);
   }
   EXPECT_EQ(why(counters, names::kMadviseDontneed),
@@ -76,7 +77,7 @@ TEST(KernelCounters, HardwareDisabledByOptionIsAbsent) {
 // parent's read() already includes it while the thread is still alive.
 TEST(KernelCounters, InheritCountsMadviseOfThreadCreatedAfterOpen) {
   const auto counters = KernelCounters::open({});
-  if (!has_source(counters, names::kMadviseDontneed, Source::perf_tracepoint)) {
+  if (!has_source(counters, names::kMadviseDontneed, Source::perf_event)) {
     GTEST_SKIP() << "tracepoints unavailable: " << why(counters, names::kMadviseDontneed);
   }
   constexpr int kDontneed = 37;
@@ -134,9 +135,25 @@ void expect_faults_for_fresh_pages(const KernelCounters& counters) {
 
 TEST(KernelCounters, MinorFaultsCountFreshPagesPerf) {
   const auto counters = KernelCounters::open({});
-  if (!has_source(counters, names::kMinorFaults, Source::perf_software)) {
+  if (!has_source(counters, names::kMinorFaults, Source::perf_event)) {
     GTEST_SKIP() << "perf software events unavailable: " << why(counters, names::kMinorFaults);
   }
+  expect_faults_for_fresh_pages(counters);
+}
+
+// The worker's mode: the fault tracepoints on every CPU, filtered to this
+// process's threads, count the same demand-zero faults.
+TEST(KernelCounters, MinorFaultsCountFreshPagesPerCpuTracepoints) {
+  ProbeOptions options;
+  options.per_cpu = true;
+  const auto counters = KernelCounters::open(options);
+  const auto* status = find_status(counters, names::kMinorFaults);
+  ASSERT_NE(status, nullptr);
+  if (status->source != Source::perf_event) {
+    GTEST_SKIP() << "fault tracepoints unavailable: " << status->detail;
+  }
+  EXPECT_NE(status->detail.find("exceptions:page_fault_user"), std::string::npos) << status->detail;
+  EXPECT_TRUE(has_source(counters, names::kMajorFaults, Source::rusage));
   expect_faults_for_fresh_pages(counters);
 }
 
@@ -164,7 +181,7 @@ TEST(Delta, KeepsKeysPresentInBoth) {
 }
 
 TEST(Source, Names) {
-  EXPECT_STREQ(to_string(Source::perf_tracepoint), "perf_tracepoint");
+  EXPECT_STREQ(to_string(Source::perf_event), "perf_event");
   EXPECT_STREQ(to_string(Source::interpose), "interpose");
   EXPECT_STREQ(to_string(Source::rusage), "rusage");
 }
@@ -172,9 +189,9 @@ TEST(Source, Names) {
 }  // namespace
 }  // namespace shootout::probe
 
-// Per-CPU mode (the worker's): syscall events on every CPU filtered to this
-// process's threads, re-filtered when a read() sees new threads; faults from
-// getrusage. A thread started after open is counted once a read() has seen it.
+// Per-CPU mode (the worker's): syscall and fault events on every CPU filtered
+// to this process's threads, re-filtered when a read() sees new threads. A
+// thread started after open is counted once a read() has seen it.
 TEST(KernelCounters, PerCpuModeCountsThreadsSeenByARead) {
   shootout::probe::ProbeOptions options;
   options.per_cpu = true;
@@ -182,11 +199,13 @@ TEST(KernelCounters, PerCpuModeCountsThreadsSeenByARead) {
   bool per_cpu = false;
   for (const auto& s : counters.status())
     if (s.name == "madvise_dontneed" && s.source &&
-        *s.source == shootout::probe::Source::perf_tracepoint)
+        *s.source == shootout::probe::Source::perf_event)
       per_cpu = s.detail.find("on every CPU") != std::string::npos;
   if (!per_cpu) GTEST_SKIP() << "per-CPU tracepoint events refused here";
+  bool faults_per_cpu = false;
   for (const auto& s : counters.status())
-    if (s.name == "minor_faults") EXPECT_EQ(s.source, shootout::probe::Source::rusage);
+    if (s.name == "minor_faults") faults_per_cpu = s.source == shootout::probe::Source::perf_event;
+  constexpr std::size_t kTouched = 16;  // fits the 1 MiB area at 64 KiB pages
 
   std::binary_semaphore started(0), go(0), done(0);
   std::thread worker([&] {
@@ -195,6 +214,9 @@ TEST(KernelCounters, PerCpuModeCountsThreadsSeenByARead) {
     go.acquire();
     for (int i = 0; i < 37; ++i) madvise(area, 4096, MADV_DONTNEED);
     for (int i = 0; i < 11; ++i) madvise(area, 4096, MADV_FREE);
+    madvise(area, 1 << 20, MADV_NOHUGEPAGE);
+    for (std::size_t page = 0; page < kTouched; ++page)
+      static_cast<char*>(area)[page * static_cast<std::size_t>(sysconf(_SC_PAGESIZE))] = 1;
     done.release();
     go.acquire();  // stay alive until the final read
     munmap(area, 1 << 20);
@@ -210,4 +232,8 @@ TEST(KernelCounters, PerCpuModeCountsThreadsSeenByARead) {
   EXPECT_EQ(d.at("madvise_dontneed"), 37u);
   EXPECT_EQ(d.at("madvise_free"), 11u);
   EXPECT_GE(d.at("madvise"), 48u);
+  // The thread's own demand-zero faults (plus a few of the main thread's).
+  EXPECT_GE(d.at("minor_faults"), kTouched);
+  EXPECT_LE(d.at("minor_faults"), kTouched + 64);
+  if (!faults_per_cpu) std::printf("(minor faults from getrusage: no fault tracepoints here)\n");
 }

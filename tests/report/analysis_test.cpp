@@ -55,7 +55,7 @@ TEST(Analysis, CountersPerIterationAndPerElement) {
   // cycles were unavailable: absent, never zero.
   EXPECT_FALSE(j.per_iteration("cycles"));
   EXPECT_EQ(j.source_of("cycles"), "");
-  EXPECT_EQ(j.source_of("madvise_dontneed"), "perf_tracepoint");
+  EXPECT_EQ(j.source_of("madvise_dontneed"), "perf_event");
 }
 
 TEST(Analysis, TimeEstimatesRatiosAndMemory) {
@@ -205,7 +205,7 @@ TEST(WriteReports, WritesEachFormatAtomically) {
     if (c["cell"] != "mpsc/32768|zeroed|asio|jemalloc|preload") continue;
     EXPECT_EQ(c["key_driver"]["rule"], "madvise_dontneed_refault");
     EXPECT_EQ(c["counters"]["madvise_dontneed"]["per_element"], 1.0);
-    EXPECT_EQ(c["counters"]["madvise_dontneed"]["source"], "perf_tracepoint");
+    EXPECT_EQ(c["counters"]["madvise_dontneed"]["source"], "perf_event");
     EXPECT_EQ(c["ratio"]["verdict"], "slower");
     EXPECT_LT(c["time_ns"]["median"]["lower"].get<double>(),
               c["time_ns"]["median"]["upper"].get<double>());

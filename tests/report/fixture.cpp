@@ -58,7 +58,7 @@ std::uint64_t hash(const std::string& s) {
 }
 
 json counter_sources(const Behaviour& b) {
-  const std::string sys = b.interposed_syscalls ? "interpose" : "perf_tracepoint";
+  const std::string sys = b.interposed_syscalls ? "interpose" : "perf_event";
   auto tp = [&](const char* name, const char* detail) {
     return json{{"name", name},
                 {"source", sys},
@@ -66,10 +66,10 @@ json counter_sources(const Behaviour& b) {
   };
   return json::array({
       {{"name", "minor_faults"},
-       {"source", "perf_software"},
+       {"source", "perf_event"},
        {"detail", "PERF_COUNT_SW_PAGE_FAULTS_MIN"}},
       {{"name", "major_faults"},
-       {"source", "perf_software"},
+       {"source", "perf_event"},
        {"detail", "PERF_COUNT_SW_PAGE_FAULTS_MAJ"}},
       tp("madvise", "syscalls:sys_enter_madvise"),
       tp("madvise_dontneed", "syscalls:sys_enter_madvise, filter behavior == 4"),

@@ -58,7 +58,7 @@ TEST(Markdown, HasEveryTableOfTheStudy) {
   EXPECT_TRUE(contains(md, "Profile: quick."));
   EXPECT_TRUE(contains(md, "10000 resamples"));
   EXPECT_TRUE(contains(md,
-                       "| madvise_dontneed | perf_tracepoint (syscalls:sys_enter_madvise, filter "
+                       "| madvise_dontneed | perf_event (syscalls:sys_enter_madvise, filter "
                        "behavior == 4) | 23 |"));
   EXPECT_TRUE(contains(
       md, "| cycles | unavailable (hardware counters not supported by this virtual machine) |"));
