@@ -43,11 +43,10 @@ int overhead(const RunModel& model) {
       if (it == measured.end()) continue;
       // counters ÷ off: above 1 = the counters cost time; counters ÷ strace:
       // below 1 = strace costs more than the counters.
-      const auto ratios = shootout::report::per_round_ratios(*it->second, c);
-      if (ratios.size() < 2) continue;
-      const auto r = shootout::stats::paired_ratio(ratios, {}, {});
-      fmt::print("{:<34} {:<10} {:<8} {:>28} {:>8}\n", case_key(c), base, mode,
-                 interval(r.ratio), shootout::stats::to_string(r.verdict));
+      if (shootout::report::per_round_ratios(*it->second, c).size() < 2) continue;
+      const auto r = shootout::report::paired_ratio(*it->second, c, {});
+      fmt::print("{:<34} {:<10} {:<8} {:>28} {:>8}\n", case_key(c), base, mode, interval(r.ratio),
+                 shootout::stats::to_string(r.verdict));
     }
   }
   return 0;
@@ -70,8 +69,8 @@ int stability(const RunModel& a, const RunModel& b) {
     const bool overlap = ra.lower <= rb.upper && rb.lower <= ra.upper;
     ++total;
     within_5 += (change > 0.95 && change < 1.05) ? 1 : 0;
-    fmt::print("{:<34} {:<10} {:>24} {:>24} {:>9.3f} {:>8}\n", case_key(c), c.variant,
-               interval(ra), interval(rb), change, overlap ? "yes" : "no");
+    fmt::print("{:<34} {:<10} {:>24} {:>24} {:>9.3f} {:>8}\n", case_key(c), c.variant, interval(ra),
+               interval(rb), change, overlap ? "yes" : "no");
   }
   fmt::print("{} of {} ratios agree within 5 %\n", within_5, total);
   return 0;

@@ -33,6 +33,7 @@ struct RunArgs {
   int samples = 0;
   double measurement_seconds = 0;
   double warmup_seconds = -1;
+  int processes = 0;  // 0: the profile's
   int threads = 0;
   bool pin = false;
   bool no_tracepoints = false;

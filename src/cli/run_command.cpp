@@ -38,6 +38,9 @@ void add_run_options(CLI::App& run, RunArgs& a) {
   run.add_option("--samples", a.samples, "samples (= lockstep rounds) per cell");
   run.add_option("--measurement-time", a.measurement_seconds, "seconds of samples per cell");
   run.add_option("--warm-up-time", a.warmup_seconds, "seconds of warm-up per cell");
+  run.add_option("--processes", a.processes,
+                 "worker processes per cell, sharing its measurement and warm-up time; the "
+                 "ratio CI is resampled by process (default 3)");
   run.add_option("--threads", a.threads, "pool threads for every workload (default: each spec's)");
   run.add_flag("--pin", a.pin, "pin the bench thread and pool threads to CPUs");
   run.add_flag("--no-tracepoints", a.no_tracepoints,
@@ -71,6 +74,12 @@ run::RunOptions to_options(const RunArgs& a) {
     throw std::invalid_argument("--samples must be at least 2 (ratios need paired rounds)");
   if (a.measurement_seconds > 0) o.profile.sampling.measurement_seconds = a.measurement_seconds;
   if (a.warmup_seconds >= 0) o.profile.sampling.warmup_seconds = a.warmup_seconds;
+  if (a.processes != 0) {
+    if (a.processes < 1 || a.processes > 16)
+      throw std::invalid_argument("--processes must be between 1 and 16, got " +
+                                  std::to_string(a.processes));
+    o.profile.processes = a.processes;
+  }
   o.allocators = a.allocators;
   for (const auto& spec : a.user_allocators) {
     o.user_allocators.push_back(alloc::parse_user_allocator(spec));
@@ -129,8 +138,10 @@ int run_command(const RunArgs& args) {
       run::RunOptions options = to_options(args);
       const auto allocators = alloc::discover(alloc::read_loader_cache(), options.user_allocators);
       const auto plan = run::expand_plan(options, allocators);
+      // ~0.1 s to start and verify each worker process.
       const double per_cell = options.profile.sampling.warmup_seconds +
-                              options.profile.sampling.measurement_seconds + 0.1;
+                              options.profile.sampling.measurement_seconds +
+                              0.1 * options.profile.processes;
       display = std::make_unique<ProgressDisplay>(plan.groups.size(), plan.cell_count(), per_cell);
       summary = run::execute_run(options, progress);
     }

@@ -219,6 +219,8 @@ CellSample read_sample(const json& r) {
     throw ReportError(where(r) + ": \"round\" must be a round number >= 0");
   s.round = static_cast<int>(round);
   s.position = optional_int(r, "position").value_or(0);
+  s.process = optional_int(r, "process").value_or(0);
+  if (s.process < 0) throw ReportError(where(r) + ": \"process\" must be >= 0");
   s.iters = required_number(r, "iters");
   s.ns = required_number(r, "ns");
   // iters is a count of iterations; with iters >= 1 and every total below
@@ -322,12 +324,14 @@ CounterRates rates_of(const CellAnalysis& c) {
 void summarise_samples(CellAnalysis& c, const AnalysisOptions& options) {
   if (c.samples.empty()) return;
   std::vector<stats::Sample> samples;
-  std::set<int> rounds;
+  std::set<int> rounds, processes;
   for (const auto& s : c.samples) {
     samples.push_back({s.iters, s.ns});
     rounds.insert(s.round);
+    processes.insert(s.process);
   }
   c.rounds = static_cast<int>(rounds.size());
+  c.processes = static_cast<int>(processes.size());
   c.time = stats::estimate(samples, options.bootstrap);
   const auto per_iter = stats::per_iteration(samples);
   c.outliers = stats::count_outliers(per_iter);
@@ -372,23 +376,25 @@ void summarise_samples(CellAnalysis& c, const AnalysisOptions& options) {
   if (other_count > 0) c.other_cpu_share = other / other_count;
 }
 
-// ns per iteration of each round (summed over the round's samples).
-std::map<int, double> per_round_times(const CellAnalysis& c) {
-  std::map<int, std::pair<double, double>> sums;
+// ns per iteration of each (process, round) (summed over its samples).
+std::map<int, std::map<int, double>> per_round_times(const CellAnalysis& c) {
+  std::map<int, std::map<int, std::pair<double, double>>> sums;
   for (const auto& s : c.samples) {
-    sums[s.round].first += s.ns;
-    sums[s.round].second += s.iters;
+    auto& sum = sums[s.process][s.round];
+    sum.first += s.ns;
+    sum.second += s.iters;
   }
-  std::map<int, double> out;
-  for (const auto& [round, ns_iters] : sums) out[round] = ns_iters.first / ns_iters.second;
+  std::map<int, std::map<int, double>> out;
+  for (const auto& [process, rounds] : sums)
+    for (const auto& [round, ns_iters] : rounds)
+      out[process][round] = ns_iters.first / ns_iters.second;
   return out;
 }
 
 void pair_with_baseline(CellAnalysis& c, const CellAnalysis& baseline,
                         const AnalysisOptions& options) {
   c.per_round_ratios = per_round_ratios(c, baseline);
-  if (!c.per_round_ratios.empty())
-    c.ratio = stats::paired_ratio(c.per_round_ratios, options.bootstrap, options.ratio);
+  if (!c.per_round_ratios.empty()) c.ratio = paired_ratio(c, baseline, options);
 }
 
 void add_warnings(RunModel& m) {
@@ -430,16 +436,36 @@ void add_warnings(RunModel& m) {
 
 }  // namespace
 
-std::vector<double> per_round_ratios(const CellAnalysis& candidate, const CellAnalysis& reference) {
+std::vector<std::vector<double>> per_process_round_ratios(const CellAnalysis& candidate,
+                                                          const CellAnalysis& reference) {
   const auto mine = per_round_times(candidate);
   const auto theirs = per_round_times(reference);
-  std::vector<double> ratios;
-  for (const auto& [round, ns] : mine) {
-    auto it = theirs.find(round);
-    if (it == theirs.end() || !(it->second > 0) || !(ns > 0)) continue;
-    ratios.push_back(ns / it->second);
+  std::vector<std::vector<double>> out;
+  for (const auto& [process, rounds] : mine) {
+    const auto other = theirs.find(process);
+    if (other == theirs.end()) continue;
+    std::vector<double> ratios;
+    for (const auto& [round, ns] : rounds) {
+      auto it = other->second.find(round);
+      if (it == other->second.end() || !(it->second > 0) || !(ns > 0)) continue;
+      ratios.push_back(ns / it->second);
+    }
+    if (!ratios.empty()) out.push_back(std::move(ratios));
   }
-  return ratios;
+  return out;
+}
+
+std::vector<double> per_round_ratios(const CellAnalysis& candidate, const CellAnalysis& reference) {
+  std::vector<double> flat;
+  for (const auto& ratios : per_process_round_ratios(candidate, reference))
+    flat.insert(flat.end(), ratios.begin(), ratios.end());
+  return flat;
+}
+
+stats::RatioEstimate paired_ratio(const CellAnalysis& candidate, const CellAnalysis& reference,
+                                  const AnalysisOptions& options) {
+  return stats::paired_ratio_by_process(per_process_round_ratios(candidate, reference),
+                                        options.bootstrap, options.ratio);
 }
 
 RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options) {

@@ -54,6 +54,7 @@ struct CounterSource {
 struct CellSample {
   int round = 0;
   int position = 0;
+  int process = 0;  // which of the cell's worker processes (0 in older runs)
   double iters = 0;
   double ns = 0;
   std::map<std::string, double> counters;  // totals for the sample; absent = not measured
@@ -100,7 +101,8 @@ struct CellAnalysis {
   std::optional<stats::Estimates> time;  // per-iteration ns; empty without samples
   stats::OutlierCounts outliers;
   double cv = 0;
-  int rounds = 0;  // distinct rounds with a sample
+  int rounds = 0;     // distinct rounds with a sample
+  int processes = 0;  // distinct worker processes with a sample
   std::map<std::string, CounterValue> counters;
   std::optional<double> sys_share;        // sum sys_ns / sum (user_ns + sys_ns)
   std::optional<double> sys_wall_share;   // sum sys_ns / sum wall ns
@@ -108,7 +110,8 @@ struct CellAnalysis {
   bool peak_rss_process_scope = false;    // some sample's VmHWM could not be reset
   std::optional<double> other_cpu_share;  // mean over samples
 
-  // candidate ns/iter ÷ baseline ns/iter, per shared round, in round order
+  // candidate ns/iter ÷ baseline ns/iter, per shared (process, round), in
+  // process then round order
   std::vector<double> per_round_ratios;
   std::optional<stats::RatioEstimate> ratio;  // vs baseline_cell
   KeyDriver driver;                           // empty for failed cells and cells without samples
@@ -175,8 +178,15 @@ inline constexpr double kHighCv = 0.10;
 }  // namespace thresholds
 
 // candidate ns/iter ÷ reference ns/iter for every round both have samples
-// in (a round's samples summed), in round order: the input of paired ratios.
+// in, per worker process (the candidate's process p is paired with the
+// reference's process p), in round order: the input of paired ratios.
+std::vector<std::vector<double>> per_process_round_ratios(const CellAnalysis& candidate,
+                                                          const CellAnalysis& reference);
+// The same, every process's ratios one after another.
 std::vector<double> per_round_ratios(const CellAnalysis& candidate, const CellAnalysis& reference);
+// candidate ÷ reference: stats::paired_ratio_by_process over the above.
+stats::RatioEstimate paired_ratio(const CellAnalysis& candidate, const CellAnalysis& reference,
+                                  const AnalysisOptions& options);
 
 // Reads run_dir/manifest.json and run_dir/samples.jsonl and analyses them.
 // Throws ReportError naming the directory, file or line that is wrong.

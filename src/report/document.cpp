@@ -717,6 +717,7 @@ Section method_section(const Context& cx) {
   const RunModel& m = cx.model;
   Section s{"method", "Method", 2, {}};
   int min_samples = 0, max_samples = 0, min_rounds = 0, max_rounds = 0;
+  int min_processes = 0, max_processes = 0;
   std::map<std::string, int> modes;
   bool first = true;
   for (const auto& c : m.cells) {
@@ -726,6 +727,8 @@ Section method_section(const Context& cx) {
     max_samples = first ? n : std::max(max_samples, n);
     min_rounds = first ? c.rounds : std::min(min_rounds, c.rounds);
     max_rounds = first ? c.rounds : std::max(max_rounds, c.rounds);
+    min_processes = first ? c.processes : std::min(min_processes, c.processes);
+    max_processes = first ? c.processes : std::max(max_processes, c.processes);
     first = false;
     ++modes[c.plan_mode.empty() ? "unrecorded" : c.plan_mode];
   }
@@ -735,19 +738,28 @@ Section method_section(const Context& cx) {
   const std::string profile =
       manifest_value(m.manifest, {"profile", "options.profile", "plan.profile"})
           .value_or("not recorded");
+  const std::string processes =
+      max_processes <= 1
+          ? std::string("its own worker process")
+          : fmt::format("{} worker processes of its own, sharing its measurement time",
+                        range(min_processes, max_processes));
+  const std::string ratio_resampling =
+      max_processes <= 1 ? "bootstrap CIs"
+                         : "bootstrap CIs resampled by process, then by round (the spread "
+                           "between processes is part of the uncertainty)";
   s.blocks.push_back(paragraph(fmt::format(
-      "Profile: {}. Each cell ran in its own worker process, its group's cells in lockstep rounds "
-      "(one sample per cell per round, order rotated); {} samples per cell over {} rounds; "
+      "Profile: {}. Each cell ran in {}, its group's cells in lockstep rounds "
+      "(one sample per {} per round, order rotated); {} samples per cell over {} rounds; "
       "sampling mode: {}. Times are per iteration: median, mean and slope with 95 % bootstrap "
       "CIs ({} resamples, fixed seed {:#x}); outliers by Tukey fences are counted, never removed. "
-      "Ratios to {} are geometric means of per-round ratios with bootstrap CIs; a difference is "
+      "Ratios to {} are geometric means of per-round ratios with {}; a difference is "
       "significant when p < {} and the CI lies outside ±{}. Counters are totals of the timed "
       "samples divided by iterations (and by elements per iteration for per-element figures); a "
       "counter that was not measured is shown as n/a, never as zero.",
-      profile, range(min_samples, max_samples), range(min_rounds, max_rounds),
-      mode_list.empty() ? "none" : join(mode_list, ", "), m.options.bootstrap.resamples,
-      m.options.bootstrap.seed, cx.base, fmt::format("{}", m.options.ratio.significance),
-      text::percent(m.options.ratio.noise))));
+      profile, processes, max_processes <= 1 ? "cell" : "process", range(min_samples, max_samples),
+      range(min_rounds, max_rounds), mode_list.empty() ? "none" : join(mode_list, ", "),
+      m.options.bootstrap.resamples, m.options.bootstrap.seed, cx.base, ratio_resampling,
+      fmt::format("{}", m.options.ratio.significance), text::percent(m.options.ratio.noise))));
 
   // Counter sources over all cells.
   std::map<std::string, std::map<std::string, int>>

@@ -275,12 +275,11 @@ std::vector<TuningEffect> tuning_effects(const RunModel& model) {
           key_of(c) == key_of(tuned))
         untuned = &c;
     if (!untuned) continue;
-    const auto ratios = per_round_ratios(tuned, *untuned);
-    if (ratios.empty()) continue;
+    if (per_round_ratios(tuned, *untuned).empty()) continue;
     TuningEffect e;
     e.untuned = untuned;
     e.tuned = &tuned;
-    e.change = stats::paired_ratio(ratios, model.options.bootstrap, model.options.ratio);
+    e.change = paired_ratio(tuned, *untuned, model.options);
     if (e.change.verdict == stats::Verdict::faster) e.effect = TuningEffect::Effect::win;
     if (e.change.verdict == stats::Verdict::slower) e.effect = TuningEffect::Effect::loss;
     out.push_back(e);

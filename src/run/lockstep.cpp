@@ -30,7 +30,11 @@ std::string file_stem(const std::string& cell_id) {
   return name;
 }
 
-std::string log_name(const std::string& cell_id) { return file_stem(cell_id) + ".log"; }
+// logs/<cell>.log for a cell's first worker process, <cell>.process<N>.log
+// for the others.
+std::string log_name(const std::string& cell_id, int process = 0) {
+  return file_stem(cell_id) + (process == 0 ? "" : ".process" + std::to_string(process)) + ".log";
+}
 
 bool mentions_out_of_memory(const json& lines) {
   for (const auto& line : lines) {
@@ -58,8 +62,10 @@ json identity(const Cell& cell) {
           {"object", cell.allocator.path}};
 }
 
+// One worker process of a cell (a cell has profile.processes of them).
 struct LiveCell {
   const Cell* cell = nullptr;
+  int process_index = 0;
   std::unique_ptr<WorkerProcess> process;
   json hello;
   stats::SamplingPlan plan;
@@ -83,8 +89,11 @@ class GroupDriver {
   GroupOutcome run() {
     notify({ProgressUpdate::Kind::group_started, group_.name, "", "", 0, 0,
             static_cast<int>(group_.cells.size())});
-    cells_.reserve(group_.cells.size());  // start() keeps references into it
-    for (const auto& cell : group_.cells) start(cell);
+    // Process-major order (every cell's first process, then every cell's
+    // second, ...), so a round's rotation interleaves the cells.
+    cells_.reserve(group_.cells.size() * static_cast<size_t>(processes()));
+    for (int p = 0; p < processes(); ++p)
+      for (const auto& cell : group_.cells) start(cell, p);
     for (auto& live : cells_)
       if (!live.failed) warm_up(live);
     const int rounds = options_.profile.sampling.samples;
@@ -94,7 +103,7 @@ class GroupDriver {
     }
     if (options_.trace_calls)
       for (auto& live : cells_)
-        if (!live.failed) trace_pass(live);
+        if (!live.failed && live.process_index == 0) trace_pass(live);
     for (auto& live : cells_)
       if (!live.failed) live.process->send(worker::encode({worker::CommandKind::quit, 0}));
     for (auto& live : cells_)
@@ -103,8 +112,8 @@ class GroupDriver {
     append({{"type", "group_done"}, {"group", group_.name}, {"rounds", rounds}});
     journal_.sync();
     GroupOutcome outcome;
-    outcome.cells = static_cast<int>(cells_.size());
-    for (const auto& live : cells_) outcome.failed += live.failed ? 1 : 0;
+    outcome.cells = static_cast<int>(group_.cells.size());
+    for (const auto& live : cells_) outcome.failed += live.failed && live.process_index == 0;
     notify({ProgressUpdate::Kind::group_done, group_.name, "", "", rounds, rounds, outcome.cells});
     return outcome;
   }
@@ -120,11 +129,14 @@ class GroupDriver {
   }
 
   std::chrono::milliseconds timeout() const { return options_.timeout; }
+  int processes() const { return std::max(1, options_.profile.processes); }
 
   // `exiting`: the worker reported an error and is ending by itself, so its
-  // own exit status is awaited (briefly) rather than forced.
+  // own exit status is awaited (briefly) rather than forced. The cell fails
+  // as a whole: its other processes are stopped, its samples so far kept.
   void fail(LiveCell& live, const std::string& phase, const std::string& reason,
             const json& extra = json::object(), bool exiting = false) {
+    if (live.failed) return;
     WorkerExit exit;
     if (live.process)
       exit = exiting ? live.process->wait_or_kill(std::chrono::seconds(2))
@@ -136,6 +148,7 @@ class GroupDriver {
     record["exit_code"] = exit.exit_code ? json(*exit.exit_code) : json();
     record["signal"] = exit.signal ? json(*exit.signal) : json();
     record["stderr_tail"] = live.process ? live.process->log_tail(10) : std::vector<std::string>{};
+    if (processes() > 1) record["process"] = live.process_index;
     // A crash that follows a failed allocation is named for what it is.
     if (mentions_out_of_memory(record["stderr_tail"]) &&
         record["reason"].get<std::string>().find("out of memory") == std::string::npos)
@@ -143,6 +156,11 @@ class GroupDriver {
                          record["reason"].get<std::string>();
     for (const auto& [k, v] : extra.items()) record[k] = v;
     append(record);
+    for (auto& other : cells_) {
+      if (other.cell != live.cell || other.failed || &other == &live) continue;
+      if (other.process) other.process->kill_and_reap();
+      other.failed = true;
+    }
     live.failed = true;
     notify({ProgressUpdate::Kind::cell_failed, group_.name, live.cell->id, record["reason"], 0, 0});
   }
@@ -178,12 +196,18 @@ class GroupDriver {
     return false;
   }
 
-  void start(const Cell& cell) {
-    cells_.push_back({&cell, nullptr, {}, {}, false});
+  void start(const Cell& cell, int process_index) {
+    cells_.push_back({&cell, process_index, nullptr, {}, {}, false});
     LiveCell& live = cells_.back();
+    // A cell that already failed in an earlier process is not started again.
+    for (const auto& other : cells_)
+      if (other.cell == &cell && other.failed) {
+        live.failed = true;
+        return;
+      }
     try {
-      live.process = std::make_unique<WorkerProcess>(
-          launch_for_cell(cell, options_, paths_, run_dir_ + "/logs/" + log_name(cell.id)));
+      live.process = std::make_unique<WorkerProcess>(launch_for_cell(
+          cell, options_, paths_, run_dir_ + "/logs/" + log_name(cell.id, process_index)));
     } catch (const std::exception& e) {
       fail(live, "start", e.what());
       return;
@@ -203,9 +227,13 @@ class GroupDriver {
   }
 
   // Criterion's warm-up: 1, 2, 4, ... iterations until the warm-up time is
-  // spent; the mean time per iteration then sizes the sampling plan.
+  // spent; the mean time per iteration then sizes the sampling plan. Each of
+  // a cell's processes has its share of the cell's warm-up and measurement.
   void warm_up(LiveCell& live) {
-    const double budget_ns = options_.profile.sampling.warmup_seconds * 1e9;
+    stats::SamplingOptions sampling = options_.profile.sampling;
+    sampling.warmup_seconds /= processes();
+    sampling.measurement_seconds /= processes();
+    const double budget_ns = sampling.warmup_seconds * 1e9;
     double spent_ns = 0, iterations = 0;
     for (std::uint64_t k = 1; spent_ns < budget_ns || iterations == 0; k *= 2) {
       auto s = sample(live, k, "warmup");
@@ -213,7 +241,14 @@ class GroupDriver {
       spent_ns += (*s)["ns"].get<double>();
       iterations += static_cast<double>(k);
     }
-    live.plan = stats::plan_samples(spent_ns / iterations, options_.profile.sampling);
+    live.plan = stats::plan_samples(spent_ns / iterations, sampling);
+    // The cell record comes from its first process; the others' warm-up and
+    // plan are in their samples (iters).
+    if (live.process_index != 0) {
+      if (live.process_index == processes() - 1)
+        notify({ProgressUpdate::Kind::cell_warm, group_.name, live.cell->id, "", 0, 0});
+      return;
+    }
     json record = identity(*live.cell);
     record["type"] = "cell";
     record["verification"] = live.hello["verification"];
@@ -223,8 +258,10 @@ class GroupDriver {
     record["warmup"] = {{"iters", iterations}, {"ns", spent_ns}};
     record["plan"] = {{"mode", stats::to_string(live.plan.mode)},
                       {"iterations", live.plan.iterations}};
+    record["processes"] = processes();
     append(record);
-    notify({ProgressUpdate::Kind::cell_warm, group_.name, live.cell->id, "", 0, 0});
+    if (processes() == 1)
+      notify({ProgressUpdate::Kind::cell_warm, group_.name, live.cell->id, "", 0, 0});
   }
 
   void run_round(int round) {
@@ -242,6 +279,7 @@ class GroupDriver {
       record["group"] = group_.name;
       record["round"] = round;
       record["position"] = position;
+      record["process"] = live.process_index;
       // Without the worker's own CPU time (probes off) the share is unknown.
       if (cpu_before && cpu_after && record["counters"].contains("user_ns")) {
         const json& c = record["counters"];
@@ -285,7 +323,7 @@ class GroupDriver {
       const std::string key = cell.payload + "|" + cell.runtime;
       if (std::find(done.begin(), done.end(), key) != done.end()) continue;
       done.push_back(key);
-      LiveCell live{&cell, nullptr, {}, {}, false};
+      LiveCell live{&cell, 0, nullptr, {}, {}, false};
       try {
         live.process = std::make_unique<WorkerProcess>(launch_for_profile(
             cell, options_, paths_,

@@ -15,13 +15,18 @@ const std::vector<std::string>& profile_names() {
 }
 
 Profile profile_from_name(const std::string& name) {
+  // Every profile splits a cell over 3 worker processes: a blocking channel's
+  // median moved 2-3x between processes of one cell here (DESIGN.md §5), a
+  // spread no number of rounds in one process averages out; 3 processes cut
+  // it by sqrt(3) = 1.7x at the same total time (README "Benchmarks").
+  constexpr int kProcesses = 3;
   // quick: ~1 s per cell, so the default matrix (~200 cells) answers in a few
   // minutes on 2 cores; 10 rounds still give a paired-ratio CI.
-  if (name == "quick") return {name, {10, 0.8, 0.2}};
+  if (name == "quick") return {name, {10, 0.8, 0.2}, kProcesses};
   // standard: 30 samples halve the CI width of quick (sqrt(30/10) = 1.7x).
-  if (name == "standard") return {name, {30, 2.0, 0.5}};
+  if (name == "standard") return {name, {30, 2.0, 0.5}, kProcesses};
   // study: the study's Criterion settings — 50 samples, 3 s measurement, 1 s warm-up.
-  if (name == "study") return {name, {50, 3.0, 1.0}};
+  if (name == "study") return {name, {50, 3.0, 1.0}, kProcesses};
   throw std::invalid_argument("unknown profile '" + name + "' (valid: quick, standard, study)");
 }
 
@@ -47,6 +52,7 @@ nlohmann::json RunOptions::to_json() const {
           {"samples", profile.sampling.samples},
           {"measurement_seconds", profile.sampling.measurement_seconds},
           {"warmup_seconds", profile.sampling.warmup_seconds},
+          {"processes", profile.processes},
           {"allocators", allocators},
           {"user_allocators", user},
           {"workloads", workloads},
@@ -73,6 +79,7 @@ RunOptions RunOptions::from_json(const nlohmann::json& j) {
   o.profile.sampling.samples = j.at("samples").get<int>();
   o.profile.sampling.measurement_seconds = j.at("measurement_seconds").get<double>();
   o.profile.sampling.warmup_seconds = j.at("warmup_seconds").get<double>();
+  o.profile.processes = j.value("processes", 1);  // runs before --processes had one each
   o.allocators = j.at("allocators").get<std::vector<std::string>>();
   for (const auto& spec : j.at("user_allocators"))
     o.user_allocators.push_back(alloc::parse_user_allocator(spec.get<std::string>()));

@@ -17,6 +17,9 @@ namespace shootout::run {
 struct Profile {
   std::string name;
   stats::SamplingOptions sampling;
+  // Worker processes per cell. The measurement and warm-up time of a cell
+  // are split between them, and its ratio CI is resampled by process.
+  int processes = 1;
 };
 // quick | standard | study; throws std::invalid_argument naming the valid ones.
 Profile profile_from_name(const std::string& name);

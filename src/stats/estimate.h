@@ -126,7 +126,7 @@ struct RatioEstimate {
   Interval ratio;  // geometric mean of per-round ratios candidate/baseline, with bootstrap CI
   double p_value = 1;
   Verdict verdict = Verdict::no_difference;
-  int rounds = 0;
+  int rounds = 0;  // paired ratios used (rounds x processes)
 };
 
 // per_round[i] = (candidate ns/iter in round i) / (baseline ns/iter in round i).
@@ -141,6 +141,13 @@ struct RatioEstimate {
 // an option is out of range.
 RatioEstimate paired_ratio(const std::vector<double>& per_round, const BootstrapOptions& boot,
                            const RatioOptions& options);
+// The same over several worker processes per cell: per_process[p][i] pairs
+// the candidate's process p with the baseline's process p in round i. Point =
+// geometric mean of every ratio; CI and p from a two-stage bootstrap
+// (processes with replacement, then rounds within each), so variation between
+// processes is part of the uncertainty. One process = the function above.
+RatioEstimate paired_ratio_by_process(const std::vector<std::vector<double>>& per_process,
+                                      const BootstrapOptions& boot, const RatioOptions& options);
 
 // Coefficient of variation of per-iteration times (std_dev / mean). With a
 // mean of 0: 0 if every value is 0, +infinity otherwise. Throws on an empty

@@ -28,32 +28,41 @@ const char* to_string(Verdict verdict) {
 
 RatioEstimate paired_ratio(const std::vector<double>& per_round, const BootstrapOptions& boot,
                            const RatioOptions& options) {
+  return paired_ratio_by_process({per_round}, boot, options);
+}
+
+RatioEstimate paired_ratio_by_process(const std::vector<std::vector<double>>& per_process,
+                                      const BootstrapOptions& boot, const RatioOptions& options) {
   const char* where = "paired_ratio";
   detail::require_valid(where, boot);
   if (!(options.significance > 0 && options.significance < 1))
     detail::fail(where, "significance must be in (0, 1)");
   if (!std::isfinite(options.noise) || options.noise < 0 || options.noise >= 1)
     detail::fail(where, "noise must be in [0, 1)");
-  for (std::size_t i = 0; i < per_round.size(); ++i) {
-    const double r = per_round[i];
-    if (!std::isfinite(r) || r <= 0)
-      detail::fail(where, "ratio of round " + std::to_string(i) + " must be finite and > 0, got " +
-                              std::to_string(r));
+  // Logs per process; a process without rounds carries no evidence.
+  std::vector<std::vector<double>> logs;
+  std::size_t n = 0;
+  double sum = 0;
+  for (const auto& rounds : per_process) {
+    if (rounds.empty()) continue;
+    logs.emplace_back();
+    for (std::size_t i = 0; i < rounds.size(); ++i) {
+      const double r = rounds[i];
+      if (!std::isfinite(r) || r <= 0)
+        detail::fail(where, "ratio of round " + std::to_string(i) +
+                                " must be finite and > 0, got " + std::to_string(r));
+      logs.back().push_back(std::log(r));
+      sum += logs.back().back();
+    }
+    n += rounds.size();
   }
 
   RatioEstimate out;
-  out.rounds = static_cast<int>(per_round.size());
-  const std::size_t n = per_round.size();
+  out.rounds = static_cast<int>(n);
   if (n == 0) {
     out.ratio = Interval{1, 1, 1};  // empty product: no evidence of any change
     return out;
   }
-
-  std::vector<double> logs;
-  logs.reserve(n);
-  for (double r : per_round) logs.push_back(std::log(r));
-  double sum = 0;
-  for (double l : logs) sum += l;
   const double m = sum / static_cast<double>(n);
   const double point = std::exp(m);
   if (n < 2) {
@@ -61,16 +70,27 @@ RatioEstimate paired_ratio(const std::vector<double>& per_round, const Bootstrap
     return out;
   }
 
-  // One bootstrap pass over rounds serves both the CI and the test: the
-  // resampled mean of the centred logs (l - m) is the resampled mean minus m.
+  // One bootstrap pass serves both the CI and the test: the resampled mean
+  // of the centred logs (l - m) is the resampled mean minus m. With several
+  // processes the resampling has two stages — processes, then rounds within
+  // each drawn process — so the spread between processes (a channel's median
+  // moved 2-3x between processes of one cell here, DESIGN.md §5) widens the
+  // CI as it should; one process is the plain bootstrap over rounds.
   const auto b = static_cast<std::size_t>(boot.resamples);
+  const std::size_t processes = logs.size();
   std::vector<double> geo(b);
   std::size_t as_extreme = 0;
   std::mt19937_64 rng(boot.seed);
   for (std::size_t k = 0; k < b; ++k) {
     double s = 0;
-    for (std::size_t i = 0; i < n; ++i) s += logs[detail::uniform_index(rng, n)];
-    const double mk = s / static_cast<double>(n);
+    std::size_t drawn = 0;
+    for (std::size_t c = 0; c < processes; ++c) {
+      const auto& process = logs[processes == 1 ? 0 : detail::uniform_index(rng, processes)];
+      for (std::size_t i = 0; i < process.size(); ++i)
+        s += process[detail::uniform_index(rng, process.size())];
+      drawn += process.size();
+    }
+    const double mk = s / static_cast<double>(drawn);
     geo[k] = std::exp(mk);
     if (std::abs(mk - m) >= std::abs(m)) ++as_extreme;
   }

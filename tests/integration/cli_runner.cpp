@@ -69,7 +69,9 @@ std::vector<nlohmann::json> records_of_type(const std::vector<nlohmann::json>& a
   return out;
 }
 
-std::vector<std::string> tiny_profile(int samples) {
-  return {"--samples", std::to_string(samples), "--measurement-time",
-          "0.05",      "--warm-up-time",        "0.01"};
+std::vector<std::string> tiny_profile(int samples, int processes) {
+  std::vector<std::string> args = {"--samples", std::to_string(samples), "--measurement-time",
+                                   "0.05",      "--warm-up-time",        "0.01"};
+  if (processes > 0) args.insert(args.end(), {"--processes", std::to_string(processes)});
+  return args;
 }

@@ -22,5 +22,6 @@ std::vector<nlohmann::json> journal_records(const std::string& run_dir);
 std::vector<nlohmann::json> records_of_type(const std::vector<nlohmann::json>& all,
                                             const std::string& type);
 
-// Tiny sampling so a test run takes seconds: N samples, ~no warm-up.
-std::vector<std::string> tiny_profile(int samples = 3);
+// Tiny sampling so a test run takes seconds: N samples, ~no warm-up, one
+// worker process per cell unless `processes` says otherwise (0: the default).
+std::vector<std::string> tiny_profile(int samples = 3, int processes = 1);

@@ -112,3 +112,10 @@ TEST(CliErrors, TooFewBootstrapResamples) {
   expect_refused({"run", "-a", "std", "--bootstrap-resamples", "10"},
                  "--bootstrap-resamples must be at least 1000");
 }
+
+TEST(CliErrors, ProcessesOutOfRange) {
+  expect_refused({"run", "-a", "std", "--processes", "-2"},
+                 "--processes must be between 1 and 16, got -2");
+  expect_refused({"run", "-a", "std", "--processes", "17"},
+                 "--processes must be between 1 and 16, got 17");
+}

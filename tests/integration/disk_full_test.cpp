@@ -33,6 +33,8 @@ TEST(DiskFull, RunStopsCleanlyAndResumesWithoutDuplicates) {
                                    "--out",
                                    dir,
                                    "--no-allocation-profile",
+                                   "--processes",
+                                   "1",
                                    "--samples",
                                    "10",
                                    "--measurement-time",

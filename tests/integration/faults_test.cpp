@@ -13,12 +13,12 @@ struct FaultRun {
 };
 
 FaultRun run_with(const std::string& name, const std::string& object,
-                  const std::vector<std::string>& extra = {}) {
+                  const std::vector<std::string>& extra = {}, int processes = 1) {
   const std::string dir = fresh_dir(name) + "/run";
   std::vector<std::string> args = {
       "run",       "-a",     "std",   "--allocator", name + "=" + object,      "-w", "mpsc/12345",
       "--payload", "filled", "--out", dir,           "--no-allocation-profile"};
-  for (const auto& a : tiny_profile(3)) args.push_back(a);
+  for (const auto& a : tiny_profile(3, processes)) args.push_back(a);
   args.insert(args.end(), extra.begin(), extra.end());
   FaultRun run;
   run.cli = run_cli(args);
@@ -26,11 +26,11 @@ FaultRun run_with(const std::string& name, const std::string& object,
   return run;
 }
 
-void expect_std_intact(const FaultRun& run) {
+void expect_std_intact(const FaultRun& run, int processes = 1) {
   int std_samples = 0;
   for (const auto& s : records_of_type(run.records, "sample"))
     if (s["cell"].get<std::string>().find("|std|") != std::string::npos) ++std_samples;
-  EXPECT_EQ(std_samples, 3);
+  EXPECT_EQ(std_samples, 3 * processes);  // 3 rounds, one sample per process
   EXPECT_EQ(records_of_type(run.records, "group_done").size(), 1u);
 }
 
@@ -90,6 +90,26 @@ TEST(Faults, WorkerKilledBySegfaultMidRun) {
   expect_std_intact(run);
 }
 
+// With several worker processes per cell, one crashing fails its cell once:
+// the cell's other processes are stopped, nothing of it is sampled after.
+TEST(Faults, CrashInOneOfACellsProcessesFailsTheCellOnce) {
+  auto run = run_with("segv3", FIXTURE_SEGV_MALLOC, {}, /*processes=*/3);
+  EXPECT_EQ(run.cli.exit_code, 1);
+  auto f = only_failure(run);
+  EXPECT_EQ(f["signal"], 11);
+  ASSERT_TRUE(f.contains("process")) << f.dump();
+  EXPECT_GE(f["process"].get<int>(), 0);
+  EXPECT_LT(f["process"].get<int>(), 3);
+  bool failed_yet = false;
+  for (const auto& r : run.records) {
+    if (r["type"] == "cell_failed") failed_yet = true;
+    if (failed_yet && r["type"] == "sample") {
+      EXPECT_EQ(r["cell"].get<std::string>().find("|segv3|"), std::string::npos) << r.dump();
+    }
+  }
+  expect_std_intact(run, 3);
+}
+
 TEST(Faults, GarbageOnTheProtocolPipeFailsTheCell) {
   auto run = run_with("garbage", FIXTURE_GARBAGE_LINE);
   EXPECT_EQ(run.cli.exit_code, 1);
@@ -131,6 +151,8 @@ TEST(Faults, AllocatorThatExhaustsMemoryUnderALimit) {
                                    "1024",
                                    "--timeout",
                                    "10",
+                                   "--processes",
+                                   "1",
                                    "--samples",
                                    "3",
                                    "--measurement-time",

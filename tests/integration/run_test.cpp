@@ -40,7 +40,7 @@ TEST(Run, TinyPlanWritesVerifiedCellsAndSamples) {
   const std::string dir = fresh_dir("tiny") + "/run";
   auto r = run_cli(with({"run", "-a", "std,jemalloc,mimalloc", "-w", "mpsc/64,spawn_many/100",
                          "--payload", "filled", "--out", dir, "--bootstrap-resamples", "2000"},
-                        tiny_profile(3)));
+                        tiny_profile(3, /*processes=*/0)));
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find(dir), std::string::npos) << r.out;
   // The last line names the report; the report uses the recorded resamples.
@@ -57,28 +57,43 @@ TEST(Run, TinyPlanWritesVerifiedCellsAndSamples) {
     variants.insert(c["variant"]);
     EXPECT_TRUE(c["verification"]["ok"].get<bool>()) << c.dump();
     EXPECT_FALSE(c["verification"]["version"].get<std::string>().empty()) << c.dump();
-    if (c["allocator"] == "jemalloc")
+    if (c["allocator"] == "jemalloc") {
       EXPECT_NE(c["verification"]["active_object"].get<std::string>().find("libjemalloc"),
                 std::string::npos);
+    }
     EXPECT_EQ(c["injection"], "preload");
     EXPECT_EQ(c["runtime"], "asio");
     EXPECT_EQ(c["plan"]["iterations"].size(), 3u);
-    if (c["family"] == "mpsc") EXPECT_EQ(c["payload"], "filled");
-    if (c["family"] == "spawn_many") EXPECT_EQ(c["payload"], "none");
+    EXPECT_EQ(c["processes"], 3);  // the default: each cell in 3 worker processes
+    if (c["family"] == "mpsc") {
+      EXPECT_EQ(c["payload"], "filled");
+    }
+    if (c["family"] == "spawn_many") {
+      EXPECT_EQ(c["payload"], "none");
+    }
   }
   EXPECT_EQ(variants, (std::set<std::string>{"std", "jemalloc", "mimalloc"}));
 
   const auto samples = records_of_type(records, "sample");
-  EXPECT_EQ(samples.size(), 18u);  // 6 cells x 3 rounds
+  EXPECT_EQ(samples.size(), 54u);  // 6 cells x 3 rounds x 3 processes
   std::map<std::string, std::set<int>> rounds;
+  std::map<std::string, std::map<int, int>> per_process;
   for (const auto& s : samples) {
     rounds[s["cell"]].insert(s["round"].get<int>());
+    ++per_process[s["cell"]][s["process"].get<int>()];
     EXPECT_GT(s["ns"].get<double>(), 0);
     EXPECT_GE(s["iters"].get<int>(), 1);
     EXPECT_TRUE(s["counters"].contains("user_ns"));
     EXPECT_GT(s["rss_kib"].get<int>(), 0);
   }
   for (const auto& [cell, r] : rounds) EXPECT_EQ(r, (std::set<int>{0, 1, 2})) << cell;
+  // Every process of every cell sampled once per round, and logged on its own.
+  for (const auto& [cell, counts] : per_process)
+    EXPECT_EQ(counts, (std::map<int, int>{{0, 3}, {1, 3}, {2, 3}})) << cell;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/logs/mpsc_64_filled_asio_jemalloc_preload.log"));
+  EXPECT_TRUE(
+      std::filesystem::exists(dir + "/logs/mpsc_64_filled_asio_jemalloc_preload.process2.log"));
+  EXPECT_NE(md.find("3 worker processes of its own"), std::string::npos);
   EXPECT_EQ(records_of_type(records, "group_done").size(), 2u);
   EXPECT_EQ(records_of_type(records, "profile").size(), 2u);  // one per workload (one payload)
 

@@ -453,6 +453,57 @@ TEST(PairedRatio, SameSeedIsBitIdentical) {
   expect_contains(c.ratio);
 }
 
+TEST(PairedRatioByProcess, OneProcessIsThePlainBootstrap) {
+  const auto r = jittered(1.3, 0.05);
+  const st::RatioEstimate flat = st::paired_ratio(r, kBoot, kRatio);
+  const st::RatioEstimate one = st::paired_ratio_by_process({r}, kBoot, kRatio);
+  expect_identical(flat.ratio, one.ratio);
+  EXPECT_EQ(flat.p_value, one.p_value);
+  EXPECT_EQ(one.rounds, 20);
+}
+
+TEST(PairedRatioByProcess, PointIsTheGeometricMeanOfEveryRatio) {
+  // exp(mean(ln 2, ln 2, ln 8, ln 8)) = exp(ln 16 / 2) = 4.
+  const st::RatioEstimate r = st::paired_ratio_by_process({{2, 2}, {8, 8}}, kBoot, kRatio);
+  EXPECT_NEAR(r.ratio.point, 4.0, kEps);
+  EXPECT_EQ(r.rounds, 4);
+}
+
+TEST(PairedRatioByProcess, SpreadBetweenProcessesWidensTheInterval) {
+  // Three processes, each steady within itself (+-0.1 %), at 1.0, 1.2 and
+  // 1.44: pooled as rounds of one process the CI is narrow and wrong about
+  // what a fourth process would show; resampled by process it spans them.
+  const std::vector<std::vector<double>> processes = {
+      jittered(1.0, 0.001, 10), jittered(1.2, 0.001, 10), jittered(1.44, 0.001, 10)};
+  std::vector<double> pooled;
+  for (const auto& p : processes) pooled.insert(pooled.end(), p.begin(), p.end());
+  const st::RatioEstimate as_rounds = st::paired_ratio(pooled, kBoot, kRatio);
+  const st::RatioEstimate by_process = st::paired_ratio_by_process(processes, kBoot, kRatio);
+  EXPECT_NEAR(by_process.ratio.point, as_rounds.ratio.point, kEps);
+  EXPECT_NEAR(by_process.ratio.point, 1.2, 0.002);  // the geometric mean of 1, 1.2, 1.44
+  const double narrow = as_rounds.ratio.upper - as_rounds.ratio.lower;
+  const double wide = by_process.ratio.upper - by_process.ratio.lower;
+  EXPECT_GT(wide, 1.5 * narrow);
+  // Drawing 3 of 3 processes, the extremes are all-slowest and all-fastest.
+  EXPECT_LT(by_process.ratio.lower, 1.1);
+  EXPECT_GT(by_process.ratio.upper, 1.3);
+  // With 3 processes the bootstrap cannot reject 1 at p < 0.05: one in 27
+  // draws takes only the process at 1.0.
+  EXPECT_GT(by_process.p_value, 0.03);
+  expect_contains(by_process.ratio);
+}
+
+TEST(PairedRatioByProcess, EmptyProcessesCarryNoEvidence) {
+  const st::RatioEstimate r = st::paired_ratio_by_process({{}, {1.5, 1.5}, {}}, kBoot, kRatio);
+  EXPECT_EQ(r.rounds, 2);
+  EXPECT_NEAR(r.ratio.point, 1.5, kEps);
+  expect_invalid(
+      [] {
+        st::paired_ratio_by_process({{1.0}, {0.0}}, kBoot, kRatio);
+      },
+      "paired_ratio");
+}
+
 TEST(PairedRatio, FewerThanTwoRounds) {
   const st::RatioEstimate one = st::paired_ratio({1.3}, kBoot, kRatio);
   EXPECT_EQ(one.rounds, 1);
