@@ -73,6 +73,19 @@ int stability(const RunModel& a, const RunModel& b) {
                interval(rb), change, overlap ? "yes" : "no");
   }
   fmt::print("{} of {} ratios agree within 5 %\n", within_5, total);
+  // The machine's state per group in each run (run/cross_cpu_latency.h).
+  std::map<std::string, std::pair<std::string, std::string>> trips;
+  auto text = [](const shootout::report::CrossCpuReading& r) {
+    auto ns = [](const std::optional<double>& v) {
+      return v ? fmt::format("{:.0f}", *v) : std::string("—");
+    };
+    return ns(r.before_ns) + "/" + ns(r.after_ns) + " ns";
+  };
+  for (const auto& r : a.cross_cpu) trips[r.group].first = text(r);
+  for (const auto& r : b.cross_cpu) trips[r.group].second = text(r);
+  if (!trips.empty()) fmt::print("\ncross-CPU round trip before/after each group\n");
+  for (const auto& [group, ab] : trips)
+    fmt::print("{:<34} A {:>18}   B {:>18}\n", group, ab.first, ab.second);
   return 0;
 }
 

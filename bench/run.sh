@@ -4,6 +4,7 @@
 #   bench/run.sh overhead      counters on vs off vs strace, in lockstep
 #   bench/run.sh stability     the same std/jemalloc/mimalloc comparison twice
 #   bench/run.sh time          wall time of the default quick shootout
+#   bench/run.sh time-study    wall time of the same matrix at the study profile
 # Output: bench/out/<name>-<UTC time>/ (run directories and a summary .txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,16 +34,20 @@ case "$what" in
     done
     "$ratios" "$out/a" "$out/b" | tee "$out/summary.txt"
     ;;
-  time)
+  time | time-study)
+    # time: the default shootout (quick profile); time-study: the same study
+    # matrix at the study profile (50 samples, 3 s measurement, 1 s warm-up).
+    profile=quick
+    [ "$what" = time-study ] && profile=study
     start=$(date +%s)
-    "$tool" run --out "$out/run" >"$out/run.log" 2>&1 || true
+    "$tool" run --profile "$profile" --out "$out/run" >"$out/run.log" 2>&1 || true
     end=$(date +%s)
     cells=$(grep -c '"type":"cell"' "$out/run/samples.jsonl" || true)
-    printf 'default quick shootout: %d s wall, %s cells\n' "$((end - start))" "$cells" |
-      tee "$out/summary.txt"
+    printf 'default shootout, profile %s: %d s wall, %s cells\n' "$profile" "$((end - start))" \
+      "$cells" | tee "$out/summary.txt"
     ;;
   *)
-    echo "usage: bench/run.sh overhead|stability|time" >&2
+    echo "usage: bench/run.sh overhead|stability|time|time-study" >&2
     exit 2
     ;;
 esac

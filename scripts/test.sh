@@ -25,7 +25,7 @@ ctest --preset release -j "$jobs"
 if [ "${SHOOTOUT_QUICK:-0}" != 1 ]; then
   # Only what the sanitized tests run: the default worker comes with the
   # command; the asio-shipped and link-mode workers are release-only.
-  sanitized_targets=(stats_test probe_test probe_unexported_test alloc_test report_test
+  sanitized_targets=(stats_test probe_test probe_unexported_test alloc_test report_test run_test
                      workloads_test_asio alloc-shootout)
   for preset in asan tsan; do
     stage "$preset build"

@@ -68,6 +68,14 @@ const CellAnalysis* RunModel::find(const std::string& cell_id) const {
   return nullptr;
 }
 
+std::vector<double> RunModel::cross_cpu_round_trips() const {
+  std::vector<double> out;
+  for (const auto& r : cross_cpu)
+    for (const auto& v : {r.before_ns, r.after_ns})
+      if (v) out.push_back(*v);
+  return out;
+}
+
 namespace {
 
 bool is_directory(const std::string& path) {
@@ -432,6 +440,18 @@ void add_warnings(RunModel& m) {
   if (!process_hwm.empty())
     m.warnings.push_back("Peak RSS is the process-lifetime peak (VmHWM could not be reset) for: " +
                          list(process_hwm) + ".");
+  const auto trips = m.cross_cpu_round_trips();
+  if (!trips.empty()) {
+    const auto [lo, hi] = std::minmax_element(trips.begin(), trips.end());
+    if (*hi > thresholds::kCrossCpuShift * *lo)
+      m.warnings.push_back(fmt::format(
+          "The cross-CPU round trip (a cache line passed between threads pinned to two CPUs, "
+          "measured before and after each group) ranged from {:.0f} to {:.0f} ns during the run: "
+          "the machine's inter-CPU communication was not steady, so cells whose threads wake "
+          "each other (channels, spawns) were measured under different conditions and their "
+          "ratios may not reproduce in another run.",
+          *lo, *hi));
+  }
 }
 
 }  // namespace
@@ -523,6 +543,20 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
       m.profiles.push_back(read_profile(r));
     } else if (type == "trace") {
       m.traces.push_back(read_trace(r));
+    } else if (type == "group_done" && r.contains("cross_cpu") && r["cross_cpu"].is_object()) {
+      CrossCpuReading reading;
+      reading.group = required_string(r, "group");
+      auto value = [&](const char* when) -> std::optional<double> {
+        const json& cc = r["cross_cpu"];
+        if (!cc.contains(when) || !cc[when].is_object()) return std::nullopt;
+        const auto v = optional_number(cc[when], "round_trip_ns");
+        if (v && !(*v > 0 && std::isfinite(*v)))
+          throw ReportError(where(r) + ": \"round_trip_ns\" must be a positive number");
+        return v;
+      };
+      reading.before_ns = value("before");
+      reading.after_ns = value("after");
+      m.cross_cpu.push_back(std::move(reading));
     }
   }
   for (const auto& g : groups)

@@ -151,12 +151,20 @@ struct CallTrace {
   std::vector<Kind> kinds;
 };
 
+// The cross-CPU round trip the runner measured before and after a group
+// (run/cross_cpu_latency.h): the machine's state for threads that talk.
+struct CrossCpuReading {
+  std::string group;
+  std::optional<double> before_ns, after_ns;
+};
+
 struct RunModel {
   std::string run_dir;
   nlohmann::json manifest;
   std::vector<CellAnalysis> cells;  // in the order their first record appears
   std::vector<AllocationProfile> profiles;
   std::vector<CallTrace> traces;
+  std::vector<CrossCpuReading> cross_cpu;  // per finished group, in run order
   int last_attempt = 0;
   bool truncated_tail = false;  // samples.jsonl ended in a partial line (ignored)
   std::vector<std::string> incomplete_groups;
@@ -164,10 +172,16 @@ struct RunModel {
   AnalysisOptions options;
 
   const CellAnalysis* find(const std::string& cell_id) const;
+  // Every measured round trip of the run (before and after each group).
+  std::vector<double> cross_cpu_round_trips() const;
 };
 
 // Noise thresholds for the warnings.
 namespace thresholds {
+// The cross-CPU round trip moving by more than 1.5x: between two runs here
+// a 2x move came with 2x slower channel cells and ratios moved by up to 1.3x,
+// while moves of +-20 % between groups of one run were common and harmless.
+inline constexpr double kCrossCpuShift = 1.5;
 // Other processes used more than a tenth of the machine's CPU while a cell
 // sampled: on 2 cores that is a fifth of a core, enough to move a blocking
 // channel's median (DESIGN.md §5 measured 2-3x moves on a busy machine).

@@ -1,5 +1,6 @@
 #include "report/compare.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <random>
@@ -134,6 +135,35 @@ stats::Interval ratio_of_ratios(const std::vector<double>& a, const std::vector<
   return {point, stats::quantile(distribution, tail), stats::quantile(distribution, 1 - tail)};
 }
 
+namespace {
+
+// The two runs' cross-CPU round trips: whether their channel cells were
+// measured on a machine in the same state.
+std::string machine_state_section(const RunModel& a, const RunModel& b) {
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  const auto ta = a.cross_cpu_round_trips(), tb = b.cross_cpu_round_trips();
+  if (ta.empty() || tb.empty()) return "";
+  const double ma = median(ta), mb = median(tb);
+  std::string out = "## Machine state\n\n";
+  out += fmt::format(
+      "Cross-CPU round trip (a cache line passed between two threads pinned to two CPUs, "
+      "before and after each group): A {:.0f} ns, B {:.0f} ns (medians).",
+      ma, mb);
+  const double shift = std::max(ma, mb) / std::min(ma, mb);
+  if (shift > thresholds::kCrossCpuShift)
+    out += fmt::format(
+        " They differ {:.1f}×: cells whose threads wake each other (channels, spawns) ran on a "
+        "machine in another state, so their ratios may differ between the runs for that reason, "
+        "not because of the allocators.",
+        shift);
+  return out + "\n\n";
+}
+
+}  // namespace
+
 std::string compare(const std::string& dir_a, const std::string& dir_b) {
   const RunModel a = analyze_run(dir_a);
   const RunModel b = analyze_run(dir_b);
@@ -166,6 +196,8 @@ std::string compare(const std::string& dir_a, const std::string& dir_b) {
   if (!expected.empty())
     out += "Also different, as between any two runs: " + text::escape_markdown(join(expected)) +
            ".\n\n";
+
+  out += machine_state_section(a, b);
 
   const std::string base_a = baseline_variant(a), base_b = baseline_variant(b);
   out += "## Cells\n\n";

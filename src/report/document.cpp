@@ -761,6 +761,17 @@ Section method_section(const Context& cx) {
       m.options.bootstrap.resamples, m.options.bootstrap.seed, cx.base, ratio_resampling,
       fmt::format("{}", m.options.ratio.significance), text::percent(m.options.ratio.noise))));
 
+  // The machine's state for communicating threads (run/cross_cpu_latency.h).
+  if (auto trips = m.cross_cpu_round_trips(); !trips.empty()) {
+    std::sort(trips.begin(), trips.end());
+    s.blocks.push_back(paragraph(fmt::format(
+        "Cross-CPU round trip (a cache line passed between two threads pinned to two CPUs), "
+        "measured before and after each group: median {:.0f} ns, {:.0f}–{:.0f} ns over {} "
+        "measurements. Cells whose threads wake each other follow it; compare such cells "
+        "between runs only when it agrees.",
+        trips[trips.size() / 2], trips.front(), trips.back(), trips.size())));
+  }
+
   // Counter sources over all cells.
   std::map<std::string, std::map<std::string, int>>
       sources;  // counter -> "source (detail)" -> cells

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 
+#include "run/cross_cpu_latency.h"
 #include "run/manifest.h"
 #include "run/system_load.h"
 #include "worker/protocol.h"
@@ -63,6 +64,16 @@ json identity(const Cell& cell) {
 }
 
 // One worker process of a cell (a cell has profile.processes of them).
+// The cross-CPU round trip as a journal value: null (and why) when unmeasured.
+json cross_cpu_json(const std::optional<CrossCpuLatency>& m, const std::string& why) {
+  if (!m) return {{"round_trip_ns", nullptr}, {"why", why}};
+  return {{"round_trip_ns", m->round_trip_ns},
+          {"min_ns", m->min_ns},
+          {"max_ns", m->max_ns},
+          {"batches", m->batches},
+          {"cpus", {m->cpu_a, m->cpu_b}}};
+}
+
 struct LiveCell {
   const Cell* cell = nullptr;
   int process_index = 0;
@@ -89,6 +100,9 @@ class GroupDriver {
   GroupOutcome run() {
     notify({ProgressUpdate::Kind::group_started, group_.name, "", "", 0, 0,
             static_cast<int>(group_.cells.size())});
+    // Before any worker of the group exists, and again after the last quits.
+    std::string why_before, why_after;
+    const auto cross_cpu_before = measure_cross_cpu_latency(&why_before);
     // Process-major order (every cell's first process, then every cell's
     // second, ...), so a round's rotation interleaves the cells.
     cells_.reserve(group_.cells.size() * static_cast<size_t>(processes()));
@@ -108,8 +122,14 @@ class GroupDriver {
       if (!live.failed) live.process->send(worker::encode({worker::CommandKind::quit, 0}));
     for (auto& live : cells_)
       if (!live.failed) live.process->wait_or_kill(std::chrono::seconds(5));
+    const auto cross_cpu_after = measure_cross_cpu_latency(&why_after);
     if (options_.allocation_profile) profile_pass();
-    append({{"type", "group_done"}, {"group", group_.name}, {"rounds", rounds}});
+    append({{"type", "group_done"},
+            {"group", group_.name},
+            {"rounds", rounds},
+            {"cross_cpu",
+             {{"before", cross_cpu_json(cross_cpu_before, why_before)},
+              {"after", cross_cpu_json(cross_cpu_after, why_after)}}}});
     journal_.sync();
     GroupOutcome outcome;
     outcome.cells = static_cast<int>(group_.cells.size());

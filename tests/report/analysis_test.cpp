@@ -238,3 +238,104 @@ TEST(SummaryTable, ColourOnlyWhenAsked) {
 
 }  // namespace
 }  // namespace shootout::report
+
+// ---- machine state and worker processes --------------------------------------
+
+namespace shootout::report {
+namespace {
+
+// Gives every group_done of the fixture a cross-CPU round trip: `before` ns
+// before the group, `after(i)` after the i-th one.
+void add_cross_cpu(const std::string& dir, double before, const std::function<double(int)>& after) {
+  testing::rewrite_journal(dir, [&](std::vector<nlohmann::json>& records) {
+    int i = 0;
+    for (auto& r : records)
+      if (r["type"] == "group_done")
+        r["cross_cpu"] = {{"before", {{"round_trip_ns", before}, {"batches", 5}}},
+                          {"after", {{"round_trip_ns", after(i++)}, {"batches", 5}}}};
+  });
+}
+
+bool warns_about_cross_cpu(const RunModel& m) {
+  for (const auto& w : m.warnings)
+    if (w.find("cross-CPU round trip") != std::string::npos) return true;
+  return false;
+}
+
+TEST(MachineState, SteadyCrossCpuRoundTripIsReadWithoutWarning) {
+  TempDir dir;
+  testing::write_fixture_run(dir.path());
+  add_cross_cpu(dir.path(), 200, [](int i) { return 210.0 + i; });
+  const RunModel m = analyze_run(dir.path());
+  ASSERT_FALSE(m.cross_cpu.empty());
+  EXPECT_EQ(m.cross_cpu[0].before_ns, 200.0);
+  EXPECT_EQ(m.cross_cpu[0].after_ns, 210.0);
+  EXPECT_EQ(m.cross_cpu_round_trips().size(), 2 * m.cross_cpu.size());
+  EXPECT_FALSE(warns_about_cross_cpu(m));
+}
+
+TEST(MachineState, ShiftedCrossCpuRoundTripWarns) {
+  TempDir dir;
+  testing::write_fixture_run(dir.path());
+  add_cross_cpu(dir.path(), 200, [](int i) { return i == 1 ? 420.0 : 205.0; });
+  const RunModel m = analyze_run(dir.path());
+  ASSERT_TRUE(warns_about_cross_cpu(m));
+  bool named = false;
+  for (const auto& w : m.warnings)
+    named = named || w.find("from 200 to 420 ns") != std::string::npos;
+  EXPECT_TRUE(named);
+}
+
+TEST(MachineState, UnmeasuredRoundTripIsAbsentAndANegativeOneIsRefused) {
+  TempDir dir;
+  testing::write_fixture_run(dir.path());
+  testing::rewrite_journal(dir.path(), [](std::vector<nlohmann::json>& records) {
+    for (auto& r : records)
+      if (r["type"] == "group_done")
+        r["cross_cpu"] = {{"before", {{"round_trip_ns", nullptr}, {"why", "one usable CPU"}}},
+                          {"after", {{"round_trip_ns", nullptr}, {"why", "one usable CPU"}}}};
+  });
+  EXPECT_TRUE(analyze_run(dir.path()).cross_cpu_round_trips().empty());
+  add_cross_cpu(dir.path(), -3, [](int) { return 200.0; });
+  EXPECT_NE(error_of(dir.path()).find("\"round_trip_ns\" must be a positive number"),
+            std::string::npos)
+      << error_of(dir.path());
+}
+
+// Two worker processes per cell, jemalloc's second one 1.3x slower: ratios
+// pair process with process, and the CI spans both processes' levels.
+TEST(Processes, RatiosArePairedByProcessAndResampledByProcess) {
+  TempDir dir;
+  testing::write_fixture_run(dir.path());
+  const std::string id = "mpsc/4096|filled|asio|jemalloc|preload";
+  const RunModel one = analyze_run(dir.path());
+  testing::rewrite_journal(dir.path(), [&](std::vector<nlohmann::json>& records) {
+    std::vector<nlohmann::json> out;
+    for (auto& r : records) {
+      out.push_back(r);
+      if (r["type"] != "sample") continue;
+      out.back()["process"] = 0;
+      auto second = r;
+      second["process"] = 1;
+      if (r["cell"] == id) second["ns"] = std::llround(r["ns"].get<double>() * 1.3);
+      out.push_back(second);
+    }
+    records = out;
+  });
+  const RunModel two = analyze_run(dir.path());
+  const CellAnalysis* a = one.find(id);
+  const CellAnalysis* b = two.find(id);
+  ASSERT_TRUE(a && b && a->ratio && b->ratio);
+  EXPECT_EQ(a->processes, 1);
+  EXPECT_EQ(b->processes, 2);
+  EXPECT_EQ(b->per_round_ratios.size(), 2 * a->per_round_ratios.size());
+  // The geometric mean of the two processes' levels: x sqrt(1.3).
+  EXPECT_NEAR(b->ratio->ratio.point, a->ratio->ratio.point * std::sqrt(1.3), 0.002);
+  EXPECT_GT(b->ratio->ratio.upper, a->ratio->ratio.upper * 1.2);
+  EXPECT_LT(b->ratio->ratio.lower, a->ratio->ratio.upper * 1.05);
+  const std::string md = testing::read_text(dir.path() + "/samples.jsonl");
+  EXPECT_NE(md.find("\"process\":1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace shootout::report

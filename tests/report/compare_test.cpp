@@ -29,6 +29,29 @@ TEST(Compare, SameRunTwiceShowsNoChange) {
   EXPECT_FALSE(contains(md, "relatively"));
 }
 
+void set_cross_cpu(const std::string& dir, double ns) {
+  testing::rewrite_journal(dir, [&](std::vector<nlohmann::json>& records) {
+    for (auto& r : records)
+      if (r["type"] == "group_done")
+        r["cross_cpu"] = {{"before", {{"round_trip_ns", ns}}}, {"after", {{"round_trip_ns", ns}}}};
+  });
+}
+
+TEST(Compare, MachineStateOfBothRunsIsShownAndADifferenceNamed) {
+  TempDir a, b;
+  testing::write_fixture_run(a.path());
+  testing::write_fixture_run(b.path());
+  set_cross_cpu(a.path(), 200);
+  set_cross_cpu(b.path(), 210);
+  std::string md = compare(a.path(), b.path());
+  EXPECT_TRUE(contains(md, "## Machine state"));
+  EXPECT_TRUE(contains(md, "A 200 ns, B 210 ns (medians)."));
+  EXPECT_FALSE(contains(md, "They differ"));
+  set_cross_cpu(b.path(), 450);
+  md = compare(a.path(), b.path());
+  EXPECT_TRUE(contains(md, "A 200 ns, B 450 ns (medians). They differ 2.2×")) << md;
+}
+
 TEST(Compare, ManifestDifferencesComeFirst) {
   TempDir a, b;
   testing::write_fixture_run(a.path());

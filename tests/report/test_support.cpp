@@ -49,6 +49,18 @@ void write_text(const std::string& path, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
+void rewrite_journal(const std::string& dir,
+                     const std::function<void(std::vector<nlohmann::json>&)>& edit) {
+  std::vector<nlohmann::json> records;
+  std::istringstream in(read_text(dir + "/samples.jsonl"));
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) records.push_back(nlohmann::json::parse(line));
+  edit(records);
+  std::string text;
+  for (const auto& r : records) text += r.dump() + "\n";
+  write_text(dir + "/samples.jsonl", text);
+}
+
 void expect_golden(const std::string& name, const std::string& actual) {
   const std::string path = data_dir() + "/" + name;
   if (updating_golden()) {

@@ -2,7 +2,11 @@
 // committed fixture and golden files.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "fixture.h"
 
@@ -30,6 +34,10 @@ bool updating_golden();
 
 std::string read_text(const std::string& path);
 void write_text(const std::string& path, const std::string& text);
+
+// Reads dir/samples.jsonl, lets `edit` change its records, writes it back.
+void rewrite_journal(const std::string& dir,
+                     const std::function<void(std::vector<nlohmann::json>&)>& edit);
 
 // Compares `actual` with data/<name>, or rewrites data/<name> when
 // UPDATE_GOLDEN=1. Reports the first differing line on mismatch.
