@@ -767,8 +767,8 @@ Section method_section(const Context& cx) {
     s.blocks.push_back(paragraph(fmt::format(
         "Cross-CPU round trip (a cache line passed between two threads pinned to two CPUs), "
         "measured before and after each group: median {:.0f} ns, {:.0f}–{:.0f} ns over {} "
-        "measurements. Cells whose threads wake each other follow it; compare such cells "
-        "between runs only when it agrees.",
+        "measurements. A change in it is a change of the machine for cells whose threads wake "
+        "each other.",
         trips[trips.size() / 2], trips.front(), trips.back(), trips.size())));
   }
 

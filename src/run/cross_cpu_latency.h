@@ -1,10 +1,11 @@
 // The machine's state for threads that talk to each other: the round trip of
-// one cache line between two threads pinned to two CPUs. Measured before and
-// after each group, it is what a wake-up-bound cell's speed follows: on this
-// project's 2-vCPU VM, one run's mpsc/4096 cells took 2x the time of another
-// run's (user and sys time alike, every process) while single-threaded cells
-// agreed within 1 % — the host had placed the vCPUs differently. A ratio of
-// such cells is only comparable between runs whose round trips agree.
+// one cache line between two threads pinned to two CPUs, measured before and
+// after each group. Why: on this project's 2-vCPU VM one run's mpsc/4096
+// cells took 2x the time of another run's (user and sys time alike, in every
+// process) while single-threaded cells agreed within 1 % — a change of the
+// machine, not of the allocators, invisible in steal time and other-CPU
+// load. This figure makes the inter-CPU path of a run visible, so that two
+// runs' channel cells are compared knowing whether it was the same.
 #pragma once
 
 #include <optional>
