@@ -11,6 +11,12 @@ namespace shootout::cli {
 
 enum ExitStatus { kSuccess = 0, kCellsFailed = 1, kBadInput = 2, kIoFailure = 3 };
 
+// Called inside a command's catch block: writes "alloc-shootout <command>:
+// <what>" to stderr and returns the exit status of the exception's kind —
+// bad input (std::invalid_argument) 2, a failed `exec --prepare` 1, anything
+// else that could not be done (files, processes) 3.
+int exit_status_of_current_exception(const char* command);
+
 struct ListArgs {
   std::string what;
   std::vector<std::string> user_allocators;

@@ -75,15 +75,8 @@ int exec_command(const ExecArgs& args, const std::vector<std::string>& tool_argv
     summary = exec::execute(o, [](const std::string& line) {
       std::fprintf(stderr, "alloc-shootout exec: %s\n", line.c_str());
     });
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "alloc-shootout exec: %s\n", e.what());
-    return kBadInput;
-  } catch (const exec::PrepareFailed& e) {
-    std::fprintf(stderr, "alloc-shootout exec: %s\n", e.what());
-    return kCellsFailed;
-  } catch (const std::runtime_error& e) {
-    std::fprintf(stderr, "alloc-shootout exec: %s\n", e.what());
-    return kIoFailure;
+  } catch (const std::exception&) {
+    return exit_status_of_current_exception("exec");
   }
   std::fputs(summary.table.c_str(), stdout);
   std::fflush(stdout);

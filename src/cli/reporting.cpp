@@ -13,9 +13,10 @@ int write_and_summarise(const std::string& run_dir, const std::vector<std::strin
     std::vector<report::Format> formats;
     for (const auto& name : format_names) formats.push_back(report::parse_format(name));
     if (formats.empty()) formats = report::all_formats();
-    const auto written = report::write_reports(run_dir, formats);
-    std::printf("%s",
-                report::summary_table(report::analyze_run(run_dir), use_color(stdout)).c_str());
+    // One analysis serves every format and the terminal summary.
+    const report::RunModel model = report::analyze_run(run_dir);
+    const auto written = report::write_reports(model, formats);
+    std::printf("%s", report::summary_table(model, use_color(stdout)).c_str());
     for (const auto& path : written) std::printf("wrote %s\n", path.c_str());
     // The last line names the report, for people and scripts alike.
     if (!written.empty()) std::printf("report: %s\n", written.front().c_str());

@@ -5,7 +5,6 @@
 #include "cli/commands.h"
 #include "cli/progress_display.h"
 #include "cli/reporting.h"
-#include "journal/journal.h"
 #include "run/runner.h"
 
 namespace shootout::cli {
@@ -146,15 +145,8 @@ int run_command(const RunArgs& args) {
       summary = run::execute_run(options, progress);
     }
     if (display) display->finish();
-  } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "alloc-shootout run: %s\n", e.what());
-    return kBadInput;
-  } catch (const journal::JournalError& e) {
-    std::fprintf(stderr, "alloc-shootout run: %s\n", e.what());
-    return kIoFailure;
-  } catch (const std::runtime_error& e) {
-    std::fprintf(stderr, "alloc-shootout run: %s\n", e.what());
-    return kIoFailure;
+  } catch (const std::exception&) {
+    return exit_status_of_current_exception("run");
   }
   if (summary.failed > 0)
     std::fprintf(stderr, "alloc-shootout run: %d of %d cells failed (reasons in the report)\n",

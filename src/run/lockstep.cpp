@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <optional>
 
 #include "run/cross_cpu_latency.h"
 #include "run/manifest.h"
@@ -45,6 +48,24 @@ bool mentions_out_of_memory(const json& lines) {
       if (text.find(sign) != std::string::npos) return true;
   }
   return false;
+}
+
+// A worker whose allocation failed inside the runtime (a lost coroutine)
+// hangs instead of dying; with its address space at the limit that is what
+// it ran into. VmPeak within 10 % of the limit: a failing request is at most
+// an arena's reservation (64 MiB for glibc), well inside that margin at the
+// limits that make sense (hundreds of MiB and up).
+std::optional<std::string> address_space_exhausted(pid_t pid, long limit_mib) {
+  if (limit_mib <= 0 || pid <= 0) return std::nullopt;
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmPeak:", 0) != 0) continue;
+    const long peak_kib = std::strtol(line.c_str() + 7, nullptr, 10);
+    if (peak_kib * 10 < limit_mib * 1024 * 9) return std::nullopt;
+    return "address space peaked at " + std::to_string(peak_kib / 1024) + " MiB of the " +
+           std::to_string(limit_mib) + " MiB --worker-memory-limit";
+  }
+  return std::nullopt;
 }
 
 json identity(const Cell& cell) {
@@ -157,6 +178,10 @@ class GroupDriver {
   void fail(LiveCell& live, const std::string& phase, const std::string& reason,
             const json& extra = json::object(), bool exiting = false) {
     if (live.failed) return;
+    // Read before the worker is reaped: afterwards its /proc entry is gone.
+    const auto exhausted =
+        live.process ? address_space_exhausted(live.process->pid(), options_.memory_limit_mib)
+                     : std::nullopt;
     WorkerExit exit;
     if (live.process)
       exit = exiting ? live.process->wait_or_kill(std::chrono::seconds(2))
@@ -170,10 +195,14 @@ class GroupDriver {
     record["stderr_tail"] = live.process ? live.process->log_tail(10) : std::vector<std::string>{};
     if (processes() > 1) record["process"] = live.process_index;
     // A crash that follows a failed allocation is named for what it is.
-    if (mentions_out_of_memory(record["stderr_tail"]) &&
-        record["reason"].get<std::string>().find("out of memory") == std::string::npos)
-      record["reason"] = "out of memory (the log shows a failed allocation): " +
-                         record["reason"].get<std::string>();
+    if (record["reason"].get<std::string>().find("out of memory") == std::string::npos) {
+      if (mentions_out_of_memory(record["stderr_tail"]))
+        record["reason"] = "out of memory (the log shows a failed allocation): " +
+                           record["reason"].get<std::string>();
+      else if (exhausted)
+        record["reason"] =
+            "out of memory (" + *exhausted + "): " + record["reason"].get<std::string>();
+    }
     for (const auto& [k, v] : extra.items()) record[k] = v;
     append(record);
     for (auto& other : cells_) {
