@@ -401,8 +401,11 @@ std::map<int, std::map<int, double>> per_round_times(const CellAnalysis& c) {
 
 void pair_with_baseline(CellAnalysis& c, const CellAnalysis& baseline,
                         const AnalysisOptions& options) {
+  c.per_process_ratios = per_process_round_ratios(c, baseline);
   c.per_round_ratios = per_round_ratios(c, baseline);
-  if (!c.per_round_ratios.empty()) c.ratio = paired_ratio(c, baseline, options);
+  if (!c.per_round_ratios.empty())
+    c.ratio =
+        stats::paired_ratio_by_process(c.per_process_ratios, options.bootstrap, options.ratio);
 }
 
 void add_warnings(RunModel& m) {

@@ -59,12 +59,6 @@ std::size_t uniform_index(std::mt19937_64& rng, std::size_t n) {
   }
 }
 
-double mean_log(const std::vector<double>& xs) {
-  double s = 0;
-  for (double x : xs) s += std::log(x);
-  return s / static_cast<double>(xs.size());
-}
-
 std::string table_row(const std::vector<std::string>& cells) {
   std::string out = "|";
   for (const auto& c : cells) out += " " + text::escape_markdown(c) + " |";
@@ -119,17 +113,64 @@ void require_same_workloads(const RunModel& a, const RunModel& b) {
 
 stats::Interval ratio_of_ratios(const std::vector<double>& a, const std::vector<double>& b,
                                 const stats::BootstrapOptions& options) {
-  const double point = std::exp(mean_log(b) - mean_log(a));
-  if (a.size() < 2 || b.size() < 2) return {point, point, point};
+  return ratio_of_ratios(std::vector<std::vector<double>>{a}, std::vector<std::vector<double>>{b},
+                         options);
+}
+
+namespace {
+
+// Logs of each process's ratios; processes without any are dropped.
+std::vector<std::vector<double>> logs_of(const std::vector<std::vector<double>>& per_process) {
+  std::vector<std::vector<double>> out;
+  for (const auto& ratios : per_process) {
+    if (ratios.empty()) continue;
+    out.emplace_back();
+    for (double r : ratios) out.back().push_back(std::log(r));
+  }
+  return out;
+}
+
+// One bootstrap draw's mean log: processes with replacement, then rounds
+// within each drawn process (one process: the rounds only).
+double resampled_mean_log(const std::vector<std::vector<double>>& logs, std::mt19937_64& rng) {
+  double sum = 0;
+  std::size_t n = 0;
+  for (std::size_t c = 0; c < logs.size(); ++c) {
+    const auto& process = logs[logs.size() == 1 ? 0 : uniform_index(rng, logs.size())];
+    for (std::size_t i = 0; i < process.size(); ++i)
+      sum += process[uniform_index(rng, process.size())];
+    n += process.size();
+  }
+  return sum / static_cast<double>(n);
+}
+
+}  // namespace
+
+stats::Interval ratio_of_ratios(const std::vector<std::vector<double>>& a,
+                                const std::vector<std::vector<double>>& b,
+                                const stats::BootstrapOptions& options) {
+  const auto la = logs_of(a), lb = logs_of(b);
+  auto total = [](const std::vector<std::vector<double>>& logs) {
+    std::size_t n = 0;
+    for (const auto& p : logs) n += p.size();
+    return n;
+  };
+  auto mean = [&](const std::vector<std::vector<double>>& logs) {
+    double sum = 0;
+    for (const auto& p : logs)
+      for (double l : p) sum += l;
+    return sum / static_cast<double>(total(logs));
+  };
+  if (total(la) == 0 || total(lb) == 0) return {1, 1, 1};
+  const double point = std::exp(mean(lb) - mean(la));
+  if (total(la) < 2 || total(lb) < 2) return {point, point, point};
   std::mt19937_64 rng(options.seed);
   std::vector<double> distribution;
   distribution.reserve(static_cast<std::size_t>(options.resamples));
   for (int k = 0; k < options.resamples; ++k) {
-    double la = 0, lb = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) la += std::log(a[uniform_index(rng, a.size())]);
-    for (std::size_t i = 0; i < b.size(); ++i) lb += std::log(b[uniform_index(rng, b.size())]);
-    distribution.push_back(
-        std::exp(lb / static_cast<double>(b.size()) - la / static_cast<double>(a.size())));
+    const double ma = resampled_mean_log(la, rng);
+    const double mb = resampled_mean_log(lb, rng);
+    distribution.push_back(std::exp(mb - ma));
   }
   const double tail = (1 - options.confidence) / 2;
   return {point, stats::quantile(distribution, tail), stats::quantile(distribution, 1 - tail)};
@@ -204,7 +245,8 @@ std::string compare(const std::string& dir_a, const std::string& dir_b) {
   out += fmt::format(
       "Matched by workload, payload, runtime, injection and variant. Ratio = time ÷ the same "
       "run's {} (geometric mean of per-round ratios). Ratio of ratios = B's ratio ÷ A's, with a "
-      "95 % CI from resampling each run's rounds independently ({} resamples); below 1: the "
+      "95 % CI from resampling each run independently, by worker process and then by round "
+      "({} resamples); below 1: the "
       "variant gained on {} in B.\n\n",
       base_a == base_b ? base_a : base_a + " / " + base_b, a.options.bootstrap.resamples, base_b);
   std::map<MatchKey, const CellAnalysis*> cells_b;
@@ -236,7 +278,7 @@ std::string compare(const std::string& dir_a, const std::string& dir_b) {
     if (cb->ratio) rb = text::ratio_with_ci(cb->ratio->ratio);
     if (ca->ratio && cb->ratio && ca->usable() && cb->usable()) {
       const stats::Interval r =
-          ratio_of_ratios(ca->per_round_ratios, cb->per_round_ratios, a.options.bootstrap);
+          ratio_of_ratios(ca->per_process_ratios, cb->per_process_ratios, a.options.bootstrap);
       ror = text::ratio_with_ci(r);
       const double noise = a.options.ratio.noise;
       if (r.lower == r.upper)

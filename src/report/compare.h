@@ -21,5 +21,11 @@ void require_same_workloads(const RunModel& a, const RunModel& b);
 // CI; otherwise the interval is the point.
 stats::Interval ratio_of_ratios(const std::vector<double>& a, const std::vector<double>& b,
                                 const stats::BootstrapOptions& options);
+// The same with each run's ratios per worker process (CellAnalysis::
+// per_process_ratios): each run is resampled by process, then by round, so
+// the spread between processes is part of the CI.
+stats::Interval ratio_of_ratios(const std::vector<std::vector<double>>& a,
+                                const std::vector<std::vector<double>>& b,
+                                const stats::BootstrapOptions& options);
 
 }  // namespace shootout::report

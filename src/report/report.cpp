@@ -41,7 +41,11 @@ Format parse_format(std::string_view name) {
 
 std::vector<std::string> write_reports(const std::string& run_dir,
                                        const std::vector<Format>& formats) {
-  const RunModel model = analyze_run(run_dir);
+  return write_reports(analyze_run(run_dir), formats);
+}
+
+std::vector<std::string> write_reports(const RunModel& model, const std::vector<Format>& formats) {
+  const std::string& run_dir = model.run_dir;
   std::vector<std::string> written;
   std::vector<Format> done;
   for (Format f : formats) {

@@ -38,6 +38,8 @@ Format parse_format(std::string_view name);
 // without it the page says so instead.
 std::vector<std::string> write_reports(const std::string& run_dir,
                                        const std::vector<Format>& formats);
+// The same from a model already analysed (written into model.run_dir).
+std::vector<std::string> write_reports(const RunModel& model, const std::vector<Format>& formats);
 
 // compare() refuses runs whose workload specs differ (a workload present in
 // one run only, or the same name with other parameters): comparing them
