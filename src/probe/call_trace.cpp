@@ -8,7 +8,6 @@
 // merged by time.
 #include "probe/call_trace.h"
 
-#include <dirent.h>
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -31,6 +30,7 @@
 #include <utility>
 
 #include "probe/interpose.h"
+#include "probe/own_threads.h"
 
 namespace shootout::probe {
 namespace {
@@ -243,15 +243,6 @@ std::vector<int> online_cpus() {
     }
   }
   return cpus;
-}
-
-int thread_count() {
-  int count = 0;
-  if (DIR* dir = opendir("/proc/self/task")) {
-    while (const dirent* entry = readdir(dir)) count += entry->d_name[0] != '.';
-    closedir(dir);
-  }
-  return count;
 }
 
 // Ring-buffer sample layout for PERF_SAMPLE_TID | TIME | RAW.
@@ -588,7 +579,7 @@ CallTracer CallTracer::open(const TraceOptions& options) {
     reason = impl->open_perf(options);
     if (reason.empty()) {
       impl->source = Source::perf_event;
-      if (const int threads = thread_count(); threads > 1) {
+      if (const int threads = detail::own_thread_count(); threads > 1) {
         impl->detail += " (opened with " + std::to_string(threads) +
                         " threads running: threads that existed before open are not traced)";
       }

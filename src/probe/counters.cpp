@@ -4,8 +4,8 @@
 #include "probe/counters.h"
 
 #include "probe/interpose.h"
+#include "probe/own_threads.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
@@ -194,13 +194,8 @@ rusage self_rusage() {
 // This process's thread ids as a tracepoint filter clause.
 std::string own_threads_filter() {
   std::string clause;
-  if (DIR* dir = opendir("/proc/self/task")) {
-    while (const dirent* entry = readdir(dir)) {
-      if (entry->d_name[0] == '.') continue;
-      clause += (clause.empty() ? "" : " || ") + std::string("common_pid == ") + entry->d_name;
-    }
-    closedir(dir);
-  }
+  for (const auto& id : detail::own_thread_ids())
+    clause += (clause.empty() ? "" : " || ") + std::string("common_pid == ") + id;
   return clause;
 }
 
@@ -225,16 +220,6 @@ int open_per_cpu(std::uint64_t tracepoint, int cpu, const std::string& filter) {
     return -1;
   }
   return fd;
-}
-
-// Threads that exist before perf_event_open(inherit) are never counted.
-int thread_count() {
-  int count = 0;
-  if (DIR* dir = opendir("/proc/self/task")) {
-    while (const dirent* entry = readdir(dir)) count += entry->d_name[0] != '.';
-    closedir(dir);
-  }
-  return count;
 }
 
 }  // namespace
@@ -313,7 +298,8 @@ void open_hardware(const ProbeOptions& options, std::vector<CounterStatus>& stat
 KernelCounters KernelCounters::open(const ProbeOptions& options) {
   auto* impl = new Impl;
   auto& status = impl->status;
-  const int threads = thread_count();
+  // Threads that exist before perf_event_open(inherit) are never counted.
+  const int threads = detail::own_thread_count();
   const std::string thread_note =
       threads > 1 ? " (opened with " + std::to_string(threads) +
                         " threads running: threads that existed before open are not counted)"
