@@ -76,11 +76,12 @@ TEST(Counters, InterpositionFallbackCountsTheSameBurst) {
 
 TEST(Counters, EveryCounterRecordsItsSourceAndUnavailableOnesAreAbsent) {
   const std::string dir = fresh_dir("sources") + "/run";
-  std::vector<std::string> args = {
-      "run", "-a", "std,jemalloc", "-w", "mpsc/32768", "--payload", "zeroed", "--out", dir,
-      "--no-allocation-profile",
-      // Past jemalloc's first iterations, whose purging is not yet steady.
-      "--samples", "3", "--measurement-time", "0.1", "--warm-up-time", "0.1"};
+  std::vector<std::string> args = {"run", "-a", "std,jemalloc", "-w", "mpsc/32768", "--payload",
+                                   "zeroed", "--out", dir, "--no-allocation-profile",
+                                   // Past jemalloc's first iterations, whose purging is not yet
+                                   // steady: one process gets the whole warm-up.
+                                   "--samples", "3", "--measurement-time", "0.1", "--warm-up-time",
+                                   "0.1", "--processes", "1"};
   auto r = run_cli(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto records = journal_records(dir);
