@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <random>
 #include <set>
 #include <tuple>
 
@@ -46,17 +45,6 @@ std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
   return out;
-}
-
-// Uniform index in [0, n) by rejection on mt19937_64's raw output, so the
-// stream (and the report) is the same on every standard library.
-std::size_t uniform_index(std::mt19937_64& rng, std::size_t n) {
-  const std::uint64_t range = n;
-  const std::uint64_t limit = std::mt19937_64::max() - std::mt19937_64::max() % range;
-  for (;;) {
-    const std::uint64_t r = rng();
-    if (r < limit) return static_cast<std::size_t>(r % range);
-  }
 }
 
 std::string table_row(const std::vector<std::string>& cells) {
@@ -117,63 +105,10 @@ stats::Interval ratio_of_ratios(const std::vector<double>& a, const std::vector<
                          options);
 }
 
-namespace {
-
-// Logs of each process's ratios; processes without any are dropped.
-std::vector<std::vector<double>> logs_of(const std::vector<std::vector<double>>& per_process) {
-  std::vector<std::vector<double>> out;
-  for (const auto& ratios : per_process) {
-    if (ratios.empty()) continue;
-    out.emplace_back();
-    for (double r : ratios) out.back().push_back(std::log(r));
-  }
-  return out;
-}
-
-// One bootstrap draw's mean log: processes with replacement, then rounds
-// within each drawn process (one process: the rounds only).
-double resampled_mean_log(const std::vector<std::vector<double>>& logs, std::mt19937_64& rng) {
-  double sum = 0;
-  std::size_t n = 0;
-  for (std::size_t c = 0; c < logs.size(); ++c) {
-    const auto& process = logs[logs.size() == 1 ? 0 : uniform_index(rng, logs.size())];
-    for (std::size_t i = 0; i < process.size(); ++i)
-      sum += process[uniform_index(rng, process.size())];
-    n += process.size();
-  }
-  return sum / static_cast<double>(n);
-}
-
-}  // namespace
-
 stats::Interval ratio_of_ratios(const std::vector<std::vector<double>>& a,
                                 const std::vector<std::vector<double>>& b,
                                 const stats::BootstrapOptions& options) {
-  const auto la = logs_of(a), lb = logs_of(b);
-  auto total = [](const std::vector<std::vector<double>>& logs) {
-    std::size_t n = 0;
-    for (const auto& p : logs) n += p.size();
-    return n;
-  };
-  auto mean = [&](const std::vector<std::vector<double>>& logs) {
-    double sum = 0;
-    for (const auto& p : logs)
-      for (double l : p) sum += l;
-    return sum / static_cast<double>(total(logs));
-  };
-  if (total(la) == 0 || total(lb) == 0) return {1, 1, 1};
-  const double point = std::exp(mean(lb) - mean(la));
-  if (total(la) < 2 || total(lb) < 2) return {point, point, point};
-  std::mt19937_64 rng(options.seed);
-  std::vector<double> distribution;
-  distribution.reserve(static_cast<std::size_t>(options.resamples));
-  for (int k = 0; k < options.resamples; ++k) {
-    const double ma = resampled_mean_log(la, rng);
-    const double mb = resampled_mean_log(lb, rng);
-    distribution.push_back(std::exp(mb - ma));
-  }
-  const double tail = (1 - options.confidence) / 2;
-  return {point, stats::quantile(distribution, tail), stats::quantile(distribution, 1 - tail)};
+  return stats::ratio_of_independent_ratios(a, b, options);
 }
 
 namespace {

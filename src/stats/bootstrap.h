@@ -34,6 +34,22 @@ inline std::size_t uniform_index(std::mt19937_64& rng, std::size_t n) {
   }
 }
 
+// One two-stage bootstrap draw over per-process logs: processes with
+// replacement (no draw when there is one), then rounds within each drawn
+// process; returns the mean of the drawn values. Every process non-empty.
+inline double resampled_mean_by_process(const std::vector<std::vector<double>>& logs,
+                                        std::mt19937_64& rng) {
+  double sum = 0;
+  std::size_t drawn = 0;
+  for (std::size_t c = 0; c < logs.size(); ++c) {
+    const auto& process = logs[logs.size() == 1 ? 0 : uniform_index(rng, logs.size())];
+    for (std::size_t i = 0; i < process.size(); ++i)
+      sum += process[uniform_index(rng, process.size())];
+    drawn += process.size();
+  }
+  return sum / static_cast<double>(drawn);
+}
+
 // Percentile interval of a bootstrap distribution: its (1-c)/2 and (1+c)/2
 // quantiles by the same definition as quantile(). `distribution` is consumed.
 Interval percentile_interval(double point, std::vector<double> distribution, double confidence);

@@ -149,6 +149,15 @@ RatioEstimate paired_ratio(const std::vector<double>& per_round, const Bootstrap
 RatioEstimate paired_ratio_by_process(const std::vector<std::vector<double>>& per_process,
                                       const BootstrapOptions& boot, const RatioOptions& options);
 
+// geomean(b) ÷ geomean(a) of two independent runs' ratios, each given per
+// worker process, with a percentile CI in which each run is resampled on its
+// own by the same two stages (the runs are not paired round by round, so
+// paired_ratio does not apply). Either side empty: {1, 1, 1}; fewer than 2
+// ratios on a side: the point only.
+Interval ratio_of_independent_ratios(const std::vector<std::vector<double>>& a,
+                                     const std::vector<std::vector<double>>& b,
+                                     const BootstrapOptions& boot);
+
 // Coefficient of variation of per-iteration times (std_dev / mean). With a
 // mean of 0: 0 if every value is 0, +infinity otherwise. Throws on an empty
 // vector.

@@ -77,20 +77,11 @@ RatioEstimate paired_ratio_by_process(const std::vector<std::vector<double>>& pe
   // moved 2-3x between processes of one cell here, DESIGN.md §5) widens the
   // CI as it should; one process is the plain bootstrap over rounds.
   const auto b = static_cast<std::size_t>(boot.resamples);
-  const std::size_t processes = logs.size();
   std::vector<double> geo(b);
   std::size_t as_extreme = 0;
   std::mt19937_64 rng(boot.seed);
   for (std::size_t k = 0; k < b; ++k) {
-    double s = 0;
-    std::size_t drawn = 0;
-    for (std::size_t c = 0; c < processes; ++c) {
-      const auto& process = logs[processes == 1 ? 0 : detail::uniform_index(rng, processes)];
-      for (std::size_t i = 0; i < process.size(); ++i)
-        s += process[detail::uniform_index(rng, process.size())];
-      drawn += process.size();
-    }
-    const double mk = s / static_cast<double>(drawn);
+    const double mk = detail::resampled_mean_by_process(logs, rng);
     geo[k] = std::exp(mk);
     if (std::abs(mk - m) >= std::abs(m)) ++as_extreme;
   }
@@ -113,6 +104,53 @@ RatioEstimate paired_ratio_by_process(const std::vector<std::vector<double>>& pe
   else
     out.verdict = Verdict::within_noise;
   return out;
+}
+
+namespace {
+
+// Logs of each process's ratios; processes without any are dropped.
+std::vector<std::vector<double>> logs_by_process(const std::vector<std::vector<double>>& ratios) {
+  std::vector<std::vector<double>> out;
+  for (const auto& process : ratios) {
+    if (process.empty()) continue;
+    out.emplace_back();
+    for (double r : process) out.back().push_back(std::log(r));
+  }
+  return out;
+}
+
+std::size_t count_of(const std::vector<std::vector<double>>& logs) {
+  std::size_t n = 0;
+  for (const auto& p : logs) n += p.size();
+  return n;
+}
+
+double mean_of(const std::vector<std::vector<double>>& logs) {
+  double sum = 0;
+  for (const auto& p : logs)
+    for (double l : p) sum += l;
+  return sum / static_cast<double>(count_of(logs));
+}
+
+}  // namespace
+
+Interval ratio_of_independent_ratios(const std::vector<std::vector<double>>& a,
+                                     const std::vector<std::vector<double>>& b,
+                                     const BootstrapOptions& boot) {
+  const auto la = logs_by_process(a), lb = logs_by_process(b);
+  if (count_of(la) == 0 || count_of(lb) == 0) return {1, 1, 1};
+  const double point = std::exp(mean_of(lb) - mean_of(la));
+  if (count_of(la) < 2 || count_of(lb) < 2) return {point, point, point};
+  std::mt19937_64 rng(boot.seed);
+  std::vector<double> distribution;
+  distribution.reserve(static_cast<std::size_t>(boot.resamples));
+  for (int k = 0; k < boot.resamples; ++k) {
+    const double ma = detail::resampled_mean_by_process(la, rng);
+    const double mb = detail::resampled_mean_by_process(lb, rng);
+    distribution.push_back(std::exp(mb - ma));
+  }
+  const double tail = (1 - boot.confidence) / 2;
+  return {point, quantile(distribution, tail), quantile(distribution, 1 - tail)};
 }
 
 }  // namespace shootout::stats
