@@ -1,8 +1,8 @@
-// The in-worker read-back of a tuning (DESIGN.md §3): after start-up and
-// before timing, each key the runner set is read back from the allocator
-// itself and compared with what was asked. An unknown key or a value the
-// allocator did not take fails the cell; a key with no read-back API is
-// marked "unverified" — never silently trusted.
+// The in-worker read-back of a tuning: after start-up and before timing,
+// each key the runner set is read back from the allocator itself and
+// compared with what was asked (`exec --tune`: in a worker before any run).
+// An unknown key or a value the allocator did not take fails the cell; a key
+// with no read-back API is marked "unverified" — never silently trusted.
 #pragma once
 
 #include <string>

@@ -2,7 +2,7 @@
 // takes effect is read back and labels its variant; an unknown key and a
 // rejected value fail their cells naming the key; a key with no read-back
 // API is marked unverified; a prefixed jemalloc gets its conf through its
-// own variable.
+// own variable; glibc's trim settings are read back and change the brk count.
 #include <map>
 
 #include <gtest/gtest.h>
