@@ -134,7 +134,7 @@ enum class RatioUnit { rounds, processes };
 const char* to_string(RatioUnit unit);  // "rounds", "processes"
 
 struct RatioEstimate {
-  Interval ratio;     // geometric mean candidate/baseline with its t interval
+  Interval ratio;      // geometric mean candidate/baseline with its t interval
   double p_value = 1;  // Wilcoxon signed-rank test on the units' log ratios, two-sided
   Verdict verdict = Verdict::too_few_rounds;
   int rounds = 0;     // paired ratios used (rounds x processes)
@@ -193,8 +193,8 @@ std::string change_text(const RatioChange& change);
 
 // --- reference distributions and rank tests ----------------------------------
 
-double student_t_cdf(double t, double df);       // df > 0
-double student_t_quantile(double q, double df);  // q in (0, 1), df > 0
+double student_t_cdf(double t, double df);            // df > 0
+double student_t_quantile(double q, double df);       // q in (0, 1), df > 0
 double f_survival(double f, double df1, double df2);  // P(F > f)
 double normal_survival(double z);                     // P(Z > z)
 // Two-sided Wilcoxon signed-rank p of "symmetric about 0" (zeros dropped,

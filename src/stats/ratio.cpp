@@ -154,9 +154,7 @@ const char* to_string(Verdict verdict) {
   return "unknown";
 }
 
-const char* to_string(RatioUnit unit) {
-  return unit == RatioUnit::rounds ? "rounds" : "processes";
-}
+const char* to_string(RatioUnit unit) { return unit == RatioUnit::rounds ? "rounds" : "processes"; }
 
 RatioEstimate paired_ratio(const std::vector<double>& per_round, const RatioOptions& options) {
   return paired_ratio_by_process({per_round}, options);
@@ -194,9 +192,9 @@ std::string verdict_text(const RatioEstimate& e) {
   if (e.unit == RatioUnit::processes)
     return "too few processes for a verdict: " + plural(e.units, "process", "processes") + needed +
            " (their means do not agree closely enough to pool their rounds)";
-  std::string text = "too few rounds for a verdict: " + plural(e.units, "paired round", "paired rounds");
-  if (e.processes > 1)
-    text += " (" + std::to_string(e.processes) + " processes)";
+  std::string text =
+      "too few rounds for a verdict: " + plural(e.units, "paired round", "paired rounds");
+  if (e.processes > 1) text += " (" + std::to_string(e.processes) + " processes)";
   return text + needed;
 }
 
@@ -222,8 +220,8 @@ RatioChange ratio_of_independent_ratios(const std::vector<std::vector<double>>& 
     // Welch-Satterthwaite: the sides' variances are not assumed equal.
     const double va = la.se * la.se, vb = lb.se * lb.se;
     se = std::sqrt(va + vb);
-    out.df = va + vb > 0 ? (va + vb) * (va + vb) / (va * va / la.df + vb * vb / lb.df)
-                         : la.df + lb.df;
+    out.df =
+        va + vb > 0 ? (va + vb) * (va + vb) / (va * va / la.df + vb * vb / lb.df) : la.df + lb.df;
   }
   out.ratio = t_interval(mean, se, out.df, options.confidence);
   out.p_value = rank_sum_p_value(la.units, lb.units);
@@ -249,8 +247,7 @@ std::string change_text(const RatioChange& c) {
     return std::to_string(units) + " " + (unit == RatioUnit::rounds ? "rounds" : "processes");
   };
   return "too few rounds for a verdict: " + side(c.units_a, c.unit_a) + " in A, " +
-         side(c.units_b, c.unit_b) + " in B, " + std::to_string(c.units_needed) +
-         " in each needed";
+         side(c.units_b, c.unit_b) + " in B, " + std::to_string(c.units_needed) + " in each needed";
 }
 
 }  // namespace shootout::stats

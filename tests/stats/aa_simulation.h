@@ -16,12 +16,12 @@
 namespace shootout::stats::simulation {
 
 enum class Shape {
-  normal,         // time = 1 + 5 % normal noise
-  log_normal,     // time = exp(10 % normal noise)
-  heavy_tailed,   // time = exp(2 % Student t with 3 df): rare large values
-  contaminated,   // 5 % normal noise; 5 % of samples x U(1.5, 4) (a preempted sample)
-  drift,          // the machine slows 3x over the run, both sides alike in a round;
-                  // the noise does not scale with it, so the log ratios' spread shrinks
+  normal,           // time = 1 + 5 % normal noise
+  log_normal,       // time = exp(10 % normal noise)
+  heavy_tailed,     // time = exp(2 % Student t with 3 df): rare large values
+  contaminated,     // 5 % normal noise; 5 % of samples x U(1.5, 4) (a preempted sample)
+  drift,            // the machine slows 3x over the run, both sides alike in a round;
+                    // the noise does not scale with it, so the log ratios' spread shrinks
   between_process,  // each worker process has its own speed (2 % log sd), rounds 5 %
 };
 inline const char* to_string(Shape s) {

@@ -48,14 +48,16 @@ void check_all(const char* what, int runs,
         // the between-process shape is simulated at 2 and 3 processes only;
         // with --processes 1 the interval covers round-to-round variation.
         if (shape == sim::Shape::between_process && processes == 1) continue;
-        const std::uint64_t seed = 1000 * static_cast<std::uint64_t>(shape) + 100 * processes + rounds;
+        const std::uint64_t seed =
+            1000 * static_cast<std::uint64_t>(shape) + 100 * processes + rounds;
         const sim::Rates r = simulate(shape, processes, rounds, runs, seed);
         std::printf("  %-18s %d x %2d: %5.1f %%  %5.1f %%  %5.1f %%\n", sim::to_string(shape),
                     processes, rounds, 100 * r.false_rate(), 100 * r.coverage(),
                     100.0 * r.too_few / r.runs);
         EXPECT_LE(r.false_rate(), false_rate_limit(runs))
             << sim::to_string(shape) << " " << processes << " x " << rounds;
-        EXPECT_GE(r.coverage(), 0.93) << sim::to_string(shape) << " " << processes << " x " << rounds;
+        EXPECT_GE(r.coverage(), 0.93)
+            << sim::to_string(shape) << " " << processes << " x " << rounds;
         worst_false = std::max(worst_false, r.false_rate());
         worst_coverage = std::min(worst_coverage, r.coverage());
       }
@@ -83,7 +85,8 @@ TEST(Calibration, PoolingSurvivesEveryBetweenProcessSpread) {
     for (int processes : {2, 3})
       for (int rounds : {5, 10, 30, 50}) {
         sim::Generator g(sim::Shape::between_process,
-                         static_cast<std::uint64_t>(spread * 1e4) + 10 * processes + rounds, spread);
+                         static_cast<std::uint64_t>(spread * 1e4) + 10 * processes + rounds,
+                         spread);
         int false_verdicts = 0, covered = 0;
         for (int i = 0; i < runs; ++i) {
           const auto e = st::paired_ratio_by_process(g.cell(processes, rounds), {});
@@ -105,7 +108,8 @@ TEST(Calibration, ATenPercentDifferenceAtThirtyRoundsGetsAVerdict) {
   const int runs = 200;
   for (int i = 0; i < runs; ++i) {
     std::vector<double> ratios;
-    for (int r = 0; r < 30; ++r) ratios.push_back(1.10 * std::exp(noise(rng)) / std::exp(noise(rng)));
+    for (int r = 0; r < 30; ++r)
+      ratios.push_back(1.10 * std::exp(noise(rng)) / std::exp(noise(rng)));
     slower += st::paired_ratio(ratios, {}).verdict == st::Verdict::slower;
   }
   // Expected ~99 % (the 95 % interval's lower end sits at 1.10 - 2.05 x

@@ -440,9 +440,9 @@ TEST(RankTests, RankSumExactValues) {
 }
 
 TEST(RankTests, UnitsNeeded) {
-  EXPECT_EQ(st::signed_rank_units_needed(0.05), 6);   // 2/64 < 0.05 <= 2/32
-  EXPECT_EQ(st::signed_rank_units_needed(0.01), 8);   // 2/256 < 0.01 <= 2/128
-  EXPECT_EQ(st::rank_sum_units_needed(3, 3, 0.05), 4);  // 2/C(8,4) = 0.029
+  EXPECT_EQ(st::signed_rank_units_needed(0.05), 6);      // 2/64 < 0.05 <= 2/32
+  EXPECT_EQ(st::signed_rank_units_needed(0.01), 8);      // 2/256 < 0.01 <= 2/128
+  EXPECT_EQ(st::rank_sum_units_needed(3, 3, 0.05), 4);   // 2/C(8,4) = 0.029
   EXPECT_EQ(st::rank_sum_units_needed(3, 10, 0.05), 1);  // 2/C(13,3) = 0.007: enough already
 }
 
@@ -614,12 +614,17 @@ TEST(PairedRatio, InvalidInput) {
   expect_invalid([] { st::paired_ratio({-1.0, 1.0}, kRatio); }, "paired_ratio");
   expect_invalid([] { st::paired_ratio({1.0, kNaN}, kRatio); }, "paired_ratio");
   expect_invalid([] { st::paired_ratio({kInf, 1.0}, kRatio); }, "paired_ratio");
-  expect_invalid([] { st::paired_ratio({1.0, 2.0}, st::RatioOptions{0.0, 0.01}); },
-                 "paired_ratio");
-  expect_invalid([] { st::paired_ratio({1.0, 2.0}, st::RatioOptions{0.05, -0.01}); },
-                 "paired_ratio");
-  expect_invalid([] { st::paired_ratio({1.0, 2.0}, st::RatioOptions{0.05, 0.01, 1.0}); },
-                 "paired_ratio");
+  expect_invalid([] { st::paired_ratio({1.0, 2.0}, st::RatioOptions{0.0, 0.01}); }, "paired_ratio");
+  expect_invalid(
+      [] {
+        st::paired_ratio({1.0, 2.0}, st::RatioOptions{0.05, -0.01});
+      },
+      "paired_ratio");
+  expect_invalid(
+      [] {
+        st::paired_ratio({1.0, 2.0}, st::RatioOptions{0.05, 0.01, 1.0});
+      },
+      "paired_ratio");
 }
 
 TEST(PairedRatio, Names) {
