@@ -111,16 +111,17 @@ int aa(const RunModel& model) {
     n.too_few += v == shootout::stats::Verdict::too_few_rounds;
     if (v != shootout::stats::Verdict::no_difference &&
         v != shootout::stats::Verdict::too_few_rounds)
-      fmt::print("  false verdict: {} {} {} {}\n", case_key(c), c.variant,
-                 interval(c.ratio->ratio), shootout::stats::verdict_text(*c.ratio));
+      fmt::print("  false verdict: {} {} {} {}\n", case_key(c), c.variant, interval(c.ratio->ratio),
+                 shootout::stats::verdict_text(*c.ratio));
   }
   for (const auto& [variant, n] : by_variant) {
     const int false_verdicts = n.faster + n.slower + n.within_noise;
     fmt::print(
         "{} vs {}: {} of {} cells with a false verdict ({:.1f} %; faster {}, slower {}, within "
         "noise {}); {} too few rounds for a verdict\n",
-        variant, baseline, false_verdicts, n.cells, n.cells ? 100.0 * false_verdicts / n.cells : 0.0,
-        n.faster, n.slower, n.within_noise, n.too_few);
+        variant, baseline, false_verdicts, n.cells,
+        n.cells ? 100.0 * false_verdicts / n.cells : 0.0, n.faster, n.slower, n.within_noise,
+        n.too_few);
   }
   return 0;
 }
