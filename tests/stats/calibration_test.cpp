@@ -31,6 +31,12 @@ constexpr int kPairedRuns = 2000 / kScale;
 constexpr int kCompareRuns = 600 / kScale;
 
 double false_rate_limit(int runs) { return 0.05 + 2.6 * std::sqrt(0.05 * 0.95 / runs); }
+// Release: the 93 % (2000 cells: 95 % nominal less 2.6 Monte-Carlo
+// standard errors is 93.7 %). Sanitizer builds, with a quarter of the cells,
+// allow the same 2.6 standard errors below 95 % instead.
+double coverage_limit(int runs) {
+  return kScale == 1 ? 0.93 : 0.95 - 2.6 * std::sqrt(0.05 * 0.95 / runs);
+}
 
 constexpr sim::Shape kShapes[] = {sim::Shape::normal,       sim::Shape::log_normal,
                                   sim::Shape::heavy_tailed, sim::Shape::contaminated,
@@ -56,7 +62,7 @@ void check_all(const char* what, int runs,
                     100.0 * r.too_few / r.runs);
         EXPECT_LE(r.false_rate(), false_rate_limit(runs))
             << sim::to_string(shape) << " " << processes << " x " << rounds;
-        EXPECT_GE(r.coverage(), 0.93)
+        EXPECT_GE(r.coverage(), coverage_limit(runs))
             << sim::to_string(shape) << " " << processes << " x " << rounds;
         worst_false = std::max(worst_false, r.false_rate());
         worst_coverage = std::min(worst_coverage, r.coverage());
@@ -95,7 +101,7 @@ TEST(Calibration, PoolingSurvivesEveryBetweenProcessSpread) {
         }
         EXPECT_LE(static_cast<double>(false_verdicts) / runs, false_rate_limit(runs))
             << spread << " " << processes << " x " << rounds;
-        EXPECT_GE(static_cast<double>(covered) / runs, 0.93)
+        EXPECT_GE(static_cast<double>(covered) / runs, coverage_limit(runs))
             << spread << " " << processes << " x " << rounds;
       }
 }
