@@ -306,6 +306,8 @@ Speed speed_of(const CellAnalysis& c) {
       return Speed::faster;
     case stats::Verdict::slower:
       return Speed::slower;
+    case stats::Verdict::too_few_rounds:
+      return Speed::unknown;
     default:
       return Speed::same;
   }
