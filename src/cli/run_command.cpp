@@ -50,8 +50,8 @@ void add_run_options(CLI::App& run, RunArgs& a) {
                  "each becomes a variant run in lockstep, e.g. jemalloc(probes off)")
       ->delimiter(',');
   run.add_option("--bootstrap-resamples", a.bootstrap_resamples,
-                 "resamples behind every confidence interval (default 10000; recorded in the "
-                 "manifest, so `report` uses the same)");
+                 "resamples behind every time CI (default 10000; recorded in the manifest, so "
+                 "`report` uses the same)");
   run.add_option("--worker-memory-limit", a.memory_limit_mib,
                  "address-space limit of every worker in MiB: an allocator that runs away fails "
                  "its own cell (default: none)");
