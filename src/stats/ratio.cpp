@@ -34,7 +34,7 @@ namespace {
 // there; simulated over spreads of 0.5-8 % log sd per process (5 % within),
 // 2-3 processes x 5-50 rounds, 2000-3000 cells each, the worst false-verdict
 // rate was 14 % at a level of 0.25, 9 % at 0.5, 7 % at 0.6, 5.1 % at 0.7 and
-// 4.1 % at 0.75, with coverage >= 95 %. The price: with no spread at all,
+// 4.1 % at 0.75, with coverage >= 94 %. The price: with no spread at all,
 // rounds are pooled in a quarter of the cells; the others count processes
 // (tests/stats/calibration_test.cpp, PoolingSurvivesEveryBetweenProcessSpread).
 constexpr double kPoolingPretestLevel = 0.75;
