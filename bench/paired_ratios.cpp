@@ -2,8 +2,10 @@
 // benchmarks: `bench-paired-ratios DIR` prints, per case, the time of every
 // "(probes off)" and "(probes strace)" variant against the same allocator
 // with counters, and `bench-paired-ratios A B` compares two runs' ratios to
-// std (stability). Uses the report layer's analysis and the stats layer's
-// paired bootstrap: the same estimates the reports show.
+// std (stability), and `bench-paired-ratios --aa DIR` counts, per variant,
+// the cells of an A/A run (one allocator under two names) whose verdict
+// against the baseline is false. Uses the report layer's analysis and the
+// stats layer's paired ratios: the same estimates the reports show.
 #include <cstdio>
 #include <map>
 #include <string>
@@ -89,10 +91,47 @@ int stability(const RunModel& a, const RunModel& b) {
   return 0;
 }
 
+// Every verdict of an A/A run other than "no difference" or "too few
+// rounds" is false: the two names load the same allocator.
+int aa(const RunModel& model) {
+  struct Count {
+    int cells = 0, faster = 0, slower = 0, within_noise = 0, too_few = 0;
+  };
+  std::map<std::string, Count> by_variant;
+  std::string baseline;
+  for (const auto& c : model.cells) {
+    if (c.baseline) baseline = c.variant;
+    if (!c.usable() || c.baseline || !c.ratio) continue;
+    Count& n = by_variant[c.variant];
+    ++n.cells;
+    const auto v = c.ratio->verdict;
+    n.faster += v == shootout::stats::Verdict::faster;
+    n.slower += v == shootout::stats::Verdict::slower;
+    n.within_noise += v == shootout::stats::Verdict::within_noise;
+    n.too_few += v == shootout::stats::Verdict::too_few_rounds;
+    if (v != shootout::stats::Verdict::no_difference &&
+        v != shootout::stats::Verdict::too_few_rounds)
+      fmt::print("  false verdict: {} {} {} {}\n", case_key(c), c.variant, interval(c.ratio->ratio),
+                 shootout::stats::verdict_text(*c.ratio));
+  }
+  for (const auto& [variant, n] : by_variant) {
+    const int false_verdicts = n.faster + n.slower + n.within_noise;
+    fmt::print(
+        "{} vs {}: {} of {} cells with a false verdict ({:.1f} %; faster {}, slower {}, within "
+        "noise {}); {} too few rounds for a verdict\n",
+        variant, baseline, false_verdicts, n.cells,
+        n.cells ? 100.0 * false_verdicts / n.cells : 0.0, n.faster, n.slower, n.within_noise,
+        n.too_few);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   try {
+    if (argc == 3 && std::string(argv[1]) == "--aa")
+      return aa(shootout::report::analyze_run(argv[2]));
     if (argc == 2) return overhead(shootout::report::analyze_run(argv[1]));
     if (argc == 3)
       return stability(shootout::report::analyze_run(argv[1]),
@@ -101,6 +140,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench-paired-ratios: %s\n", e.what());
     return 2;
   }
-  std::fprintf(stderr, "usage: bench-paired-ratios RUN_DIR | bench-paired-ratios RUN_A RUN_B\n");
+  std::fprintf(stderr,
+               "usage: bench-paired-ratios RUN_DIR | bench-paired-ratios RUN_A RUN_B | "
+               "bench-paired-ratios --aa RUN_DIR\n");
   return 2;
 }

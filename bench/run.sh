@@ -5,6 +5,9 @@
 #   bench/run.sh stability     the same std/jemalloc/mimalloc comparison twice
 #   bench/run.sh time          wall time of the default quick shootout
 #   bench/run.sh time-study    wall time of the same matrix at the study profile
+#   bench/run.sh aa            A/A: the default plan with glibc, then jemalloc, under two
+#                              names; counts cells with a false verdict (README "Statistics")
+#                              (extra arguments go to every `run`, e.g. -w mpsc/64)
 # Output: bench/out/<name>-<UTC time>/ (run directories and a summary .txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +17,7 @@ ratios=$build/bin/bench-paired-ratios
 [ -x "$tool" ] && [ -x "$ratios" ] || ./scripts/build.sh release >/dev/null
 stamp=$(date -u +%Y-%m-%dT%H-%M-%SZ)
 what="${1:-}"
+shift || true
 out="bench/out/$what-$stamp"
 mkdir -p "$out"
 
@@ -51,8 +55,31 @@ case "$what" in
     printf 'default shootout, profile %s: %d s wall, %s cells\n' "$profile" "$((end - start))" \
       "$cells" | tee "$out/summary.txt"
     ;;
+  aa)
+    # The same allocator under two names must give the same answer: any
+    # faster/slower/within-noise verdict between them is false. glibc: std
+    # (no preload) against libc.so.6 preloaded as "glibc2"; jemalloc: the
+    # registry's jemalloc against the same object as "jemalloc2".
+    libc=$(ldconfig -p | awk '/libc\.so\.6 \(libc6,x86-64\)/ {print $NF; exit}')
+    libjemalloc=$(ldconfig -p | awk '/libjemalloc\.so\.2 \(libc6,x86-64\)/ {print $NF; exit}')
+    [ -n "$libc" ] && [ -n "$libjemalloc" ] || {
+      echo "bench/run.sh aa: libc.so.6 or libjemalloc.so.2 not found by ldconfig -p" >&2
+      exit 1
+    }
+    "$tool" run --allocator "glibc2=$libc" -a std,glibc2 --no-allocation-profile "$@" \
+      --out "$out/glibc" >"$out/glibc.log" 2>&1 || true
+    "$tool" run --allocator "jemalloc2=$libjemalloc" -a jemalloc,jemalloc2 --baseline jemalloc \
+      --no-allocation-profile "$@" --out "$out/jemalloc" >"$out/jemalloc.log" 2>&1 || true
+    {
+      echo "A/A: the same allocator under two names ($*)"
+      for pair in glibc jemalloc; do
+        echo "$pair:"
+        "$ratios" --aa "$out/$pair" || echo "  (no results: see $out/$pair.log)"
+      done
+    } | tee "$out/summary.txt"
+    ;;
   *)
-    echo "usage: bench/run.sh overhead|stability|time|time-study" >&2
+    echo "usage: bench/run.sh overhead|stability|time|time-study|aa" >&2
     exit 2
     ;;
 esac

@@ -39,8 +39,8 @@ void add_run_options(CLI::App& run, RunArgs& a) {
   run.add_option("--measurement-time", a.measurement_seconds, "seconds of samples per cell");
   run.add_option("--warm-up-time", a.warmup_seconds, "seconds of warm-up per cell");
   run.add_option("--processes", a.processes,
-                 "worker processes per cell, sharing its measurement and warm-up time; the "
-                 "ratio CI is resampled by process (default 3)");
+                 "worker processes per cell, sharing its measurement and warm-up time; a "
+                 "ratio's CI counts each process once unless their means agree (default 3)");
   run.add_option("--threads", a.threads, "pool threads for every workload (default: each spec's)");
   run.add_flag("--pin", a.pin, "pin the bench thread and pool threads to CPUs");
   run.add_flag("--no-tracepoints", a.no_tracepoints,
@@ -55,8 +55,8 @@ void add_run_options(CLI::App& run, RunArgs& a) {
                  "each becomes a variant run in lockstep, e.g. jemalloc(probes off)")
       ->delimiter(',');
   run.add_option("--bootstrap-resamples", a.bootstrap_resamples,
-                 "resamples behind every confidence interval (default 10000; recorded in the "
-                 "manifest, so `report` uses the same)");
+                 "resamples behind every time CI (default 10000; recorded in the manifest, so "
+                 "`report` uses the same)");
   run.add_option("--worker-memory-limit", a.memory_limit_mib,
                  "address-space limit of every worker in MiB: an allocator that runs away fails "
                  "its own cell (default: none)");

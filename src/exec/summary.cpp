@@ -86,6 +86,7 @@ std::string summary_table(const std::string& command, const std::vector<VariantR
                                                  "vs " + base_name + " [95% CI]", "verdict",
                                                  "faults/run", "DONTNEED/run", "peak RSS"}};
   std::vector<std::string> failures;
+  std::string too_few;
   for (const auto& v : variants) {
     if (v.failed) failures.push_back(v.label + ": " + v.failure);
     if (v.samples.empty()) {
@@ -106,10 +107,15 @@ std::string summary_table(const std::string& command, const std::vector<VariantR
       if (ratios.empty()) {
         row.insert(row.end(), {"-", ""});
       } else {
-        const auto r = stats::paired_ratio(ratios, {}, {});
+        const auto r = stats::paired_ratio(ratios, {});
         row.push_back(format("%.3f", r.ratio.point) + " [" + format("%.3f", r.ratio.lower) + ", " +
                       format("%.3f", r.ratio.upper) + "]");
-        row.push_back(stats::to_string(r.verdict));
+        if (r.verdict == stats::Verdict::too_few_rounds) {
+          row.push_back("too few rounds");
+          too_few = stats::verdict_text(r);  // the same count for every variant
+        } else {
+          row.push_back(stats::verdict_text(r));
+        }
       }
     } else {
       row.insert(row.end(), {"-", ""});
@@ -140,8 +146,10 @@ std::string summary_table(const std::string& command, const std::vector<VariantR
     for (const auto& f : failures) out += "  " + f + "\n";
   }
   out +=
-      "\nratio = geometric mean of per-round wall-time ratios (paired rounds); verdict: faster / "
-      "slower when p < 0.05 and the CI excludes +-1 %\n";
+      "\nratio = geometric mean of per-round wall-time ratios (paired rounds) with a 95 % t "
+      "interval; verdict: faster / slower when a Wilcoxon signed-rank test gives p < 0.05 and the "
+      "CI excludes +-1 %\n";
+  if (!too_few.empty()) out += too_few + " (-n)\n";
   return out;
 }
 

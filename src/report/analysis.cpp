@@ -306,6 +306,8 @@ Speed speed_of(const CellAnalysis& c) {
       return Speed::faster;
     case stats::Verdict::slower:
       return Speed::slower;
+    case stats::Verdict::too_few_rounds:
+      return Speed::unknown;
     default:
       return Speed::same;
   }
@@ -404,8 +406,7 @@ void pair_with_baseline(CellAnalysis& c, const CellAnalysis& baseline,
   c.per_process_ratios = per_process_round_ratios(c, baseline);
   c.per_round_ratios = per_round_ratios(c, baseline);
   if (!c.per_round_ratios.empty())
-    c.ratio =
-        stats::paired_ratio_by_process(c.per_process_ratios, options.bootstrap, options.ratio);
+    c.ratio = stats::paired_ratio_by_process(c.per_process_ratios, options.ratio);
 }
 
 void add_warnings(RunModel& m) {
@@ -488,7 +489,7 @@ std::vector<double> per_round_ratios(const CellAnalysis& candidate, const CellAn
 stats::RatioEstimate paired_ratio(const CellAnalysis& candidate, const CellAnalysis& reference,
                                   const AnalysisOptions& options) {
   return stats::paired_ratio_by_process(per_process_round_ratios(candidate, reference),
-                                        options.bootstrap, options.ratio);
+                                        options.ratio);
 }
 
 RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options) {

@@ -31,7 +31,8 @@ class ReportError : public std::runtime_error {
 struct AnalysisOptions {
   // Fixed seed (the stats default) so reports are reproducible byte for
   // byte. resamples is taken from the manifest's "bootstrap_resamples" (top
-  // level, or under "options" or "plan") when present.
+  // level, or under "options" or "plan") when present. The bootstrap serves
+  // the per-cell estimates; ratios use `ratio` (t interval, rank test).
   stats::BootstrapOptions bootstrap{};
   stats::RatioOptions ratio{};
 };

@@ -99,18 +99,6 @@ void require_same_workloads(const RunModel& a, const RunModel& b) {
       msg + ". Compare runs of the same workloads (same -w selection and parameters).");
 }
 
-stats::Interval ratio_of_ratios(const std::vector<double>& a, const std::vector<double>& b,
-                                const stats::BootstrapOptions& options) {
-  return ratio_of_ratios(std::vector<std::vector<double>>{a}, std::vector<std::vector<double>>{b},
-                         options);
-}
-
-stats::Interval ratio_of_ratios(const std::vector<std::vector<double>>& a,
-                                const std::vector<std::vector<double>>& b,
-                                const stats::BootstrapOptions& options) {
-  return stats::ratio_of_independent_ratios(a, b, options);
-}
-
 namespace {
 
 // The two runs' cross-CPU round trips: whether their channel cells were
@@ -180,10 +168,12 @@ std::string compare(const std::string& dir_a, const std::string& dir_b) {
   out += fmt::format(
       "Matched by workload, payload, runtime, injection and variant. Ratio = time ÷ the same "
       "run's {} (geometric mean of per-round ratios). Ratio of ratios = B's ratio ÷ A's, with a "
-      "95 % CI from resampling each run independently, by worker process and then by round "
-      "({} resamples); below 1: the "
+      "95 % Welch t interval on the difference of the two runs' mean log ratios (each run's "
+      "units: its rounds, or its process means when they do not agree closely); a change needs "
+      "that CI outside ±{} and p < {} in a rank-sum test of A's units against B's. Below 1: the "
       "variant gained on {} in B.\n\n",
-      base_a == base_b ? base_a : base_a + " / " + base_b, a.options.bootstrap.resamples, base_b);
+      base_a == base_b ? base_a : base_a + " / " + base_b, text::percent(a.options.ratio.noise),
+      a.options.ratio.significance, base_b);
   std::map<MatchKey, const CellAnalysis*> cells_b;
   for (const auto& c : b.cells) cells_b[match_key(c)] = &c;
   std::vector<const CellAnalysis*> ordered;
@@ -212,18 +202,10 @@ std::string compare(const std::string& dir_a, const std::string& dir_b) {
     if (ca->ratio) ra = text::ratio_with_ci(ca->ratio->ratio);
     if (cb->ratio) rb = text::ratio_with_ci(cb->ratio->ratio);
     if (ca->ratio && cb->ratio && ca->usable() && cb->usable()) {
-      const stats::Interval r =
-          ratio_of_ratios(ca->per_process_ratios, cb->per_process_ratios, a.options.bootstrap);
-      ror = text::ratio_with_ci(r);
-      const double noise = a.options.ratio.noise;
-      if (r.lower == r.upper)
-        change = "too few rounds";
-      else if (r.lower > 1 + noise)
-        change = "relatively slower in B";
-      else if (r.upper < 1 - noise)
-        change = "relatively faster in B";
-      else
-        change = "no significant change";
+      const stats::RatioChange r = stats::ratio_of_independent_ratios(
+          ca->per_process_ratios, cb->per_process_ratios, a.options.ratio);
+      ror = text::ratio_with_ci(r.ratio);
+      change = stats::change_text(r);
     }
     out += table_row({case_label({ca->workload, ca->payload, ca->runtime, ca->injection}, dims),
                       ca->variant, time_text(*ca), time_text(*cb), ra, rb, ror, change});

@@ -62,7 +62,8 @@ const std::vector<std::string>& csv_columns() {
                                   "ratio_lower",
                                   "ratio_upper",
                                   "p_value",
-                                  "verdict"};
+                                  "verdict",
+                                  "verdict_text"};
     for (const auto& name : per_iteration_counters()) c.push_back(name + "_per_iter");
     for (const char* name :
          {"page_faults_per_element", "madvise_dontneed_per_element", "madvise_free_per_element",
@@ -120,8 +121,9 @@ std::string csv_report(const RunModel& model) {
       f.push_back(num(c.ratio->ratio.upper));
       f.push_back(num(c.ratio->p_value));
       f.push_back(stats::to_string(c.ratio->verdict));
+      f.push_back(stats::verdict_text(*c.ratio));
     } else {
-      f.insert(f.end(), 5, "");
+      f.insert(f.end(), 6, "");
     }
     for (const auto& name : per_iteration_counters()) f.push_back(num(c.per_iteration(name)));
     f.push_back(num(c.page_faults_per_element()));

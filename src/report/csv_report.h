@@ -16,8 +16,12 @@
 //   outliers_low_severe, outliers_low_mild, outliers_high_mild,
 //   outliers_high_severe     Tukey fences (counted, never removed)
 //   ratio, ratio_lower, ratio_upper   time ÷ baseline's time: geometric mean
-//                            of per-round ratios, 95 % bootstrap CI
-//   p_value, verdict         faster | slower | no_difference | within_noise
+//                            of per-round ratios, 95 % t interval on the logs
+//   p_value                  Wilcoxon signed-rank test on the same units
+//   verdict                  faster | slower | no_difference | within_noise |
+//                            too_few_rounds (no test could reach p < 0.05)
+//   verdict_text             the verdict in words, e.g. "too few rounds for a
+//                            verdict: 3 paired rounds, 6 needed"
 //   <counter>_per_iter       for minor_faults, major_faults, madvise,
 //                            madvise_dontneed, madvise_free, mmap, munmap,
 //                            brk, mremap, user_ns, sys_ns, cycles,

@@ -100,6 +100,8 @@ std::string best_cell(const BestVsBaseline& b) {
       return b.baseline_variant + " (every other variant slower)";
     case BestVsBaseline::Outcome::no_difference:
       return "no significant difference";
+    case BestVsBaseline::Outcome::too_few:
+      return stats::verdict_text(*b.too_few->ratio);
     case BestVsBaseline::Outcome::no_data:
       break;
   }
@@ -745,23 +747,28 @@ Section method_section(const Context& cx) {
           ? std::string("its own worker process")
           : fmt::format("{} worker processes of its own, sharing its measurement time",
                         range(min_processes, max_processes));
-  const std::string ratio_resampling =
-      max_processes <= 1 ? "bootstrap CIs"
-                         : "bootstrap CIs resampled by process, then by round (the spread "
-                           "between processes is part of the uncertainty)";
+  const std::string ratio_method =
+      max_processes <= 1
+          ? "t intervals on the log ratios with each round a unit (one process per cell: the CI "
+            "covers round-to-round variation only, not a process's own offset)"
+          : "t intervals on the log ratios; the units are a cell's rounds when its processes' "
+            "means agree closely (F test p > 0.75), its process means otherwise";
   s.blocks.push_back(paragraph(fmt::format(
       "Profile: {}. Each cell ran in {}, its group's cells in lockstep rounds "
       "(one sample per {} per round, order rotated); {} samples per cell over {} rounds; "
       "sampling mode: {}. Times are per iteration: median, mean and slope with 95 % bootstrap "
       "CIs ({} resamples, fixed seed {:#x}); outliers by Tukey fences are counted, never removed. "
-      "Ratios to {} are geometric means of per-round ratios with {}; a difference is "
-      "significant when p < {} and the CI lies outside ±{}. Counters are totals of the timed "
+      "Ratios to {} are geometric means of per-round ratios with 95 % {}; a verdict (faster, "
+      "slower) needs p < {} in a Wilcoxon signed-rank test on the same units and the CI outside "
+      "±{}; with fewer than {} units no test can reach that and the cell says \"too few rounds "
+      "for a verdict\". Counters are totals of the timed "
       "samples divided by iterations (and by elements per iteration for per-element figures); a "
       "counter that was not measured is shown as n/a, never as zero.",
       profile, processes, max_processes <= 1 ? "cell" : "process", range(min_samples, max_samples),
       range(min_rounds, max_rounds), mode_list.empty() ? "none" : join(mode_list, ", "),
-      m.options.bootstrap.resamples, m.options.bootstrap.seed, cx.base, ratio_resampling,
-      fmt::format("{}", m.options.ratio.significance), text::percent(m.options.ratio.noise))));
+      m.options.bootstrap.resamples, m.options.bootstrap.seed, cx.base, ratio_method,
+      fmt::format("{}", m.options.ratio.significance), text::percent(m.options.ratio.noise),
+      stats::signed_rank_units_needed(m.options.ratio.significance))));
 
   // The machine's state for communicating threads (run/cross_cpu_latency.h).
   if (auto trips = m.cross_cpu_round_trips(); !trips.empty()) {

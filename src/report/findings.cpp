@@ -195,8 +195,13 @@ BestVsBaseline best_vs_baseline(const CaseRow& row) {
   const bool all_slower = std::all_of(candidates.begin(), candidates.end(), [](const auto* c) {
     return c->ratio->verdict == stats::Verdict::slower;
   });
-  out.outcome =
-      all_slower ? BestVsBaseline::Outcome::baseline_best : BestVsBaseline::Outcome::no_difference;
+  const auto too_few = std::find_if(candidates.begin(), candidates.end(), [](const auto* c) {
+    return c->ratio->verdict == stats::Verdict::too_few_rounds;
+  });
+  out.outcome = all_slower                    ? BestVsBaseline::Outcome::baseline_best
+                : too_few != candidates.end() ? BestVsBaseline::Outcome::too_few
+                                              : BestVsBaseline::Outcome::no_difference;
+  if (too_few != candidates.end()) out.too_few = *too_few;
   return out;
 }
 
@@ -211,6 +216,8 @@ std::string winner_text(const BestVsBaseline& best) {
       return best.baseline_variant;
     case BestVsBaseline::Outcome::no_difference:
       return "no significant difference";
+    case BestVsBaseline::Outcome::too_few:
+      return stats::verdict_text(*best.too_few->ratio);
     case BestVsBaseline::Outcome::no_data:
       break;
   }
@@ -261,6 +268,8 @@ const char* to_string(TuningEffect::Effect effect) {
       return "loss";
     case TuningEffect::Effect::no_difference:
       return "no difference";
+    case TuningEffect::Effect::too_few:
+      return "too few rounds";
   }
   return "unknown";
 }
@@ -282,6 +291,8 @@ std::vector<TuningEffect> tuning_effects(const RunModel& model) {
     e.change = paired_ratio(tuned, *untuned, model.options);
     if (e.change.verdict == stats::Verdict::faster) e.effect = TuningEffect::Effect::win;
     if (e.change.verdict == stats::Verdict::slower) e.effect = TuningEffect::Effect::loss;
+    if (e.change.verdict == stats::Verdict::too_few_rounds)
+      e.effect = TuningEffect::Effect::too_few;
     out.push_back(e);
   }
   std::sort(out.begin(), out.end(), [](const TuningEffect& a, const TuningEffect& b) {

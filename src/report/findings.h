@@ -41,6 +41,7 @@ struct BestVsBaseline {
     faster,         // the best variant is significantly faster than the baseline
     baseline_best,  // every other variant is significantly slower
     no_difference,  // no variant significantly faster (some not significantly slower)
+    too_few,        // no variant significantly faster; some had too few rounds for a verdict
     no_data,        // no ratio could be computed
   };
   Outcome outcome = Outcome::no_data;
@@ -50,6 +51,7 @@ struct BestVsBaseline {
   // ratio CI overlaps the best's (the study's "snmalloc ≈ mimalloc").
   std::vector<const CellAnalysis*> winners;
   const CellAnalysis* slowest = nullptr;  // highest ratio, when significantly slower
+  const CellAnalysis* too_few = nullptr;  // too_few: a variant without a verdict
 };
 
 // Which dimensions vary in the run (labels show only those that do).
@@ -93,9 +95,10 @@ struct TuningEffect {
   const CellAnalysis* untuned = nullptr;
   const CellAnalysis* tuned = nullptr;
   stats::RatioEstimate change;  // tuned ÷ untuned per round
-  enum class Effect { win, loss, no_difference } effect = Effect::no_difference;
+  enum class Effect { win, loss, no_difference, too_few } effect = Effect::no_difference;
 };
-const char* to_string(TuningEffect::Effect effect);  // "win", "loss", "no difference"
+// "win", "loss", "no difference", "too few rounds"
+const char* to_string(TuningEffect::Effect effect);
 std::vector<TuningEffect> tuning_effects(const RunModel& model);
 
 // Natural order: "mpsc/8" < "mpsc/64" < "mpsc/4096" (digit runs compare as numbers).

@@ -52,7 +52,12 @@ json cell_json(const CellAnalysis& c) {
     j["ratio"] = {{"ratio", interval(c.ratio->ratio)},
                   {"p_value", c.ratio->p_value},
                   {"verdict", stats::to_string(c.ratio->verdict)},
+                  {"verdict_text", stats::verdict_text(*c.ratio)},
                   {"rounds", c.ratio->rounds},
+                  {"unit", stats::to_string(c.ratio->unit)},
+                  {"units", c.ratio->units},
+                  {"units_needed", c.ratio->units_needed},
+                  {"df", c.ratio->df},
                   {"per_round", c.per_round_ratios}};
   } else {
     j["ratio"] = nullptr;
@@ -107,6 +112,7 @@ nlohmann::ordered_json results_json(const RunModel& model) {
                       {"change", interval(e.change.ratio)},
                       {"p_value", e.change.p_value},
                       {"verdict", stats::to_string(e.change.verdict)},
+                      {"verdict_text", stats::verdict_text(e.change)},
                       {"effect", to_string(e.effect)}});
 
   json cliffs = json::array();

@@ -41,7 +41,9 @@ std::string summary_table(const RunModel& model, bool color) {
       r.cells[3] = summary_driver(row, b);
       if (b.outcome == BestVsBaseline::Outcome::faster) r.tone = kGreen;
       if (b.outcome == BestVsBaseline::Outcome::baseline_best) r.tone = kRed;
-      if (b.outcome == BestVsBaseline::Outcome::no_difference) r.tone = kDim;
+      if (b.outcome == BestVsBaseline::Outcome::no_difference ||
+          b.outcome == BestVsBaseline::Outcome::too_few)
+        r.tone = kDim;
       rows.push_back(r);
     }
   if (rows.empty()) return "No case has a ratio to " + base + ".\n";

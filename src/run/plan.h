@@ -18,7 +18,8 @@ struct Profile {
   std::string name;
   stats::SamplingOptions sampling;
   // Worker processes per cell. The measurement and warm-up time of a cell
-  // are split between them, and its ratio CI is resampled by process.
+  // are split between them, and its ratio CI counts each process once
+  // unless their means agree closely (stats::paired_ratio_by_process).
   int processes = 1;
 };
 // quick | standard | study; throws std::invalid_argument naming the valid ones.

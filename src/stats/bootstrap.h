@@ -1,5 +1,5 @@
 // Internal to the stats layer: input checks and the bootstrap machinery
-// shared by estimate() and paired_ratio(). Not part of the public interface.
+// of estimate(). Not part of the public interface.
 #pragma once
 
 #include <cstdint>
@@ -32,22 +32,6 @@ inline std::size_t uniform_index(std::mt19937_64& rng, std::size_t n) {
     const std::uint64_t r = rng();
     if (r < limit) return static_cast<std::size_t>(r % range);
   }
-}
-
-// One two-stage bootstrap draw over per-process logs: processes with
-// replacement (no draw when there is one), then rounds within each drawn
-// process; returns the mean of the drawn values. Every process non-empty.
-inline double resampled_mean_by_process(const std::vector<std::vector<double>>& logs,
-                                        std::mt19937_64& rng) {
-  double sum = 0;
-  std::size_t drawn = 0;
-  for (std::size_t c = 0; c < logs.size(); ++c) {
-    const auto& process = logs[logs.size() == 1 ? 0 : uniform_index(rng, logs.size())];
-    for (std::size_t i = 0; i < process.size(); ++i)
-      sum += process[uniform_index(rng, process.size())];
-    drawn += process.size();
-  }
-  return sum / static_cast<double>(drawn);
 }
 
 // Percentile interval of a bootstrap distribution: its (1-c)/2 and (1+c)/2

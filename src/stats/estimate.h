@@ -114,49 +114,100 @@ OutlierCounts count_outliers(const std::vector<double>& xs);
 
 // --- paired ratios -------------------------------------------------------------
 
-enum class Verdict { faster, slower, no_difference, within_noise };
-const char* to_string(Verdict verdict);  // "faster", "slower", "no_difference", "within_noise"
+// too_few_rounds: the paired test cannot reach p < significance with this
+// many independent units at all (a two-sided exact test on n units has p >=
+// 2 / 2^n: 3 rounds give 0.25 at best), so no data could give a verdict.
+enum class Verdict { faster, slower, no_difference, within_noise, too_few_rounds };
+// "faster", "slower", "no_difference", "within_noise", "too_few_rounds"
+const char* to_string(Verdict verdict);
 
 struct RatioOptions {
   double significance = 0.05;  // p-value threshold, in (0, 1)
   double noise = 0.01;         // +-1 %: a significant change smaller than this is "within noise"
+  double confidence = 0.95;    // of the ratio's interval, in (0, 1)
 };
 
+// What the interval and the test count as independent: the paired rounds
+// (one process, or several whose means agree), or the processes' means
+// (processes whose means differ more than their rounds do).
+enum class RatioUnit { rounds, processes };
+const char* to_string(RatioUnit unit);  // "rounds", "processes"
+
 struct RatioEstimate {
-  Interval ratio;  // geometric mean of per-round ratios candidate/baseline, with bootstrap CI
-  double p_value = 1;
-  Verdict verdict = Verdict::no_difference;
-  int rounds = 0;  // paired ratios used (rounds x processes)
+  Interval ratio;      // geometric mean candidate/baseline with its t interval
+  double p_value = 1;  // Wilcoxon signed-rank test on the units' log ratios, two-sided
+  Verdict verdict = Verdict::too_few_rounds;
+  int rounds = 0;     // paired ratios used (rounds x processes)
+  int processes = 0;  // processes with at least one ratio
+  RatioUnit unit = RatioUnit::rounds;
+  int units = 0;         // independent units behind the interval and the test
+  int units_needed = 0;  // fewest units with which the test can reach p < significance
+  double df = 0;         // degrees of freedom of the t interval (0: no interval)
 };
 
 // per_round[i] = (candidate ns/iter in round i) / (baseline ns/iter in round i).
-// Point = exp(m), m = mean(log r); CI = bootstrap percentile of that geometric
-// mean over rounds; p = two-sided bootstrap test of m == 0 on the centred
-// logs: p = (1 + #{b : |m*_b - m| >= |m|}) / (1 + B), m*_b the resampled
-// means. Bootstrap tests are anti-conservative with few rounds: pair >= 10.
-// Verdict (Criterion's change rule): p >= significance -> no_difference; else
-// CI lower > 1 + noise -> slower; CI upper < 1 - noise -> faster; else
-// within_noise. Fewer than 2 rounds: no CI (lower = upper = point, 1 for no
-// rounds), p = 1, no_difference. Throws if a ratio is not finite and > 0 or
-// an option is out of range.
-RatioEstimate paired_ratio(const std::vector<double>& per_round, const BootstrapOptions& boot,
-                           const RatioOptions& options);
+// Logs l_i = ln r_i are the units: point = exp(mean l); interval = exp(mean
+// +- t(df = n-1) s / sqrt n); p = Wilcoxon signed-rank test of "l symmetric
+// about 0" (exact up to 50 units). Verdict: fewer units than the test needs
+// to reach p < significance -> too_few_rounds; else p >= significance or the
+// interval contains 1 -> no_difference; else interval above 1 + noise ->
+// slower, below 1 - noise -> faster, otherwise within_noise. Fewer than 2
+// units: the interval is the point (1 for none). Throws if a ratio is not
+// finite and > 0 or an option is out of range.
+RatioEstimate paired_ratio(const std::vector<double>& per_round, const RatioOptions& options);
 // The same over several worker processes per cell: per_process[p][i] pairs
-// the candidate's process p with the baseline's process p in round i. Point =
-// geometric mean of every ratio; CI and p from a two-stage bootstrap
-// (processes with replacement, then rounds within each), so variation between
-// processes is part of the uncertainty. One process = the function above.
+// the candidate's process p with the baseline's process p in round i. A
+// process pair has its own offset (placement, arenas) that rounds do not
+// average out, so when an F test of the process means against the rounds
+// within them is significant at the pretest level (ratio.cpp), the units are
+// the P process means (df P-1); otherwise every ratio is a unit (df N-1).
+// One process = the function above.
 RatioEstimate paired_ratio_by_process(const std::vector<std::vector<double>>& per_process,
-                                      const BootstrapOptions& boot, const RatioOptions& options);
+                                      const RatioOptions& options);
+// What the verdict means in words, for every output: "faster", ..., and for
+// too_few_rounds e.g. "too few rounds for a verdict: 3 paired rounds, 6
+// needed" or "too few processes for a verdict: 3 processes, 6 needed (...)".
+std::string verdict_text(const RatioEstimate& estimate);
 
-// geomean(b) ÷ geomean(a) of two independent runs' ratios, each given per
-// worker process, with a percentile CI in which each run is resampled on its
-// own by the same two stages (the runs are not paired round by round, so
-// paired_ratio does not apply). Either side empty: {1, 1, 1}; fewer than 2
-// ratios on a side: the point only.
-Interval ratio_of_independent_ratios(const std::vector<std::vector<double>>& a,
-                                     const std::vector<std::vector<double>>& b,
-                                     const BootstrapOptions& boot);
+// B's ratio ÷ A's of two independent runs (each given per worker process,
+// each side's units chosen as in paired_ratio_by_process). Interval: the
+// difference of the two mean logs with Welch's t (SEs squared and summed,
+// Welch-Satterthwaite df); p: Wilcoxon rank-sum test of A's units against
+// B's. Verdict as paired_ratio, too_few_rounds when no split of A's and B's
+// units could give p < significance.
+struct RatioChange {
+  Interval ratio;
+  double p_value = 1;
+  Verdict verdict = Verdict::too_few_rounds;
+  RatioUnit unit_a = RatioUnit::rounds, unit_b = RatioUnit::rounds;
+  int units_a = 0, units_b = 0;
+  int units_needed = 0;  // in each run, for the test to be able to reach p < significance
+  double df = 0;
+};
+RatioChange ratio_of_independent_ratios(const std::vector<std::vector<double>>& a,
+                                        const std::vector<std::vector<double>>& b,
+                                        const RatioOptions& options);
+// "relatively slower in B", "relatively faster in B", "no significant
+// change", "within noise" or "too few rounds for a verdict: ...".
+std::string change_text(const RatioChange& change);
+
+// --- reference distributions and rank tests ----------------------------------
+
+double student_t_cdf(double t, double df);            // df > 0
+double student_t_quantile(double q, double df);       // q in (0, 1), df > 0
+double f_survival(double f, double df1, double df2);  // P(F > f)
+double normal_survival(double z);                     // P(Z > z)
+// Two-sided Wilcoxon signed-rank p of "symmetric about 0" (zeros dropped,
+// ties by mid-ranks; 1 when nothing is left).
+double signed_rank_p_value(const std::vector<double>& differences);
+// Two-sided Wilcoxon rank-sum (Mann-Whitney) p of "a and b from one
+// distribution"; 1 when either is empty.
+double rank_sum_p_value(const std::vector<double>& a, const std::vector<double>& b);
+// Fewest units with which the signed-rank test can reach p < significance
+// (6 at 0.05); with which the rank-sum test can, the same number in each
+// sample (4 each at 0.05 when both are small).
+int signed_rank_units_needed(double significance);
+int rank_sum_units_needed(int units_a, int units_b, double significance);
 
 // Coefficient of variation of per-iteration times (std_dev / mean). With a
 // mean of 0: 0 if every value is 0, +infinity otherwise. Throws on an empty

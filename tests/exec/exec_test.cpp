@@ -65,6 +65,24 @@ bool gone(pid_t pid) {
   return close == std::string::npos || line.substr(close + 2, 1) == "Z";
 }
 
+// Issue 12: -n 3 on a program that barely allocates must not give a
+// verdict. Three paired rounds cannot reach p < 0.05 in any exact test
+// (2/8 = 0.25 at best), so the summary says so and how many would do.
+TEST(ExecTest, ThreeRoundsAreTooFewForAVerdict) {
+  const std::string out = fresh_dir("too_few");
+  const auto r = run_cli(
+      {"exec", "-a", "std,jemalloc", "-n", "3", "--out", out, "--", FIXTURE_MADVISE_PATTERN});
+  ASSERT_EQ(r.exit_code, 0) << context(r);
+  EXPECT_NE(r.out.find("too few rounds for a verdict: 3 paired rounds, 6 needed"),
+            std::string::npos)
+      << context(r);
+  // jemalloc's row has the short form in its verdict column.
+  const auto row = r.out.find("\njemalloc ");
+  ASSERT_NE(row, std::string::npos) << context(r);
+  const std::string line = r.out.substr(row + 1, r.out.find('\n', row + 1) - row - 1);
+  EXPECT_NE(line.find("too few rounds"), std::string::npos) << line;
+}
+
 // (a) A known madvise pattern: the program itself calls MADV_FREE 17 times
 // and MADV_DONTNEED 5 times. glibc, mimalloc, tcmalloc and tbbmalloc add
 // none in a program this small, so every run shows exactly 17 / 5.

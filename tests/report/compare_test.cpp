@@ -7,6 +7,7 @@
 
 #include "report/compare.h"
 #include "report/report.h"
+#include "stats/estimate.h"
 #include "test_support.h"
 
 namespace shootout::report {
@@ -119,40 +120,44 @@ TEST(Compare, RefusesSameNameWithOtherParameters) {
   }
 }
 
-TEST(Compare, RatioOfRatiosResamplesEachRunIndependently) {
-  const stats::BootstrapOptions boot;
+TEST(Compare, RatioOfRatiosIsAWelchIntervalOnTheLogs) {
   // B's ratios are exactly twice A's: the point is 2 and the CI brackets it.
   const std::vector<double> a = {1.0, 1.02, 0.98, 1.01, 0.99};
   const std::vector<double> b = {2.0, 2.04, 1.96, 2.02, 1.98};
-  const stats::Interval r = ratio_of_ratios(a, b, boot);
-  EXPECT_NEAR(r.point, 2.0, 1e-12);
-  EXPECT_LT(r.lower, 2.0);
-  EXPECT_GT(r.upper, 2.0);
-  EXPECT_GT(r.lower, 1.9);
-  EXPECT_LT(r.upper, 2.1);
-  EXPECT_EQ(ratio_of_ratios(a, b, boot).lower, r.lower);  // deterministic for the seed
-  const stats::Interval single = ratio_of_ratios({1.5}, b, boot);
-  EXPECT_EQ(single.lower, single.upper);
+  const stats::RatioChange r = stats::ratio_of_independent_ratios({a}, {b}, {});
+  EXPECT_NEAR(r.ratio.point, 2.0, 1e-12);
+  EXPECT_LT(r.ratio.lower, 2.0);
+  EXPECT_GT(r.ratio.upper, 2.0);
+  EXPECT_GT(r.ratio.lower, 1.9);
+  EXPECT_LT(r.ratio.upper, 2.1);
+  // Equal spreads: Welch's df is 8, the pooled t's.
+  EXPECT_NEAR(r.df, 8, 1e-9);
+  EXPECT_EQ(stats::change_text(r), "relatively slower in B");
+  const stats::RatioChange single = stats::ratio_of_independent_ratios({{1.5}}, {b}, {});
+  EXPECT_EQ(single.ratio.lower, single.ratio.upper);
+  EXPECT_EQ(single.verdict, stats::Verdict::too_few_rounds);
 }
 
-TEST(Compare, RatioOfRatiosResamplesByProcess) {
-  const stats::BootstrapOptions boot;
-  // Run A's two processes sit at 1.0 and 1.3, run B's both at ~1.14: the
-  // flat CI (rounds only: 0.19 wide) is narrower than the per-process one
-  // (0.27), which spans A's levels.
+TEST(Compare, RatioOfRatiosCountsDisagreeingProcessesOnce) {
+  // Run A's two processes sit at 1.0 and 1.3, run B's both at ~1.14: A's
+  // units are its 2 process means, so the CI (t with ~1 df) is far wider
+  // than the one that treats A's 8 rounds as independent.
   const std::vector<std::vector<double>> a = {{1.0, 1.01, 0.99, 1.0}, {1.3, 1.31, 1.29, 1.3}};
   const std::vector<std::vector<double>> b = {{1.14, 1.15, 1.13, 1.14}, {1.14, 1.13, 1.15, 1.14}};
   std::vector<double> flat_a, flat_b;
   for (const auto& p : a) flat_a.insert(flat_a.end(), p.begin(), p.end());
   for (const auto& p : b) flat_b.insert(flat_b.end(), p.begin(), p.end());
-  const stats::Interval flat = ratio_of_ratios(flat_a, flat_b, boot);
-  const stats::Interval by_process = ratio_of_ratios(a, b, boot);
-  EXPECT_NEAR(by_process.point, flat.point, 1e-12);
-  EXPECT_GT(by_process.upper - by_process.lower, 1.3 * (flat.upper - flat.lower));
-  // Drawing A's faster process twice: B looks 1.14x slower; its slower
-  // process twice: 0.88x.
-  EXPECT_GT(by_process.upper, 1.1);
-  EXPECT_LT(by_process.lower, 0.9);
+  const stats::RatioChange flat = stats::ratio_of_independent_ratios({flat_a}, {flat_b}, {});
+  const stats::RatioChange by_process = stats::ratio_of_independent_ratios(a, b, {});
+  EXPECT_EQ(by_process.unit_a, stats::RatioUnit::processes);
+  EXPECT_EQ(by_process.units_a, 2);
+  EXPECT_EQ(by_process.unit_b, stats::RatioUnit::rounds);
+  EXPECT_NEAR(by_process.ratio.point, flat.ratio.point, 1e-12);
+  EXPECT_GT(by_process.ratio.upper - by_process.ratio.lower,
+            3 * (flat.ratio.upper - flat.ratio.lower));
+  EXPECT_GT(by_process.ratio.upper, 1.3);
+  EXPECT_LT(by_process.ratio.lower, 0.9);
+  EXPECT_EQ(stats::change_text(by_process), "no significant change");
 }
 
 }  // namespace

@@ -380,35 +380,107 @@ std::vector<double> jittered(double center, double jitter, int n = 20) {
   return r;
 }
 
-const st::BootstrapOptions kBoot{};
 const st::RatioOptions kRatio{};
 
 }  // namespace
 
+TEST(Distributions, StudentTQuantilesMatchTables) {
+  // Printed tables: t(0.975; 1) = 12.706, t(0.975; 2) = 4.303, t(0.975; 9)
+  // = 2.262, t(0.975; 29) = 2.045; the normal's 1.960 as df grows.
+  EXPECT_NEAR(st::student_t_quantile(0.975, 1), 12.7062, 1e-4);
+  EXPECT_NEAR(st::student_t_quantile(0.975, 2), 4.3027, 1e-4);
+  EXPECT_NEAR(st::student_t_quantile(0.975, 9), 2.2622, 1e-4);
+  EXPECT_NEAR(st::student_t_quantile(0.975, 29), 2.0452, 1e-4);
+  EXPECT_NEAR(st::student_t_quantile(0.975, 1e6), 1.95996, 1e-4);
+  EXPECT_NEAR(st::student_t_quantile(0.025, 9), -2.2622, 1e-4);
+  EXPECT_NEAR(st::student_t_cdf(2.2622, 9), 0.975, 1e-5);
+}
+
+TEST(Distributions, FSurvivalMatchesTables) {
+  // F(0.95; 1, 10) = 4.965, F(0.95; 2, 27) = 3.354; F(0.25 upper; 2, 27) = 1.46.
+  EXPECT_NEAR(st::f_survival(4.9646, 1, 10), 0.05, 1e-4);
+  EXPECT_NEAR(st::f_survival(3.3541, 2, 27), 0.05, 1e-4);
+  EXPECT_NEAR(st::f_survival(0, 2, 27), 1.0, kEps);
+  EXPECT_NEAR(st::normal_survival(1.959964), 0.025, 1e-6);
+}
+
+TEST(RankTests, SignedRankExactValues) {
+  // Six positive differences: 1 of 64 sign patterns each side, p = 2/64.
+  EXPECT_NEAR(st::signed_rank_p_value({1, 2, 3, 4, 5, 6}), 2.0 / 64, kEps);
+  // Five: 2/32 = 0.0625, the reason 5 units can never give p < 0.05.
+  EXPECT_NEAR(st::signed_rank_p_value({1, 2, 3, 4, 5}), 2.0 / 32, kEps);
+  // Three: 2/8 = 0.25, the "smallest exact two-sided p".
+  EXPECT_NEAR(st::signed_rank_p_value({0.3, 0.2, 0.1}), 0.25, kEps);
+  // W+ = 1 of 1..4 (the smallest rank negative... here positive): patterns
+  // with W+ <= 1 are {} and {1}: 2 of 16 -> p = 2 * 2/16 = 0.25.
+  EXPECT_NEAR(st::signed_rank_p_value({0.1, -0.2, -0.3, -0.4}), 0.25, kEps);
+  // Zeros carry no sign; nothing left -> 1.
+  EXPECT_EQ(st::signed_rank_p_value({0, 0, 0}), 1.0);
+  // Symmetric around 0: p = 1.
+  EXPECT_EQ(st::signed_rank_p_value({-1, 1, -2, 2}), 1.0);
+}
+
+TEST(RankTests, SignedRankLargeSampleAgreesWithExact) {
+  // 51 values switch to the normal approximation; 50 are exact. The same
+  // shape on both sides of the switch gives nearly the same p.
+  std::vector<double> d50, d51;
+  for (int i = 1; i <= 51; ++i) (i <= 50 ? d50 : d51).push_back((i % 3 == 0 ? -1 : 1) * i * 0.01);
+  d51.insert(d51.begin(), d50.begin(), d50.end());
+  const double exact = st::signed_rank_p_value(d50), approx = st::signed_rank_p_value(d51);
+  EXPECT_GT(exact, 0.001);
+  EXPECT_NEAR(exact, approx, 0.05);
+}
+
+TEST(RankTests, RankSumExactValues) {
+  // 4 vs 4 completely separated: 1 of C(8,4) = 70 splits each side: 2/70.
+  EXPECT_NEAR(st::rank_sum_p_value({1, 2, 3, 4}, {5, 6, 7, 8}), 2.0 / 70, kEps);
+  // 3 vs 3: 2/20 = 0.1 at best.
+  EXPECT_NEAR(st::rank_sum_p_value({1, 2, 3}, {5, 6, 7}), 0.1, kEps);
+  EXPECT_EQ(st::rank_sum_p_value({1, 2}, {}), 1.0);
+}
+
+TEST(RankTests, UnitsNeeded) {
+  EXPECT_EQ(st::signed_rank_units_needed(0.05), 6);      // 2/64 < 0.05 <= 2/32
+  EXPECT_EQ(st::signed_rank_units_needed(0.01), 8);      // 2/256 < 0.01 <= 2/128
+  EXPECT_EQ(st::rank_sum_units_needed(3, 3, 0.05), 4);   // 2/C(8,4) = 0.029
+  EXPECT_EQ(st::rank_sum_units_needed(3, 10, 0.05), 1);  // 2/C(13,3) = 0.007: enough already
+}
+
 TEST(PairedRatio, GeometricMeanPoint) {
   // exp((ln 2 + ln 8) / 2) = exp(ln 16 / 2) = 4; 2 and 1/2 average to 1.
-  EXPECT_NEAR(st::paired_ratio({2, 8}, kBoot, kRatio).ratio.point, 4.0, kEps);
-  EXPECT_NEAR(st::paired_ratio({2, 0.5}, kBoot, kRatio).ratio.point, 1.0, kEps);
+  EXPECT_NEAR(st::paired_ratio({2, 8}, kRatio).ratio.point, 4.0, kEps);
+  EXPECT_NEAR(st::paired_ratio({2, 0.5}, kRatio).ratio.point, 1.0, kEps);
+}
+
+TEST(PairedRatio, TIntervalOnTheLogs) {
+  // Logs ln 2, ln 8: mean ln 4, s = (ln 8 - ln 2) / sqrt 2 = 0.9803, SE =
+  // s / sqrt 2 = ln 2 = 0.6931; t(0.975; 1) = 12.706: 4 * exp(+-8.807).
+  const st::RatioEstimate r = st::paired_ratio({2, 8}, kRatio);
+  EXPECT_NEAR(std::log(r.ratio.upper / 4), 12.7062 * std::log(2.0), 1e-3);
+  EXPECT_NEAR(std::log(4 / r.ratio.lower), 12.7062 * std::log(2.0), 1e-3);
+  EXPECT_EQ(r.df, 1);
+  EXPECT_EQ(r.verdict, st::Verdict::too_few_rounds);
 }
 
 TEST(PairedRatio, TwiceAsSlowIsSlower) {
-  const st::RatioEstimate r = st::paired_ratio(jittered(2.0, 0.001), kBoot, kRatio);
+  const st::RatioEstimate r = st::paired_ratio(jittered(2.0, 0.001), kRatio);
   EXPECT_EQ(r.rounds, 20);
+  EXPECT_EQ(r.units, 20);
+  EXPECT_EQ(r.unit, st::RatioUnit::rounds);
   EXPECT_EQ(r.verdict, st::Verdict::slower);
   EXPECT_NEAR(r.ratio.point, 2.0, 0.002);
   EXPECT_GT(r.ratio.lower, 1.99);
   EXPECT_LT(r.ratio.upper, 2.01);
   expect_contains(r.ratio);
-  // No resampled centred mean reaches ln 2: p is the floor 1 / (1 + 10000).
-  EXPECT_NEAR(r.p_value, 1.0 / 10001.0, kEps);
+  // Every one of 20 logs positive: 1 of 2^20 sign patterns each side.
+  EXPECT_NEAR(r.p_value, 2.0 / (1 << 20), 1e-15);
+  EXPECT_EQ(st::verdict_text(r), "slower");
 }
 
 TEST(PairedRatio, HalfTheTimeIsFaster) {
-  const st::RatioEstimate r = st::paired_ratio(jittered(0.5, 0.001), kBoot, kRatio);
+  const st::RatioEstimate r = st::paired_ratio(jittered(0.5, 0.001), kRatio);
   EXPECT_EQ(r.verdict, st::Verdict::faster);
   EXPECT_NEAR(r.ratio.point, 0.5, 0.001);
-  EXPECT_GT(r.ratio.lower, 0.495);
-  EXPECT_LT(r.ratio.upper, 0.505);
   EXPECT_LT(r.p_value, 0.05);
 }
 
@@ -416,18 +488,18 @@ TEST(PairedRatio, SymmetricAroundOneIsNoDifference) {
   // Each ratio with its inverse: the log mean is 0 up to rounding.
   const std::vector<double> r{1.1,     1 / 1.1, 1.05,     1 / 1.05, 1.2,
                               1 / 1.2, 1.02,    1 / 1.02, 1.08,     1 / 1.08};
-  const st::RatioEstimate e = st::paired_ratio(r, kBoot, kRatio);
+  const st::RatioEstimate e = st::paired_ratio(r, kRatio);
   EXPECT_EQ(e.verdict, st::Verdict::no_difference);
   EXPECT_NEAR(e.ratio.point, 1.0, 1e-12);
   EXPECT_GT(e.p_value, 0.5);
   EXPECT_LT(e.ratio.lower, 1.0);
   EXPECT_GT(e.ratio.upper, 1.0);
+  EXPECT_EQ(st::verdict_text(e), "no difference");
 }
 
 TEST(PairedRatio, ConsistentHalfPercentIsWithinNoise) {
-  // 1.005 every round: significant (p at its floor) but the whole CI lies in
-  // [0.99, 1.01], inside the +-1 % noise band.
-  const st::RatioEstimate r = st::paired_ratio(jittered(1.005, 0.0005), kBoot, kRatio);
+  // 1.005 every round: significant but the whole CI lies inside +-1 %.
+  const st::RatioEstimate r = st::paired_ratio(jittered(1.005, 0.0005), kRatio);
   EXPECT_EQ(r.verdict, st::Verdict::within_noise);
   EXPECT_LT(r.p_value, 0.05);
   EXPECT_GT(r.ratio.lower, 1.0);
@@ -435,111 +507,122 @@ TEST(PairedRatio, ConsistentHalfPercentIsWithinNoise) {
 }
 
 TEST(PairedRatio, ExactlyOneEveryRoundIsNoDifference) {
-  // log 1 = 0 exactly: every resampled mean is 0 and |0| >= |0|, so p = 1.
-  const st::RatioEstimate r = st::paired_ratio(std::vector<double>(10, 1.0), kBoot, kRatio);
+  const st::RatioEstimate r = st::paired_ratio(std::vector<double>(10, 1.0), kRatio);
   EXPECT_EQ(r.p_value, 1.0);
   EXPECT_EQ(r.verdict, st::Verdict::no_difference);
   EXPECT_EQ(r.ratio.point, 1.0);
 }
 
-TEST(PairedRatio, SameSeedIsBitIdentical) {
-  const auto r = jittered(1.3, 0.05);
-  const st::RatioEstimate a = st::paired_ratio(r, kBoot, kRatio);
-  const st::RatioEstimate b = st::paired_ratio(r, kBoot, kRatio);
-  expect_identical(a.ratio, b.ratio);
-  EXPECT_EQ(a.p_value, b.p_value);
-  const st::RatioEstimate c = st::paired_ratio(r, st::BootstrapOptions{10000, 0.95, 99}, kRatio);
-  EXPECT_EQ(c.ratio.point, a.ratio.point);
-  expect_contains(c.ratio);
+TEST(PairedRatio, ThreeRoundsAreTooFewWhateverTheyShow) {
+  // The exec -n 3: even three clearly slower rounds cannot reach
+  // p < 0.05 (2/8 = 0.25 at best), so no verdict, and the interval is wide
+  // (t with 2 df: 4.30 standard errors each side).
+  const st::RatioEstimate r = st::paired_ratio({1.2, 1.5, 1.3}, kRatio);
+  EXPECT_EQ(r.verdict, st::Verdict::too_few_rounds);
+  EXPECT_NEAR(r.p_value, 0.25, kEps);
+  EXPECT_EQ(r.units, 3);
+  EXPECT_EQ(r.units_needed, 6);
+  EXPECT_LT(r.ratio.lower, 1.1);
+  EXPECT_EQ(st::verdict_text(r), "too few rounds for a verdict: 3 paired rounds, 6 needed");
+  EXPECT_STREQ(st::to_string(r.verdict), "too_few_rounds");
+  // Six is enough.
+  EXPECT_EQ(st::paired_ratio({1.2, 1.5, 1.3, 1.25, 1.4, 1.35}, kRatio).verdict,
+            st::Verdict::slower);
 }
 
-TEST(PairedRatioByProcess, OneProcessIsThePlainBootstrap) {
+TEST(PairedRatioByProcess, OneProcessIsThePlainCase) {
   const auto r = jittered(1.3, 0.05);
-  const st::RatioEstimate flat = st::paired_ratio(r, kBoot, kRatio);
-  const st::RatioEstimate one = st::paired_ratio_by_process({r}, kBoot, kRatio);
+  const st::RatioEstimate flat = st::paired_ratio(r, kRatio);
+  const st::RatioEstimate one = st::paired_ratio_by_process({r}, kRatio);
   expect_identical(flat.ratio, one.ratio);
   EXPECT_EQ(flat.p_value, one.p_value);
   EXPECT_EQ(one.rounds, 20);
+  EXPECT_EQ(one.processes, 1);
 }
 
 TEST(PairedRatioByProcess, PointIsTheGeometricMeanOfEveryRatio) {
   // exp(mean(ln 2, ln 2, ln 8, ln 8)) = exp(ln 16 / 2) = 4.
-  const st::RatioEstimate r = st::paired_ratio_by_process({{2, 2}, {8, 8}}, kBoot, kRatio);
+  const st::RatioEstimate r = st::paired_ratio_by_process({{2, 2}, {8, 8}}, kRatio);
   EXPECT_NEAR(r.ratio.point, 4.0, kEps);
   EXPECT_EQ(r.rounds, 4);
 }
 
-TEST(PairedRatioByProcess, SpreadBetweenProcessesWidensTheInterval) {
+TEST(PairedRatioByProcess, SpreadBetweenProcessesMakesProcessesTheUnits) {
   // Three processes, each steady within itself (+-0.1 %), at 1.0, 1.2 and
-  // 1.44: pooled as rounds of one process the CI is narrow and wrong about
-  // what a fourth process would show; resampled by process it spans them.
+  // 1.44: the F test sees it, so each process counts once -- 3 units, too
+  // few for a verdict, and the interval spans them (t with 2 df).
   const std::vector<std::vector<double>> processes = {
       jittered(1.0, 0.001, 10), jittered(1.2, 0.001, 10), jittered(1.44, 0.001, 10)};
-  std::vector<double> pooled;
-  for (const auto& p : processes) pooled.insert(pooled.end(), p.begin(), p.end());
-  const st::RatioEstimate as_rounds = st::paired_ratio(pooled, kBoot, kRatio);
-  const st::RatioEstimate by_process = st::paired_ratio_by_process(processes, kBoot, kRatio);
-  EXPECT_NEAR(by_process.ratio.point, as_rounds.ratio.point, kEps);
-  EXPECT_NEAR(by_process.ratio.point, 1.2, 0.002);  // the geometric mean of 1, 1.2, 1.44
-  const double narrow = as_rounds.ratio.upper - as_rounds.ratio.lower;
-  const double wide = by_process.ratio.upper - by_process.ratio.lower;
-  EXPECT_GT(wide, 1.5 * narrow);
-  // Drawing 3 of 3 processes, the extremes are all-slowest and all-fastest.
-  EXPECT_LT(by_process.ratio.lower, 1.1);
-  EXPECT_GT(by_process.ratio.upper, 1.3);
-  // With 3 processes the bootstrap cannot reject 1 at p < 0.05: one in 27
-  // draws takes only the process at 1.0.
-  EXPECT_GT(by_process.p_value, 0.03);
-  expect_contains(by_process.ratio);
+  const st::RatioEstimate r = st::paired_ratio_by_process(processes, kRatio);
+  EXPECT_EQ(r.unit, st::RatioUnit::processes);
+  EXPECT_EQ(r.units, 3);
+  EXPECT_EQ(r.rounds, 30);
+  EXPECT_EQ(r.df, 2);
+  EXPECT_NEAR(r.ratio.point, 1.2, 0.002);
+  EXPECT_LT(r.ratio.lower, 1.0);
+  EXPECT_GT(r.ratio.upper, 1.44);
+  EXPECT_EQ(r.verdict, st::Verdict::too_few_rounds);
+  EXPECT_EQ(st::verdict_text(r),
+            "too few processes for a verdict: 3 processes, 6 needed (their means do not agree "
+            "closely enough to pool their rounds)");
+}
+
+TEST(PairedRatioByProcess, AgreeingProcessesPoolTheirRounds) {
+  // Three processes with the same jitter pattern: identical means, F = 0,
+  // so all 30 ratios are units.
+  const std::vector<std::vector<double>> processes = {
+      jittered(1.3, 0.05, 10), jittered(1.3, 0.05, 10), jittered(1.3, 0.05, 10)};
+  const st::RatioEstimate r = st::paired_ratio_by_process(processes, kRatio);
+  EXPECT_EQ(r.unit, st::RatioUnit::rounds);
+  EXPECT_EQ(r.units, 30);
+  EXPECT_EQ(r.verdict, st::Verdict::slower);
+  const st::RatioEstimate few = st::paired_ratio_by_process({{1.3, 1.2}, {1.2, 1.3}}, kRatio);
+  EXPECT_EQ(few.verdict, st::Verdict::too_few_rounds);
+  EXPECT_EQ(st::verdict_text(few),
+            "too few rounds for a verdict: 4 paired rounds (2 processes), 6 needed");
 }
 
 TEST(PairedRatioByProcess, EmptyProcessesCarryNoEvidence) {
-  const st::RatioEstimate r = st::paired_ratio_by_process({{}, {1.5, 1.5}, {}}, kBoot, kRatio);
+  const st::RatioEstimate r = st::paired_ratio_by_process({{}, {1.5, 1.5}, {}}, kRatio);
   EXPECT_EQ(r.rounds, 2);
+  EXPECT_EQ(r.processes, 1);
   EXPECT_NEAR(r.ratio.point, 1.5, kEps);
-  expect_invalid(
-      [] {
-        st::paired_ratio_by_process({{1.0}, {0.0}}, kBoot, kRatio);
-      },
-      "paired_ratio");
+  expect_invalid([] { st::paired_ratio_by_process({{1.0}, {0.0}}, kRatio); }, "paired_ratio");
 }
 
 TEST(PairedRatio, FewerThanTwoRounds) {
-  const st::RatioEstimate one = st::paired_ratio({1.3}, kBoot, kRatio);
+  const st::RatioEstimate one = st::paired_ratio({1.3}, kRatio);
   EXPECT_EQ(one.rounds, 1);
   EXPECT_NEAR(one.ratio.point, 1.3, kEps);
   EXPECT_EQ(one.ratio.lower, one.ratio.point);
   EXPECT_EQ(one.ratio.upper, one.ratio.point);
   EXPECT_EQ(one.p_value, 1.0);
-  EXPECT_EQ(one.verdict, st::Verdict::no_difference);
+  EXPECT_EQ(one.verdict, st::Verdict::too_few_rounds);
+  EXPECT_EQ(st::verdict_text(one), "too few rounds for a verdict: 1 paired round, 6 needed");
 
-  const st::RatioEstimate none = st::paired_ratio({}, kBoot, kRatio);
+  const st::RatioEstimate none = st::paired_ratio({}, kRatio);
   EXPECT_EQ(none.rounds, 0);
   EXPECT_EQ(none.ratio.point, 1.0);
   EXPECT_EQ(none.ratio.lower, 1.0);
   EXPECT_EQ(none.ratio.upper, 1.0);
   EXPECT_EQ(none.p_value, 1.0);
-  EXPECT_EQ(none.verdict, st::Verdict::no_difference);
+  EXPECT_EQ(none.verdict, st::Verdict::too_few_rounds);
 }
 
 TEST(PairedRatio, InvalidInput) {
-  expect_invalid([] { st::paired_ratio({1.0, 0.0}, kBoot, kRatio); }, "paired_ratio");
-  expect_invalid([] { st::paired_ratio({-1.0, 1.0}, kBoot, kRatio); }, "paired_ratio");
-  expect_invalid([] { st::paired_ratio({1.0, kNaN}, kBoot, kRatio); }, "paired_ratio");
-  expect_invalid([] { st::paired_ratio({kInf, 1.0}, kBoot, kRatio); }, "paired_ratio");
+  expect_invalid([] { st::paired_ratio({1.0, 0.0}, kRatio); }, "paired_ratio");
+  expect_invalid([] { st::paired_ratio({-1.0, 1.0}, kRatio); }, "paired_ratio");
+  expect_invalid([] { st::paired_ratio({1.0, kNaN}, kRatio); }, "paired_ratio");
+  expect_invalid([] { st::paired_ratio({kInf, 1.0}, kRatio); }, "paired_ratio");
+  expect_invalid([] { st::paired_ratio({1.0, 2.0}, st::RatioOptions{0.0, 0.01}); }, "paired_ratio");
   expect_invalid(
       [] {
-        st::paired_ratio({1.0, 2.0}, st::BootstrapOptions{0, 0.95, 1}, kRatio);
+        st::paired_ratio({1.0, 2.0}, st::RatioOptions{0.05, -0.01});
       },
       "paired_ratio");
   expect_invalid(
       [] {
-        st::paired_ratio({1.0, 2.0}, kBoot, st::RatioOptions{0.0, 0.01});
-      },
-      "paired_ratio");
-  expect_invalid(
-      [] {
-        st::paired_ratio({1.0, 2.0}, kBoot, st::RatioOptions{0.05, -0.01});
+        st::paired_ratio({1.0, 2.0}, st::RatioOptions{0.05, 0.01, 1.0});
       },
       "paired_ratio");
 }
@@ -549,4 +632,32 @@ TEST(PairedRatio, Names) {
   EXPECT_STREQ(st::to_string(st::Verdict::slower), "slower");
   EXPECT_STREQ(st::to_string(st::Verdict::no_difference), "no_difference");
   EXPECT_STREQ(st::to_string(st::Verdict::within_noise), "within_noise");
+  EXPECT_STREQ(st::to_string(st::Verdict::too_few_rounds), "too_few_rounds");
+  EXPECT_STREQ(st::to_string(st::RatioUnit::processes), "processes");
+}
+
+TEST(RatioOfRatios, WelchIntervalAndRankSumTest) {
+  // A at 1.0, B at 1.2, 10 rounds each: B's ratio ÷ A's = 1.2, significant.
+  const st::RatioChange c =
+      st::ratio_of_independent_ratios({jittered(1.0, 0.01, 10)}, {jittered(1.2, 0.01, 10)}, kRatio);
+  EXPECT_NEAR(c.ratio.point, 1.2, 0.001);
+  EXPECT_GT(c.ratio.lower, 1.15);
+  EXPECT_EQ(c.verdict, st::Verdict::slower);
+  EXPECT_EQ(st::change_text(c), "relatively slower in B");
+  EXPECT_NEAR(c.p_value, 2.0 / 184756, 1e-9);  // 1 of C(20,10) splits each side
+  // The same runs: no significant change.
+  const st::RatioChange same =
+      st::ratio_of_independent_ratios({jittered(1.1, 0.01, 10)}, {jittered(1.1, 0.01, 10)}, kRatio);
+  EXPECT_EQ(st::change_text(same), "no significant change");
+}
+
+TEST(RatioOfRatios, TooFewRoundsOnEitherSide) {
+  const st::RatioChange c =
+      st::ratio_of_independent_ratios({{1.0, 1.01, 0.99}}, {{1.5, 1.51, 1.49}}, kRatio);
+  EXPECT_EQ(c.verdict, st::Verdict::too_few_rounds);
+  EXPECT_EQ(st::change_text(c),
+            "too few rounds for a verdict: 3 rounds in A, 3 rounds in B, 4 in each needed");
+  const st::RatioChange empty = st::ratio_of_independent_ratios({}, {{1.5}}, kRatio);
+  EXPECT_EQ(empty.ratio.point, 1.0);
+  EXPECT_EQ(empty.verdict, st::Verdict::too_few_rounds);
 }
