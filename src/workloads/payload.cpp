@@ -11,12 +11,16 @@
 #include <utility>
 
 namespace shootout::workloads {
-namespace {
 
 std::size_t page_size() {
-  const long page = sysconf(_SC_PAGESIZE);
-  return page > 0 ? static_cast<std::size_t>(page) : 4096;
+  static const std::size_t page = [] {
+    const long size = sysconf(_SC_PAGESIZE);
+    return size > 0 ? static_cast<std::size_t>(size) : std::size_t{4096};
+  }();
+  return page;
 }
+
+namespace {
 
 // A payload the allocator cannot give is the end of this worker: the
 // exception would be thrown on a pool thread inside a coroutine, where it can
@@ -37,7 +41,8 @@ unsigned char* checked(void* p) {
 Payload::Payload(Payload&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),
       size_(std::exchange(other.size_, 0)),
-      lease_(std::exchange(other.lease_, nullptr)) {}
+      lease_(std::exchange(other.lease_, nullptr)),
+      zero_beyond_first_(std::exchange(other.zero_beyond_first_, false)) {}
 
 Payload& Payload::operator=(Payload&& other) noexcept {
   if (this != &other) {
@@ -45,11 +50,24 @@ Payload& Payload::operator=(Payload&& other) noexcept {
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
     lease_ = std::exchange(other.lease_, nullptr);
+    zero_beyond_first_ = std::exchange(other.zero_beyond_first_, false);
   }
   return *this;
 }
 
 Payload::~Payload() { release(); }
+
+std::uint8_t Payload::read_checked(bool& intact) const noexcept {
+  const std::uint8_t first = data_[0];
+  const std::uint8_t rest = zero_beyond_first_ ? 0 : first;
+  bool same = true;
+  const std::size_t stride = page_size();
+  for (std::size_t offset = stride; offset + 1 < size_; offset += stride)
+    same = same && data_[offset] == rest;
+  if (size_ > 1) same = same && data_[size_ - 1] == rest;
+  intact = same;
+  return first;
+}
 
 void Payload::release() noexcept {
   if (data_ == nullptr) return;
@@ -92,7 +110,7 @@ Payload PayloadSource::make(std::size_t lane, std::uint64_t index, std::size_t s
       // the way a program fills in a message.
       unsigned char* p = checked(std::calloc(1, size));
       p[0] = value;
-      return Payload(p, size, nullptr);
+      return Payload(p, size, nullptr, /*zero_beyond_first=*/true);
     }
     case PayloadMode::filled: {
       unsigned char* p = checked(std::malloc(size));
@@ -102,6 +120,7 @@ Payload PayloadSource::make(std::size_t lane, std::uint64_t index, std::size_t s
     case PayloadMode::uninit: {
       unsigned char* p = checked(std::malloc(size));
       for (std::size_t off = 0; off < size; off += page_) p[off] = value;
+      p[size - 1] = value;  // the receiver checks the last byte too
       return Payload(p, size, nullptr);
     }
     case PayloadMode::floor: {

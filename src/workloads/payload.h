@@ -32,19 +32,36 @@ class Payload {
 
   bool empty() const noexcept { return data_ == nullptr; }
   std::size_t size() const noexcept { return size_; }
-  // What the receiver reads: the first byte.
+  // What the alloc families read: the first byte.
   std::uint8_t first_byte() const noexcept { return data_[0]; }
+  // What a channel receiver reads: byte 0, then one byte per page (offsets
+  // page, 2 page, ...) and the last byte, which must all be what the sender
+  // wrote there: byte 0's value, or 0 in zeroed mode, where the sender wrote
+  // byte 0 only and calloc promised the rest. A buffer shorter than asked,
+  // shared with another live message or reused before its release then
+  // fails. size / page + 2 loads, the same for every allocator. Returns
+  // byte 0; `intact` says whether every checked byte was as written.
+  std::uint8_t read_checked(bool& intact) const noexcept;
+  // Test faults only: flips the byte at `offset`, as another message
+  // writing into this buffer would.
+  void clobber_for_testing(std::size_t offset) noexcept { data_[offset] ^= 0xFF; }
 
  private:
   friend class PayloadSource;
-  Payload(unsigned char* data, std::size_t size, std::atomic<bool>* lease) noexcept
-      : data_(data), size_(size), lease_(lease) {}
+  Payload(unsigned char* data, std::size_t size, std::atomic<bool>* lease,
+          bool zero_beyond_first = false) noexcept
+      : data_(data), size_(size), lease_(lease), zero_beyond_first_(zero_beyond_first) {}
   void release() noexcept;
 
   unsigned char* data_ = nullptr;
   std::size_t size_ = 0;
   std::atomic<bool>* lease_ = nullptr;  // floor mode: the slot's in-use flag
+  bool zero_beyond_first_ = false;      // zeroed mode: only byte 0 was written
 };
+
+// The system's page size: the stride of uninit's writes and of the
+// receiver's checks.
+std::size_t page_size();
 
 // Makes payloads for one workload. For `floor` it owns the preallocated
 // pool: `lanes` independent rings (one per sender) of `slot_sizes.size()`
