@@ -76,7 +76,8 @@ class ChannelWorkload final : public WorkloadBase {
       const std::uint8_t value = payload_value(lane * spec().count + i);
       Payload payload = source_->make(lane, i, spec().size,
                                       corrupt ? static_cast<std::uint8_t>(value + 1) : value);
-      if (targeted && faults().truncate_one_message) payload.clobber_for_testing(spec().size - 1);
+      if (targeted && faults().truncate_one_message)
+        payload.clobber_for_testing(payload.last_checked_offset());
       if (targeted && faults().alias_one_message && spec().size > page_size() + 1)
         payload.clobber_for_testing(page_size());
       return payload;

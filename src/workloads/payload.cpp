@@ -57,15 +57,28 @@ Payload& Payload::operator=(Payload&& other) noexcept {
 
 Payload::~Payload() { release(); }
 
+std::size_t Payload::last_checked_offset() const noexcept {
+  if (!zero_beyond_first_) return size_ - 1;
+  // Only the memory page of byte 0, which the sender's write mapped (an
+  // allocator may start a buffer anywhere in a page: jemalloc offsets its
+  // large ones).
+  const std::size_t stride = page_size();
+  const std::size_t left_on_page = stride - reinterpret_cast<std::uintptr_t>(data_) % stride;
+  return (size_ < left_on_page ? size_ : left_on_page) - 1;
+}
+
 std::uint8_t Payload::read_checked(bool& intact) const noexcept {
   const std::uint8_t first = data_[0];
-  const std::uint8_t rest = zero_beyond_first_ ? 0 : first;
+  const std::size_t last = last_checked_offset();
+  if (zero_beyond_first_) {
+    intact = last == 0 || data_[last] == 0;  // calloc's zero, untouched by the sender
+    return first;
+  }
   bool same = true;
   const std::size_t stride = page_size();
-  for (std::size_t offset = stride; offset + 1 < size_; offset += stride)
-    same = same && data_[offset] == rest;
-  if (size_ > 1) same = same && data_[size_ - 1] == rest;
-  intact = same;
+  for (std::size_t offset = stride; offset < last; offset += stride)
+    same = same && data_[offset] == first;
+  intact = same && data_[last] == first;
   return first;
 }
 

@@ -15,9 +15,9 @@ struct TestFaults {
   // Payload families: the middle payload carries a wrong byte 0;
   // mpsc_contention: the middle value is off by one.
   bool corrupt_one_message = false;
-  // Channel families with payloads: the middle message's last byte differs
-  // from what its sender wrote, as when the buffer is shorter than asked
-  // and its tail belongs to another message.
+  // Channel families with payloads: the middle message's last byte (the
+  // last its receiver checks) differs from what its sender wrote, as when
+  // the buffer is shorter than asked and its tail belongs to another message.
   bool truncate_one_message = false;
   // Channel families with payloads of more than a page: a byte of the
   // middle message's second page differs, as when another live message
