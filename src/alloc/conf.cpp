@@ -68,17 +68,18 @@ Tuning parse_tuning(const std::string& text) {
 }
 
 std::optional<std::string> jemalloc_prefix(const std::string& object_path) {
+  // The worker asks this before timing: names are views into the mapped file
+  // and only a found prefix is copied, so the allocator under test sees the
+  // same few small requests for every object.
   std::optional<std::string> found;
-  for (const auto& name : exported_symbols(object_path)) {
-    static const std::string suffix = "mallctl";
-    if (name.size() < suffix.size() ||
-        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
-      continue;
-    std::string prefix = name.substr(0, name.size() - suffix.size());
+  for_each_exported_symbol(object_path, [&](std::string_view name) {
+    constexpr std::string_view suffix = "mallctl";
+    if (!name.ends_with(suffix)) return;
+    const std::string_view prefix = name.substr(0, name.size() - suffix.size());
     // mallctlbymib and friends do not end in "mallctl"; a plain "mallctl"
     // wins over a prefixed one when both exist.
-    if (!found || prefix.size() < found->size()) found = prefix;
-  }
+    if (!found || prefix.size() < found->size()) found = std::string(prefix);
+  });
   return found;
 }
 

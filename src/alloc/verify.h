@@ -26,11 +26,18 @@ struct Verification {
 };
 
 // `expected_object` is the canonical path of the injected object, or "" for
-// the C library's malloc (std).
+// the C library's malloc (std). std and the C library preloaded under
+// another name take the same path (the same lookups, the same requests to
+// the allocator before timing).
 Verification verify_active_allocator(const std::string& expected_object);
 
 // The allocator's version from whatever API the object exports (mallctl,
 // mi_version, tc_version, gnu_get_libc_version), else from its file name.
 void read_version(const std::string& object, Verification& into);
+
+// The object that serves malloc when nothing is injected: the C library (or
+// a sanitizer build's runtime). The runner passes it as std's --expect, so
+// std's worker has the argv of a preloaded C library and runs the same code.
+std::string default_malloc_object();
 
 }  // namespace shootout::alloc

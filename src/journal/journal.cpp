@@ -14,8 +14,9 @@ namespace shootout::journal {
 namespace {
 
 const std::set<std::string>& known_types() {
-  static const std::set<std::string> types = {"run_start", "cell",        "sample",     "profile",
-                                              "trace",     "cell_failed", "group_done", "run_end"};
+  static const std::set<std::string> types = {"run_start",    "cell",       "sample",
+                                              "profile",      "trace",      "cell_failed",
+                                              "steady_state", "group_done", "run_end"};
   return types;
 }
 

@@ -14,11 +14,21 @@ extern "C" {
 // Exported by the shim (C ABI).
 void shootout_malloc_count_enable(int on);
 void shootout_malloc_count_read(std::uint64_t* calls, std::uint64_t* bytes, std::uint64_t* frees);
+// Ends the start-up log (SHOOTOUT_MALLOC_LOG=FILE, see malloc_count_shim.cpp)
+// and writes it; the worker calls it just before its first timed command.
+void shootout_malloc_log_mark();
+// The file of the object the shim forwards `symbol` to (malloc, free,
+// calloc, realloc, aligned_alloc, posix_memalign); verification looks
+// through the shim with it.
+const char* shootout_malloc_count_next_object(const char* symbol);
 }
 
 namespace shootout::probe {
 
 inline constexpr const char* kMallocCountLibrary = "libshootout_malloc_count.so";
+// With the shim preloaded and this variable naming a file, the shim logs
+// every call from its load to shootout_malloc_log_mark() into that file.
+inline constexpr const char* kMallocLogVariable = "SHOOTOUT_MALLOC_LOG";
 
 // Cumulative since the shim was loaded. `calls` counts malloc, calloc,
 // realloc, aligned_alloc, posix_memalign, memalign, valloc and pvalloc;

@@ -2,13 +2,25 @@
 // family, forwarding to the next definition (the allocator under test or
 // glibc) and counting calls, requested bytes and frees while enabled.
 //
+// Start-up log (SHOOTOUT_MALLOC_LOG=FILE in the environment): from the shim's
+// constructor on, every malloc-family call and free is recorded — thread,
+// call, requested size — in a static table (no allocation of its own) until
+// the process calls shootout_malloc_log_mark(); the worker does so just
+// before its first timed command ("timing starts"). The mark writes the
+// table to FILE, one call per line: "<tid> <call> <bytes>" (free: bytes 0),
+// then "end <recorded> <dropped>". Tests use it to prove that a worker's
+// start-up asks the same of every allocator.
+//
 // Built without libstdc++ (header-only std::atomic, linked as C) and without
 // sanitizers, so it can be preloaded into any process.
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdint>
@@ -98,13 +110,71 @@ bool ready() {
   return false;
 }
 
+// The start-up log. 64 Ki entries (1 MiB of zero pages until used) hold a
+// worker's start-up many times over (a few thousand calls); more are counted
+// as dropped, which the log's last line says.
+struct LogEntry {
+  std::uint32_t tid;
+  std::uint32_t call;  // index into kCallNames
+  std::uint64_t bytes;
+};
+constexpr const char* kCallNames[] = {"malloc",   "calloc",        "realloc",
+                                      "free",     "aligned_alloc", "posix_memalign",
+                                      "memalign", "valloc",        "pvalloc"};
+enum Call : std::uint32_t {
+  kMalloc,
+  kCalloc,
+  kRealloc,
+  kFree,
+  kAlignedAlloc,
+  kPosixMemalign,
+  kMemalign,
+  kValloc,
+  kPvalloc
+};
+constexpr size_t kLogCapacity = 64 * 1024;
+LogEntry g_log[kLogCapacity];
+constinit std::atomic<size_t> g_log_used{0};
+constinit std::atomic<bool> g_logging{false};
+char g_log_path[4096];
+
+void log_call(Call call, size_t bytes) {
+  if (!g_logging.load(std::memory_order_relaxed)) return;
+  const size_t at = g_log_used.fetch_add(1, std::memory_order_relaxed);
+  if (at < kLogCapacity) g_log[at] = {static_cast<std::uint32_t>(syscall(SYS_gettid)), call, bytes};
+}
+
+// Decimal digits of `value` appended at `out`; returns the new end.
+char* put_number(char* out, std::uint64_t value) {
+  char digits[24];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value);
+  while (n) *out++ = digits[--n];
+  return out;
+}
+
+char* put_text(char* out, const char* text) {
+  while (*text) *out++ = *text++;
+  return out;
+}
+
 void count(size_t bytes) {
   if (!g_enabled.load(std::memory_order_relaxed)) return;
   g_calls.fetch_add(1, std::memory_order_relaxed);
   g_bytes.fetch_add(bytes, std::memory_order_relaxed);
 }
 
-__attribute__((constructor)) void resolve_early() { ready(); }
+__attribute__((constructor)) void resolve_early() {
+  ready();
+  const char* path = getenv("SHOOTOUT_MALLOC_LOG");
+  if (path && *path && strlen(path) < sizeof(g_log_path)) {
+    strcpy(g_log_path, path);
+    g_logging.store(true, std::memory_order_relaxed);
+  }
+}
 
 }  // namespace
 
@@ -121,9 +191,54 @@ SHOOTOUT_EXPORT void shootout_malloc_count_read(std::uint64_t* calls, std::uint6
   if (frees) *frees = g_frees.load(std::memory_order_relaxed);
 }
 
+// The object the shim forwards `symbol` to (the allocator under test), for
+// the worker's verification; null for a symbol the shim does not wrap.
+SHOOTOUT_EXPORT const char* shootout_malloc_count_next_object(const char* symbol) {
+  if (!ready()) return nullptr;
+  const void* target = nullptr;
+  if (strcmp(symbol, "malloc") == 0) target = reinterpret_cast<const void*>(g_real.malloc);
+  if (strcmp(symbol, "free") == 0) target = reinterpret_cast<const void*>(g_real.free);
+  if (strcmp(symbol, "calloc") == 0) target = reinterpret_cast<const void*>(g_real.calloc);
+  if (strcmp(symbol, "realloc") == 0) target = reinterpret_cast<const void*>(g_real.realloc);
+  if (strcmp(symbol, "aligned_alloc") == 0)
+    target = reinterpret_cast<const void*>(g_real.aligned_alloc);
+  if (strcmp(symbol, "posix_memalign") == 0)
+    target = reinterpret_cast<const void*>(g_real.posix_memalign);
+  Dl_info info{};
+  if (!target || dladdr(target, &info) == 0) return nullptr;
+  return info.dli_fname;
+}
+
+SHOOTOUT_EXPORT void shootout_malloc_log_mark() {
+  if (!g_logging.exchange(false, std::memory_order_relaxed)) return;
+  const int fd = open(g_log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  const size_t used = g_log_used.load(std::memory_order_relaxed);
+  const size_t recorded = used < kLogCapacity ? used : kLogCapacity;
+  char line[128];
+  for (size_t i = 0; i < recorded; ++i) {
+    char* end = put_number(line, g_log[i].tid);
+    *end++ = ' ';
+    end = put_text(end, kCallNames[g_log[i].call]);
+    *end++ = ' ';
+    end = put_number(end, g_log[i].bytes);
+    *end++ = '\n';
+    if (write(fd, line, static_cast<size_t>(end - line)) < 0) break;
+  }
+  char* end = put_text(line, "end ");
+  end = put_number(end, recorded);
+  *end++ = ' ';
+  end = put_number(end, used - recorded);
+  *end++ = '\n';
+  if (write(fd, line, static_cast<size_t>(end - line)) < 0) {
+  }
+  close(fd);
+}
+
 SHOOTOUT_EXPORT void* malloc(size_t size) noexcept {
   if (!ready()) return boot_alloc(size);
   count(size);
+  log_call(kMalloc, size);
   return g_real.malloc(size);
 }
 
@@ -132,6 +247,7 @@ SHOOTOUT_EXPORT void* calloc(size_t nmemb, size_t size) noexcept {
   if (__builtin_mul_overflow(nmemb, size, &total)) total = SIZE_MAX;
   if (!ready()) return total == SIZE_MAX ? nullptr : boot_alloc(total);
   count(total);
+  log_call(kCalloc, total);
   return g_real.calloc(nmemb, size);
 }
 
@@ -146,6 +262,7 @@ SHOOTOUT_EXPORT void* realloc(void* ptr, size_t size) noexcept {
     return moved;
   }
   count(size);
+  log_call(kRealloc, size);
   return g_real.realloc(ptr, size);
 }
 
@@ -153,35 +270,41 @@ SHOOTOUT_EXPORT void free(void* ptr) noexcept {
   if (!ptr || is_boot(ptr)) return;
   if (!ready()) return;  // unreachable: a real pointer implies resolution
   if (g_enabled.load(std::memory_order_relaxed)) g_frees.fetch_add(1, std::memory_order_relaxed);
+  log_call(kFree, 0);
   g_real.free(ptr);
 }
 
 SHOOTOUT_EXPORT void* aligned_alloc(size_t alignment, size_t size) noexcept {
   if (!ready() || !g_real.aligned_alloc) return nullptr;
   count(size);
+  log_call(kAlignedAlloc, size);
   return g_real.aligned_alloc(alignment, size);
 }
 
 SHOOTOUT_EXPORT int posix_memalign(void** out, size_t alignment, size_t size) noexcept {
   if (!ready() || !g_real.posix_memalign) return ENOMEM;
   count(size);
+  log_call(kPosixMemalign, size);
   return g_real.posix_memalign(out, alignment, size);
 }
 
 SHOOTOUT_EXPORT void* memalign(size_t alignment, size_t size) noexcept {
   if (!ready() || !g_real.memalign) return nullptr;
   count(size);
+  log_call(kMemalign, size);
   return g_real.memalign(alignment, size);
 }
 
 SHOOTOUT_EXPORT void* valloc(size_t size) noexcept {
   if (!ready() || !g_real.valloc) return nullptr;
   count(size);
+  log_call(kValloc, size);
   return g_real.valloc(size);
 }
 
 SHOOTOUT_EXPORT void* pvalloc(size_t size) noexcept {
   if (!ready() || !g_real.pvalloc) return nullptr;
   count(size);
+  log_call(kPvalloc, size);
   return g_real.pvalloc(size);
 }

@@ -285,6 +285,21 @@ CallTrace read_trace(const json& r) {
   return t;
 }
 
+SteadyState read_steady_state(const json& r) {
+  SteadyState s;
+  if (r.contains("steady") && r["steady"].is_boolean()) s.steady = r["steady"].get<bool>();
+  s.why = string_field(r, "why");
+  auto counters = r.find("counters");
+  if (counters == r.end() || !counters->is_object()) return s;
+  for (const auto& [name, c] : counters->items()) {
+    if (!c.is_object()) throw ReportError(where(r) + ": \"counters\" entries must be objects");
+    if (c.value("agree", true)) continue;
+    s.drifting.push_back({name, required_number(c, "first_per_iteration"),
+                          required_number(c, "last_per_iteration")});
+  }
+  return s;
+}
+
 void read_failure(const json& r, CellAnalysis& c) {
   read_identity(r, c);
   Failure f;
@@ -547,6 +562,8 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
       m.profiles.push_back(read_profile(r));
     } else if (type == "trace") {
       m.traces.push_back(read_trace(r));
+    } else if (type == "steady_state") {
+      cell_for(required_string(r, "cell")).steady_state = read_steady_state(r);
     } else if (type == "group_done" && r.contains("cross_cpu") && r["cross_cpu"].is_object()) {
       CrossCpuReading reading;
       reading.group = required_string(r, "group");

@@ -76,6 +76,18 @@ struct Failure {
   std::vector<std::string> stderr_tail;
 };
 
+// The runner's steady-state check of a cell ("steady_state" record): its
+// counters per iteration in the first and last third of the rounds.
+struct SteadyState {
+  std::optional<bool> steady;  // empty: not judged (`why` says why)
+  std::string why;
+  struct Drift {
+    std::string counter;
+    double first_per_iteration = 0, last_per_iteration = 0;
+  };
+  std::vector<Drift> drifting;  // the counters that did not agree
+};
+
 enum class CellStatus {
   ok,          // its group finished (group_done)
   incomplete,  // its group has no group_done in the latest attempt (interrupted run)
@@ -116,7 +128,8 @@ struct CellAnalysis {
   std::vector<double> per_round_ratios;
   std::vector<std::vector<double>> per_process_ratios;  // the same, one vector per process
   std::optional<stats::RatioEstimate> ratio;            // vs baseline_cell
-  KeyDriver driver;  // empty for failed cells and cells without samples
+  KeyDriver driver;                         // empty for failed cells and cells without samples
+  std::optional<SteadyState> steady_state;  // absent in older runs and for failed cells
 
   // Convenience: the counter per iteration / per element, if measured.
   std::optional<double> per_iteration(const std::string& counter) const;

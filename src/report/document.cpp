@@ -196,7 +196,10 @@ Section run_section(const Context& cx) {
   s.blocks.push_back(
       paragraph("Every field of manifest.json is listed under Manifest, at the end."));
 
-  if (m.warnings.empty()) {
+  // The analysis's warnings, then one line per cell that was not steady.
+  std::vector<std::string> warnings = m.warnings;
+  for (auto& line : unsteady_cell_warnings(m)) warnings.push_back(std::move(line));
+  if (warnings.empty()) {
     double busiest = 0, noisiest = 0;
     for (const auto& c : m.cells) {
       if (!c.usable()) continue;
@@ -209,7 +212,7 @@ Section run_section(const Context& cx) {
         text::percent(busiest), text::percent(noisiest))));
   } else {
     s.blocks.push_back(paragraph("Warnings:"));
-    s.blocks.push_back(bullets(m.warnings));
+    s.blocks.push_back(bullets(warnings));
   }
   return s;
 }

@@ -306,4 +306,22 @@ std::vector<TuningEffect> tuning_effects(const RunModel& model) {
   return out;
 }
 
+std::vector<std::string> unsteady_cell_warnings(const RunModel& model) {
+  const RunDimensions dims = run_dimensions(model);
+  std::vector<std::string> lines;
+  for (const auto& c : model.cells) {
+    if (!c.steady_state || c.steady_state->steady.value_or(true)) continue;
+    std::string drifts;
+    for (const auto& d : c.steady_state->drifting)
+      drifts += (drifts.empty() ? "" : ", ") + d.counter + " " +
+                text::number(d.first_per_iteration) + " → " + text::number(d.last_per_iteration);
+    lines.push_back(
+        "Not steady: " + case_label({c.workload, c.payload, c.runtime, c.injection}, dims) + " " +
+        c.variant + ": " + drifts +
+        " per iteration (first → last third of the rounds); a longer warm-up "
+        "(--warm-up-time) may settle it.");
+  }
+  return lines;
+}
+
 }  // namespace shootout::report

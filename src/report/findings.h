@@ -101,6 +101,13 @@ struct TuningEffect {
 const char* to_string(TuningEffect::Effect effect);
 std::vector<TuningEffect> tuning_effects(const RunModel& model);
 
+// One warning line per cell whose kernel counters per iteration did not
+// agree between the first and the last third of its rounds (the runner's
+// steady-state check, run/steady_state.h): "Not steady: mpsc/32768 zeroed
+// jemalloc: madvise_dontneed 1.2 → 0.98 per iteration (first → last third
+// of the rounds)". Empty when every judged cell was steady.
+std::vector<std::string> unsteady_cell_warnings(const RunModel& model);
+
 // Natural order: "mpsc/8" < "mpsc/64" < "mpsc/4096" (digit runs compare as numbers).
 bool natural_less(const std::string& a, const std::string& b);
 // Variant columns: the baseline, then by allocator (std, jemalloc, mimalloc,

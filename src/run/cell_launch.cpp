@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "alloc/conf.h"
+#include "alloc/verify.h"
 
 namespace shootout::run {
 
@@ -72,8 +73,11 @@ WorkerLaunch launch_for_cell(const Cell& cell, const RunOptions& options, const 
                : "worker executable missing: " + exe);
   launch.argv = {exe};
   for (auto& a : common_arguments(cell, options)) launch.argv.push_back(a);
-  launch.argv.insert(launch.argv.end(),
-                     {"--expect", cell.allocator.is_std() ? "" : cell.allocator.path});
+  // std names its object too: its worker then parses and verifies exactly
+  // what a worker with the C library preloaded under another name does.
+  launch.argv.insert(
+      launch.argv.end(),
+      {"--expect", cell.allocator.is_std() ? alloc::default_malloc_object() : cell.allocator.path});
   launch.env_removed = alloc::foreign_allocator_settings();
   if (!linked && !cell.allocator.is_std()) launch.env_overrides["LD_PRELOAD"] = cell.allocator.path;
   if (!cell.tuning.empty()) {

@@ -6,12 +6,14 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 
 #include "common/atomic_file.h"
 #include "run/cross_cpu_latency.h"
 #include "run/manifest.h"
+#include "run/steady_state.h"
 #include "run/system_load.h"
 #include "worker/protocol.h"
 
@@ -137,6 +139,7 @@ class GroupDriver {
       run_round(round);
       notify({ProgressUpdate::Kind::round_done, group_.name, "", "", round + 1, rounds});
     }
+    record_steady_state(rounds);
     if (options_.trace_calls)
       for (auto& live : cells_)
         if (!live.failed && live.process_index == 0) trace_pass(live);
@@ -277,11 +280,13 @@ class GroupDriver {
   }
 
   // Criterion's warm-up: 1, 2, 4, ... iterations until the warm-up time is
-  // spent; the mean time per iteration then sizes the sampling plan. Each of
-  // a cell's processes has its share of the cell's warm-up and measurement.
+  // spent; the mean time per iteration then sizes the sampling plan. Every
+  // process of a cell gets the whole warm-up — an allocator's state (its
+  // purging, its heap) settles per process, and a share (67 ms of quick's
+  // 0.2 s over 3 processes) left jemalloc's purging unsteady — while the
+  // measurement time is split between them.
   void warm_up(LiveCell& live) {
     stats::SamplingOptions sampling = options_.profile.sampling;
-    sampling.warmup_seconds /= processes();
     sampling.measurement_seconds /= processes();
     const double budget_ns = sampling.warmup_seconds * 1e9;
     double spent_ns = 0, iterations = 0;
@@ -323,6 +328,10 @@ class GroupDriver {
       auto s = sample(live, live.plan.iterations[static_cast<size_t>(round)], "sample");
       const auto cpu_after = read_cpu_times();
       if (!s) continue;
+      CounterSample counted{round, (*s)["iters"].get<double>(), {}};
+      for (const auto& [name, value] : (*s)["counters"].items())
+        if (value.is_number()) counted.counts[name] = value.get<double>();
+      counter_samples_[live.cell->id].push_back(std::move(counted));
       json record = *s;
       record["type"] = "sample";
       record["cell"] = live.cell->id;
@@ -338,6 +347,19 @@ class GroupDriver {
         record["other_cpu_share"] = other_cpu_share(*cpu_before, *cpu_after, own,
                                                     record["ns"].get<std::uint64_t>(), cores_);
       }
+      append(record);
+    }
+  }
+
+  // Per finished cell: do the counters per iteration of the first and last
+  // third of the rounds agree (steady_state.h)? Failed cells have none.
+  void record_steady_state(int rounds) {
+    for (const auto& live : cells_) {
+      if (live.process_index != 0 || live.failed) continue;
+      json record = steady_state_record(counter_samples_[live.cell->id], rounds);
+      record["type"] = "steady_state";
+      record["cell"] = live.cell->id;
+      record["group"] = group_.name;
       append(record);
     }
   }
@@ -415,6 +437,7 @@ class GroupDriver {
   const ProgressCallback& progress_;
   const long cores_;
   std::vector<LiveCell> cells_;
+  std::map<std::string, std::vector<CounterSample>> counter_samples_;  // by cell id
 };
 
 }  // namespace

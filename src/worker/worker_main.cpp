@@ -75,6 +75,7 @@ json to_json(const std::vector<shootout::probe::CounterStatus>& status) {
 // The malloc-counting shim's C API, present only when the runner preloaded it.
 struct MallocCountShim {
   void (*enable)(int) = nullptr;
+  void (*log_mark)() = nullptr;  // ends the shim's start-up log, if it keeps one
   void (*read)(std::uint64_t*, std::uint64_t*, std::uint64_t*) = nullptr;
   bool present() const { return enable && read; }
 };
@@ -85,6 +86,7 @@ MallocCountShim find_malloc_count_shim() {
       reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "shootout_malloc_count_enable"));
   shim.read = reinterpret_cast<void (*)(std::uint64_t*, std::uint64_t*, std::uint64_t*)>(
       dlsym(RTLD_DEFAULT, "shootout_malloc_count_read"));
+  shim.log_mark = reinterpret_cast<void (*)()>(dlsym(RTLD_DEFAULT, "shootout_malloc_log_mark"));
   return shim;
 }
 
@@ -215,6 +217,7 @@ int main(int argc, char** argv) {
               {"counters", counters ? to_json(counters->status()) : json::array()}});
 
   const MallocCountShim shim = find_malloc_count_shim();
+  bool timing_started = false;
   char* line = nullptr;
   size_t capacity = 0;
   while (getline(&line, &capacity, commands) > 0) {
@@ -226,6 +229,10 @@ int main(int argc, char** argv) {
       return kProtocolError;
     }
     if (command.kind == shootout::worker::CommandKind::quit) break;
+    // Timing starts: everything before this point is the start-up that must
+    // ask the same of every allocator (tests/integration/history_neutral_test).
+    if (shim.log_mark && !timing_started) shim.log_mark();
+    timing_started = true;
     try {
       if (command.kind == shootout::worker::CommandKind::profile) {
         if (!shim.present()) {

@@ -13,8 +13,8 @@ std::vector<FamilyDef> build_table() {
   t.push_back({Family::spawn_many,
                "spawn_many",
                "spawn_many/N",
-               "bench thread spawns N tasks onto the pool (body: decrement a countdown), then "
-               "waits until all have finished",
+               "bench thread spawns N tasks onto the pool (body: count itself, decrement a "
+               "countdown), then waits until all have finished; executed bodies must equal N",
                "N: tasks per iteration (>= 1; suffix k = 1000)",
                Shape::count,
                CountStyle::decimal,
@@ -26,7 +26,10 @@ std::vector<FamilyDef> build_table() {
                "mpsc",
                "mpsc/SIZE",
                "1 sender task on the pool sends 1000 payloads of SIZE bytes through a bounded "
-               "channel (capacity 100); the bench thread receives them inside block_on",
+               "channel (capacity 100); the bench thread receives them inside block_on and "
+               "checks byte 0, the last byte and one byte per page of each (SIZE/4096 + 2 "
+               "reads, the same under every allocator; zeroed: byte 0 and its page's "
+               "last byte only, as reading a page nobody wrote would fault)",
                "SIZE: payload bytes >= 1 (suffix K/KB/KiB = 1024, M/MB/MiB = 1048576). Sweeps: "
                "a list mpsc/{8,64,24576}, or a doubling grid mpsc/8..32768 (8, 16, 32, ..., "
                "32768; also 1K..32K)",
@@ -105,7 +108,10 @@ std::vector<FamilyDef> build_table() {
                "mpsc_large",
                "mpsc_large/SxN_SIZE",
                "S sender tasks each send N payloads of SIZE bytes through a channel of capacity "
-               "100; the bench thread receives S*N inside block_on",
+               "100; the bench thread receives S*N inside block_on and checks byte 0, the last "
+               "byte and one byte per page of each (SIZE/4096 + 2 reads, the same under every "
+               "allocator; zeroed: byte 0 and its page's last byte only, as reading a page nobody "
+               "wrote would fault)",
                "S: sender tasks >= 1; N: payloads per sender (suffix k = 1000); SIZE: payload "
                "bytes (suffix K/KB = 1024; canonical 32KB, or 100B when not a multiple of 1024)",
                Shape::senders_x_count_size,

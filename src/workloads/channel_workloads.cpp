@@ -24,6 +24,7 @@ using Channel = asio::experimental::concurrent_channel<void(asio::error_code, Va
 struct Tally {
   std::uint64_t received = 0;
   std::uint64_t checksum = 0;
+  std::uint64_t damaged = 0;  // payloads whose checked bytes were not as written
   std::uint64_t senders_done = 0;
   std::exception_ptr sender_error;
 };
@@ -69,19 +70,28 @@ class ChannelWorkload final : public WorkloadBase {
 
  private:
   Value make(std::uint64_t lane, std::uint64_t i) const {
-    const bool corrupt = faults().corrupt_one_message && lane == 0 && i == fault_index();
+    const bool targeted = lane == 0 && i == fault_index();
+    const bool corrupt = faults().corrupt_one_message && targeted;
     if constexpr (std::is_same_v<Value, Payload>) {
       const std::uint8_t value = payload_value(lane * spec().count + i);
-      return source_->make(lane, i, spec().size,
-                           corrupt ? static_cast<std::uint8_t>(value + 1) : value);
+      Payload payload = source_->make(lane, i, spec().size,
+                                      corrupt ? static_cast<std::uint8_t>(value + 1) : value);
+      if (targeted && faults().truncate_one_message)
+        payload.clobber_for_testing(payload.last_checked_offset());
+      if (targeted && faults().alias_one_message && spec().size > page_size() + 1)
+        payload.clobber_for_testing(page_size());
+      return payload;
     } else {
       return corrupt ? i + 1 : i;
     }
   }
 
-  static std::uint64_t digest(const Value& value) {
+  static std::uint64_t digest(const Value& value, Tally& tally) {
     if constexpr (std::is_same_v<Value, Payload>) {
-      return value.first_byte();
+      bool intact = true;
+      const std::uint8_t first = value.read_checked(intact);
+      tally.damaged += intact ? 0 : 1;
+      return first;
     } else {
       return value;
     }
@@ -125,7 +135,7 @@ class ChannelWorkload final : public WorkloadBase {
       }
       if (ec) throw asio::system_error(ec);
       ++tally.received;
-      tally.checksum += digest(value);
+      tally.checksum += digest(value, tally);
     }  // each payload is freed here, on the bench thread
   }
 
@@ -139,6 +149,8 @@ class ChannelWorkload final : public WorkloadBase {
     expect("sender tasks completed", spec().senders, tally.senders_done);
     expect("messages received", spec().senders * spec().count, tally.received);
     expect("checksum of the bytes read", expected_checksum_, tally.checksum);
+    if constexpr (std::is_same_v<Value, Payload>)
+      expect("payloads intact (first, last and one byte per page as written)", 0, tally.damaged);
   }
 
   std::uint64_t capacity_;

@@ -11,12 +11,16 @@
 #include <utility>
 
 namespace shootout::workloads {
-namespace {
 
 std::size_t page_size() {
-  const long page = sysconf(_SC_PAGESIZE);
-  return page > 0 ? static_cast<std::size_t>(page) : 4096;
+  static const std::size_t page = [] {
+    const long size = sysconf(_SC_PAGESIZE);
+    return size > 0 ? static_cast<std::size_t>(size) : std::size_t{4096};
+  }();
+  return page;
 }
+
+namespace {
 
 // A payload the allocator cannot give is the end of this worker: the
 // exception would be thrown on a pool thread inside a coroutine, where it can
@@ -37,7 +41,8 @@ unsigned char* checked(void* p) {
 Payload::Payload(Payload&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),
       size_(std::exchange(other.size_, 0)),
-      lease_(std::exchange(other.lease_, nullptr)) {}
+      lease_(std::exchange(other.lease_, nullptr)),
+      zero_beyond_first_(std::exchange(other.zero_beyond_first_, false)) {}
 
 Payload& Payload::operator=(Payload&& other) noexcept {
   if (this != &other) {
@@ -45,11 +50,37 @@ Payload& Payload::operator=(Payload&& other) noexcept {
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
     lease_ = std::exchange(other.lease_, nullptr);
+    zero_beyond_first_ = std::exchange(other.zero_beyond_first_, false);
   }
   return *this;
 }
 
 Payload::~Payload() { release(); }
+
+std::size_t Payload::last_checked_offset() const noexcept {
+  if (!zero_beyond_first_) return size_ - 1;
+  // Only the memory page of byte 0, which the sender's write mapped (an
+  // allocator may start a buffer anywhere in a page: jemalloc offsets its
+  // large ones).
+  const std::size_t stride = page_size();
+  const std::size_t left_on_page = stride - reinterpret_cast<std::uintptr_t>(data_) % stride;
+  return (size_ < left_on_page ? size_ : left_on_page) - 1;
+}
+
+std::uint8_t Payload::read_checked(bool& intact) const noexcept {
+  const std::uint8_t first = data_[0];
+  const std::size_t last = last_checked_offset();
+  if (zero_beyond_first_) {
+    intact = last == 0 || data_[last] == 0;  // calloc's zero, untouched by the sender
+    return first;
+  }
+  bool same = true;
+  const std::size_t stride = page_size();
+  for (std::size_t offset = stride; offset < last; offset += stride)
+    same = same && data_[offset] == first;
+  intact = same && data_[last] == first;
+  return first;
+}
 
 void Payload::release() noexcept {
   if (data_ == nullptr) return;
@@ -92,7 +123,7 @@ Payload PayloadSource::make(std::size_t lane, std::uint64_t index, std::size_t s
       // the way a program fills in a message.
       unsigned char* p = checked(std::calloc(1, size));
       p[0] = value;
-      return Payload(p, size, nullptr);
+      return Payload(p, size, nullptr, /*zero_beyond_first=*/true);
     }
     case PayloadMode::filled: {
       unsigned char* p = checked(std::malloc(size));
@@ -102,6 +133,7 @@ Payload PayloadSource::make(std::size_t lane, std::uint64_t index, std::size_t s
     case PayloadMode::uninit: {
       unsigned char* p = checked(std::malloc(size));
       for (std::size_t off = 0; off < size; off += page_) p[off] = value;
+      p[size - 1] = value;  // the receiver checks the last byte too
       return Payload(p, size, nullptr);
     }
     case PayloadMode::floor: {

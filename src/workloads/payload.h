@@ -32,19 +32,44 @@ class Payload {
 
   bool empty() const noexcept { return data_ == nullptr; }
   std::size_t size() const noexcept { return size_; }
-  // What the receiver reads: the first byte.
+  // What the alloc families read: the first byte.
   std::uint8_t first_byte() const noexcept { return data_[0]; }
+  // What a channel receiver reads: byte 0, then one byte per page (offsets
+  // page, 2 page, ...) and the last byte, which must all be byte 0's value
+  // as the sender wrote them. A buffer shorter than asked, shared with
+  // another live message or reused before its release then fails. size /
+  // page + 2 loads, the same for every allocator, on pages the sender has
+  // written. zeroed mode is the exception: the sender writes byte 0 only,
+  // and reading a page nobody wrote would map the kernel's zero page — a
+  // fault only where the allocator handed out untouched memory (jemalloc's
+  // purged 32 KiB buffers: 9 faults per message instead of 1), so the check
+  // would shape what it measures. There it reads byte 0 and the payload's
+  // last byte on byte 0's memory page, which must be 0.
+  // Returns byte 0; `intact` says whether every checked byte was as written.
+  std::uint8_t read_checked(bool& intact) const noexcept;
+  // The last byte read_checked reads: size - 1, or in zeroed mode the
+  // payload's last byte on byte 0's memory page.
+  std::size_t last_checked_offset() const noexcept;
+  // Test faults only: flips the byte at `offset`, as another message
+  // writing into this buffer would.
+  void clobber_for_testing(std::size_t offset) noexcept { data_[offset] ^= 0xFF; }
 
  private:
   friend class PayloadSource;
-  Payload(unsigned char* data, std::size_t size, std::atomic<bool>* lease) noexcept
-      : data_(data), size_(size), lease_(lease) {}
+  Payload(unsigned char* data, std::size_t size, std::atomic<bool>* lease,
+          bool zero_beyond_first = false) noexcept
+      : data_(data), size_(size), lease_(lease), zero_beyond_first_(zero_beyond_first) {}
   void release() noexcept;
 
   unsigned char* data_ = nullptr;
   std::size_t size_ = 0;
   std::atomic<bool>* lease_ = nullptr;  // floor mode: the slot's in-use flag
+  bool zero_beyond_first_ = false;      // zeroed mode: only byte 0 was written
 };
+
+// The system's page size: the stride of uninit's writes and of the
+// receiver's checks.
+std::size_t page_size();
 
 // Makes payloads for one workload. For `floor` it owns the preallocated
 // pool: `lanes` independent rings (one per sender) of `slot_sizes.size()`

@@ -31,21 +31,26 @@ class SpawnMany final : public WorkloadBase {
   }
 
  private:
-  static asio::awaitable<void> task(Countdown& latch) {
-    latch.count_down();
+  static asio::awaitable<void> task(Countdown& latch, std::atomic<std::uint64_t>& executed,
+                                    unsigned runs) {
+    executed.fetch_add(runs, std::memory_order_relaxed);
+    latch.count_down();  // after the count: its acq_rel decrement publishes it
     co_return;
   }
 
   void run_once() override {
+    executed_.store(0, std::memory_order_relaxed);
     latch_.reset(spec().count);
     for (std::uint64_t i = 0; i < spec().count; ++i) {
-      asio::co_spawn(runtime().pool().executor(), task(latch_), asio::detached);
+      asio::co_spawn(runtime().pool().executor(), task(latch_, executed_, task_runs(i)),
+                     asio::detached);
     }
     latch_.wait();
-    expect("tasks completed", spec().count, spec().count - latch_.remaining());
+    expect("tasks executed", spec().count, executed_.load(std::memory_order_relaxed));
   }
 
   Countdown latch_;
+  std::atomic<std::uint64_t> executed_{0};
 };
 
 // spawn_many_local/N, as tokio's rt_multi_threaded bench: inside block_on,
@@ -69,7 +74,10 @@ class SpawnManyLocal final : public WorkloadBase {
   using Done = asio::experimental::concurrent_channel<void(asio::error_code, bool)>;
 
   static asio::awaitable<void> task(std::atomic<std::uint64_t>& remaining, Done& done,
-                                    std::atomic<bool>& send_failed) {
+                                    std::atomic<bool>& send_failed,
+                                    std::atomic<std::uint64_t>& executed, unsigned runs) {
+    executed.fetch_add(runs, std::memory_order_relaxed);
+    // acq_rel: the last task's decrement orders every count before its send.
     if (remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
       if (!done.try_send(asio::error_code{}, true)) send_failed.store(true);
     }
@@ -78,7 +86,8 @@ class SpawnManyLocal final : public WorkloadBase {
 
   asio::awaitable<void> body() {
     for (std::uint64_t i = 0; i < spec().count; ++i) {
-      asio::co_spawn(runtime().pool().executor(), task(remaining_, done_, send_failed_),
+      asio::co_spawn(runtime().pool().executor(),
+                     task(remaining_, done_, send_failed_, executed_, task_runs(i)),
                      asio::detached);
     }
     auto [ec, unused] =
@@ -88,13 +97,15 @@ class SpawnManyLocal final : public WorkloadBase {
 
   void run_once() override {
     remaining_.store(spec().count, std::memory_order_relaxed);
+    executed_.store(0, std::memory_order_relaxed);
     runtime().bench().block_on(body());
-    expect("tasks completed", spec().count,
-           spec().count - remaining_.load(std::memory_order_acquire));
+    // Acquire pairs with the last task's release (through the channel).
+    expect("tasks executed", spec().count, executed_.load(std::memory_order_acquire));
     expect("completion signal lost", 0, send_failed_.load() ? 1 : 0);
   }
 
   std::atomic<std::uint64_t> remaining_{0};
+  std::atomic<std::uint64_t> executed_{0};
   std::atomic<bool> send_failed_{false};
   Done done_;
 };
@@ -120,13 +131,17 @@ class SpawnManyRemoteIdle final : public WorkloadBase {
     std::atomic<std::uint32_t> state{pending};
   };
 
-  static asio::awaitable<void> empty_task() { co_return; }
+  static asio::awaitable<void> empty_task(std::atomic<std::uint64_t>& executed, unsigned runs) {
+    executed.fetch_add(runs, std::memory_order_relaxed);
+    co_return;
+  }
 
   void run_once() override {
     const std::uint64_t n = spec().count;
     for (std::uint64_t i = 0; i < n; ++i) slots_[i].state.store(pending, std::memory_order_relaxed);
+    executed_.store(0, std::memory_order_relaxed);
     for (std::uint64_t i = 0; i < n; ++i) {
-      asio::co_spawn(runtime().pool().executor(), empty_task(),
+      asio::co_spawn(runtime().pool().executor(), empty_task(executed_, task_runs(i)),
                      [slot = &slots_[i]](std::exception_ptr error) {
                        slot->state.store(error ? failed : done, std::memory_order_release);
                        slot->state.notify_one();
@@ -141,9 +156,12 @@ class SpawnManyRemoteIdle final : public WorkloadBase {
       if (state == done) ++completed;
     }
     expect("tasks completed without error", n, completed);
+    // Every slot was seen done (acquire), after its body's count.
+    expect("tasks executed", n, executed_.load(std::memory_order_relaxed));
   }
 
   std::unique_ptr<Slot[]> slots_;
+  std::atomic<std::uint64_t> executed_{0};
 };
 
 // spawn_st/N: current-thread runtime; inside block_on spawn N tasks on the
@@ -159,25 +177,26 @@ class SpawnSt final : public WorkloadBase {
   }
 
  private:
-  static asio::awaitable<void> task(std::uint64_t& finished) {
-    ++finished;  // one thread: no atomics needed
+  static asio::awaitable<void> task(std::uint64_t& executed, unsigned runs) {
+    executed += runs;  // one thread: no atomics needed
     co_return;
   }
 
   asio::awaitable<void> body() {
     auto self = co_await asio::this_coro::executor;
     for (std::uint64_t i = 0; i < spec().count; ++i) {
-      asio::co_spawn(self, task(finished_), asio::detached);
+      asio::co_spawn(self, task(executed_, task_runs(i)), asio::detached);
     }
   }
 
   void run_once() override {
-    finished_ = 0;
+    executed_ = 0;
     runtime().bench().block_on(body());
-    expect("tasks completed", spec().count, finished_);
+    // block_on returns when no work is left: every spawned task has ended.
+    expect("tasks executed", spec().count, executed_);
   }
 
-  std::uint64_t finished_ = 0;
+  std::uint64_t executed_ = 0;
 };
 
 }  // namespace

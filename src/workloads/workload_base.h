@@ -38,6 +38,12 @@ class WorkloadBase : public Workload {
   const TestFaults& faults() const noexcept { return faults_; }
   // The message/payload index a fault targets: the middle one.
   std::uint64_t fault_index() const noexcept { return spec_.count / 2; }
+  // How many times task `i` of a spawn family runs its body: 1, or 0 / 2
+  // for the middle task under the drop_one_task / run_one_task_twice faults.
+  unsigned task_runs(std::uint64_t i) const noexcept {
+    if (i != fault_index()) return 1;
+    return faults_.drop_one_task ? 0 : faults_.run_one_task_twice ? 2 : 1;
+  }
 
   WorkloadInfo info_;
 

@@ -80,9 +80,10 @@ TEST(Counters, EveryCounterRecordsItsSourceAndUnavailableOnesAreAbsent) {
   std::vector<std::string> args = {"run", "-a", "std,jemalloc", "-w", "mpsc/32768", "--payload",
                                    "zeroed", "--out", dir, "--no-allocation-profile",
                                    // Past jemalloc's first iterations, whose purging is not yet
-                                   // steady: one process gets the whole warm-up.
+                                   // steady: every process gets the whole warm-up (the default
+                                   // number of processes).
                                    "--samples", "3", "--measurement-time", "0.1", "--warm-up-time",
-                                   "0.1", "--processes", "1"};
+                                   "0.1"};
   auto r = run_cli(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto records = journal_records(dir);

@@ -97,6 +97,17 @@ TEST(Run, TinyPlanWritesVerifiedCellsAndSamples) {
   EXPECT_NE(md.find("3 worker processes of its own"), std::string::npos);
   EXPECT_EQ(records_of_type(records, "group_done").size(), 2u);
   EXPECT_EQ(records_of_type(records, "profile").size(), 2u);  // one per workload (one payload)
+  // Every cell's steady-state check over its 3 rounds: round 0 against round 2.
+  const auto steady = records_of_type(records, "steady_state");
+  std::set<std::string> judged;
+  for (const auto& st : steady) {
+    judged.insert(st["cell"].get<std::string>());
+    EXPECT_EQ(st["rounds"], 3) << st.dump();
+    EXPECT_EQ(st["first_third"], nlohmann::json({0, 1})) << st.dump();
+    EXPECT_EQ(st["last_third"], nlohmann::json({2, 3})) << st.dump();
+    EXPECT_TRUE(st["steady"].is_boolean() || st.contains("why")) << st.dump();
+  }
+  EXPECT_EQ(judged.size(), 6u);
 
   std::ifstream manifest(dir + "/manifest.json");
   auto m = nlohmann::json::parse(manifest);

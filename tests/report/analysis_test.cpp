@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include "report/analysis.h"
+#include "report/findings.h"
+#include "report/markdown_report.h"
 #include "report/report.h"
 #include "test_support.h"
 
@@ -335,6 +337,57 @@ TEST(Processes, RatiosArePairedByProcessAndResampledByProcess) {
   EXPECT_LT(b->ratio->ratio.lower, a->ratio->ratio.upper * 1.05);
   const std::string md = testing::read_text(dir.path() + "/samples.jsonl");
   EXPECT_NE(md.find("\"process\":1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace shootout::report
+
+namespace shootout::report {
+namespace {
+
+// The runner's steady-state record of a cell whose purging settled during
+// its rounds: the report names the cell, the counter and both rates.
+TEST(SteadyState, UnsteadyCellIsOneWarningLineInTheReport) {
+  TempDir dir;
+  testing::write_fixture_run(dir.path());
+  const std::string id = "mpsc/4096|filled|asio|jemalloc|preload";
+  testing::rewrite_journal(dir.path(), [&](std::vector<nlohmann::json>& records) {
+    std::vector<nlohmann::json> out;
+    for (auto& r : records) {
+      if (r["type"] == "group_done" && r["group"] == "mpsc/4096") {
+        for (const char* cell : {id.c_str(), "mpsc/4096|filled|asio|std|preload"}) {
+          const bool drifting = cell == id;
+          out.push_back({{"schema", 1},
+                         {"type", "steady_state"},
+                         {"attempt", r["attempt"]},
+                         {"cell", cell},
+                         {"group", "mpsc/4096"},
+                         {"rounds", 9},
+                         {"first_third", {0, 3}},
+                         {"last_third", {6, 9}},
+                         {"counters",
+                          {{"madvise_dontneed",
+                            {{"first_per_iteration", drifting ? 40.0 : 10.0},
+                             {"last_per_iteration", 10.0},
+                             {"first_count", drifting ? 1200 : 300},
+                             {"last_count", 300},
+                             {"agree", !drifting}}}}},
+                         {"steady", !drifting}});
+        }
+      }
+      out.push_back(r);
+    }
+    records = out;
+  });
+  const RunModel m = analyze_run(dir.path());
+  ASSERT_TRUE(m.find(id) && m.find(id)->steady_state);
+  EXPECT_EQ(m.find(id)->steady_state->steady, false);
+  const auto lines = unsteady_cell_warnings(m);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("Not steady: mpsc/4096 filled jemalloc: madvise_dontneed 40.0 → 10.0"),
+            std::string::npos)
+      << lines[0];
+  EXPECT_NE(markdown_report(m).find("Not steady: mpsc/4096 filled jemalloc"), std::string::npos);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "workloads/payload.h"
 #include "workloads/testing.h"
 #include "workloads/workload.h"
 
@@ -19,6 +20,9 @@ std::string self_check_error(const std::string& name, PayloadMode mode, TestFaul
   }
   return "(no SelfCheckError)";
 }
+
+constexpr const char* kSpawnWorkloads[] = {"spawn_many/100", "spawn_many_local/100",
+                                           "spawn_many_remote_idle/100", "spawn_st/100"};
 
 TestFaults drop() {
   TestFaults f;
@@ -80,6 +84,70 @@ TEST(SelfCheck, MissingPayloadInAllocFamilies) {
 
 TEST(SelfCheck, WithoutFaultsNothingFires) {
   EXPECT_EQ(self_check_error("mpsc/64", PayloadMode::zeroed, TestFaults{}), "(no SelfCheckError)");
+  for (PayloadMode mode : payload_modes())
+    for (const char* name : {"mpsc/32768", "mpsc_large/2x50_32KB"})
+      EXPECT_EQ(self_check_error(name, mode, TestFaults{}), "(no SelfCheckError)")
+          << name << " " << to_string(mode);
+  for (const char* name : kSpawnWorkloads)
+    EXPECT_EQ(self_check_error(name, PayloadMode::none, TestFaults{}), "(no SelfCheckError)")
+        << name;
+}
+
+TEST(SelfCheck, TaskThatNeverRanFailsEverySpawnFamily) {
+  TestFaults faults;
+  faults.drop_one_task = true;
+  for (const char* name : kSpawnWorkloads) {
+    const std::string message = self_check_error(name, PayloadMode::none, faults);
+    EXPECT_NE(message.find("tasks executed: expected 100, saw 99"), std::string::npos)
+        << name << ": " << message;
+  }
+}
+
+TEST(SelfCheck, TaskThatRanTwiceFailsEverySpawnFamily) {
+  TestFaults faults;
+  faults.run_one_task_twice = true;
+  for (const char* name : kSpawnWorkloads) {
+    const std::string message = self_check_error(name, PayloadMode::none, faults);
+    EXPECT_NE(message.find("tasks executed: expected 100, saw 101"), std::string::npos)
+        << name << ": " << message;
+  }
+}
+
+// The receiver reads the last byte and one byte per page, not only byte 0.
+// Modes whose sender writes every checked byte (zeroed writes byte 0 only:
+// its receiver checks byte 0's page alone, see Payload::read_checked).
+constexpr PayloadMode kWrittenModes[] = {PayloadMode::filled, PayloadMode::uninit,
+                                         PayloadMode::floor};
+
+TEST(SelfCheck, TruncatedPayloadFailsTheReceiversCheck) {
+  TestFaults faults;
+  faults.truncate_one_message = true;
+  for (PayloadMode mode : payload_modes()) {  // a payload within a page: every mode
+    const std::string message = self_check_error("mpsc/64", mode, faults);
+    EXPECT_NE(message.find("payloads intact (first, last and one byte per page as written): "
+                           "expected 0, saw 1"),
+              std::string::npos)
+        << to_string(mode) << ": " << message;
+  }
+  for (const char* name : {"mpsc/32768", "mpsc_large/2x50_32KB"})
+    for (PayloadMode mode : kWrittenModes) {
+      const std::string message = self_check_error(name, mode, faults);
+      EXPECT_NE(message.find("payloads intact (first, last and one byte per page as written): "
+                             "expected 0, saw 1"),
+                std::string::npos)
+          << name << " " << to_string(mode) << ": " << message;
+    }
+}
+
+TEST(SelfCheck, AliasedPageOfAPayloadFailsTheReceiversCheck) {
+  TestFaults faults;
+  faults.alias_one_message = true;
+  for (const char* name : {"mpsc/32768", "mpsc_large/2x50_32KB"})
+    for (PayloadMode mode : kWrittenModes) {
+      const std::string message = self_check_error(name, mode, faults);
+      EXPECT_NE(message.find("payloads intact"), std::string::npos)
+          << name << " " << to_string(mode) << ": " << message;
+    }
 }
 
 }  // namespace
