@@ -216,9 +216,10 @@ Section summary_section(const Context& cx) {
   Section s{"summary", "Summary", 2, {}};
   s.blocks.push_back(paragraph(fmt::format(
       "Per case: the winner (every variant significantly faster than {0} whose ratio CI overlaps "
-      "the best one's), {0}'s time ÷ the best variant's time with its 95 % CI, the winner's key "
-      "driver, and the slowest variant when it is significantly slower than {0}. Key drivers "
-      "follow the rules under Method.",
+      "the best one's), {0}'s time ÷ the best variant's time with its 95 % CI, the key driver — "
+      "why the slower of {0} and the best variant is slower, from its counters in excess of the "
+      "faster one's — and the slowest variant when it is significantly slower than {0}, with its "
+      "excess over {0}. Key drivers follow the rules under Method.",
       cx.base)));
   Table t;
   t.header = {"Case", "Winner", cx.base + " vs best", "Key driver", "Slowest vs " + cx.base};
@@ -797,11 +798,20 @@ Section method_section(const Context& cx) {
   int order = 0;
   for (const auto& r : key_driver_rules())
     rules.rows.push_back({std::to_string(++order), r.id, r.condition, r.driver});
-  s.blocks.push_back(paragraph(
-      "Key drivers: the first rule whose condition holds names a cell's driver. Elements are "
-      "messages (mpsc*), tasks (spawn*) or payloads (block_on_alloc*, alloc_stress); page faults = "
-      "minor + major."));
+  s.blocks.push_back(paragraph(fmt::format(
+      "Key drivers: why one side of a comparison is slower, from its counters per element in "
+      "excess of the faster side's in the same rounds (a difference below {0} of the faster side's "
+      "rate is work both do, such as start-up, and counts as none); the first rule whose "
+      "condition holds over the excess names the driver. A variant slower than {1} is judged "
+      "against {1}; a faster one is credited with what it avoids of {1}'s; the summary judges {1} "
+      "against the best variant. Elements are messages (mpsc*), tasks (spawn*) or payloads "
+      "(block_on_alloc*, alloc_stress); page faults = minor + major.",
+      text::percent(thresholds::kCommonShare), cx.base)));
   s.blocks.push_back(table_block(std::move(rules)));
+  std::vector<std::string> notes;
+  for (const auto& r : key_driver_rules())
+    if (r.note) notes.push_back(std::string(r.id) + ": " + r.note);
+  if (!notes.empty()) s.blocks.push_back(bullets(notes));
   return s;
 }
 

@@ -2,6 +2,8 @@
 
 #include "report/text_format.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -230,8 +232,22 @@ std::string best_ratio_text(const BestVsBaseline& best) {
 }
 
 std::string summary_driver(const CaseRow& row, const BestVsBaseline& best) {
-  if (best.outcome == BestVsBaseline::Outcome::faster) return best.best->driver.text;
-  return row.baseline ? row.baseline->driver.text : "";
+  if (!row.baseline || !best.best) return "";
+  switch (best.outcome) {
+    case BestVsBaseline::Outcome::faster:
+      return fmt::format("{} {} slower than {}: {}", row.baseline->variant,
+                         text::ratio(1 / best.best->ratio->ratio.point), best.best->variant,
+                         cell_gap_driver(*row.baseline, *best.best).text);
+    case BestVsBaseline::Outcome::baseline_best:
+      return fmt::format("{} {} slower than {}: {}", best.best->variant,
+                         text::ratio(best.best->ratio->ratio.point), row.baseline->variant,
+                         cell_gap_driver(*best.best, *row.baseline).text);
+    case BestVsBaseline::Outcome::no_difference:
+      return "no significant difference to explain";
+    case BestVsBaseline::Outcome::no_data:
+      break;
+  }
+  return "";
 }
 
 std::vector<const CellAnalysis*> root_cause_cells(const RunModel& model) {
