@@ -16,46 +16,49 @@
 namespace shootout::report {
 
 // Thresholds, on the slow side's excess per element over the fast side's.
-// Measured on this project's 2-vCPU VM (quick profile, std against mimalloc
-// and jemalloc, `mpsc/32768` and `block_on_alloc/100x4096`): a page fault
-// costs 1-10 µs here, a brk, mmap or madvise call 1-5 µs, and one element
-// of the cheap cases 0.3-2 µs (mpsc/64: ~0.4 µs per message).
+// Measured on the project's 2-vCPU VM (a loaded one: load average ~12): a
+// first-touch page fault took 113-136 µs in a tight loop, a brk grow+shrink
+// pair 40 µs, an mmap+munmap pair 40-46 µs, getppid 9-11 µs; on the idle VM
+// std's block_on_alloc/100x4096 spent ~750 µs on 4 brk and 69 faults per
+// iteration, ~10 µs an event. A message of mpsc/32768 took 3.5-7 µs in the
+// `floor` mode (no allocator) and 18-143 µs with one.
 namespace thresholds {
-// At least one event every second element: at 1 µs or more an event, that is
-// 0.5 µs or more per element — as much as a whole cheap element, so the
-// behaviour is on the hot path of every element (std's mpsc/32768 filled:
-// +8.1 faults per message over mimalloc; jemalloc's zeroed: +1.0
-// MADV_DONTNEED and +1.0 fault per message over std).
+// At least one event every second element: at ~10 µs an event that is ~5 µs
+// per element, as much as a whole element of the floor, so the behaviour is
+// on the hot path of every element. Measured gaps it must catch: std over
+// mimalloc on mpsc/32768 zeroed, +2.8 faults per message (62 µs slower per
+// message); jemalloc over std, +0.93 MADV_DONTNEED per message.
 inline constexpr double kPerElementEvent = 0.5;
 // A heap trim (brk) gives back the heap top, whose pages then fault in again
-// on the next growth (std's block_on_alloc/100x4096: 4 brk and 69 faults per
-// iteration of 100 payloads, 0.04 brk per payload, with 0.7 faults each); a
-// trim every tenth element already brings several faults per element with
-// it, so its threshold is a fifth of the other events'.
+// on the next growth (std's block_on_alloc/100x4096: 0.04 brk and 0.7 faults
+// per payload); a trim every tenth element brings several faults per element
+// with it, so its threshold is a fifth of the other events'.
 inline constexpr double kBrkPerElement = 0.1;
 // MADV_FREE itself is cheap and batched (snmalloc: ~9 per 1000 messages in
-// the study); as a cause of a gap it needs the same rate as any other
-// syscall before it can cost a noticeable share of an element.
+// the study); as a cause of a gap it needs the rate of any other syscall
+// that costs a noticeable share of an element (0.1 × ~10 µs = 1 µs).
 inline constexpr double kLazyPurgePerElement = 0.1;
-// Below one event per hundred elements a syscall or fault (1-10 µs) is at
-// most 0.1 µs per element, a small share of even a cheap element: the kernel
-// is not where the gap is.
+// Below one event per hundred elements a syscall or fault (~10 µs) is at
+// most ~0.1 µs per element, 2-3 % of a floor-mode mpsc/32768 message: the
+// kernel is not where the gap is.
 inline constexpr double kNegligiblePerElement = 0.01;
 // A difference smaller than a quarter of the fast side's own rate is work
-// both sides do, not a cause: `exec` runs of xz made 60516 page faults and
-// 3.0 brk per run under every allocator (the program's own buffers and
-// start-up), within a few per cent of each other, and counters of one cell
-// varied by up to 15 % between runs here (jemalloc's decay-driven
-// MADV_DONTNEED per message); 25 % stays above that.
+// both sides do, not a cause: `exec` of xz -9 made 16990-18320 page faults
+// and 1-7.5 brk per run under std, jemalloc, mimalloc and tcmalloc (the
+// program's own buffers and start-up; the run: 60516 faults and 3.0
+// brk under every allocator); and the two halves of one cell's samples
+// differed by up to 14 % in faults or MADV_DONTNEED per message
+// (mpsc/32768: std 3.33 vs 2.89, jemalloc 0.97 vs 0.88). 25 % stays above
+// that noise.
 inline constexpr double kCommonShare = 0.25;
-// The most one fault or syscall has cost here: first-touch faults took
-// 113-136 µs each in a tight loop on this VM with its 2 vCPUs shared 6 ways
-// (a host-side fault behind each guest fault); usual costs are 0.5-10 µs.
+// The most one fault or syscall has cost here: first-touch faults at
+// 113-136 µs each in a tight loop on the loaded VM (usual costs are
+// 0.5-10 µs).
 inline constexpr double kMaxEventNs = 100e3;
 // Excess events that could not cost a tenth of the time gap even at
 // kMaxEventNs each are not why one side is slower: `exec` of xz -9 made 2
 // brk per run more under std than under mimalloc (at most 0.2 ms) in a
-// 1.1 s gap of a 4-5 s run.
+// 1.07 s gap of a 4-5 s run.
 inline constexpr double kExplainedShare = 0.1;
 }  // namespace thresholds
 
