@@ -1,4 +1,5 @@
 #include "report/analysis.h"
+#include "report/floor.h"
 
 #include <sys/stat.h>
 
@@ -610,6 +611,7 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
     if (it == index.end() || m.cells[it->second].samples.empty()) continue;
     statistics(c, [&] { pair_with_baseline(c, m.cells[it->second], m.options); });
   }
+  add_floor_shares(m, m.options);
   for (auto& c : m.cells) {
     if (!c.usable()) continue;
     const CellAnalysis* base = nullptr;

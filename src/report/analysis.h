@@ -120,6 +120,14 @@ struct CellAnalysis {
   // one what it avoids; "no_difference" / "no_ratio" when there is no gap.
   // Empty for failed cells and cells without samples.
   KeyDriver driver;
+  // With `--payload floor` (report/floor.h): the allocator's share of the
+  // time, (time − floor) ÷ time, against the floor cell of the same
+  // workload, runtime, variant and injection; zeroed and filled cells only.
+  struct FloorShare {
+    std::string floor_cell;
+    stats::Interval share;
+  };
+  std::optional<FloorShare> floor_share;
 
   // Convenience: the counter per iteration / per element, if measured.
   std::optional<double> per_iteration(const std::string& counter) const;

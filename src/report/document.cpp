@@ -9,6 +9,7 @@
 
 #include "report/cliffs.h"
 #include "report/findings.h"
+#include "report/floor.h"
 #include "report/key_drivers.h"
 #include "report/manifest_view.h"
 #include "report/text_format.h"
@@ -88,8 +89,19 @@ std::string time_cell(const CellAnalysis* c) {
   if (c->status == CellStatus::failed) return "failed";
   if (!c->time) return "no samples";
   std::string s = text::duration_with_ci(c->time->median);
+  if (c->floor_share) s += " (allocation " + text::percent(c->floor_share->share.point) + ")";
   if (c->status == CellStatus::incomplete) s += " (unfinished)";
   return s;
+}
+
+// "Best vs std" on the allocator's share of the time (report/floor.h): the
+// best variant's allocation time against the baseline's.
+std::string best_allocation_cell(const CaseRow& row, const BestVsBaseline& b) {
+  if (b.outcome != BestVsBaseline::Outcome::faster || !row.baseline) return "—";
+  if (!b.best->floor_share || !row.baseline->floor_share) return "—";
+  const auto speedup = allocation_speedup(*b.best, *row.baseline);
+  if (!speedup) return b.best->variant + ": allocation within the floor's noise";
+  return b.best->variant + " " + text::ratio(*speedup);
 }
 
 std::string best_cell(const BestVsBaseline& b) {
@@ -242,6 +254,13 @@ Section summary_section(const Context& cx) {
         paragraph("No case has a ratio to " + cx.base + " (no baseline cell measured)."));
   else
     s.blocks.push_back(table_block(std::move(t)));
+  const auto shares = allocation_share_sentences(cx.model);
+  if (!shares.empty()) {
+    s.blocks.push_back(paragraph(
+        "The allocator's share of the time, (time − floor) ÷ time, where --payload floor ran the "
+        "same work with preallocated buffers:"));
+    s.blocks.push_back(bullets(shares));
+  }
   return s;
 }
 
@@ -365,15 +384,31 @@ std::vector<Section> family_sections(const Context& cx) {
     }
     t.header.push_back("Best vs " + cx.base + " (speed-up, 95 % CI)");
     t.numeric.push_back(false);
+    const bool has_floor = std::any_of(table.rows.begin(), table.rows.end(), [](const auto& row) {
+      return row.baseline && row.baseline->floor_share;
+    });
+    if (has_floor) {
+      t.header.push_back("Best vs " + cx.base + " on allocation (time − floor)");
+      t.numeric.push_back(false);
+    }
     for (const auto& row : table.rows) {
       std::vector<std::string> cells = {case_label(row.key, cx.dims)};
       for (const auto& v : table.variants) {
         auto it = row.by_variant.find(v);
         cells.push_back(time_cell(it == row.by_variant.end() ? nullptr : it->second));
       }
-      cells.push_back(best_cell(best_vs_baseline(row)));
+      const BestVsBaseline best = best_vs_baseline(row);
+      cells.push_back(best_cell(best));
+      if (has_floor) cells.push_back(best_allocation_cell(row, best));
       t.rows.push_back(std::move(cells));
     }
+    if (has_floor)
+      s.blocks.push_back(paragraph(fmt::format(
+          "With the floor (--payload floor: the same work with preallocated buffers), each "
+          "zeroed and filled time is followed by the allocator's share of it, (time − floor) ÷ "
+          "time, against the same variant's floor; \"on allocation\" compares {}'s time − "
+          "floor with the best variant's.",
+          cx.base)));
     s.blocks.push_back(table_block(std::move(t)));
     BarChart bars = family_chart(cx, table);
     if (!bars.series.empty()) s.blocks.push_back(chart_block(std::move(bars)));
