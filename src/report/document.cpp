@@ -840,7 +840,7 @@ Section method_section(const Context& cx) {
       "condition holds over the excess names the driver. A variant slower than {1} is judged "
       "against {1}; a faster one is credited with what it avoids of {1}'s; the summary judges {1} "
       "against the best variant. Elements are messages (mpsc*), tasks (spawn*) or payloads "
-      "(block_on_alloc*, alloc_stress); page faults = minor + major.",
+      "(block_on_alloc*, alloc_stress), runs (exec); page faults = minor + major.",
       text::percent(thresholds::kCommonShare), cx.base)));
   s.blocks.push_back(table_block(std::move(rules)));
   std::vector<std::string> notes;
