@@ -51,7 +51,7 @@ inline constexpr double kNegligiblePerElement = 0.01;
 // (mpsc/32768: std 3.33 vs 2.89, jemalloc 0.97 vs 0.88). 25 % stays above
 // that noise.
 inline constexpr double kCommonShare = 0.25;
-// The most one fault or syscall has cost here: first-touch faults at
+// About the most one fault or syscall has cost here: first-touch faults at
 // 113-136 µs each in a tight loop on the loaded VM (usual costs are
 // 0.5-10 µs).
 inline constexpr double kMaxEventNs = 100e3;
@@ -73,7 +73,7 @@ struct CounterRates {
   std::optional<double> mmap;
   std::optional<double> munmap;
   std::optional<double> page_faults;  // minor + major
-  std::string unit = "element";       // "message", "task", "payload" or "iteration"
+  std::string unit = "element";       // "message", "task", "payload", "run" or "iteration"
 };
 
 // The slow side's work beyond the fast side's, per counter: slow − fast when
