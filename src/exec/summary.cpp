@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <numeric>
 
+#include "report/key_drivers.h"
 #include "stats/estimate.h"
 
 namespace shootout::exec {
@@ -70,6 +71,20 @@ std::vector<double> per_round_ratios(const VariantResult& candidate,
   return ratios;
 }
 
+// The key-driver rules' input (report/key_drivers.h): counters per run.
+report::CounterRates rates_of(const std::vector<RunSample>& samples) {
+  report::CounterRates r;
+  r.madvise = per_run(samples, {"madvise"});
+  r.madvise_dontneed = per_run(samples, {"madvise_dontneed"});
+  r.madvise_free = per_run(samples, {"madvise_free"});
+  r.brk = per_run(samples, {"brk"});
+  r.mmap = per_run(samples, {"mmap"});
+  r.munmap = per_run(samples, {"munmap"});
+  r.page_faults = per_run(samples, {"minor_faults", "major_faults"});
+  r.unit = "run";
+  return r;
+}
+
 std::string pad(const std::string& text, size_t width) {
   return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
 }
@@ -87,6 +102,13 @@ std::string summary_table(const std::string& command, const std::vector<VariantR
                                                  "faults/run", "DONTNEED/run", "peak RSS"}};
   std::vector<std::string> failures;
   std::string too_few;
+  std::vector<std::string> drivers;  // why a variant differs from the baseline
+  std::optional<double> baseline_median;
+  if (baseline && !baseline->samples.empty()) {
+    std::vector<stats::Sample> samples;
+    for (const auto& s : baseline->samples) samples.push_back({1, s.wall_ns});
+    baseline_median = stats::estimate(samples, {}).median.point;
+  }
   for (const auto& v : variants) {
     if (v.failed) failures.push_back(v.label + ": " + v.failure);
     if (v.samples.empty()) {
@@ -116,6 +138,19 @@ std::string summary_table(const std::string& command, const std::vector<VariantR
         } else {
           row.push_back(stats::verdict_text(r));
         }
+        // Named from the slower side's counters in excess of the faster side's.
+        const double median = estimates.median.point;
+        if (r.verdict == stats::Verdict::slower)
+          drivers.push_back(v.label + " slower: " +
+                            report::gap_driver(rates_of(v.samples), rates_of(baseline->samples),
+                                               base_name, median, baseline_median)
+                                .text);
+        if (r.verdict == stats::Verdict::faster)
+          drivers.push_back(v.label + " faster: " +
+                            report::avoided_text(
+                                report::gap_driver(rates_of(baseline->samples), rates_of(v.samples),
+                                                   v.label, baseline_median, median),
+                                base_name));
       }
     } else {
       row.insert(row.end(), {"-", ""});
@@ -140,6 +175,10 @@ std::string summary_table(const std::string& command, const std::vector<VariantR
     for (size_t i = 0; i < row.size(); ++i) line += pad(row[i], widths[i]);
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
+  }
+  if (!drivers.empty()) {
+    out += "\nkey drivers (the slower side's counters in excess of the faster side's):\n";
+    for (const auto& d : drivers) out += "  " + d + "\n";
   }
   if (!failures.empty()) {
     out += "\nnot measured or incomplete:\n";

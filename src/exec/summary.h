@@ -1,7 +1,10 @@
 // The table `exec` prints when it is done: per variant whether the
 // allocator was in effect, the median wall time with its 95 % bootstrap CI,
 // the paired per-round ratio to the baseline with CI and verdict, and the
-// kernel-side cause per run (page faults, MADV_DONTNEED calls, peak RSS).
+// kernel-side cause per run (page faults, MADV_DONTNEED calls, peak RSS);
+// under it, for each variant significantly slower or faster than the
+// baseline, the key driver from the slower side's counters in excess of the
+// faster side's (report/key_drivers.h).
 #pragma once
 
 #include <map>

@@ -1,4 +1,5 @@
 #include "report/analysis.h"
+#include "report/floor.h"
 
 #include <sys/stat.h>
 
@@ -314,20 +315,6 @@ void read_failure(const json& r, CellAnalysis& c) {
   c.status = CellStatus::failed;
 }
 
-Speed speed_of(const CellAnalysis& c) {
-  if (!c.ratio || c.ratio->rounds < 2) return Speed::unknown;
-  switch (c.ratio->verdict) {
-    case stats::Verdict::faster:
-      return Speed::faster;
-    case stats::Verdict::slower:
-      return Speed::slower;
-    case stats::Verdict::too_few_rounds:
-      return Speed::unknown;
-    default:
-      return Speed::same;
-  }
-}
-
 CounterRates rates_of(const CellAnalysis& c) {
   const bool per_element = c.workload_info.elements_per_iteration > 0;
   auto rate = [&](const char* name) {
@@ -343,6 +330,41 @@ CounterRates rates_of(const CellAnalysis& c) {
   r.page_faults = per_element ? c.page_faults_per_element() : c.page_faults_per_iteration();
   r.unit = per_element ? element_unit(c.family) : "iteration";
   return r;
+}
+
+// Median time per element (per iteration when the workload does not say).
+std::optional<double> time_per_element(const CellAnalysis& c) {
+  if (!c.time) return std::nullopt;
+  const auto elements = c.workload_info.elements_per_iteration;
+  return c.time->median.point / static_cast<double>(elements > 0 ? elements : 1);
+}
+
+// A cell's driver against its baseline: the baseline is the reference; a
+// slower cell's cause is its excess over the baseline, a faster one's what
+// it avoids of the baseline's; without a significant difference there is no
+// gap to explain.
+KeyDriver driver_against_baseline(const CellAnalysis& c, const CellAnalysis* base) {
+  KeyDriver d;
+  if (c.baseline) {
+    d.rule = "baseline";
+    d.text = "the baseline: the other variants are judged against its counters";
+    return d;
+  }
+  const bool gap = base && c.ratio && c.ratio->rounds >= 2;
+  if (gap && c.ratio->verdict == stats::Verdict::slower) return cell_gap_driver(c, *base);
+  if (gap && c.ratio->verdict == stats::Verdict::faster) {
+    d = cell_gap_driver(*base, c);
+    d.text = avoided_text(d, base->variant);
+    return d;
+  }
+  if (gap && c.ratio->verdict == stats::Verdict::too_few_rounds) {
+    d.rule = "no_verdict";
+    d.text = stats::verdict_text(*c.ratio);
+    return d;
+  }
+  d.rule = gap ? "no_difference" : "no_ratio";
+  d.text = gap ? "no significant difference from " + base->variant : "no ratio to the baseline";
+  return d;
 }
 
 // Time estimates, outliers, counters, CPU and memory of one cell's samples.
@@ -501,6 +523,11 @@ std::vector<double> per_round_ratios(const CellAnalysis& candidate, const CellAn
   return flat;
 }
 
+KeyDriver cell_gap_driver(const CellAnalysis& slow, const CellAnalysis& fast) {
+  return gap_driver(rates_of(slow), rates_of(fast), fast.variant, time_per_element(slow),
+                    time_per_element(fast));
+}
+
 stats::RatioEstimate paired_ratio(const CellAnalysis& candidate, const CellAnalysis& reference,
                                   const AnalysisOptions& options) {
   return stats::paired_ratio_by_process(per_process_round_ratios(candidate, reference),
@@ -605,8 +632,14 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
     if (it == index.end() || m.cells[it->second].samples.empty()) continue;
     statistics(c, [&] { pair_with_baseline(c, m.cells[it->second], m.options); });
   }
-  for (auto& c : m.cells)
-    if (c.usable()) c.driver = key_driver(rates_of(c), speed_of(c));
+  add_floor_shares(m, m.options);
+  for (auto& c : m.cells) {
+    if (!c.usable()) continue;
+    const CellAnalysis* base = nullptr;
+    if (auto it = index.find(c.baseline_cell); it != index.end() && m.cells[it->second].usable())
+      base = &m.cells[it->second];
+    c.driver = driver_against_baseline(c, base);
+  }
 
   for (auto& p : m.profiles) {
     for (const auto& c : m.cells) {

@@ -128,7 +128,19 @@ struct CellAnalysis {
   std::vector<double> per_round_ratios;
   std::vector<std::vector<double>> per_process_ratios;  // the same, one vector per process
   std::optional<stats::RatioEstimate> ratio;            // vs baseline_cell
-  KeyDriver driver;                         // empty for failed cells and cells without samples
+  // Against the baseline cell (key_drivers.h): the baseline is rule
+  // "baseline"; a slower cell names its excess over the baseline, a faster
+  // one what it avoids; "no_difference" / "no_ratio" when there is no gap.
+  // Empty for failed cells and cells without samples.
+  KeyDriver driver;
+  // With `--payload floor` (report/floor.h): the allocator's share of the
+  // time, (time − floor) ÷ time, against the floor cell of the same
+  // workload, runtime, variant and injection; zeroed and filled cells only.
+  struct FloorShare {
+    std::string floor_cell;
+    stats::Interval share;
+  };
+  std::optional<FloorShare> floor_share;
   std::optional<SteadyState> steady_state;  // absent in older runs and for failed cells
 
   // Convenience: the counter per iteration / per element, if measured.
@@ -215,6 +227,9 @@ std::vector<std::vector<double>> per_process_round_ratios(const CellAnalysis& ca
                                                           const CellAnalysis& reference);
 // The same, every process's ratios one after another.
 std::vector<double> per_round_ratios(const CellAnalysis& candidate, const CellAnalysis& reference);
+// Why `slow` takes longer than `fast` (two cells of one case): the key-driver
+// rules over slow's counters in excess of fast's, with their time gap.
+KeyDriver cell_gap_driver(const CellAnalysis& slow, const CellAnalysis& fast);
 // candidate ÷ reference: stats::paired_ratio_by_process over the above.
 stats::RatioEstimate paired_ratio(const CellAnalysis& candidate, const CellAnalysis& reference,
                                   const AnalysisOptions& options);

@@ -1,5 +1,7 @@
 #include "report/csv_report.h"
 
+#include "report/floor.h"
+
 #include <fmt/format.h>
 
 #include "report/text_format.h"
@@ -68,7 +70,8 @@ const std::vector<std::string>& csv_columns() {
     for (const char* name :
          {"page_faults_per_element", "madvise_dontneed_per_element", "madvise_free_per_element",
           "sys_share", "sys_wall_share", "peak_rss_kib", "other_cpu_share", "key_driver_rule",
-          "key_driver", "failure_phase", "failure_reason"})
+          "key_driver", "floor_cell", "allocation_share", "allocation_share_lower",
+          "allocation_share_upper", "allocation_speedup", "failure_phase", "failure_reason"})
       c.push_back(name);
     return c;
   }();
@@ -135,6 +138,18 @@ std::string csv_report(const RunModel& model) {
     f.push_back(num(c.other_cpu_share));
     f.push_back(c.driver.rule);
     f.push_back(c.driver.text);
+    if (c.floor_share) {
+      f.push_back(c.floor_share->floor_cell);
+      f.push_back(num(c.floor_share->share.point));
+      f.push_back(num(c.floor_share->share.lower));
+      f.push_back(num(c.floor_share->share.upper));
+      const CellAnalysis* base = model.find(c.baseline_cell);
+      std::optional<double> speedup;
+      if (base && !c.baseline) speedup = allocation_speedup(c, *base);
+      f.push_back(num(speedup));
+    } else {
+      f.insert(f.end(), 5, "");
+    }
     f.push_back(c.failure ? c.failure->phase : "");
     f.push_back(c.failure ? c.failure->reason : "");
     for (std::size_t i = 0; i < f.size(); ++i) out += (i ? "," : "") + text::csv_field(f[i]);

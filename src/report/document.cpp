@@ -9,6 +9,7 @@
 
 #include "report/cliffs.h"
 #include "report/findings.h"
+#include "report/floor.h"
 #include "report/key_drivers.h"
 #include "report/manifest_view.h"
 #include "report/text_format.h"
@@ -88,8 +89,19 @@ std::string time_cell(const CellAnalysis* c) {
   if (c->status == CellStatus::failed) return "failed";
   if (!c->time) return "no samples";
   std::string s = text::duration_with_ci(c->time->median);
+  if (c->floor_share) s += " (allocation " + text::percent(c->floor_share->share.point) + ")";
   if (c->status == CellStatus::incomplete) s += " (unfinished)";
   return s;
+}
+
+// "Best vs std" on the allocator's share of the time (report/floor.h): the
+// best variant's allocation time against the baseline's.
+std::string best_allocation_cell(const CaseRow& row, const BestVsBaseline& b) {
+  if (b.outcome != BestVsBaseline::Outcome::faster || !row.baseline) return "—";
+  if (!b.best->floor_share || !row.baseline->floor_share) return "—";
+  const auto speedup = allocation_speedup(*b.best, *row.baseline);
+  if (!speedup) return b.best->variant + ": allocation within the floor's noise";
+  return b.best->variant + " " + text::ratio(*speedup);
 }
 
 std::string best_cell(const BestVsBaseline& b) {
@@ -223,9 +235,10 @@ Section summary_section(const Context& cx) {
   Section s{"summary", "Summary", 2, {}};
   s.blocks.push_back(paragraph(fmt::format(
       "Per case: the winner (every variant significantly faster than {0} whose ratio CI overlaps "
-      "the best one's), {0}'s time ÷ the best variant's time with its 95 % CI, the winner's key "
-      "driver, and the slowest variant when it is significantly slower than {0}. Key drivers "
-      "follow the rules under Method.",
+      "the best one's), {0}'s time ÷ the best variant's time with its 95 % CI, the key driver — "
+      "why the slower of {0} and the best variant is slower, from its counters in excess of the "
+      "faster one's — and the slowest variant when it is significantly slower than {0}, with its "
+      "excess over {0}. Key drivers follow the rules under Method.",
       cx.base)));
   Table t;
   t.header = {"Case", "Winner", cx.base + " vs best", "Key driver", "Slowest vs " + cx.base};
@@ -248,6 +261,13 @@ Section summary_section(const Context& cx) {
         paragraph("No case has a ratio to " + cx.base + " (no baseline cell measured)."));
   else
     s.blocks.push_back(table_block(std::move(t)));
+  const auto shares = allocation_share_sentences(cx.model);
+  if (!shares.empty()) {
+    s.blocks.push_back(paragraph(
+        "The allocator's share of the time, (time − floor) ÷ time, where --payload floor ran the "
+        "same work with preallocated buffers:"));
+    s.blocks.push_back(bullets(shares));
+  }
   return s;
 }
 
@@ -371,15 +391,31 @@ std::vector<Section> family_sections(const Context& cx) {
     }
     t.header.push_back("Best vs " + cx.base + " (speed-up, 95 % CI)");
     t.numeric.push_back(false);
+    const bool has_floor = std::any_of(table.rows.begin(), table.rows.end(), [](const auto& row) {
+      return row.baseline && row.baseline->floor_share;
+    });
+    if (has_floor) {
+      t.header.push_back("Best vs " + cx.base + " on allocation (time − floor)");
+      t.numeric.push_back(false);
+    }
     for (const auto& row : table.rows) {
       std::vector<std::string> cells = {case_label(row.key, cx.dims)};
       for (const auto& v : table.variants) {
         auto it = row.by_variant.find(v);
         cells.push_back(time_cell(it == row.by_variant.end() ? nullptr : it->second));
       }
-      cells.push_back(best_cell(best_vs_baseline(row)));
+      const BestVsBaseline best = best_vs_baseline(row);
+      cells.push_back(best_cell(best));
+      if (has_floor) cells.push_back(best_allocation_cell(row, best));
       t.rows.push_back(std::move(cells));
     }
+    if (has_floor)
+      s.blocks.push_back(paragraph(fmt::format(
+          "With the floor (--payload floor: the same work with preallocated buffers), each "
+          "zeroed and filled time is followed by the allocator's share of it, (time − floor) ÷ "
+          "time, against the same variant's floor; \"on allocation\" compares {}'s time − "
+          "floor with the best variant's.",
+          cx.base)));
     s.blocks.push_back(table_block(std::move(t)));
     BarChart bars = family_chart(cx, table);
     if (!bars.series.empty()) s.blocks.push_back(chart_block(std::move(bars)));
@@ -809,11 +845,20 @@ Section method_section(const Context& cx) {
   int order = 0;
   for (const auto& r : key_driver_rules())
     rules.rows.push_back({std::to_string(++order), r.id, r.condition, r.driver});
-  s.blocks.push_back(paragraph(
-      "Key drivers: the first rule whose condition holds names a cell's driver. Elements are "
-      "messages (mpsc*), tasks (spawn*) or payloads (block_on_alloc*, alloc_stress); page faults = "
-      "minor + major."));
+  s.blocks.push_back(paragraph(fmt::format(
+      "Key drivers: why one side of a comparison is slower, from its counters per element in "
+      "excess of the faster side's in the same rounds (a difference below {0} of the faster side's "
+      "rate is work both do, such as start-up, and counts as none); the first rule whose "
+      "condition holds over the excess names the driver. A variant slower than {1} is judged "
+      "against {1}; a faster one is credited with what it avoids of {1}'s; the summary judges {1} "
+      "against the best variant. Elements are messages (mpsc*), tasks (spawn*) or payloads "
+      "(block_on_alloc*, alloc_stress), runs (exec); page faults = minor + major.",
+      text::percent(thresholds::kCommonShare), cx.base)));
   s.blocks.push_back(table_block(std::move(rules)));
+  std::vector<std::string> notes;
+  for (const auto& r : key_driver_rules())
+    if (r.note) notes.push_back(std::string(r.id) + ": " + r.note);
+  if (!notes.empty()) s.blocks.push_back(bullets(notes));
   return s;
 }
 

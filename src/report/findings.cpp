@@ -1,6 +1,9 @@
 #include "report/findings.h"
 
+#include "report/floor.h"
 #include "report/text_format.h"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
@@ -237,8 +240,48 @@ std::string best_ratio_text(const BestVsBaseline& best) {
 }
 
 std::string summary_driver(const CaseRow& row, const BestVsBaseline& best) {
-  if (best.outcome == BestVsBaseline::Outcome::faster) return best.best->driver.text;
-  return row.baseline ? row.baseline->driver.text : "";
+  if (!row.baseline || !best.best) return "";
+  switch (best.outcome) {
+    case BestVsBaseline::Outcome::faster:
+      return fmt::format("{} {} slower than {}: {}", row.baseline->variant,
+                         text::ratio(1 / best.best->ratio->ratio.point), best.best->variant,
+                         cell_gap_driver(*row.baseline, *best.best).text);
+    case BestVsBaseline::Outcome::baseline_best:
+      return fmt::format("{} {} slower than {}: {}", best.best->variant,
+                         text::ratio(best.best->ratio->ratio.point), row.baseline->variant,
+                         cell_gap_driver(*best.best, *row.baseline).text);
+    case BestVsBaseline::Outcome::no_difference:
+      return "no significant difference to explain";
+    case BestVsBaseline::Outcome::no_data:
+      break;
+  }
+  return "";
+}
+
+std::vector<std::string> allocation_share_sentences(const RunModel& model) {
+  std::vector<std::string> out;
+  const RunDimensions dims = run_dimensions(model);
+  for (const auto& table : family_tables(model))
+    for (const auto& row : table.rows) {
+      if (!row.baseline || !row.baseline->floor_share) continue;
+      const stats::Interval& s = row.baseline->floor_share->share;
+      std::string sentence =
+          fmt::format("allocation is {} ({}–{}) of {}'s time in {}", text::percent(s.point),
+                      text::percent(s.lower), text::percent(s.upper), row.baseline->variant,
+                      case_label(row.key, dims));
+      const BestVsBaseline best = best_vs_baseline(row);
+      if (best.outcome == BestVsBaseline::Outcome::faster && best.best->floor_share) {
+        if (const auto speedup = allocation_speedup(*best.best, *row.baseline))
+          sentence += fmt::format("; on allocation alone {} is {} slower than {} (on the whole {})",
+                                  row.baseline->variant, text::ratio(*speedup), best.best->variant,
+                                  text::ratio(1 / best.best->ratio->ratio.point));
+        else
+          sentence +=
+              fmt::format("; {}'s allocation time is within the floor's noise", best.best->variant);
+      }
+      out.push_back(sentence);
+    }
+  return out;
 }
 
 std::vector<const CellAnalysis*> root_cause_cells(const RunModel& model) {

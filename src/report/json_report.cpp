@@ -2,6 +2,7 @@
 
 #include "report/cliffs.h"
 #include "report/findings.h"
+#include "report/floor.h"
 
 namespace shootout::report {
 
@@ -15,7 +16,7 @@ json interval(const stats::Interval& i) {
 
 json optional(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
-json cell_json(const CellAnalysis& c) {
+json cell_json(const RunModel& model, const CellAnalysis& c) {
   json j = {{"cell", c.id},
             {"group", c.group},
             {"workload", c.workload},
@@ -86,6 +87,19 @@ json cell_json(const CellAnalysis& c) {
   j["other_cpu_share"] = optional(c.other_cpu_share);
   j["key_driver"] = c.driver.rule.empty() ? json(nullptr)
                                           : json{{"rule", c.driver.rule}, {"text", c.driver.text}};
+  if (c.floor_share) {
+    const CellAnalysis* base = model.find(c.baseline_cell);
+    std::optional<double> speedup;
+    if (base && !c.baseline) speedup = allocation_speedup(c, *base);
+    const stats::Interval& s = c.floor_share->share;
+    j["allocation_share"] = {{"floor_cell", c.floor_share->floor_cell},
+                             {"point", s.point},
+                             {"lower", s.lower},
+                             {"upper", s.upper},
+                             {"speedup", optional(speedup)}};
+  } else {
+    j["allocation_share"] = nullptr;
+  }
   if (c.failure) {
     j["failure"] = {
         {"phase", c.failure->phase},
@@ -103,7 +117,7 @@ json cell_json(const CellAnalysis& c) {
 
 nlohmann::ordered_json results_json(const RunModel& model) {
   json cells = json::array();
-  for (const auto& c : model.cells) cells.push_back(cell_json(c));
+  for (const auto& c : model.cells) cells.push_back(cell_json(model, c));
 
   json tuning = json::array();
   for (const auto& e : tuning_effects(model))

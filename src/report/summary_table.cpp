@@ -67,6 +67,7 @@ std::string summary_table(const RunModel& model, bool color) {
   };
   std::string out = line(header, nullptr, true);
   for (const auto& r : rows) out += line(r.cells, r.tone, false);
+  for (const auto& sentence : allocation_share_sentences(model)) out += sentence + "\n";
   return out;
 }
 

@@ -151,6 +151,12 @@ std::vector<CellSpec> cells(const FixtureOptions& o) {
     mpsc(32768, payload, "jemalloc", zeroed ? 5190.0 : 900.0, zeroed ? jemalloc_purge : big,
          "tcache_max:4096");
   }
+  if (o.with_floor) {
+    mpsc(32768, "floor", "std", 600.0);
+    mpsc(32768, "floor", "jemalloc", 500.0);
+    mpsc(32768, "floor", mi.c_str(), 500.0);
+    mpsc(32768, "floor", "jemalloc", 500.0, {}, "tcache_max:4096");
+  }
   Behaviour busy;  // another process ran beside std's spawn_many cell
   busy.other_cpu = 0.15;
   busy.faults = 0.02;
