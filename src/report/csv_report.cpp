@@ -34,6 +34,9 @@ const std::vector<std::string>& csv_columns() {
                                   "allocator",
                                   "variant",
                                   "tuning",
+                                  "tuning_verified",
+                                  "tuning_unverified",
+                                  "probes",
                                   "injection",
                                   "baseline",
                                   "baseline_cell",
@@ -66,7 +69,7 @@ const std::vector<std::string>& csv_columns() {
     for (const auto& name : per_iteration_counters()) c.push_back(name + "_per_iter");
     for (const char* name :
          {"page_faults_per_element", "madvise_dontneed_per_element", "madvise_free_per_element",
-          "sys_share", "sys_wall_share", "peak_rss_kib", "other_cpu_share", "key_driver_rule",
+          "sys_share", "sys_wall_share", "peak_rss_kib", "other_cpu_share", "steal_share", "key_driver_rule",
           "key_driver", "failure_phase", "failure_reason"})
       c.push_back(name);
     return c;
@@ -88,6 +91,11 @@ std::string csv_report(const RunModel& model) {
                                   c.allocator,
                                   c.variant,
                                   c.tuning,
+                                  c.tuning_keys.empty()          ? ""
+                                  : c.unverified_keys().empty() ? "true"
+                                                                : "false",
+                                  c.unverified_reason(),
+                                  c.probes,
                                   c.injection,
                                   c.baseline ? "true" : "false",
                                   c.baseline_cell,
@@ -131,6 +139,7 @@ std::string csv_report(const RunModel& model) {
     f.push_back(num(c.sys_wall_share));
     f.push_back(num(c.peak_rss_kib));
     f.push_back(num(c.other_cpu_share));
+    f.push_back(num(c.steal_share));
     f.push_back(c.driver.rule);
     f.push_back(c.driver.text);
     f.push_back(c.failure ? c.failure->phase : "");

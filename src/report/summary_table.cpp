@@ -65,6 +65,8 @@ std::string summary_table(const RunModel& model, bool color) {
   };
   std::string out = line(header, nullptr, true);
   for (const auto& r : rows) out += line(r.cells, r.tone, false);
+  for (const auto& [variant, reason] : unverified_variants(model))
+    out += variant + " " + kUnverifiedMark + ": " + reason + "\n";
   return out;
 }
 
