@@ -186,11 +186,10 @@ void read_identity(const json& r, CellAnalysis& c) {
   // Runs before the "probes" field name the mode in the variant only:
   // "jemalloc(probes off)".
   const std::string::size_type probes_at = c.variant.rfind("(probes ");
-  c.probes = string_field(
-      r, "probes",
-      probes_at != std::string::npos && c.variant.back() == ')'
-          ? c.variant.substr(probes_at + 8, c.variant.size() - probes_at - 9)
-          : c.probes);
+  c.probes = string_field(r, "probes",
+                          probes_at != std::string::npos && c.variant.back() == ')'
+                              ? c.variant.substr(probes_at + 8, c.variant.size() - probes_at - 9)
+                              : c.probes);
   c.family = string_field(r, "family",
                           c.family.empty() ? c.workload.substr(0, c.workload.find('/')) : c.family);
   if (r.contains("verification") && !r["verification"].is_null())
@@ -282,9 +281,12 @@ CellSample read_sample(const json& r) {
   s.other_cpu_share = optional_number(r, "other_cpu_share");
   if (auto load = r.find("load"); load != r.end() && load->is_object()) {
     CellSample::Load l;
-    for (auto [field, into] : {std::pair{"window_ns", &l.window_ns}, {"cpus", &l.cpus},
-                               {"busy_ns", &l.busy_ns}, {"steal_ns", &l.steal_ns},
-                               {"run_ns", &l.run_ns}}) {
+    const std::pair<const char*, double*> fields[] = {{"window_ns", &l.window_ns},
+                                                      {"cpus", &l.cpus},
+                                                      {"busy_ns", &l.busy_ns},
+                                                      {"steal_ns", &l.steal_ns},
+                                                      {"run_ns", &l.run_ns}};
+    for (const auto& [field, into] : fields) {
       const auto v = optional_number(*load, field);
       if (!v || !(*v >= 0 && *v < kUint64Limit))
         throw ReportError(where(r) + ": \"load\"." + field + " must be a number >= 0");

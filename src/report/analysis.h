@@ -122,10 +122,10 @@ struct CellAnalysis {
   int rounds = 0;     // distinct rounds with a sample
   int processes = 0;  // distinct worker processes with a sample
   std::map<std::string, CounterValue> counters;
-  std::optional<double> sys_share;        // sum sys_ns / sum (user_ns + sys_ns)
-  std::optional<double> sys_wall_share;   // sum sys_ns / sum wall ns
-  std::optional<double> peak_rss_kib;     // max hwm_kib
-  bool peak_rss_process_scope = false;    // some sample's VmHWM could not be reset
+  std::optional<double> sys_share;       // sum sys_ns / sum (user_ns + sys_ns)
+  std::optional<double> sys_wall_share;  // sum sys_ns / sum wall ns
+  std::optional<double> peak_rss_kib;    // max hwm_kib
+  bool peak_rss_process_scope = false;   // some sample's VmHWM could not be reset
   // CPU used by processes outside this run ÷ (wall × CPUs), summed over
   // the cell's samples before dividing (older runs: mean of per-sample shares).
   std::optional<double> other_cpu_share;

@@ -231,7 +231,9 @@ std::string compare(const std::string& dir_a, const std::string& dir_b) {
     const bool unverified_b = !cb->unverified_keys().empty();
     if (unverified_a || unverified_b)
       variant += std::string(" ") + kUnverifiedMark +
-                 (unverified_a && unverified_b ? "" : unverified_a ? " in A" : " in B");
+                 (unverified_a && unverified_b ? ""
+                  : unverified_a               ? " in A"
+                                               : " in B");
     out += table_row({case_label({ca->workload, ca->payload, ca->runtime, ca->injection}, dims),
                       variant, time_text(*ca), time_text(*cb), ra, rb, ror, change});
   }
@@ -241,8 +243,9 @@ std::string compare(const std::string& dir_a, const std::string& dir_b) {
   const auto unverified_a = unverified_variants(a), unverified_b = unverified_variants(b);
   if (!unverified_a.empty() || !unverified_b.empty()) {
     out += "## Unverified tunings\n\n";
-    out += "Settings the worker could not read back from the allocator: nothing shows they took "
-           "effect.\n\n";
+    out +=
+        "Settings the worker could not read back from the allocator: nothing shows they took "
+        "effect.\n\n";
     for (const auto& [variant, reason] : unverified_a)
       out += "- A: " + text::escape_markdown(variant + ": " + reason) + "\n";
     for (const auto& [variant, reason] : unverified_b)

@@ -213,9 +213,9 @@ Section run_section(const Context& cx) {
         "a cell's per-iteration times is {}.",
         text::percent(busiest), text::percent(stolen), text::percent(noisiest))));
   } else {
-    s.blocks.push_back(paragraph(fmt::format(
-        "Warnings ({}; every flagged cell is in the table under Noise per cell):",
-        m.warnings.size())));
+    s.blocks.push_back(paragraph(
+        fmt::format("Warnings ({}; every flagged cell is in the table under Noise per cell):",
+                    m.warnings.size())));
     s.blocks.push_back(bullets(m.warnings));
   }
   return s;
@@ -513,8 +513,7 @@ Section root_cause_section(const Context& cx) {
       maps = a.value_or(0) + b.value_or(0);
     t.rows.push_back(
         {case_label({c->workload, c->payload, c->runtime, c->injection}, cx.dims),
-         variant_label(*c),
-         value(c, c->per_iteration("madvise_dontneed"), {"madvise_dontneed"}),
+         variant_label(*c), value(c, c->per_iteration("madvise_dontneed"), {"madvise_dontneed"}),
          value(c, c->per_iteration("madvise_free"), {"madvise_free"}),
          value(c, c->per_iteration("madvise"), {"madvise"}),
          value(c, c->per_iteration("brk"), {"brk"}), value(c, maps, {"mmap", "munmap"}),
@@ -914,12 +913,8 @@ Section manifest_section(const Context& cx) {
 }  // namespace
 
 Document build_document(const RunModel& model) {
-  Context cx{model,
-             run_dimensions(model),
-             baseline_variant(model),
-             family_tables(model),
-             {},
-             unverified_variants(model)};
+  Context cx{model, run_dimensions(model),     baseline_variant(model), family_tables(model),
+             {},    unverified_variants(model)};
   std::vector<const CellAnalysis*> all;
   for (const auto& c : model.cells) all.push_back(&c);
   // The baseline is the reference line, never a bar or a point: the palette

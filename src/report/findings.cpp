@@ -238,8 +238,7 @@ std::string best_ratio_text(const BestVsBaseline& best) {
   if (!best.best) return "—";
   if (best.outcome == BestVsBaseline::Outcome::baseline_best)
     return "1× (next: " + variant_label(*best.best) + " " +
-           text::ratio_with_ci(best.best->ratio->ratio) +
-           " slower)";
+           text::ratio_with_ci(best.best->ratio->ratio) + " slower)";
   return text::ratio_with_ci(speedup(best.best->ratio->ratio));
 }
 

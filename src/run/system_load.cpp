@@ -61,8 +61,11 @@ std::uint64_t run_cpu_ns(const std::vector<pid_t>& pids) {
 }
 
 nlohmann::json LoadWindow::to_json() const {
-  return {{"window_ns", window_ns}, {"cpus", cpus},     {"busy_ns", busy_ns},
-          {"steal_ns", steal_ns},   {"run_ns", run_ns}};
+  return {{"window_ns", window_ns},
+          {"cpus", cpus},
+          {"busy_ns", busy_ns},
+          {"steal_ns", steal_ns},
+          {"run_ns", run_ns}};
 }
 
 void LoadMeter::start(const std::vector<pid_t>& pids) {

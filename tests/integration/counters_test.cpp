@@ -87,8 +87,8 @@ TEST(Counters, InterpositionFallbackCountsTheSameBurst) {
 
   // Under std, glibc's malloc makes its syscalls through internal aliases
   // the wrappers never see: those counters are absent with the reason, not 0.
-  const std::vector<std::string> blind = {"madvise", "madvise_dontneed", "madvise_free", "mmap",
-                                          "munmap",  "brk",              "mremap"};
+  const std::vector<std::string> blind = {
+      "madvise", "madvise_dontneed", "madvise_free", "mmap", "munmap", "brk", "mremap"};
   int std_cells = 0;
   for (const auto& c : records_of_type(run.records, "cell")) {
     if (c["variant"] != "std") continue;
@@ -123,9 +123,12 @@ TEST(Counters, InterpositionFallbackCountsTheSameBurst) {
       std::vector<std::string> out(1);
       bool quoted = false;
       for (char ch : text) {
-        if (ch == '"') quoted = !quoted;
-        else if (ch == ',' && !quoted) out.emplace_back();
-        else out.back() += ch;
+        if (ch == '"')
+          quoted = !quoted;
+        else if (ch == ',' && !quoted)
+          out.emplace_back();
+        else
+          out.back() += ch;
       }
       return out;
     };
