@@ -192,6 +192,7 @@ int main(int argc, char** argv) {
   if (trace_calls) {
     shootout::probe::TraceOptions trace_options;
     trace_options.allow_tracepoints = !no_tracepoints;
+    trace_options.malloc_in_c_library = probe_options.malloc_in_c_library;
     tracer.emplace(shootout::probe::CallTracer::open(trace_options));
   }
 

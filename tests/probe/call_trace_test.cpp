@@ -585,3 +585,21 @@ TEST(CallTraceJson, CallsAndSummaries) {
 
 }  // namespace
 }  // namespace shootout::probe
+
+namespace shootout::probe {
+namespace {
+
+// Under glibc's own malloc the fallback would trace none of the allocator's
+// calls: no tracer, and the reason instead of an empty trace.
+TEST(CallTracer, UnderGlibcMallocTheFallbackIsNotMeasured) {
+  TraceOptions options;
+  options.allow_tracepoints = false;
+  options.malloc_in_c_library = true;
+  const CallTracer tracer = CallTracer::open(options);
+  EXPECT_FALSE(tracer.source().has_value());
+  EXPECT_EQ(tracer.detail().rfind("not measured: ", 0), 0u) << tracer.detail();
+  EXPECT_NE(tracer.detail().find("__mmap"), std::string::npos) << tracer.detail();
+}
+
+}  // namespace
+}  // namespace shootout::probe
