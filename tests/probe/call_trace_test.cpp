@@ -334,7 +334,7 @@ CallTracer open_tracepoints(TraceOptions options = {}) {
   return open_source(Source::perf_event, options);
 }
 
-#define SKIP_WITHOUT_TRACEPOINTS(tracer)            \
+#define SKIP_WITHOUT_TRACEPOINTS(tracer)       \
   if ((tracer).source() != Source::perf_event) \
   GTEST_SKIP() << "tracepoints unavailable: " << (tracer).detail()
 
