@@ -55,8 +55,18 @@ BurstRun burst_run(const std::vector<std::string>& extra) {
         }
       }
     }
-  for (const auto& s : records_of_type(run.records, "sample"))
+  for (const auto& s : records_of_type(run.records, "sample")) {
     if (s["cell"].get<std::string>().find("|burst|") != std::string::npos) run.burst.push_back(s);
+    // The machine's load around each sample: the window holds the timed
+    // region, and the run's own CPU time in it holds the worker's.
+    const auto& load = s["load"];
+    EXPECT_GE(load["window_ns"].get<double>(), s["ns"].get<double>()) << s.dump();
+    EXPECT_GE(load["cpus"].get<int>(), 1);
+    EXPECT_GE(load["run_ns"].get<double>(),
+              s["counters"]["user_ns"].get<double>() + s["counters"]["sys_ns"].get<double>())
+        << s.dump();
+    EXPECT_TRUE(load.contains("busy_ns") && load.contains("steal_ns")) << s.dump();
+  }
   return run;
 }
 
@@ -188,4 +198,31 @@ TEST(Counters, EveryCounterRecordsItsSourceAndUnavailableOnesAreAbsent) {
       EXPECT_LT(per_message, 1.1) << name << " " << s.dump();
     }
   }
+}
+
+// A --probes off variant is recorded as such and is never the winner: the
+// summary and results.json name only measured allocators.
+TEST(Counters, ProbesOffVariantIsRecordedAndNeverAWinner) {
+  const std::string dir = fresh_dir("probes") + "/run";
+  std::vector<std::string> args = {
+      "run",      "-a",           "std,jemalloc", "-w", "spawn_st/50",
+      "--probes", "counters,off", "--out",        dir,  "--no-allocation-profile"};
+  for (const auto& a : tiny_profile(3)) args.push_back(a);
+  const auto r = run_cli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int off = 0;
+  for (const auto& c : records_of_type(journal_records(dir), "cell")) {
+    const bool is_off = c["variant"].get<std::string>().find("(probes off)") != std::string::npos;
+    EXPECT_EQ(c["probes"], is_off ? "off" : "counters") << c["variant"];
+    off += is_off ? 1 : 0;
+  }
+  EXPECT_EQ(off, 2);  // std(probes off), jemalloc(probes off)
+  std::ifstream in(dir + "/results.json");
+  const auto results = nlohmann::json::parse(in);
+  for (const auto& c : results["cells"])
+    EXPECT_EQ(c["probes"], c["variant"].get<std::string>().find("(probes off)") != std::string::npos
+                               ? "off"
+                               : "counters");
+  // The terminal summary's winner column never names the tool's own variant.
+  EXPECT_EQ(r.out.find("(probes off)"), std::string::npos) << r.out;
 }
