@@ -1,6 +1,8 @@
 // Kernel counters in samples.jsonl: present with their source, per sample,
 // and exact for an induced madvise burst — through perf tracepoints and
-// through the interposition fallback.
+// through the interposition fallback (absent with the reason under std, whose
+// glibc malloc the wrappers cannot see); each sample's load window; and the
+// --probes variants, recorded as such.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
