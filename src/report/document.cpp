@@ -214,7 +214,7 @@ Section run_section(const Context& cx) {
         text::percent(busiest), text::percent(stolen), text::percent(noisiest))));
   } else {
     s.blocks.push_back(paragraph(
-        fmt::format("Warnings ({}; every flagged cell is in the table under Noise per cell):",
+        fmt::format("Warnings ({}; every cell a noise warning counts is listed under Noise per cell):",
                     m.warnings.size())));
     s.blocks.push_back(bullets(m.warnings));
   }
