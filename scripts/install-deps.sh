@@ -20,8 +20,10 @@ packages=(
   strace
 )
 if [ "${ALLOC_SHOOTOUT_TEST_DEPS:-0}" = 1 ]; then
-  # sanitizer builds (clang's runtimes) and the exec tests' small programs
-  packages+=(clang libclang-rt-14-dev)
+  # sanitizer builds (clang's runtimes) and the exec tests' small programs;
+  # headless Chromium (and a font for its text) for the test that opens
+  # report.html (HtmlReport.RendersInHeadlessChromiumWithCharts)
+  packages+=(clang libclang-rt-14-dev chromium fonts-dejavu-core)
 fi
 
 missing=()

@@ -1,4 +1,4 @@
-// Tunings (DESIGN.md §3): `ALLOC:KEY:VALUE[,KEY:VALUE]` parsed once, encoded
+// Tunings: `ALLOC:KEY:VALUE[,KEY:VALUE]` parsed once, encoded
 // in the allocator's own dialect (the environment variable it really reads),
 // and the built-in sweeps. The in-worker read-back is conf_verify.h.
 #pragma once

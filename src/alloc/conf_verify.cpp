@@ -264,6 +264,24 @@ bool same_setting(const std::string& asked, const std::string& effective) {
   return asked == effective;
 }
 
+nlohmann::json to_json(const TuningCheck& check) {
+  nlohmann::json keys = nlohmann::json::array();
+  for (const auto& k : check.keys)
+    keys.push_back({{"key", k.key},
+                    {"asked", k.asked},
+                    {"effective", k.effective},
+                    {"status", to_string(k.status)},
+                    {"how", k.how}});
+  return {{"ok", check.ok}, {"message", check.message}, {"keys", keys}};
+}
+
+TuningCheck unverified_tuning(const std::vector<ConfPair>& pairs, const std::string& why) {
+  TuningCheck check;
+  for (const auto& pair : pairs)
+    check.keys.push_back({pair.key, pair.value, "", Status::unverified, why});
+  return check;
+}
+
 TuningCheck verify_tuning(ConfDialect dialect, const std::vector<ConfPair>& pairs,
                           const std::string& object) {
   TuningCheck check;

@@ -1,12 +1,14 @@
-// The in-worker read-back of a tuning (DESIGN.md §3): after start-up and
-// before timing, each key the runner set is read back from the allocator
-// itself and compared with what was asked. An unknown key or a value the
-// allocator did not take fails the cell; a key with no read-back API is
-// marked "unverified" — never silently trusted.
+// The in-worker read-back of a tuning: after start-up and before timing,
+// each key the runner set is read back from the allocator itself and
+// compared with what was asked (`exec --tune`: in a worker before any run).
+// An unknown key or a value the allocator did not take fails the cell; a key
+// with no read-back API is marked "unverified" — never silently trusted.
 #pragma once
 
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "alloc/conf.h"
 #include "alloc/registry.h"
@@ -30,6 +32,13 @@ struct TuningCheck {
 // `object` is the injected object ("" for the C library).
 TuningCheck verify_tuning(ConfDialect dialect, const std::vector<ConfPair>& pairs,
                           const std::string& object);
+
+// The record's "tuning_check" (docs/results-schema.md):
+// {"ok","message","keys":[{"key","asked","effective","status","how"}]}.
+nlohmann::json to_json(const TuningCheck& check);
+
+// Every key of `pairs` unverified for one reason (the read-back could not run).
+TuningCheck unverified_tuning(const std::vector<ConfPair>& pairs, const std::string& why);
 
 // Value comparison used by every dialect: "4096" == "0x1000" == "4k"? No —
 // numbers compare numerically (decimal or 0x hex), booleans accept

@@ -43,6 +43,7 @@ struct RunArgs {
   int threads = 0;
   bool pin = false;
   bool no_tracepoints = false;
+  bool hardware_counters = false;
   bool no_allocation_profile = false;
   bool trace_calls = false;
   std::vector<std::string> probe_modes;
@@ -51,7 +52,8 @@ struct RunArgs {
   int timeout_seconds = 60;
 };
 void add_run_options(CLI::App& run, RunArgs& args);
-int run_command(const RunArgs& args);
+// `tool_argv`: alloc-shootout's own command line, recorded in the journal.
+int run_command(const RunArgs& args, const std::vector<std::string>& tool_argv);
 
 struct ExecArgs {
   std::vector<std::string> allocators;
@@ -66,6 +68,7 @@ struct ExecArgs {
   std::string baseline = "std";
   std::string out_dir;
   bool no_tracepoints = false;
+  bool hardware_counters = false;
   std::vector<std::string> command;
 };
 void add_exec_options(CLI::App& exec, ExecArgs& args);

@@ -44,6 +44,9 @@ void add_exec_options(CLI::App& exec, ExecArgs& a) {
   exec.add_option("--out", a.out_dir, "run directory (default runs/<UTC time>)");
   exec.add_flag("--no-tracepoints", a.no_tracepoints,
                 "do not count syscalls with perf tracepoints (those counters are then absent)");
+  exec.add_flag("--hardware-counters", a.hardware_counters,
+                "also count cycles, instructions and cache misses (per-task perf events: they "
+                "slow a program that switches threads often under every variant alike)");
   exec.add_option("command", a.command, "the command and its arguments, after --")->required();
   exec.footer(
       "Example: alloc-shootout exec -a std,jemalloc -n 20 -- xz -k -f -T1 data.bin\n"
@@ -69,6 +72,7 @@ int exec_command(const ExecArgs& args, const std::vector<std::string>& tool_argv
     o.baseline = args.baseline;
     o.out_dir = args.out_dir;
     o.tracepoints = !args.no_tracepoints;
+    o.hardware_counters = args.hardware_counters;
     o.command = args.command;
     o.tool_argv = tool_argv;
     exec::kill_running_command_on_interrupt();

@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
   }
 
   if (*list) return shootout::cli::list_command(list_args);
-  if (*run) return shootout::cli::run_command(run_args);
+  if (*run)
+    return shootout::cli::run_command(run_args, std::vector<std::string>(argv, argv + argc));
   if (*exec)
     return shootout::cli::exec_command(exec_args, std::vector<std::string>(argv, argv + argc));
   if (*report) return shootout::cli::report_command(report_args);

@@ -35,7 +35,9 @@ void ProgressDisplay::update(const run::ProgressUpdate& u) {
   // Time left: measured pace once a group is done, the profile's estimate before.
   const double per_cell =
       cells_done_ > 0 ? elapsed / static_cast<double>(cells_done_) : seconds_per_cell_;
-  const double left = per_cell * static_cast<double>(cells_total_ - cells_done_);
+  // More cells done than planned would be a miscount: never a wrapped size_t.
+  const size_t cells_left = cells_total_ > cells_done_ ? cells_total_ - cells_done_ : 0;
+  const double left = per_cell * static_cast<double>(cells_left);
   char eta[32];
   std::snprintf(eta, sizeof eta, "~%.0f s left", left);
   switch (u.kind) {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -44,6 +45,10 @@ void add_run_options(CLI::App& run, RunArgs& a) {
   run.add_flag("--pin", a.pin, "pin the bench thread and pool threads to CPUs");
   run.add_flag("--no-tracepoints", a.no_tracepoints,
                "count syscalls by interposition instead of perf tracepoints");
+  run.add_flag("--hardware-counters", a.hardware_counters,
+               "also count cycles, instructions and cache misses: per-task perf events, which "
+               "slow wake-up-heavy cells 2.1-2.5x (mpsc/64) under every allocator; off by "
+               "default");
   run.add_flag("--no-allocation-profile", a.no_allocation_profile, "skip the malloc-counting pass");
   run.add_option("--probes", a.probe_modes,
                  "counters (default); add off and/or strace to measure the tool's own overhead: "
@@ -79,11 +84,16 @@ run::RunOptions to_options(const RunArgs& a) {
                                   std::to_string(a.processes));
     o.profile.processes = a.processes;
   }
-  o.allocators = a.allocators;
+  // Each allocator once, however often -a and --allocator name it.
+  auto add_allocator = [&o](const std::string& name) {
+    if (std::find(o.allocators.begin(), o.allocators.end(), name) == o.allocators.end())
+      o.allocators.push_back(name);
+  };
+  for (const auto& name : a.allocators) add_allocator(name);
   for (const auto& spec : a.user_allocators) {
     o.user_allocators.push_back(alloc::parse_user_allocator(spec));
     // An allocator named on the command line is meant to run.
-    if (!o.allocators.empty()) o.allocators.push_back(o.user_allocators.back().name);
+    if (!o.allocators.empty()) add_allocator(o.user_allocators.back().name);
   }
   o.workloads = a.workloads;
   if (!a.payloads.empty()) o.payloads = a.payloads;
@@ -93,6 +103,7 @@ run::RunOptions to_options(const RunArgs& a) {
   o.threads = a.threads;
   o.pin = a.pin;
   o.tracepoints = !a.no_tracepoints;
+  o.hardware_counters = a.hardware_counters;
   o.allocation_profile = !a.no_allocation_profile;
   o.trace_calls = a.trace_calls;
   if (a.memory_limit_mib < 0) throw std::invalid_argument("--worker-memory-limit must be >= 0");
@@ -121,9 +132,16 @@ run::RunOptions to_options(const RunArgs& a) {
   return o;
 }
 
+// The profile's estimate of one cell, until measured pace replaces it.
+double seconds_per_cell(const run::RunOptions& options) {
+  // ~0.1 s to start and verify each worker process.
+  return options.profile.sampling.warmup_seconds + options.profile.sampling.measurement_seconds +
+         0.1 * options.profile.processes;
+}
+
 }  // namespace
 
-int run_command(const RunArgs& args) {
+int run_command(const RunArgs& args, const std::vector<std::string>& tool_argv) {
   run::RunSummary summary;
   try {
     std::unique_ptr<ProgressDisplay> display;
@@ -131,18 +149,18 @@ int run_command(const RunArgs& args) {
       if (display) display->update(u);
     };
     if (!args.resume_dir.empty()) {
-      display = std::make_unique<ProgressDisplay>(0, 0, 1.0);
-      summary = run::resume_run(args.resume_dir, progress);
+      const run::PendingRun pending = run::load_pending_run(args.resume_dir);
+      // What is left, not the whole plan: the time left counts down from it.
+      display = std::make_unique<ProgressDisplay>(pending.groups_left(), pending.cells_left(),
+                                                  seconds_per_cell(pending.options));
+      summary = run::resume_run(pending, tool_argv, progress);
     } else {
       run::RunOptions options = to_options(args);
       const auto allocators = alloc::discover(alloc::read_loader_cache(), options.user_allocators);
       const auto plan = run::expand_plan(options, allocators);
-      // ~0.1 s to start and verify each worker process.
-      const double per_cell = options.profile.sampling.warmup_seconds +
-                              options.profile.sampling.measurement_seconds +
-                              0.1 * options.profile.processes;
-      display = std::make_unique<ProgressDisplay>(plan.groups.size(), plan.cell_count(), per_cell);
-      summary = run::execute_run(options, progress);
+      display = std::make_unique<ProgressDisplay>(plan.groups.size(), plan.cell_count(),
+                                                  seconds_per_cell(options));
+      summary = run::execute_run(options, tool_argv, progress);
     }
     if (display) display->finish();
   } catch (const std::exception&) {

@@ -10,7 +10,10 @@
 #include <fstream>
 #include <optional>
 
+#include "alloc/conf.h"
+#include "alloc/conf_verify.h"
 #include "alloc/registry.h"
+#include "common/atomic_file.h"
 #include "exec/child_run.h"
 #include "exec/probe_protocol.h"
 #include "exec/program.h"
@@ -18,6 +21,7 @@
 #include "exec/variants.h"
 #include "exec/verification.h"
 #include "journal/journal.h"
+#include "run/allocator_probe.h"
 #include "run/cell_launch.h"
 #include "run/manifest.h"
 #include "run/plan.h"
@@ -105,6 +109,7 @@ struct LiveVariant {
   bool failed = false;
   std::string failure;
   json verification;
+  json tuning_check;  // null for an untuned variant
   double warmup_ns = 0;
   int warmup_runs = 0;
   std::vector<RunSample> samples;
@@ -119,7 +124,10 @@ class ExecDriver {
     prepare_plan();  // validates everything before anything is written
     start_directory();
     try {
-      for (auto& live : variants_) verification_run(live);
+      for (auto& live : variants_)
+        if (!live.variant.tuning.empty()) read_back_tuning(live);
+      for (auto& live : variants_)
+        if (!live.failed) verification_run(live);
       for (int round = 0; round < options_.warmup; ++round) run_round(round, /*timed=*/false);
       for (auto& live : variants_)
         if (!live.failed) append_cell(live);
@@ -253,9 +261,10 @@ class ExecDriver {
                    {"shell", options_.shell},
                    {"baseline", options_.baseline},
                    {"tracepoints", options_.tracepoints},
+                   {"hardware_counters", options_.hardware_counters},
                    {"out_dir", out_dir_}}},
                  {"attempts", json::array({{{"attempt", 1}, {"start", run::utc_now()}}})}};
-    run::write_file_atomically(out_dir_ + "/manifest.json", manifest_.dump(2) + "\n");
+    common::write_file_atomically(out_dir_ + "/manifest.json", manifest_.dump(2) + "\n");
     journal_.emplace(out_dir_ + "/samples.jsonl");
     append({{"type", "run_start"}, {"time", run::utc_now()}, {"argv", options_.tool_argv}});
   }
@@ -294,6 +303,7 @@ class ExecDriver {
     spec.argv = argv_;
     spec.timeout = timeout();
     spec.probe_options.allow_tracepoints = options_.tracepoints;
+    spec.probe_options.allow_hardware = options_.hardware_counters;
     spec.extra_tracepoints = {{kExecs, "sched/sched_process_exec", ""}};
     // stdout may be the command's bulk output (gzip -c): discarded, as
     // hyperfine does; stderr explains failures.
@@ -323,7 +333,8 @@ class ExecDriver {
 
   // Fails a variant: one cell_failed record; it takes no further part.
   void fail(LiveVariant& live, const std::string& phase, const std::string& reason,
-            const std::optional<RunOutcome>& outcome, const json& verification = json()) {
+            const std::optional<RunOutcome>& outcome, const json& verification = json(),
+            const json& tuning_check = json()) {
     json record = identity(live);
     record["type"] = "cell_failed";
     record["phase"] = phase;
@@ -333,10 +344,45 @@ class ExecDriver {
     record["timed_out"] = outcome && outcome->timed_out;
     record["stderr_tail"] = last_run_tail(live.log_path, 10);
     if (!verification.is_null()) record["verification"] = verification;
+    if (!tuning_check.is_null()) record["tuning_check"] = tuning_check;
     append(record);
     live.failed = true;
     live.failure = reason;
     say(live.variant.label + ": " + reason);
+  }
+
+  // Every key of the tuning read back before any run of the command, by
+  // the code a workload cell's worker uses: a worker started under the same
+  // allocator and the same variables (conf_environment) reports what the
+  // allocator took. Not in the program itself: glibc's tunables can only be
+  // read back by running ld.so, which no probe may do inside a program
+  // nobody here wrote. A key the allocator does not know or did not take
+  // fails the variant, naming the key; one with no read-back API is
+  // recorded unverified with the reason, never trusted.
+  void read_back_tuning(LiveVariant& live) {
+    const auto pairs = alloc::parse_conf(live.variant.tuning);
+    run::AllocatorProbe probe;
+    try {
+      probe = run::probe_allocator(live.variant.allocator, alloc::Injection::preload,
+                                   run::WorkerPaths::beside_this_executable(), live.variant.tuning);
+    } catch (const std::exception& e) {
+      probe.message = e.what();
+    }
+    live.tuning_check = probe.tuning_check;
+    if (live.tuning_check.is_null())
+      live.tuning_check = alloc::to_json(alloc::unverified_tuning(
+          pairs, "not read back: the read-back worker failed (" + probe.message + ")"));
+    live.tuning_check["read_back"] =
+        "in a worker process started under the same allocator and variables, before any run "
+        "of the command";
+    if (probe.failed_kind == "tuning") {
+      fail(live, "tuning", "tuning: " + probe.message, std::nullopt, json(), live.tuning_check);
+      return;
+    }
+    for (const auto& key : live.tuning_check["keys"])
+      if (key["status"] != "verified")
+        say(live.variant.label + ": " + key["key"].get<std::string>() + " " +
+            key["status"].get<std::string>() + " (" + key["how"].get<std::string>() + ")");
   }
 
   void verification_run(LiveVariant& live) {
@@ -459,6 +505,7 @@ class ExecDriver {
     json record = identity(live);
     record["type"] = "cell";
     record["verification"] = live.verification;
+    record["tuning_check"] = live.tuning_check;
     record["workload_info"] = {
         {"name", workload_},
         {"family", "exec"},
@@ -557,7 +604,7 @@ class ExecDriver {
     journal_->sync();
     manifest_["attempts"].back()["end"] = run::utc_now();
     manifest_["machine"]["loadavg_end"] = run::describe_machine()["loadavg"];
-    run::write_file_atomically(out_dir_ + "/manifest.json", manifest_.dump(2) + "\n");
+    common::write_file_atomically(out_dir_ + "/manifest.json", manifest_.dump(2) + "\n");
   }
 
   const ExecOptions& options_;

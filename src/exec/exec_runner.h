@@ -31,6 +31,7 @@ struct ExecOptions {
   std::string baseline = "std";
   std::string out_dir;               // "" = runs/<UTC time>
   bool tracepoints = true;           // false: syscall counters absent (as where perf refuses them)
+  bool hardware_counters = false;    // cycles, instructions, cache misses (off: they cost time)
   std::vector<std::string> command;  // the words after --
   std::vector<std::string> tool_argv;  // alloc-shootout's own argv, for run_start
 };

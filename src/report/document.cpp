@@ -166,12 +166,14 @@ Section run_section(const Context& cx) {
     facts.push_back("Profile: " + p +
                     (fact({"options.pin", "pin"}) == "true" ? "; threads pinned" : ""));
 
-  // Versions as the workers verified them (cell records), one per allocator.
+  // Versions as the workers verified them (cell records), one per allocator;
+  // an object that failed verification was read, not verified: not listed.
   std::vector<std::string> version_list;
   std::set<std::string> versioned;
   for (const auto& variant : ordered_variants(m, all))
     for (const auto& c : m.cells) {
-      if (c.variant != variant || versioned.count(c.allocator) || !c.verification.is_object())
+      if (c.variant != variant || versioned.count(c.allocator) || !c.verification.is_object() ||
+          c.verification.value("ok", false) != true)
         continue;
       auto v = c.verification.find("version");
       if (v == c.verification.end() || !v->is_string() || v->get<std::string>().empty()) continue;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "report/atomic_file.h"
+#include "common/atomic_file.h"
 #include "report/csv_report.h"
 #include "report/html_report.h"
 #include "report/json_report.h"
@@ -67,7 +67,11 @@ std::vector<std::string> write_reports(const RunModel& model, const std::vector<
         break;
     }
     const std::string path = run_dir + "/" + file_name(f);
-    write_file_atomically(path, text);
+    try {
+      common::write_file_atomically(path, text);
+    } catch (const common::FileWriteError& e) {
+      throw ReportError(e.what());
+    }
     written.push_back(path);
   }
   return written;

@@ -10,30 +10,38 @@
 namespace shootout::run {
 
 AllocatorProbe probe_allocator(const alloc::Allocator& allocator, alloc::Injection injection,
-                               const WorkerPaths& paths) {
+                               const WorkerPaths& paths, const std::string& tuning) {
   AllocatorProbe probe;
   Cell cell;
   cell.allocator = allocator;
   cell.injection = injection;
   cell.runtime = "asio";
+  cell.tuning = tuning;
   RunOptions options;
   char log_template[] = "/tmp/alloc-shootout-probe-XXXXXX";
   const int fd = mkstemp(log_template);
   if (fd >= 0) close(fd);
   try {
     WorkerLaunch launch = launch_for_cell(cell, options, paths, log_template);
-    // Only the verification: no workload arguments.
+    // Only the verification (and the tuning's read-back): no workload arguments.
     launch.argv = {launch.argv[0], "--verify-only", "--expect",
                    allocator.is_std() ? "" : allocator.path};
+    if (!tuning.empty())
+      launch.argv.insert(launch.argv.end(),
+                         {"--dialect", alloc::dialect_name(allocator.dialect), "--conf", tuning});
     WorkerProcess worker(launch);
     auto reply = worker.receive(std::chrono::seconds(20));
     const WorkerExit exit = worker.wait_or_kill(std::chrono::seconds(5));
     if (reply.status == WorkerProcess::ReadStatus::message) {
       probe.verification = reply.message.value("verification", nlohmann::json::object());
+      probe.tuning_check = reply.message.value("tuning_check", nlohmann::json());
       probe.version = probe.verification.value("version", "");
       probe.version_source = probe.verification.value("version_source", "");
       probe.ok = reply.message["type"] == "hello" && probe.verification.value("ok", false);
-      if (!probe.ok) probe.message = reply.message.value("message", "verification failed");
+      if (!probe.ok) {
+        probe.message = reply.message.value("message", "verification failed");
+        probe.failed_kind = reply.message.value("kind", "");
+      }
     } else {
       probe.message = "worker " + exit.description;
       for (const auto& line : worker.log_tail(3)) probe.message += "; " + line;

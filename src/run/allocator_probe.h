@@ -1,6 +1,7 @@
 // Asks a worker, with the allocator injected, which object serves malloc and
-// what version it reports — without running any workload. Used by
-// `alloc-shootout list allocators`.
+// what version it reports — and, given a tuning, reads every key of it back
+// as a cell's worker does — without running any workload. Used by
+// `alloc-shootout list allocators` and by `exec --tune`.
 #pragma once
 
 #include <string>
@@ -16,11 +17,15 @@ struct AllocatorProbe {
   bool ok = false;
   std::string version;
   std::string version_source;
-  std::string message;  // why not ok
+  std::string message;      // why not ok
+  std::string failed_kind;  // the worker's error kind ("verification", "tuning"); "" otherwise
   nlohmann::json verification;
+  nlohmann::json tuning_check;  // the read-back of `tuning` (null without one, or not reached)
 };
 
+// `tuning`: "KEY:VALUE[,KEY:VALUE]", set through the allocator's own
+// variables exactly as for a cell, or "" for none.
 AllocatorProbe probe_allocator(const alloc::Allocator& allocator, alloc::Injection injection,
-                               const WorkerPaths& paths);
+                               const WorkerPaths& paths, const std::string& tuning = "");
 
 }  // namespace shootout::run

@@ -16,6 +16,7 @@ std::vector<std::string> common_arguments(const Cell& cell, const RunOptions& op
   if (options.threads > 0) args.insert(args.end(), {"--threads", std::to_string(options.threads)});
   if (options.pin) args.push_back("--pin");
   if (!options.tracepoints) args.push_back("--no-tracepoints");
+  if (options.hardware_counters) args.push_back("--hardware");
   if (options.trace_calls) args.push_back("--trace-calls");
   if (options.memory_limit_mib > 0)
     args.insert(args.end(), {"--memory-limit-mib", std::to_string(options.memory_limit_mib)});

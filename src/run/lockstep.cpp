@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "common/atomic_file.h"
 #include "run/cross_cpu_latency.h"
 #include "run/manifest.h"
 #include "run/system_load.h"
@@ -361,7 +362,7 @@ class GroupDriver {
     const std::string file = "traces/" + file_stem(live.cell->id) + ".jsonl";
     std::string lines;
     for (const auto& call : m["calls"]) lines += call.dump() + "\n";
-    write_file_atomically(run_dir_ + "/" + file, lines);
+    common::write_file_atomically(run_dir_ + "/" + file, lines);
     json record = {{"type", "trace"},     {"cell", live.cell->id},      {"group", group_.name},
                    {"iters", iterations}, {"source", m["source"]},      {"detail", m["detail"]},
                    {"lost", m["lost"]},   {"calls", m["calls"].size()}, {"summary", m["summary"]},

@@ -1,16 +1,12 @@
 #include "run/manifest.h"
 
-#include <fcntl.h>
 #include <gnu/libc-version.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <sstream>
-#include <stdexcept>
 
 #include "common/subprocess.h"
 
@@ -100,29 +96,6 @@ nlohmann::json describe_allocators(const std::vector<alloc::Allocator>& allocato
     all[a.name] = entry;
   }
   return all;
-}
-
-void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".tmp." + std::to_string(getpid());
-  const int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot write " + temp + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int error = n < 0 ? errno : ENOSPC;
-      close(fd);
-      unlink(temp.c_str());
-      throw std::runtime_error("cannot write " + path + ": " + std::strerror(error));
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (fsync(fd) != 0 || close(fd) != 0 || rename(temp.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    unlink(temp.c_str());
-    throw std::runtime_error("cannot write " + path + ": " + std::strerror(error));
-  }
 }
 
 }  // namespace shootout::run

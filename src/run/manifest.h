@@ -16,7 +16,5 @@ nlohmann::json describe_machine();
 // For each allocator: path, and the Debian package and version that own it.
 nlohmann::json describe_allocators(const std::vector<alloc::Allocator>& allocators);
 std::string utc_now();  // ISO 8601, seconds
-// Writes via a temp file + rename, so a reader never sees half a file.
-void write_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace shootout::run

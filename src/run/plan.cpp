@@ -64,6 +64,7 @@ nlohmann::json RunOptions::to_json() const {
           {"threads", threads},
           {"pin", pin},
           {"tracepoints", tracepoints},
+          {"hardware_counters", hardware_counters},
           {"allocation_profile", allocation_profile},
           {"trace_calls", trace_calls},
           {"probe_modes", probe_modes},
@@ -96,6 +97,7 @@ RunOptions RunOptions::from_json(const nlohmann::json& j) {
   o.threads = j.at("threads").get<int>();
   o.pin = j.at("pin").get<bool>();
   o.tracepoints = j.at("tracepoints").get<bool>();
+  o.hardware_counters = j.value("hardware_counters", false);
   o.allocation_profile = j.at("allocation_profile").get<bool>();
   o.trace_calls = j.value("trace_calls", false);
   o.probe_modes = j.value("probe_modes", std::vector<std::string>{"counters"});

@@ -44,6 +44,7 @@ struct RunOptions {
   int threads = 0;  // pool threads override; 0 = each spec's own
   bool pin = false;
   bool tracepoints = true;
+  bool hardware_counters = false;  // per-task hardware events: they slow the workload
   bool allocation_profile = true;  // the malloc-counting pass
   bool trace_calls = false;
   long memory_limit_mib = 0;  // RLIMIT_AS of every worker; 0 = none

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "common/atomic_file.h"
 #include "journal/journal.h"
 #include "run/manifest.h"
 
@@ -41,7 +42,7 @@ json read_json_file(const std::string& path) {
 RunSummary run_plan(const RunOptions& options, const Plan& plan,
                     const std::vector<alloc::Allocator>& allocators, int attempt,
                     const std::set<std::string>& done_groups, json manifest,
-                    const ProgressCallback& progress) {
+                    const std::vector<std::string>& argv, const ProgressCallback& progress) {
   const std::string& dir = options.out_dir;
   const std::string manifest_path = dir + "/manifest.json";
   manifest["machine"] = describe_machine();
@@ -55,10 +56,11 @@ RunSummary run_plan(const RunOptions& options, const Plan& plan,
   manifest["plan"] = {{"groups", groups}, {"cells", plan.cell_count()}};
   manifest["options"] = options.to_json();
   manifest["attempts"].push_back({{"attempt", attempt}, {"start", utc_now()}});
-  write_file_atomically(manifest_path, manifest.dump(2) + "\n");
+  common::write_file_atomically(manifest_path, manifest.dump(2) + "\n");
 
   journal::JournalWriter journal(dir + "/samples.jsonl");
-  journal.append({{"type", "run_start"}, {"attempt", attempt}, {"time", utc_now()}});
+  journal.append(
+      {{"type", "run_start"}, {"attempt", attempt}, {"time", utc_now()}, {"argv", argv}});
 
   const WorkerPaths paths = WorkerPaths::beside_this_executable();
   RunSummary summary{dir, 0, 0, 0};
@@ -79,7 +81,7 @@ RunSummary run_plan(const RunOptions& options, const Plan& plan,
   journal.sync();
   manifest["attempts"].back()["end"] = utc_now();
   manifest["machine"]["loadavg_end"] = describe_machine()["loadavg"];
-  write_file_atomically(manifest_path, manifest.dump(2) + "\n");
+  common::write_file_atomically(manifest_path, manifest.dump(2) + "\n");
   return summary;
 }
 
@@ -92,7 +94,8 @@ std::string default_run_dir() {
   return "runs/" + stamp;
 }
 
-RunSummary execute_run(RunOptions options, const ProgressCallback& progress) {
+RunSummary execute_run(RunOptions options, const std::vector<std::string>& argv,
+                       const ProgressCallback& progress) {
   const auto allocators = alloc::discover(alloc::read_loader_cache(), options.user_allocators);
   const Plan plan = expand_plan(options, allocators);  // validates before anything is written
   if (options.out_dir.empty()) options.out_dir = default_run_dir();
@@ -102,17 +105,31 @@ RunSummary execute_run(RunOptions options, const ProgressCallback& progress) {
                                 " or choose another --out");
   make_writable_dir(options.out_dir);
   json manifest = {{"tool", "alloc-shootout"}, {"attempts", json::array()}};
-  return run_plan(options, plan, allocators, 1, {}, manifest, progress);
+  return run_plan(options, plan, allocators, 1, {}, manifest, argv, progress);
 }
 
-RunSummary resume_run(const std::string& run_dir, const ProgressCallback& progress) {
+size_t PendingRun::groups_left() const {
+  size_t left = 0;
+  for (const auto& group : plan.groups) left += done_groups.count(group.name) ? 0 : 1;
+  return left;
+}
+
+size_t PendingRun::cells_left() const {
+  size_t left = 0;
+  for (const auto& group : plan.groups)
+    left += done_groups.count(group.name) ? 0 : group.cells.size();
+  return left;
+}
+
+PendingRun load_pending_run(const std::string& run_dir) {
   const std::string manifest_path = run_dir + "/manifest.json";
   if (!fs::exists(manifest_path))
     throw std::invalid_argument("--resume " + run_dir +
                                 ": no manifest.json there (not a run directory)");
-  json manifest = read_json_file(manifest_path);
-  RunOptions options = RunOptions::from_json(manifest.at("options"));
-  options.out_dir = run_dir;
+  PendingRun pending;
+  pending.manifest = read_json_file(manifest_path);
+  pending.options = RunOptions::from_json(pending.manifest.at("options"));
+  pending.options.out_dir = run_dir;
   const auto contents = journal::read_journal(run_dir + "/samples.jsonl");
   if (contents.truncated_tail) {
     // Drop the partial last line so the file is whole lines again.
@@ -121,11 +138,18 @@ RunSummary resume_run(const std::string& run_dir, const ProgressCallback& progre
     fs::resize_file(run_dir + "/samples.jsonl", text.rfind('\n') + 1);
   }
   const auto view = journal::latest_attempts(contents);
-  const auto allocators = alloc::discover(alloc::read_loader_cache(), options.user_allocators);
-  const Plan plan = expand_plan(options, allocators);
-  make_writable_dir(run_dir);
-  return run_plan(options, plan, allocators, view.last_attempt + 1, view.done_groups, manifest,
-                  progress);
+  pending.allocators = alloc::discover(alloc::read_loader_cache(), pending.options.user_allocators);
+  pending.plan = expand_plan(pending.options, pending.allocators);
+  pending.attempt = view.last_attempt + 1;
+  pending.done_groups = view.done_groups;
+  return pending;
+}
+
+RunSummary resume_run(const PendingRun& pending, const std::vector<std::string>& argv,
+                      const ProgressCallback& progress) {
+  make_writable_dir(pending.options.out_dir);
+  return run_plan(pending.options, pending.plan, pending.allocators, pending.attempt,
+                  pending.done_groups, pending.manifest, argv, progress);
 }
 
 }  // namespace shootout::run

@@ -3,7 +3,11 @@
 // that have no `group_done` record, in a new attempt.
 #pragma once
 
+#include <set>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "run/lockstep.h"
 #include "run/plan.h"
@@ -17,12 +21,33 @@ struct RunSummary {
   int groups_skipped = 0;  // already done before a resume
 };
 
+// `argv`: alloc-shootout's own command line, recorded in run_start.
 // Throws std::invalid_argument for bad options (before anything runs) and
 // std::runtime_error when the run directory cannot be made or written.
-RunSummary execute_run(RunOptions options, const ProgressCallback& progress);
+RunSummary execute_run(RunOptions options, const std::vector<std::string>& argv,
+                       const ProgressCallback& progress);
 
-// Loads the options of the run in `run_dir` and finishes it.
-RunSummary resume_run(const std::string& run_dir, const ProgressCallback& progress);
+// An interrupted run, loaded for --resume: its options and plan, and which
+// groups are already done, so the caller knows how much is left before
+// anything runs.
+struct PendingRun {
+  RunOptions options;
+  Plan plan;
+  std::vector<alloc::Allocator> allocators;
+  int attempt = 0;  // the attempt the resume will be
+  std::set<std::string> done_groups;
+  nlohmann::json manifest;
+  size_t groups_left() const;
+  size_t cells_left() const;
+};
+
+// Throws std::invalid_argument when `run_dir` is not a run directory. Cuts
+// a partial last journal line so the file is whole lines again.
+PendingRun load_pending_run(const std::string& run_dir);
+
+// Finishes the run: the groups without a group_done record, in a new attempt.
+RunSummary resume_run(const PendingRun& pending, const std::vector<std::string>& argv,
+                      const ProgressCallback& progress);
 
 // Default output directory: runs/<UTC timestamp>.
 std::string default_run_dir();

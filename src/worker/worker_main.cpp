@@ -50,17 +50,6 @@ json to_json(const shootout::alloc::Verification& v) {
           {"bindings", bindings}, {"version", v.version}, {"version_source", v.version_source}};
 }
 
-json to_json(const shootout::alloc::TuningCheck& check) {
-  json keys = json::array();
-  for (const auto& k : check.keys)
-    keys.push_back({{"key", k.key},
-                    {"asked", k.asked},
-                    {"effective", k.effective},
-                    {"status", shootout::alloc::to_string(k.status)},
-                    {"how", k.how}});
-  return {{"ok", check.ok}, {"message", check.message}, {"keys", keys}};
-}
-
 json to_json(const shootout::workloads::WorkloadInfo& info) {
   return {{"name", info.name},
           {"family", info.family},
@@ -105,7 +94,7 @@ int main(int argc, char** argv) {
   CLI::App app{"alloc-shootout worker: one workload under one allocator (started by the runner)"};
   std::string workload_name, payload_text = "none", expect_object, dialect_text = "none", conf;
   int threads = 0;
-  bool pin = false, no_tracepoints = false, no_hardware = false, verify_only = false,
+  bool pin = false, no_tracepoints = false, hardware = false, verify_only = false,
        trace_calls = false, no_counters = false;
   long memory_limit_mib = 0;
   app.add_option("--workload", workload_name, "canonical workload name");
@@ -119,7 +108,8 @@ int main(int argc, char** argv) {
   app.add_option("--dialect", dialect_text, "conf dialect of the tuning to verify");
   app.add_option("--conf", conf, "the tuning KEY:VALUE[,KEY:VALUE] the runner applied");
   app.add_flag("--no-tracepoints", no_tracepoints, "use the interposition fallback");
-  app.add_flag("--no-hardware", no_hardware, "do not open hardware counters");
+  app.add_flag("--hardware", hardware,
+               "open the hardware counters too (per-task events: they slow the workload)");
   app.add_option("--memory-limit-mib", memory_limit_mib,
                  "address-space limit (RLIMIT_AS) for the workload, in MiB");
   app.add_flag("--no-counters", no_counters,
@@ -157,7 +147,7 @@ int main(int argc, char** argv) {
     const auto check =
         shootout::alloc::verify_tuning(shootout::alloc::dialect_from_name(dialect_text),
                                        shootout::alloc::parse_conf(conf), expect_object);
-    tuning_check = to_json(check);
+    tuning_check = shootout::alloc::to_json(check);
     if (!check.ok) {
       reply.send({{"type", "error"},
                   {"kind", "tuning"},
@@ -179,7 +169,7 @@ int main(int argc, char** argv) {
   // 2. Counters, opened before the runtime starts any thread.
   shootout::probe::ProbeOptions probe_options;
   probe_options.allow_tracepoints = !no_tracepoints;
-  probe_options.allow_hardware = !no_hardware;
+  probe_options.allow_hardware = hardware;
   // Per-CPU syscall and fault events filtered to the worker's threads:
   // per-task perf events would tax every context switch of the runtime's
   // threads (ProbeOptions).

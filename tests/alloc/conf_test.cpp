@@ -108,7 +108,7 @@ TEST(Sweeps, FileFormatAndItsErrors) {
     load_sweep("no-such-sweep");
     FAIL();
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("built-in: study, glibc, mimalloc, tcmalloc"),
+    EXPECT_NE(std::string(e.what()).find("built-in: study, glibc, glibc-trim, mimalloc, tcmalloc"),
               std::string::npos)
         << e.what();
   }
@@ -131,4 +131,12 @@ TEST(ReadBack, UnknownDialectKeysAreMarkedUnverified) {
   ASSERT_EQ(check.keys.size(), 1u);
   EXPECT_EQ(check.keys[0].status, KeyCheck::Status::unverified);
   EXPECT_NE(check.keys[0].how.find("no read-back"), std::string::npos);
+}
+
+// The record shape `run` and `exec` both write (docs/results-schema.md).
+TEST(ReadBack, TuningCheckRecordShape) {
+  const auto check = unverified_tuning(parse_conf("use_huge_pages:1"), "no read-back API");
+  EXPECT_EQ(to_json(check), nlohmann::json::parse(R"({"ok":true,"message":"","keys":[
+      {"key":"use_huge_pages","asked":"1","effective":"","status":"unverified",
+       "how":"no read-back API"}]})"));
 }

@@ -388,3 +388,85 @@ TEST(ExecTest, RefusedTracepointsLeaveSyscallCountersAbsentWithTheReason) {
 }
 
 }  // namespace
+
+// --tune: every key is read back before any run of the command, by the
+// worker's own read-back under the same allocator and variables. A key the
+// allocator takes is verified with its effective value; one it does not
+// know fails its variant naming the key (phase "tuning", as `run` fails a
+// cell), and that variant never runs; a key with no read-back API is
+// recorded unverified with the reason. The other variants are measured.
+TEST(ExecTest, TuneReadsEveryKeyBackAndAnUnknownKeyFailsItsVariant) {
+  const std::string out = fresh_dir("tune");
+  const auto r = run_cli({"exec", "-a", "std,jemalloc,tbbmalloc", "--tune",
+                          "jemalloc:tcache_max:4096", "--tune", "jemalloc:no_such_key:1", "--tune",
+                          "std:trim_threshold:268435456", "--tune", "tbbmalloc:use_huge_pages:1",
+                          "-n", "2", "--out", out, "--", FIXTURE_EXIT_CODE, "0"});
+  EXPECT_EQ(r.exit_code, 1) << context(r);
+  const auto all = records(out);
+  std::map<std::string, json> cells, failed;
+  for (const auto& c : of_type(all, "cell")) cells[c["variant"]] = c;
+  for (const auto& f : of_type(all, "cell_failed")) failed[f["variant"]] = f;
+
+  ASSERT_EQ(failed.size(), 1u) << context(r);
+  const json& bad = failed.at("jemalloc[no_such_key:1]");
+  EXPECT_EQ(bad["phase"], "tuning");
+  EXPECT_NE(bad["reason"].get<std::string>().find("tuning key 'no_such_key' is unknown"),
+            std::string::npos)
+      << bad.dump();
+  ASSERT_EQ(bad["tuning_check"]["keys"].size(), 1u) << bad.dump();
+  EXPECT_EQ(bad["tuning_check"]["keys"][0]["status"], "unknown key");
+  EXPECT_NE(r.err.find("no_such_key"), std::string::npos) << context(r);
+  for (const auto& s : of_type(all, "sample"))
+    EXPECT_EQ(s["cell"].get<std::string>().find("no_such_key"), std::string::npos);
+
+  ASSERT_EQ(cells.size(), 6u) << context(r);
+  auto only_key = [&](const std::string& variant) {
+    const json& check = cells.at(variant)["tuning_check"];
+    EXPECT_TRUE(check["ok"].get<bool>()) << check.dump();
+    EXPECT_NE(check["read_back"].get<std::string>().find("before any run"), std::string::npos);
+    EXPECT_EQ(check["keys"].size(), 1u) << check.dump();
+    return check["keys"][0];
+  };
+  const json je = only_key("jemalloc[tcache_max:4096]");
+  EXPECT_EQ(je["status"], "verified");
+  EXPECT_EQ(je["effective"], "4096");
+  EXPECT_EQ(je["how"], "mallctl(\"opt.tcache_max\")");
+  const json glibc = only_key("std[trim_threshold:268435456]");
+  EXPECT_EQ(glibc["status"], "verified");
+  EXPECT_EQ(glibc["effective"], "0x10000000");
+  const json tbb = only_key("tbbmalloc[use_huge_pages:1]");
+  EXPECT_EQ(tbb["status"], "unverified");
+  EXPECT_NE(tbb["how"].get<std::string>().find("no read-back"), std::string::npos);
+  for (const char* untuned : {"std", "jemalloc", "tbbmalloc"})
+    EXPECT_TRUE(cells.at(untuned)["tuning_check"].is_null()) << untuned;
+}
+
+// Setting a glibc threshold turns its dynamic adjustment off: after the
+// program frees one mmapped 1 MiB block, untuned glibc stops trimming
+// (a handful of brk calls in the whole run, ~6 here), while with the trim
+// threshold or the mmap threshold pinned at its 128 KiB default it trims in
+// each of the 200 rounds (~20000 brk calls here). Counts, not times.
+TEST(ExecTest, PinnedGlibcThresholdKeepsTrimmingAfterALargeFree) {
+  const std::string out = fresh_dir("heap-trim");
+  const auto r =
+      run_cli({"exec", "-a", "std", "--tune", "std:trim_threshold:131072", "--tune",
+               "std:mmap_threshold:131072", "-n", "2", "--out", out, "--", FIXTURE_HEAP_TRIM});
+  ASSERT_EQ(r.exit_code, 0) << context(r);
+  const auto all = records(out);
+  for (const auto& c : of_type(all, "cell"))
+    for (const auto& counter : c["counters"])
+      if (counter["name"] == "brk" && counter["source"] != "perf_event")
+        GTEST_SKIP() << "glibc's internal brk calls need the perf tracepoints: " << counter.dump();
+  const auto samples = by_variant(all, "sample");
+  ASSERT_EQ(samples.size(), 3u) << context(r);
+  for (const auto& [variant, runs] : samples) {
+    ASSERT_EQ(runs.size(), 2u) << variant;
+    for (const auto& s : runs) {
+      const auto brk = s["counters"].value("brk", -1.0);
+      if (variant == "std")
+        EXPECT_LT(brk, 50) << s.dump();
+      else
+        EXPECT_GT(brk, 400) << variant << ": " << s.dump();
+    }
+  }
+}

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -227,4 +228,55 @@ TEST(Counters, ProbesOffVariantIsRecordedAndNeverAWinner) {
                                : "counters");
   // The terminal summary's winner column never names the tool's own variant.
   EXPECT_EQ(r.out.find("(probes off)"), std::string::npos) << r.out;
+}
+
+// Hardware events can only be per-task (inherit) events, which slow the
+// workload: off by default, opened only with --hardware-counters, and then
+// recorded as unavailable on a machine without a PMU — absent, never zero.
+TEST(Counters, HardwareCountersAreOffUnlessAsked) {
+  auto hardware_statuses = [](const std::vector<std::string>& extra) {
+    const std::string dir = fresh_dir("hardware") + "/run";
+    std::vector<std::string> args = {
+        "run",       "-a",     "std",   "-w", "block_on_alloc/10x4096",
+        "--payload", "zeroed", "--out", dir,  "--no-allocation-profile"};
+    for (const auto& a : tiny_profile(2)) args.push_back(a);
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = run_cli(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const auto records = journal_records(dir);
+    std::map<std::string, nlohmann::json> statuses;
+    for (const auto& c : records_of_type(records, "cell"))
+      for (const auto& counter : c["counters"])
+        if (counter["name"] == "cycles" || counter["name"] == "instructions" ||
+            counter["name"] == "cache_references" || counter["name"] == "cache_misses")
+          statuses[counter["name"]] = counter;
+    std::set<std::string> sampled;
+    for (const auto& s : records_of_type(records, "sample"))
+      for (const auto& [name, value] : s["counters"].items())
+        if (statuses.count(name)) sampled.insert(name);
+    return std::make_pair(statuses, sampled);
+  };
+
+  const auto [off, off_sampled] = hardware_statuses({});
+  ASSERT_EQ(off.size(), 4u);
+  for (const auto& [name, status] : off) {
+    EXPECT_TRUE(status["source"].is_null()) << status.dump();
+    EXPECT_NE(status["detail"].get<std::string>().find("not opened"), std::string::npos)
+        << status.dump();
+  }
+  EXPECT_TRUE(off_sampled.empty());
+
+  const auto [asked, asked_sampled] = hardware_statuses({"--hardware-counters"});
+  ASSERT_EQ(asked.size(), 4u);
+  for (const auto& [name, status] : asked) {
+    const std::string detail = status["detail"].get<std::string>();
+    EXPECT_EQ(detail.find("not opened"), std::string::npos) << status.dump();
+    if (status["source"].is_null()) {
+      // No PMU (these VMs): the kernel's refusal is the reason.
+      EXPECT_EQ(asked_sampled.count(name), 0u) << name;
+    } else {
+      EXPECT_EQ(status["source"], "perf_event");
+      EXPECT_EQ(asked_sampled.count(name), 1u) << name;
+    }
+  }
 }

@@ -1,6 +1,10 @@
 // Faulty "allocators": each fails only its own cell, with its reason; the
 // std cell of the same group is measured in full. The workload's payloads
 // are 12345 bytes, the size the mid-run faults are keyed to.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "cli_runner.h"
@@ -9,6 +13,7 @@ namespace {
 
 struct FaultRun {
   CliResult cli;
+  std::string dir;  // the run directory
   std::vector<nlohmann::json> records;
 };
 
@@ -22,6 +27,7 @@ FaultRun run_with(const std::string& name, const std::string& object,
   args.insert(args.end(), extra.begin(), extra.end());
   FaultRun run;
   run.cli = run_cli(args);
+  run.dir = dir;
   run.records = journal_records(dir);
   return run;
 }
@@ -53,6 +59,37 @@ TEST(Faults, ObjectThatIsNotAnAllocatorFailsVerification) {
   EXPECT_NE(f["reason"].get<std::string>().find("malloc is served by"), std::string::npos);
   EXPECT_NE(run.cli.err.find("1 of 2 cells failed"), std::string::npos) << run.cli.err;
   expect_std_intact(run);
+}
+
+// A user object whose file name carries a version (".so.7") but that fails
+// verification: the version was read, never verified, so the report does
+// not list it among the versions verified in the workers; and naming it in
+// -a as well as --allocator lists it once in the manifest's options.
+TEST(Faults, FailedUserAllocatorIsNotListedAsVerifiedNorTwiceInTheOptions) {
+  const std::string dir = fresh_dir("notalloc-versioned");
+  const std::string object = dir + "/libnotalloc.so.7";
+  std::filesystem::copy_file(FIXTURE_NOT_AN_ALLOCATOR, object);
+  auto run = run_with("notalloc", object, {"-a", "std,notalloc"});
+  EXPECT_EQ(run.cli.exit_code, 1) << run.cli.err;
+  auto f = only_failure(run);
+  EXPECT_EQ(f["phase"], "verification");
+  EXPECT_EQ(f["verification"]["version"], "7") << f.dump();  // read from the file name
+  expect_std_intact(run);
+
+  std::ifstream manifest_file(run.dir + "/manifest.json");
+  const auto manifest = nlohmann::json::parse(manifest_file);
+  EXPECT_EQ(manifest["options"]["allocators"].get<std::vector<std::string>>(),
+            (std::vector<std::string>{"std", "notalloc"}));
+
+  std::ifstream report_file(run.dir + "/report.md");
+  std::stringstream report;
+  report << report_file.rdbuf();
+  const std::string text = report.str();
+  const auto versions = text.find("Allocator versions, as verified in the workers:");
+  ASSERT_NE(versions, std::string::npos) << text;
+  const std::string line = text.substr(versions, text.find('\n', versions) - versions);
+  EXPECT_NE(line.find("std "), std::string::npos) << line;
+  EXPECT_EQ(line.find("notalloc"), std::string::npos) << line;
 }
 
 TEST(Faults, MallocThatAbortsFailsAtStartWithTheSignal) {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -172,8 +173,32 @@ TEST(Run, KilledRunResumesAndMeasuresEveryCellOnce) {
   ASSERT_TRUE(killed);
   ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed";
 
+  const size_t done_before =
+      shootout::journal::latest_attempts(shootout::journal::read_journal(dir + "/samples.jsonl"))
+          .done_groups.size();
   auto r = run_cli({"run", "--resume", dir});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  // The progress lines count down what is left ("[1/4] spawn_st/300 ... (~2 s
+  // left)"), never a plan of 0 cells whose time left wraps around.
+  const std::string of_left = "/" + std::to_string(6 - done_before) + "] ";
+  std::istringstream progress(r.err);
+  int progress_lines = 0;
+  for (std::string line; std::getline(progress, line);) {
+    const auto tilde = line.find("(~");
+    if (line.rfind("[", 0) != 0 || tilde == std::string::npos) continue;
+    ++progress_lines;
+    EXPECT_NE(line.find(of_left), std::string::npos) << line;
+    EXPECT_LT(std::stod(line.substr(tilde + 2)), 3600.0) << line;
+  }
+  EXPECT_EQ(progress_lines, static_cast<int>(6 - done_before)) << r.err;
+
+  // Each attempt's run_start holds the exact command line that started it.
+  const auto starts = records_of_type(journal_records(dir), "run_start");
+  ASSERT_EQ(starts.size(), 2u);
+  EXPECT_EQ(starts[0]["argv"].get<std::vector<std::string>>(), args);
+  EXPECT_EQ(starts[1]["argv"].get<std::vector<std::string>>(),
+            (std::vector<std::string>{SHOOTOUT_CLI, "run", "--resume", dir}));
 
   auto view =
       shootout::journal::latest_attempts(shootout::journal::read_journal(dir + "/samples.jsonl"));

@@ -2,7 +2,8 @@
 // takes effect is read back and labels its variant; an unknown key and a
 // rejected value fail their cells naming the key; a key with no read-back
 // API is marked unverified; a prefixed jemalloc gets its conf through its
-// own variable.
+// own variable; glibc's trim settings are read back and change the brk count;
+// an unverified tbbmalloc key is marked in every output.
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -156,4 +157,76 @@ TEST(Tuning, UnverifiedTbbmallocKeyIsMarkedInEveryOutput) {
   ASSERT_EQ(cmp.exit_code, 0) << cmp.err;
   EXPECT_TRUE(has(cmp.out, "| " + mark + " |")) << cmp.out;
   EXPECT_TRUE(has(cmp.out, "- A: " + variant + ": use_huge_pages:0: " + why)) << cmp.out;
+}
+
+// glibc's heap-trim settings: each key of the glibc-trim sweep, and top_pad
+// and arena_max beside them, is read back from the loader's own parse of
+// GLIBC_TUNABLES (which prints values in hex).
+TEST(Tuning, GlibcTrimSweepAndTopPadAreReadBack) {
+  auto run = run_tunings(
+      {"-a", "std", "--sweep", "glibc-trim", "--tune", "std:top_pad:67108864,arena_max:1"});
+  ASSERT_EQ(run.cli.exit_code, 0) << run.cli.err;
+  const std::map<std::string, std::map<std::string, std::string>> expected = {
+      {"std[trim_threshold:131072]", {{"trim_threshold", "0x20000"}}},
+      {"std[mmap_threshold:2097152,trim_threshold:4194304]",
+       {{"mmap_threshold", "0x200000"}, {"trim_threshold", "0x400000"}}},
+      {"std[trim_threshold:268435456]", {{"trim_threshold", "0x10000000"}}},
+      {"std[top_pad:67108864,arena_max:1]", {{"top_pad", "0x4000000"}, {"arena_max", "0x1"}}}};
+  for (const auto& [variant, keys] : expected) {
+    ASSERT_TRUE(run.cells.count(variant)) << variant << "\n" << run.cli.err;
+    const auto& check = run.cells.at(variant)["tuning_check"];
+    EXPECT_TRUE(check["ok"].get<bool>()) << check.dump();
+    ASSERT_EQ(check["keys"].size(), keys.size()) << check.dump();
+    for (const auto& key : check["keys"]) {
+      EXPECT_EQ(key["status"], "verified") << key.dump();
+      EXPECT_EQ(key["effective"], keys.at(key["key"])) << key.dump();
+      EXPECT_EQ(key["how"], "ld.so --list-tunables: glibc.malloc." + key["key"].get<std::string>());
+    }
+  }
+}
+
+// The effect, by counts: under std, block_on_alloc/100x4096 trims the heap
+// with brk in every iteration (the trim threshold is 128 KiB and the worker
+// never freed an mmapped chunk); with the trim threshold pinned at 128 KiB it
+// still does; in the state after freeing a 2 MiB mmapped block (4 MiB
+// threshold), or with a threshold nothing reaches, it never does.
+TEST(Tuning, GlibcTrimThresholdDecidesWhetherTheHeapIsTrimmed) {
+  const std::string dir = fresh_dir("glibc-trim") + "/run";
+  std::vector<std::string> args = {"run",
+                                   "-a",
+                                   "std",
+                                   "--sweep",
+                                   "glibc-trim",
+                                   "-w",
+                                   "block_on_alloc/100x4096",
+                                   "--payload",
+                                   "filled",
+                                   "--out",
+                                   dir,
+                                   "--no-allocation-profile"};
+  for (const auto& a : tiny_profile(3)) args.push_back(a);
+  const auto cli = run_cli(args);
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  const auto records = journal_records(dir);
+  std::map<std::string, std::string> variant_of;  // cell -> variant
+  for (const auto& c : records_of_type(records, "cell")) {
+    variant_of[c["cell"]] = c["variant"];
+    for (const auto& counter : c["counters"])
+      if (counter["name"] == "brk" && counter["source"] != "perf_event")
+        GTEST_SKIP() << "glibc's internal brk calls need the perf tracepoints: " << counter.dump();
+  }
+  std::map<std::string, double> brk, iters;
+  for (const auto& s : records_of_type(records, "sample")) {
+    const std::string variant = variant_of[s["cell"]];
+    brk[variant] += s["counters"].value("brk", 0.0);
+    iters[variant] += s["iters"].get<double>();
+  }
+  ASSERT_EQ(iters.size(), 4u);
+  auto per_iteration = [&](const std::string& v) { return brk.at(v) / iters.at(v); };
+  // Trimming shrinks the heap once per iteration and grows it again: at
+  // least one brk each; never trimming leaves at most the first growth.
+  EXPECT_GE(per_iteration("std"), 1.0);
+  EXPECT_GE(per_iteration("std[trim_threshold:131072]"), 1.0);
+  EXPECT_LT(per_iteration("std[mmap_threshold:2097152,trim_threshold:4194304]"), 0.1);
+  EXPECT_LT(per_iteration("std[trim_threshold:268435456]"), 0.1);
 }

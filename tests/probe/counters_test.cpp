@@ -73,6 +73,21 @@ TEST(KernelCounters, HardwareDisabledByOptionIsAbsent) {
   }
 }
 
+// Hardware events can only be per-task events, which slow the workload:
+// default options open none, and say how to ask for them.
+TEST(KernelCounters, HardwareIsOffByDefault) {
+  const auto counters = KernelCounters::open({});
+  const Reading reading = counters.read();
+  for (const char* name :
+       {names::kCycles, names::kInstructions, names::kCacheReferences, names::kCacheMisses}) {
+    const auto* status = find_status(counters, name);
+    ASSERT_NE(status, nullptr);
+    EXPECT_FALSE(status->source.has_value());
+    EXPECT_NE(status->detail.find("--hardware-counters"), std::string::npos) << status->detail;
+    EXPECT_FALSE(reading.contains(name));
+  }
+}
+
 // The point of `inherit`: a thread created after open is counted, and the
 // parent's read() already includes it while the thread is still alive.
 TEST(KernelCounters, InheritCountsMadviseOfThreadCreatedAfterOpen) {
