@@ -215,9 +215,9 @@ Section run_section(const Context& cx) {
         "a cell's per-iteration times is {}.",
         text::percent(busiest), text::percent(stolen), text::percent(noisiest))));
   } else {
-    s.blocks.push_back(paragraph(
-        fmt::format("Warnings ({}; every cell a noise warning counts is listed under Noise per cell):",
-                    m.warnings.size())));
+    s.blocks.push_back(paragraph(fmt::format(
+        "Warnings ({}; every cell a noise warning counts is listed under Noise per cell):",
+        m.warnings.size())));
     s.blocks.push_back(bullets(m.warnings));
   }
   return s;
