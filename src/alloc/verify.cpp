@@ -178,4 +178,8 @@ Verification verify_active_allocator(const std::string& expected_object) {
   return v;
 }
 
+bool malloc_from_c_library(const Verification& verification) {
+  return !verification.active_object.empty() && verification.active_object == c_library_object();
+}
+
 }  // namespace shootout::alloc

@@ -31,6 +31,11 @@ struct Verification {
 // the allocator before timing).
 Verification verify_active_allocator(const std::string& expected_object);
 
+// True when the C library's own malloc serves this process (std, or libc.so
+// preloaded under another name): its internal __mmap/__brk/... calls bind
+// inside libc and never reach interposed wrappers (probe/interpose.h).
+bool malloc_from_c_library(const Verification& verification);
+
 // The allocator's version from whatever API the object exports (mallctl,
 // mi_version, tc_version, gnu_get_libc_version), else from its file name.
 void read_version(const std::string& object, Verification& into);

@@ -538,7 +538,8 @@ class ExecDriver {
       RunSpec spec = spec_for(live);
       spec.env = variant_environment(own_environment(), live.variant);
       append_line(live.log_path, "=== " + what + " ===");
-      const auto cpu_before = run::read_cpu_times();
+      run::LoadMeter load(cores_);
+      load.start({});
       RunOutcome outcome;
       try {
         outcome = run_once(spec);
@@ -546,7 +547,7 @@ class ExecDriver {
         fail(live, timed ? "sample" : "warmup", e.what(), std::nullopt);
         continue;
       }
-      const auto cpu_after = run::read_cpu_times();
+      auto load_window = load.stop({});
       remember_counter_status(outcome);
       const bool counts = outcome.succeeded() ||
                           (options_.ignore_failure && !outcome.timed_out && !outcome.exec_error);
@@ -577,9 +578,11 @@ class ExecDriver {
                      {"exit_code", outcome.exit_code ? json(*outcome.exit_code) : json()}};
       if (outcome.signal) record["signal"] = *outcome.signal;
       if (outcome.killed_leftovers) record["killed_leftover_processes"] = true;
-      if (cpu_before && cpu_after)
-        record["other_cpu_share"] = run::other_cpu_share(
-            *cpu_before, *cpu_after, outcome.user_ns + outcome.sys_ns, outcome.wall_ns, cores_);
+      if (load_window) {
+        // The command's tree is reaped by now: its CPU time is wait4's.
+        load_window->run_ns += outcome.user_ns + outcome.sys_ns;
+        record["load"] = load_window->to_json();
+      }
       RunSample sample;
       sample.round = round;
       sample.wall_ns = static_cast<double>(outcome.wall_ns);

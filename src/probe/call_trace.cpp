@@ -587,7 +587,11 @@ CallTracer CallTracer::open(const TraceOptions& options) {
     }
   }
   std::string error;
-  if (impl->open_interpose(options, error)) {
+  if (options.malloc_in_c_library) {
+    impl->detail = "not measured: " + reason +
+                   "; the interposition fallback cannot see the std allocator's calls: glibc "
+                   "malloc's internal __mmap/__munmap/__madvise/__brk/__mremap bypass the wrappers";
+  } else if (impl->open_interpose(options, error)) {
     impl->source = Source::interpose;
     impl->detail = "libc wrappers in this executable, up to " + std::to_string(impl->capacity) +
                    " calls per pass (" + reason +

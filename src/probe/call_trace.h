@@ -55,6 +55,10 @@ struct TraceOptions {
   std::size_t ring_bytes = 4u << 20;
   // interpose buffer capacity, in calls
   std::size_t max_records = 1u << 20;
+  // true: glibc's own malloc serves this process; its internal calls bypass
+  // the wrappers, so the fallback would record none of the allocator's
+  // calls: no tracer then (ProbeOptions::malloc_in_c_library).
+  bool malloc_in_c_library = false;
 };
 
 class CallTracer {

@@ -88,6 +88,11 @@ constexpr const char* kInterposeLimit =
     "; undercounts under the std allocator: glibc malloc's internal "
     "__mmap/__munmap/__madvise/__brk/__mremap calls bypass the wrappers";
 
+constexpr const char* kInterposeBlind =
+    "; the interposition fallback cannot see the std allocator's calls: glibc malloc's internal "
+    "__mmap/__munmap/__madvise/__brk/__mremap bypass the wrappers, so a count would be a false "
+    "zero";
+
 std::string errno_name(int err) {
   const char* name = strerrorname_np(err);
   return name ? name : std::to_string(err);
@@ -430,6 +435,10 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
       }
     }
     const char* symbol = interpose::symbol(spec.call);
+    if (options.malloc_in_c_library) {
+      status.push_back({spec.name, std::nullopt, "not measured: " + reason + kInterposeBlind});
+      continue;
+    }
     if (!interpose::exported(spec.call)) {
       status.push_back({spec.name, std::nullopt,
                         reason + "; interposition unavailable: " + symbol +

@@ -75,6 +75,11 @@ struct ProbeOptions {
   // ones are refused; faults to getrusage where the kernel has no fault
   // tracepoints (per-CPU software fault events cannot be filtered by thread).
   bool per_cpu = false;
+  // true: the C library's own malloc serves this process (the std
+  // allocator). Its internal __mmap/__munmap/__madvise/__brk/__mremap calls
+  // bypass the interposed wrappers, so a fallback count would be a false
+  // zero: the syscall counters are then absent ("not measured: ...").
+  bool malloc_in_c_library = false;
 };
 
 // Counter values at one instant (cumulative since open).

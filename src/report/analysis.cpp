@@ -63,6 +63,20 @@ std::string CellAnalysis::source_of(const std::string& counter) const {
   return "";
 }
 
+std::vector<TuningKey> CellAnalysis::unverified_keys() const {
+  std::vector<TuningKey> out;
+  for (const auto& k : tuning_keys)
+    if (k.status == "unverified") out.push_back(k);
+  return out;
+}
+
+std::string CellAnalysis::unverified_reason() const {
+  std::string out;
+  for (const auto& k : unverified_keys())
+    out += (out.empty() ? "" : "; ") + k.key + ":" + k.asked + ": " + k.how;
+  return out;
+}
+
 const CellAnalysis* RunModel::find(const std::string& cell_id) const {
   for (const auto& c : cells)
     if (c.id == cell_id) return &c;
@@ -170,6 +184,13 @@ void read_identity(const json& r, CellAnalysis& c) {
   c.allocator = string_field(
       r, "allocator", c.allocator.empty() ? c.variant.substr(0, c.variant.find('[')) : c.allocator);
   c.tuning = string_field(r, "tuning", c.tuning);
+  // Runs before the "probes" field name the mode in the variant only:
+  // "jemalloc(probes off)".
+  const std::string::size_type probes_at = c.variant.rfind("(probes ");
+  c.probes = string_field(r, "probes",
+                          probes_at != std::string::npos && c.variant.back() == ')'
+                              ? c.variant.substr(probes_at + 8, c.variant.size() - probes_at - 9)
+                              : c.probes);
   c.family = string_field(r, "family",
                           c.family.empty() ? c.workload.substr(0, c.workload.find('/')) : c.family);
   if (r.contains("verification") && !r["verification"].is_null())
@@ -218,6 +239,15 @@ void read_cell_record(const json& r, CellAnalysis& c) {
     }
   }
   if (r.contains("plan") && r["plan"].is_object()) c.plan_mode = string_field(r["plan"], "mode");
+  c.tuning_keys.clear();
+  if (auto check = r.find("tuning_check"); check != r.end() && check->is_object())
+    if (auto keys = check->find("keys"); keys != check->end() && keys->is_array())
+      for (const auto& k : *keys) {
+        if (!k.is_object()) continue;
+        c.tuning_keys.push_back({string_field(k, "key"), string_field(k, "asked"),
+                                 string_field(k, "effective"),
+                                 string_field(k, "status", "unverified"), string_field(k, "how")});
+      }
 }
 
 CellSample read_sample(const json& r) {
@@ -250,6 +280,21 @@ CellSample read_sample(const json& r) {
   s.hwm_kib = optional_number(r, "hwm_kib");
   s.hwm_scope = string_field(r, "hwm_scope");
   s.other_cpu_share = optional_number(r, "other_cpu_share");
+  if (auto load = r.find("load"); load != r.end() && load->is_object()) {
+    CellSample::Load l;
+    const std::pair<const char*, double*> fields[] = {{"window_ns", &l.window_ns},
+                                                      {"cpus", &l.cpus},
+                                                      {"busy_ns", &l.busy_ns},
+                                                      {"steal_ns", &l.steal_ns},
+                                                      {"run_ns", &l.run_ns}};
+    for (const auto& [field, into] : fields) {
+      const auto v = optional_number(*load, field);
+      if (!v || !(*v >= 0 && *v < kUint64Limit))
+        throw ReportError(where(r) + ": \"load\"." + field + " must be a number >= 0");
+      *into = *v;
+    }
+    if (l.window_ns > 0 && l.cpus > 0) s.load = l;
+  }
   return s;
 }
 
@@ -388,6 +433,9 @@ void summarise_samples(CellAnalysis& c, const AnalysisOptions& options) {
   double user = 0, sys = 0, wall = 0, other = 0;
   bool cpu_complete = true;
   int other_count = 0;
+  // Sums over the samples' load windows: one 27 ms sample is 2-3 ticks of
+  // /proc/stat, so only the sums say anything (run/system_load.h).
+  double capacity_ns = 0, foreign_ns = 0, steal_ns = 0;
   for (const auto& s : c.samples) {
     for (const auto& [name, total] : s.counters) {
       auto& [sum, n] = sums[name];
@@ -405,7 +453,11 @@ void summarise_samples(CellAnalysis& c, const AnalysisOptions& options) {
     }
     if (s.hwm_kib) c.peak_rss_kib = std::max(c.peak_rss_kib.value_or(0), *s.hwm_kib);
     if (s.hwm_scope == "process") c.peak_rss_process_scope = true;
-    if (s.other_cpu_share) {
+    if (s.load) {
+      capacity_ns += s.load->window_ns * s.load->cpus;
+      foreign_ns += s.load->busy_ns - s.load->run_ns;  // may be < 0 by a tick's rounding
+      steal_ns += s.load->steal_ns;
+    } else if (s.other_cpu_share) {
       other += *s.other_cpu_share;
       ++other_count;
     }
@@ -420,7 +472,12 @@ void summarise_samples(CellAnalysis& c, const AnalysisOptions& options) {
   }
   if (cpu_complete && user + sys > 0) c.sys_share = sys / (user + sys);
   if (cpu_complete && wall > 0) c.sys_wall_share = sys / wall;
-  if (other_count > 0) c.other_cpu_share = other / other_count;
+  if (capacity_ns > 0) {
+    c.other_cpu_share = std::clamp(foreign_ns / capacity_ns, 0.0, 1.0);
+    c.steal_share = std::clamp(steal_ns / capacity_ns, 0.0, 1.0);
+  } else if (other_count > 0) {
+    c.other_cpu_share = other / other_count;
+  }
 }
 
 // ns per iteration of each (process, round) (summed over its samples).
@@ -446,6 +503,13 @@ void pair_with_baseline(CellAnalysis& c, const CellAnalysis& baseline,
     c.ratio = stats::paired_ratio_by_process(c.per_process_ratios, options.ratio);
 }
 
+// "mpsc/32768 zeroed jemalloc": a cell as the warnings name it.
+std::string noise_label(const CellAnalysis& c) {
+  std::string out = c.workload;
+  if (!c.payload.empty() && c.payload != "none") out += " " + c.payload;
+  return out + " " + c.variant;
+}
+
 void add_warnings(RunModel& m) {
   if (m.truncated_tail)
     m.warnings.push_back("samples.jsonl ends in a partial line (a killed runner); it was ignored.");
@@ -455,32 +519,65 @@ void add_warnings(RunModel& m) {
     m.warnings.push_back(
         "Unfinished groups (no group_done; resume the run to complete them): " + groups + ".");
   }
-  std::vector<std::string> busy, unstable, process_hwm;
+  // Each kind of noise is one warning: how many cells, and the worst few by
+  // name; every flagged cell is in the report's Noise table.
+  struct Flagged {
+    double value;
+    std::string text;
+  };
+  std::vector<Flagged> busy, steal, unstable, process_hwm;
+  int measured = 0;
   for (const auto& c : m.cells) {
     if (c.status == CellStatus::failed) continue;
-    if (c.other_cpu_share && *c.other_cpu_share > thresholds::kBusyMachineShare)
-      busy.push_back(fmt::format("{} ({})", c.id, text::percent(*c.other_cpu_share)));
-    if (c.time && c.cv > thresholds::kHighCv)
-      unstable.push_back(fmt::format("{} (CV {})", c.id, text::percent(c.cv)));
-    if (c.peak_rss_process_scope) process_hwm.push_back(c.id);
+    ++measured;
+    const std::string name = noise_label(c);
+    if (is_busy(c))
+      busy.push_back({*c.other_cpu_share, name + " " + text::percent(*c.other_cpu_share)});
+    if (is_stolen(c)) steal.push_back({*c.steal_share, name + " " + text::percent(*c.steal_share)});
+    if (is_unstable(c)) unstable.push_back({c.cv, name + " CV " + text::percent(c.cv)});
+    if (c.peak_rss_process_scope) process_hwm.push_back({0, name});
   }
-  auto list = [](const std::vector<std::string>& items) {
+  auto worst = [](std::vector<Flagged> items) {
+    std::stable_sort(items.begin(), items.end(),
+                     [](const Flagged& a, const Flagged& b) { return a.value > b.value; });
     std::string s;
-    for (const auto& i : items) s += (s.empty() ? "" : "; ") + i;
-    return s;
+    for (std::size_t i = 0; i < items.size() && i < thresholds::kWorstNamed; ++i)
+      s += (s.empty() ? "" : "; ") + items[i].text;
+    return items.size() > thresholds::kWorstNamed ? "worst: " + s : s;
   };
   if (!busy.empty())
     m.warnings.push_back(fmt::format(
-        "Busy machine: other processes used more than {} of the CPU while these cells sampled; "
-        "their times may be inflated: {}.",
-        text::percent(thresholds::kBusyMachineShare), list(busy)));
+        "Busy machine: in {} of {} cells, processes outside this run used more than {} of the "
+        "CPUs while the cell sampled ({}); their times may be inflated.",
+        busy.size(), measured, text::percent(thresholds::kBusyMachineShare), worst(busy)));
+  if (!steal.empty())
+    m.warnings.push_back(fmt::format(
+        "Steal time: in {} of {} cells, the hypervisor gave more than {} of this machine's CPU "
+        "time to other guests while the cell sampled ({}); their times may be inflated.",
+        steal.size(), measured, text::percent(thresholds::kStealShare), worst(steal)));
   if (!unstable.empty())
-    m.warnings.push_back(
-        fmt::format("High variation between samples (coefficient of variation above {}): {}.",
-                    text::percent(thresholds::kHighCv), list(unstable)));
+    m.warnings.push_back(fmt::format(
+        "High variation: in {} of {} cells, per-iteration times vary between samples by a "
+        "coefficient of variation above {} ({}); a ratio near 1 there is not to be trusted "
+        "beyond its CI.",
+        unstable.size(), measured, text::percent(thresholds::kHighCv), worst(unstable)));
   if (!process_hwm.empty())
-    m.warnings.push_back("Peak RSS is the process-lifetime peak (VmHWM could not be reset) for: " +
-                         list(process_hwm) + ".");
+    m.warnings.push_back(fmt::format(
+        "Peak RSS is the process-lifetime peak (VmHWM could not be reset) in {} of {} cells ({}).",
+        process_hwm.size(), measured, worst(process_hwm)));
+  std::map<std::string, std::string> unverified;  // variant -> keys and why
+  for (const auto& c : m.cells)
+    if (auto reason = c.unverified_reason(); !reason.empty()) unverified.emplace(c.variant, reason);
+  if (!unverified.empty()) {
+    std::string list;
+    for (const auto& [variant, reason] : unverified)
+      list += (list.empty() ? "" : "; ") + variant + ": " + reason;
+    m.warnings.push_back(fmt::format(
+        "Unverified tunings: {} tuned variant{} could not be read back from the allocator, so the "
+        "setting may not have taken effect; {} marked \"unverified tuning\" wherever named ({}).",
+        unverified.size(), unverified.size() == 1 ? "" : "s",
+        unverified.size() == 1 ? "it is" : "they are", list));
+  }
   const auto trips = m.cross_cpu_round_trips();
   if (!trips.empty()) {
     const auto [lo, hi] = std::minmax_element(trips.begin(), trips.end());
@@ -496,6 +593,14 @@ void add_warnings(RunModel& m) {
 }
 
 }  // namespace
+
+bool is_busy(const CellAnalysis& c) {
+  return c.other_cpu_share && *c.other_cpu_share > thresholds::kBusyMachineShare;
+}
+bool is_stolen(const CellAnalysis& c) {
+  return c.steal_share && *c.steal_share > thresholds::kStealShare;
+}
+bool is_unstable(const CellAnalysis& c) { return c.time && c.cv > thresholds::kHighCv; }
 
 std::vector<std::vector<double>> per_process_round_ratios(const CellAnalysis& candidate,
                                                           const CellAnalysis& reference) {

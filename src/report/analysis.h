@@ -59,8 +59,14 @@ struct CellSample {
   double iters = 0;
   double ns = 0;
   std::map<std::string, double> counters;  // totals for the sample; absent = not measured
-  std::optional<double> rss_kib, hwm_kib, other_cpu_share;
+  std::optional<double> rss_kib, hwm_kib;
   std::string hwm_scope;
+  // The machine during the sample (run/system_load.h), when recorded:
+  struct Load {
+    double window_ns = 0, cpus = 0, busy_ns = 0, steal_ns = 0, run_ns = 0;
+  };
+  std::optional<Load> load;
+  std::optional<double> other_cpu_share;  // older runs: a share per sample instead of `load`
 };
 
 // Mean over samples of counters[k] / iters, and that / elements per iteration.
@@ -68,6 +74,13 @@ struct CounterValue {
   double per_iteration = 0;
   std::optional<double> per_element;
   int samples = 0;  // samples that carried the counter
+};
+
+// One key of a cell's `tuning_check` (the worker's read-back of a tuning,
+// alloc/conf_verify.h): status "verified", "unverified", "not taken",
+// "unknown key"; `how` is the read-back used, or why there is none.
+struct TuningKey {
+  std::string key, asked, effective, status, how;
 };
 
 struct Failure {
@@ -106,6 +119,11 @@ struct CellAnalysis {
   WorkloadInfo workload_info;
   std::vector<CounterSource> counter_sources;
   std::string plan_mode;  // "linear" / "flat" / "" when unknown
+  // How the cell was observed: "counters" (a measured allocator), or "off" /
+  // "strace" (--probes): a measurement of the tool, never a candidate for
+  // "winner" or "best vs std".
+  std::string probes = "counters";
+  std::vector<TuningKey> tuning_keys;  // the worker's read-back, key by key
 
   CellStatus status = CellStatus::ok;
   std::optional<Failure> failure;
@@ -117,11 +135,14 @@ struct CellAnalysis {
   int rounds = 0;     // distinct rounds with a sample
   int processes = 0;  // distinct worker processes with a sample
   std::map<std::string, CounterValue> counters;
-  std::optional<double> sys_share;        // sum sys_ns / sum (user_ns + sys_ns)
-  std::optional<double> sys_wall_share;   // sum sys_ns / sum wall ns
-  std::optional<double> peak_rss_kib;     // max hwm_kib
-  bool peak_rss_process_scope = false;    // some sample's VmHWM could not be reset
-  std::optional<double> other_cpu_share;  // mean over samples
+  std::optional<double> sys_share;       // sum sys_ns / sum (user_ns + sys_ns)
+  std::optional<double> sys_wall_share;  // sum sys_ns / sum wall ns
+  std::optional<double> peak_rss_kib;    // max hwm_kib
+  bool peak_rss_process_scope = false;   // some sample's VmHWM could not be reset
+  // CPU used by processes outside this run ÷ (wall × CPUs), summed over
+  // the cell's samples before dividing (older runs: mean of per-sample shares).
+  std::optional<double> other_cpu_share;
+  std::optional<double> steal_share;  // steal time ÷ (wall × CPUs), the same way
 
   // candidate ns/iter ÷ baseline ns/iter, per shared (process, round), in
   // process then round order
@@ -152,6 +173,13 @@ struct CellAnalysis {
   // Source of a counter as recorded in the cell record ("" when unavailable/unknown).
   std::string source_of(const std::string& counter) const;
   bool usable() const { return status != CellStatus::failed && time.has_value(); }
+  bool measures_tool() const { return probes != "counters"; }
+  // Keys of its tuning that could not be read back ("unverified"): the
+  // setting may not have taken effect. Empty for untuned or verified cells.
+  std::vector<TuningKey> unverified_keys() const;
+  // "max_cached:0: tbbmalloc has no read-back of TBB_MALLOC_* settings; ..."
+  // ("" when every key was verified).
+  std::string unverified_reason() const;
 };
 
 // The malloc-counting pass of a workload (never timed).
@@ -214,11 +242,27 @@ inline constexpr double kCrossCpuShift = 1.5;
 // Other processes used more than a tenth of the machine's CPU while a cell
 // sampled: on 2 cores that is a fifth of a core, enough to move a blocking
 // channel's median (DESIGN.md §5 measured 2-3x moves on a busy machine).
+// Measured over the cell's samples together, minus every process of the
+// run (runner and workers, idle or not): before, a per-sample share of 2-3
+// /proc/stat ticks that counted steal and the run's own idle workers flagged
+// ~80 of 195 cells of an idle machine at 10-32 %.
 inline constexpr double kBusyMachineShare = 0.10;
+// Steal time above a tenth of the CPUs: the same share of lost CPU as a busy
+// machine, taken by other guests of the hypervisor instead of processes here.
+inline constexpr double kStealShare = 0.10;
 // Per-iteration times varying more than 10 % between samples: Criterion
 // would call the estimate unstable; a ratio near 1 should not be trusted.
 inline constexpr double kHighCv = 0.10;
+// Cells named in a warning: the worst few; the rest are in the Noise table
+// (a default shootout flagged ~150 of 195 cells, a wall of text before any answer).
+inline constexpr std::size_t kWorstNamed = 3;
 }  // namespace thresholds
+
+// Whether a cell's samples were taken on a busy machine, with high steal
+// time, or vary too much (the thresholds above); each is a warning.
+bool is_busy(const CellAnalysis& c);
+bool is_stolen(const CellAnalysis& c);
+bool is_unstable(const CellAnalysis& c);
 
 // candidate ns/iter ÷ reference ns/iter for every round both have samples
 // in, per worker process (the candidate's process p is paired with the

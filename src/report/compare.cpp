@@ -207,12 +207,33 @@ std::string compare(const std::string& dir_a, const std::string& dir_b) {
       ror = text::ratio_with_ci(r.ratio);
       change = stats::change_text(r);
     }
+    // A tuning that could not be read back is marked, in whichever run it was.
+    std::string variant = ca->variant;
+    const bool unverified_a = !ca->unverified_keys().empty();
+    const bool unverified_b = !cb->unverified_keys().empty();
+    if (unverified_a || unverified_b)
+      variant += std::string(" ") + kUnverifiedMark +
+                 (unverified_a && unverified_b ? ""
+                  : unverified_a               ? " in A"
+                                               : " in B");
     out += table_row({case_label({ca->workload, ca->payload, ca->runtime, ca->injection}, dims),
-                      ca->variant, time_text(*ca), time_text(*cb), ra, rb, ror, change});
+                      variant, time_text(*ca), time_text(*cb), ra, rb, ror, change});
   }
   for (const auto& c : b.cells)
     if (!matched.count(match_key(c))) only_b.push_back(c.id);
   out += "\n";
+  const auto unverified_a = unverified_variants(a), unverified_b = unverified_variants(b);
+  if (!unverified_a.empty() || !unverified_b.empty()) {
+    out += "## Unverified tunings\n\n";
+    out +=
+        "Settings the worker could not read back from the allocator: nothing shows they took "
+        "effect.\n\n";
+    for (const auto& [variant, reason] : unverified_a)
+      out += "- A: " + text::escape_markdown(variant + ": " + reason) + "\n";
+    for (const auto& [variant, reason] : unverified_b)
+      out += "- B: " + text::escape_markdown(variant + ": " + reason) + "\n";
+    out += "\n";
+  }
   if (!only_a.empty() || !only_b.empty()) {
     out += "## Cells in one run only\n\n";
     for (const auto& id : only_a) out += "- only in A: " + text::escape_markdown(id) + "\n";

@@ -69,9 +69,10 @@ const std::vector<std::string>& csv_columns() {
     for (const auto& name : per_iteration_counters()) c.push_back(name + "_per_iter");
     for (const char* name :
          {"page_faults_per_element", "madvise_dontneed_per_element", "madvise_free_per_element",
-          "sys_share", "sys_wall_share", "peak_rss_kib", "other_cpu_share", "key_driver_rule",
-          "key_driver", "floor_cell", "allocation_share", "allocation_share_lower",
-          "allocation_share_upper", "allocation_speedup", "failure_phase", "failure_reason"})
+          "sys_share", "sys_wall_share", "peak_rss_kib", "other_cpu_share", "steal_share", "probes",
+          "tuning_verified", "tuning_unverified", "key_driver_rule", "key_driver", "floor_cell",
+          "allocation_share", "allocation_share_lower", "allocation_share_upper",
+          "allocation_speedup", "failure_phase", "failure_reason"})
       c.push_back(name);
     return c;
   }();
@@ -136,6 +137,10 @@ std::string csv_report(const RunModel& model) {
     f.push_back(num(c.sys_wall_share));
     f.push_back(num(c.peak_rss_kib));
     f.push_back(num(c.other_cpu_share));
+    f.push_back(num(c.steal_share));
+    f.push_back(c.probes);
+    f.push_back(c.tuning_keys.empty() ? "" : c.unverified_keys().empty() ? "true" : "false");
+    f.push_back(c.unverified_reason());
     f.push_back(c.driver.rule);
     f.push_back(c.driver.text);
     if (c.floor_share) {

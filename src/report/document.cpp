@@ -81,7 +81,12 @@ struct Context {
   RunDimensions dims;
   std::string base;  // baseline variant
   std::vector<FamilyTable> tables;
-  std::map<std::string, std::string> colors;  // variant -> colour
+  std::map<std::string, std::string> colors;      // variant -> colour
+  std::map<std::string, std::string> unverified;  // variant -> its unverified keys and why
+  // A variant's name as a column heading: marked when its tuning is unverified.
+  std::string label(const std::string& variant) const {
+    return unverified.count(variant) ? variant + " " + kUnverifiedMark : variant;
+  }
 };
 
 std::string time_cell(const CellAnalysis* c) {
@@ -107,7 +112,7 @@ std::string best_allocation_cell(const CaseRow& row, const BestVsBaseline& b) {
 std::string best_cell(const BestVsBaseline& b) {
   switch (b.outcome) {
     case BestVsBaseline::Outcome::faster:
-      return b.best->variant + " " + text::ratio_with_ci(speedup(b.best->ratio->ratio));
+      return variant_label(*b.best) + " " + text::ratio_with_ci(speedup(b.best->ratio->ratio));
     case BestVsBaseline::Outcome::baseline_best:
       return b.baseline_variant + " (every other variant slower)";
     case BestVsBaseline::Outcome::no_difference:
@@ -198,7 +203,9 @@ Section run_section(const Context& cx) {
   facts.push_back(
       fmt::format("Cells: {} finished, {} failed, {} unfinished (results of attempt {})", ok,
                   failed, unfinished, m.last_attempt));
-  facts.push_back("Allocator variants: " + join(ordered_variants(m, all), ", ") +
+  std::vector<std::string> variant_names;
+  for (const auto& v : ordered_variants(m, all)) variant_names.push_back(cx.label(v));
+  facts.push_back("Allocator variants: " + join(variant_names, ", ") +
                   " (ratios are taken against " + cx.base + ")");
   facts.push_back(fmt::format("Workloads: {} in {} families; payload modes: {}", workloads.size(),
                               families.size(), join(payload_list, ", ")));
@@ -208,22 +215,33 @@ Section run_section(const Context& cx) {
   s.blocks.push_back(
       paragraph("Every field of manifest.json is listed under Manifest, at the end."));
 
-  // The analysis's warnings, then one line per cell that was not steady.
+  // The analysis's warnings, then one line for the cells whose counters were
+  // not steady (each listed under Noise per cell).
   std::vector<std::string> warnings = m.warnings;
-  for (auto& line : unsteady_cell_warnings(m)) warnings.push_back(std::move(line));
+  const auto unsteady = unsteady_cell_warnings(m);
+  if (!unsteady.empty())
+    warnings.push_back(fmt::format(
+        "Not steady: {} cell(s) whose counters per iteration differ between the first and the "
+        "last third of the rounds (listed under Noise per cell); a longer --warm-up-time may "
+        "settle them.",
+        unsteady.size()));
   if (warnings.empty()) {
-    double busiest = 0, noisiest = 0;
+    double busiest = 0, stolen = 0, noisiest = 0;
     for (const auto& c : m.cells) {
       if (!c.usable()) continue;
       busiest = std::max(busiest, c.other_cpu_share.value_or(0));
+      stolen = std::max(stolen, c.steal_share.value_or(0));
       noisiest = std::max(noisiest, c.cv);
     }
     s.blocks.push_back(paragraph(fmt::format(
-        "Noise: no warnings. Other processes used at most {} of the CPU during any cell's samples "
-        "and the largest coefficient of variation of a cell's per-iteration times is {}.",
-        text::percent(busiest), text::percent(noisiest))));
+        "Noise: no warnings. Processes outside this run used at most {} of the CPUs during any "
+        "cell's samples, steal time was at most {}, and the largest coefficient of variation of "
+        "a cell's per-iteration times is {}.",
+        text::percent(busiest), text::percent(stolen), text::percent(noisiest))));
   } else {
-    s.blocks.push_back(paragraph("Warnings:"));
+    s.blocks.push_back(paragraph(fmt::format(
+        "Warnings ({}; every cell a noise warning counts is listed under Noise per cell):",
+        warnings.size())));
     s.blocks.push_back(bullets(warnings));
   }
   return s;
@@ -251,7 +269,7 @@ Section summary_section(const Context& cx) {
       const std::string driver = summary_driver(row, b);
       std::string slowest = "—";
       if (b.slowest)
-        slowest = fmt::format("{} {} slower: {}", b.slowest->variant,
+        slowest = fmt::format("{} {} slower: {}", variant_label(*b.slowest),
                               text::ratio(b.slowest->ratio->ratio.point), b.slowest->driver.text);
       t.rows.push_back({case_label(row.key, cx.dims), winner, best_ratio_text(b), driver, slowest});
     }
@@ -268,6 +286,69 @@ Section summary_section(const Context& cx) {
         "same work with preallocated buffers:"));
     s.blocks.push_back(bullets(shares));
   }
+  return s;
+}
+
+// The answer at a glance, beside the summary table: per case, the fastest
+// variant's time ÷ the baseline's (the summary's "best"), one bar each.
+std::optional<BarChart> headline_chart(const Context& cx) {
+  BarChart c;
+  c.title = "Per case: the fastest variant's time ÷ " + cx.base +
+            " (95 % CI; below 1 = faster than " + cx.base + ")";
+  c.y_label = "time ÷ " + cx.base;
+  BarChart::Series best{"fastest variant", kPalette[0], {}};
+  for (const auto& table : cx.tables)
+    for (const auto& row : table.rows) {
+      const BestVsBaseline b = best_vs_baseline(row);
+      if (!b.best) continue;
+      c.groups.push_back(case_label(row.key, cx.dims) + " · " + variant_label(*b.best));
+      best.values.push_back(b.best->ratio->ratio);
+    }
+  if (c.groups.empty()) return std::nullopt;
+  c.series.push_back(std::move(best));
+  return c;
+}
+
+// ---- noise ---------------------------------------------------------------------
+
+// Every cell a noise warning counts, with its figures: the warnings above
+// name only the worst few.
+Section noise_section(const Context& cx) {
+  Section s{"noise", "Noise per cell", 2, {}};
+  s.blocks.push_back(paragraph(fmt::format(
+      "Other CPU: CPU time of processes outside this run (the runner and all its workers are "
+      "subtracted) ÷ (wall time × CPUs), summed over the cell's samples (/proc/stat counts in "
+      "10 ms ticks, so one sample alone says little). Steal: time the hypervisor gave to other "
+      "guests, the same way. CV: coefficient of variation of the per-iteration times. Flagged "
+      "above {} other CPU, {} steal or {} CV.",
+      text::percent(thresholds::kBusyMachineShare), text::percent(thresholds::kStealShare),
+      text::percent(thresholds::kHighCv))));
+  Table t;
+  t.header = {"Case", "Variant", "Other CPU", "Steal", "CV", "Flagged for"};
+  t.numeric = {false, false, true, true, true, false};
+  auto share = [](const std::optional<double>& v) { return v ? text::percent(*v) : "n/a"; };
+  for (const auto& table : cx.tables)
+    for (const auto& row : table.rows)
+      for (const auto& variant : table.variants) {
+        auto it = row.by_variant.find(variant);
+        if (it == row.by_variant.end() || it->second->status == CellStatus::failed) continue;
+        const CellAnalysis& c = *it->second;
+        std::vector<std::string> why;
+        if (is_busy(c)) why.push_back("busy machine");
+        if (is_stolen(c)) why.push_back("steal time");
+        if (is_unstable(c)) why.push_back("high variation");
+        if (c.peak_rss_process_scope) why.push_back("process-lifetime peak RSS");
+        if (why.empty()) continue;
+        t.rows.push_back({case_label(row.key, cx.dims), variant_label(c), share(c.other_cpu_share),
+                          share(c.steal_share), c.time ? text::percent(c.cv) : "n/a",
+                          join(why, ", ")});
+      }
+  if (t.rows.empty())
+    s.blocks.push_back(paragraph("No cell was flagged."));
+  else
+    s.blocks.push_back(table_block(std::move(t)));
+  if (const auto unsteady = unsteady_cell_warnings(cx.model); !unsteady.empty())
+    s.blocks.push_back(bullets(unsteady));
   return s;
 }
 
@@ -386,7 +467,7 @@ std::vector<Section> family_sections(const Context& cx) {
     t.header.push_back("Case");
     t.numeric.push_back(false);
     for (const auto& v : table.variants) {
-      t.header.push_back(v);
+      t.header.push_back(cx.label(v));
       t.numeric.push_back(true);
     }
     t.header.push_back("Best vs " + cx.base + " (speed-up, 95 % CI)");
@@ -483,8 +564,8 @@ Section root_cause_section(const Context& cx) {
     if (auto a = c->per_iteration("mmap"), b = c->per_iteration("munmap"); a || b)
       maps = a.value_or(0) + b.value_or(0);
     t.rows.push_back(
-        {case_label({c->workload, c->payload, c->runtime, c->injection}, cx.dims), c->variant,
-         value(c, c->per_iteration("madvise_dontneed"), {"madvise_dontneed"}),
+        {case_label({c->workload, c->payload, c->runtime, c->injection}, cx.dims),
+         variant_label(*c), value(c, c->per_iteration("madvise_dontneed"), {"madvise_dontneed"}),
          value(c, c->per_iteration("madvise_free"), {"madvise_free"}),
          value(c, c->per_iteration("madvise"), {"madvise"}),
          value(c, c->per_iteration("brk"), {"brk"}), value(c, maps, {"mmap", "munmap"}),
@@ -544,6 +625,15 @@ std::optional<Section> tuning_section(const Context& cx) {
   for (const auto& c : cx.model.cells) tuned_cells = tuned_cells || !c.tuning.empty();
   if (!tuned_cells) return std::nullopt;
   Section s{"tuning", "Tuning and pattern dependence", 2, {}};
+  if (!cx.unverified.empty()) {
+    std::vector<std::string> items;
+    for (const auto& [variant, reason] : cx.unverified) items.push_back(variant + ": " + reason);
+    s.blocks.push_back(paragraph(
+        std::string("Unverified settings, marked ") + kUnverifiedMark +
+        ": the worker could not read these keys back from the allocator, so nothing shows the "
+        "setting took effect; their figures are those of the allocator as it ran."));
+    s.blocks.push_back(bullets(std::move(items)));
+  }
   if (effects.empty()) {
     s.blocks.push_back(paragraph(
         "Tuned variants ran, but none has a measured untuned counterpart in the same group."));
@@ -587,7 +677,7 @@ std::optional<Section> tuning_section(const Context& cx) {
       last_untuned = e->untuned;
     }
     sweep.rows.push_back(
-        {label, e->tuned->variant, time_cell(e->tuned),
+        {label, variant_label(*e->tuned), time_cell(e->tuned),
          text::change_percent_with_ci(e->change.ratio) + " " + to_string(e->effect),
          opt_number(e->tuned->page_faults_per_iteration()),
          opt_number(e->tuned->per_iteration("madvise_dontneed")), memory(e->tuned)});
@@ -603,7 +693,7 @@ std::optional<Section> tuning_section(const Context& cx) {
   pattern.numeric = {false, false, true, true, true, false, true};
   for (const auto& e : effects) {
     pattern.rows.push_back(
-        {e.tuned->variant,
+        {variant_label(*e.tuned),
          case_label({e.tuned->workload, e.tuned->payload, e.tuned->runtime, e.tuned->injection},
                     cx.dims),
          time_cell(e.untuned), time_cell(e.tuned), text::change_percent_with_ci(e.change.ratio),
@@ -889,7 +979,8 @@ Section manifest_section(const Context& cx) {
 }  // namespace
 
 Document build_document(const RunModel& model) {
-  Context cx{model, run_dimensions(model), baseline_variant(model), family_tables(model), {}};
+  Context cx{model, run_dimensions(model),     baseline_variant(model), family_tables(model),
+             {},    unverified_variants(model)};
   std::vector<const CellAnalysis*> all;
   for (const auto& c : model.cells) all.push_back(&c);
   // The baseline is the reference line, never a bar or a point: the palette
@@ -901,8 +992,11 @@ Document build_document(const RunModel& model) {
 
   Document d;
   d.title = "Allocator shootout";
-  d.sections.push_back(run_section(cx));
+  // The answer first (summary, headline chart); the run's facts and
+  // warnings after it.
   d.sections.push_back(summary_section(cx));
+  if (auto chart = headline_chart(cx)) d.sections.back().blocks.push_back(chart_block(*chart));
+  d.sections.push_back(run_section(cx));
   for (auto& s : family_sections(cx)) d.sections.push_back(std::move(s));
   d.sections.push_back(root_cause_section(cx));
   d.sections.push_back(cliff_section(cx));
@@ -910,6 +1004,7 @@ Document build_document(const RunModel& model) {
   d.sections.push_back(memory_section(cx));
   if (!cx.model.traces.empty()) d.sections.push_back(trace_section(cx));
   d.sections.push_back(profile_section(cx));
+  d.sections.push_back(noise_section(cx));
   d.sections.push_back(failed_section(cx));
   d.sections.push_back(method_section(cx));
   d.sections.push_back(manifest_section(cx));

@@ -83,6 +83,17 @@ int payload_rank(const std::string& payload) {
   return i < 0 ? static_cast<int>(order.size()) : i;
 }
 
+std::string variant_label(const CellAnalysis& cell) {
+  return cell.unverified_keys().empty() ? cell.variant : cell.variant + " " + kUnverifiedMark;
+}
+
+std::map<std::string, std::string> unverified_variants(const RunModel& model) {
+  std::map<std::string, std::string> out;
+  for (const auto& c : model.cells)
+    if (const auto reason = c.unverified_reason(); !reason.empty()) out.emplace(c.variant, reason);
+  return out;
+}
+
 std::string baseline_variant(const RunModel& model) {
   for (const auto& c : model.cells)
     if (c.baseline) return c.variant;
@@ -180,7 +191,9 @@ BestVsBaseline best_vs_baseline(const CaseRow& row) {
   if (row.baseline) out.baseline_variant = row.baseline->variant;
   std::vector<const CellAnalysis*> candidates;
   for (const auto& [variant, c] : row.by_variant)
-    if (c->usable() && !c->baseline && c->ratio && c->ratio->rounds >= 2) candidates.push_back(c);
+    // A --probes off/strace variant measures the tool, not an allocator.
+    if (c->usable() && !c->baseline && !c->measures_tool() && c->ratio && c->ratio->rounds >= 2)
+      candidates.push_back(c);
   if (candidates.empty()) return out;
   std::stable_sort(candidates.begin(), candidates.end(), [](const auto* a, const auto* b) {
     return a->ratio->ratio.point < b->ratio->ratio.point;
@@ -212,7 +225,7 @@ std::string winner_text(const BestVsBaseline& best) {
   switch (best.outcome) {
     case BestVsBaseline::Outcome::faster: {
       std::string names;
-      for (const auto* w : best.winners) names += (names.empty() ? "" : " ≈ ") + w->variant;
+      for (const auto* w : best.winners) names += (names.empty() ? "" : " ≈ ") + variant_label(*w);
       return names;
     }
     case BestVsBaseline::Outcome::baseline_best:
@@ -234,8 +247,8 @@ stats::Interval speedup(const stats::Interval& ratio) {
 std::string best_ratio_text(const BestVsBaseline& best) {
   if (!best.best) return "—";
   if (best.outcome == BestVsBaseline::Outcome::baseline_best)
-    return "1× (next: " + best.best->variant + " " + text::ratio_with_ci(best.best->ratio->ratio) +
-           " slower)";
+    return "1× (next: " + variant_label(*best.best) + " " +
+           text::ratio_with_ci(best.best->ratio->ratio) + " slower)";
   return text::ratio_with_ci(speedup(best.best->ratio->ratio));
 }
 
@@ -324,7 +337,7 @@ std::vector<TuningEffect> tuning_effects(const RunModel& model) {
     const CellAnalysis* untuned = nullptr;
     for (const auto& c : model.cells)
       if (c.usable() && c.tuning.empty() && c.allocator == tuned.allocator &&
-          key_of(c) == key_of(tuned))
+          c.probes == tuned.probes && key_of(c) == key_of(tuned))
         untuned = &c;
     if (!untuned) continue;
     if (per_round_ratios(tuned, *untuned).empty()) continue;

@@ -89,6 +89,14 @@ std::string summary_driver(const CaseRow& row, const BestVsBaseline& best);
 // mpsc/32768 filled; on allocation alone std is 4.09× slower than
 // mimalloc".
 std::vector<std::string> allocation_share_sentences(const RunModel& model);
+// A tuned variant some of whose keys could not be read back carries this
+// mark wherever it is named (summary, tables, CSV, JSON, compare): the
+// setting may not have taken effect.
+inline constexpr const char* kUnverifiedMark = "(unverified tuning)";
+// The variant's name, marked when its tuning is unverified.
+std::string variant_label(const CellAnalysis& cell);
+// variant -> its unverified keys with the reason (CellAnalysis::unverified_reason).
+std::map<std::string, std::string> unverified_variants(const RunModel& model);
 
 // The variant ratios are taken against (the baseline cells' variant; "std"
 // when the run has no baseline cell).

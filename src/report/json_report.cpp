@@ -26,6 +26,7 @@ json cell_json(const RunModel& model, const CellAnalysis& c) {
             {"allocator", c.allocator},
             {"variant", c.variant},
             {"tuning", c.tuning},
+            {"probes", c.probes},
             {"injection", c.injection},
             {"baseline", c.baseline},
             {"baseline_cell", c.baseline_cell},
@@ -85,6 +86,21 @@ json cell_json(const RunModel& model, const CellAnalysis& c) {
   j["peak_rss_kib"] = optional(c.peak_rss_kib);
   j["peak_rss_process_scope"] = c.peak_rss_process_scope;
   j["other_cpu_share"] = optional(c.other_cpu_share);
+  j["steal_share"] = optional(c.steal_share);
+  // null: untuned; false: some key could not be read back (tuning_unverified says which, why).
+  j["tuning_verified"] = c.tuning_keys.empty() ? json(nullptr) : json(c.unverified_keys().empty());
+  json unverified = json::array();
+  for (const auto& k : c.unverified_keys())
+    unverified.push_back({{"key", k.key}, {"asked", k.asked}, {"why", k.how}});
+  j["tuning_unverified"] = unverified;
+  json keys = json::array();
+  for (const auto& k : c.tuning_keys)
+    keys.push_back({{"key", k.key},
+                    {"asked", k.asked},
+                    {"effective", k.effective},
+                    {"status", k.status},
+                    {"how", k.how}});
+  j["tuning_check"] = keys;
   j["key_driver"] = c.driver.rule.empty() ? json(nullptr)
                                           : json{{"rule", c.driver.rule}, {"text", c.driver.text}};
   if (c.floor_share) {

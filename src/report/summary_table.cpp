@@ -46,7 +46,11 @@ std::string summary_table(const RunModel& model, bool color) {
         r.tone = kDim;
       rows.push_back(r);
     }
-  if (rows.empty()) return "No case has a ratio to " + base + ".\n";
+  // A tuning nothing proved took effect is named under the table, with why.
+  std::string unverified;
+  for (const auto& [variant, reason] : unverified_variants(model))
+    unverified += variant + " " + kUnverifiedMark + ": " + reason + "\n";
+  if (rows.empty()) return "No case has a ratio to " + base + ".\n" + unverified;
 
   const std::string header[4] = {"case", "winner", base + " vs best", "key driver"};
   std::size_t width[4];
@@ -68,7 +72,7 @@ std::string summary_table(const RunModel& model, bool color) {
   std::string out = line(header, nullptr, true);
   for (const auto& r : rows) out += line(r.cells, r.tone, false);
   for (const auto& sentence : allocation_share_sentences(model)) out += sentence + "\n";
-  return out;
+  return out + unverified;
 }
 
 }  // namespace shootout::report

@@ -81,6 +81,7 @@ json identity(const Cell& cell) {
           {"allocator", cell.allocator.name},
           {"variant", cell.variant},
           {"tuning", cell.tuning},
+          {"probes", cell.probe_mode},
           {"injection", alloc::to_string(cell.injection)},
           {"baseline", cell.baseline},
           {"baseline_cell", cell.baseline_cell},
@@ -324,9 +325,13 @@ class GroupDriver {
     for (size_t position = 0; position < n; ++position) {
       LiveCell& live = cells_[(position + static_cast<size_t>(round)) % n];
       if (live.failed) continue;
-      const auto cpu_before = read_cpu_times();
+      // Every process of this run counts as "own", not as other load: the
+      // runner and all of the group's workers, busy or idle.
+      const std::vector<pid_t> workers = worker_pids();
+      LoadMeter load(cores_);
+      load.start(workers);
       auto s = sample(live, live.plan.iterations[static_cast<size_t>(round)], "sample");
-      const auto cpu_after = read_cpu_times();
+      const auto window = load.stop(workers);
       if (!s) continue;
       CounterSample counted{round, (*s)["iters"].get<double>(), {}};
       for (const auto& [name, value] : (*s)["counters"].items())
@@ -339,14 +344,7 @@ class GroupDriver {
       record["round"] = round;
       record["position"] = position;
       record["process"] = live.process_index;
-      // Without the worker's own CPU time (probes off) the share is unknown.
-      if (cpu_before && cpu_after && record["counters"].contains("user_ns")) {
-        const json& c = record["counters"];
-        const std::uint64_t own =
-            c.value("user_ns", std::uint64_t{0}) + c.value("sys_ns", std::uint64_t{0});
-        record["other_cpu_share"] = other_cpu_share(*cpu_before, *cpu_after, own,
-                                                    record["ns"].get<std::uint64_t>(), cores_);
-      }
+      if (window) record["load"] = window->to_json();
       append(record);
     }
   }
@@ -362,6 +360,13 @@ class GroupDriver {
       record["group"] = group_.name;
       append(record);
     }
+  }
+
+  std::vector<pid_t> worker_pids() const {
+    std::vector<pid_t> pids;
+    for (const auto& other : cells_)
+      if (other.process && !other.failed) pids.push_back(other.process->pid());
+    return pids;
   }
 
   // The study's strace files without strace: every madvise/mmap/munmap/brk/

@@ -176,6 +176,7 @@ int main(int argc, char** argv) {
   // per-task perf events would tax every context switch of the runtime's
   // threads (ProbeOptions).
   probe_options.per_cpu = true;
+  probe_options.malloc_in_c_library = shootout::alloc::malloc_from_c_library(verification);
   std::optional<shootout::probe::KernelCounters> counters;
   if (!no_counters) counters.emplace(shootout::probe::KernelCounters::open(probe_options));
   // Like the counters, the tracer must exist before the runtime's threads.
@@ -183,6 +184,7 @@ int main(int argc, char** argv) {
   if (trace_calls) {
     shootout::probe::TraceOptions trace_options;
     trace_options.allow_tracepoints = !no_tracepoints;
+    trace_options.malloc_in_c_library = probe_options.malloc_in_c_library;
     tracer.emplace(shootout::probe::CallTracer::open(trace_options));
   }
 

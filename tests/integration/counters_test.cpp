@@ -1,7 +1,11 @@
 // Kernel counters in samples.jsonl: present with their source, per sample,
 // and exact for an induced madvise burst — through perf tracepoints and
-// through the interposition fallback.
+// through the interposition fallback (absent with the reason under std, whose
+// glibc malloc the wrappers cannot see); each sample's load window; and the
+// --probes variants, recorded as such.
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -19,8 +23,15 @@ bool tracepoints_here() {
          std::filesystem::exists(events + "exceptions/page_fault_user/id");
 }
 
-std::vector<nlohmann::json> burst_samples(const std::vector<std::string>& extra) {
-  const std::string dir = fresh_dir("burst") + "/run";
+struct BurstRun {
+  std::string dir;
+  std::vector<nlohmann::json> records;
+  std::vector<nlohmann::json> burst;  // the burst variant's samples
+};
+
+BurstRun burst_run(const std::vector<std::string>& extra) {
+  BurstRun run;
+  run.dir = fresh_dir("burst") + "/run";
   std::vector<std::string> args = {"run",
                                    "-a",
                                    "std",
@@ -31,14 +42,14 @@ std::vector<nlohmann::json> burst_samples(const std::vector<std::string>& extra)
                                    "--payload",
                                    "zeroed",
                                    "--out",
-                                   dir,
+                                   run.dir,
                                    "--no-allocation-profile"};
   for (const auto& a : tiny_profile(3)) args.push_back(a);
   args.insert(args.end(), extra.begin(), extra.end());
   auto r = run_cli(args);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  const auto records = journal_records(dir);
-  for (const auto& c : records_of_type(records, "cell"))
+  run.records = journal_records(run.dir);
+  for (const auto& c : records_of_type(run.records, "cell"))
     if (c["variant"] == "burst") {
       for (const auto& counter : c["counters"]) {
         if (counter["name"] == "madvise_free") {
@@ -47,10 +58,23 @@ std::vector<nlohmann::json> burst_samples(const std::vector<std::string>& extra)
         }
       }
     }
-  std::vector<nlohmann::json> burst;
-  for (const auto& s : records_of_type(records, "sample"))
-    if (s["cell"].get<std::string>().find("|burst|") != std::string::npos) burst.push_back(s);
-  return burst;
+  for (const auto& s : records_of_type(run.records, "sample")) {
+    if (s["cell"].get<std::string>().find("|burst|") != std::string::npos) run.burst.push_back(s);
+    // The machine's load around each sample: the window holds the timed
+    // region, and the run's own CPU time in it holds the worker's.
+    const auto& load = s["load"];
+    EXPECT_GE(load["window_ns"].get<double>(), s["ns"].get<double>()) << s.dump();
+    EXPECT_GE(load["cpus"].get<int>(), 1);
+    EXPECT_GE(load["run_ns"].get<double>(),
+              s["counters"]["user_ns"].get<double>() + s["counters"]["sys_ns"].get<double>())
+        << s.dump();
+    EXPECT_TRUE(load.contains("busy_ns") && load.contains("steal_ns")) << s.dump();
+  }
+  return run;
+}
+
+std::vector<nlohmann::json> burst_samples(const std::vector<std::string>& extra) {
+  return burst_run(extra).burst;
 }
 
 }  // namespace
@@ -67,12 +91,67 @@ TEST(Counters, InducedMadviseBurstIsCountedExactlyByTracepoints) {
 }
 
 TEST(Counters, InterpositionFallbackCountsTheSameBurst) {
-  auto samples = burst_samples({"--no-tracepoints"});
-  ASSERT_EQ(samples.size(), 3u);
-  for (const auto& s : samples)
+  const auto run = burst_run({"--no-tracepoints"});
+  ASSERT_EQ(run.burst.size(), 3u);
+  for (const auto& s : run.burst)
     EXPECT_EQ(s["counters"]["madvise_free"].get<std::uint64_t>(),
               30 * s["iters"].get<std::uint64_t>())
         << s.dump();
+
+  // Under std, glibc's malloc makes its syscalls through internal aliases
+  // the wrappers never see: those counters are absent with the reason, not 0.
+  const std::vector<std::string> blind = {
+      "madvise", "madvise_dontneed", "madvise_free", "mmap", "munmap", "brk", "mremap"};
+  int std_cells = 0;
+  for (const auto& c : records_of_type(run.records, "cell")) {
+    if (c["variant"] != "std") continue;
+    ++std_cells;
+    for (const auto& counter : c["counters"]) {
+      const std::string name = counter["name"];
+      if (std::find(blind.begin(), blind.end(), name) == blind.end()) continue;
+      EXPECT_TRUE(counter["source"].is_null()) << counter.dump();
+      const std::string detail = counter["detail"];
+      EXPECT_EQ(detail.rfind("not measured: ", 0), 0u) << detail;
+      EXPECT_NE(detail.find("__mmap"), std::string::npos) << detail;
+    }
+  }
+  EXPECT_EQ(std_cells, 1);
+  int std_samples = 0;
+  for (const auto& s : records_of_type(run.records, "sample")) {
+    if (s["cell"].get<std::string>().find("|std|") == std::string::npos) continue;
+    ++std_samples;
+    for (const auto& name : blind) EXPECT_FALSE(s["counters"].contains(name)) << s.dump();
+    EXPECT_TRUE(s["counters"].contains("minor_faults")) << s.dump();
+  }
+  EXPECT_EQ(std_samples, 3);
+  // ... and every report shows them as not measured: an empty CSV field.
+  std::ifstream csv(run.dir + "/bench_results.csv");
+  std::string header, line, std_row;
+  std::getline(csv, header);
+  while (std::getline(csv, line))
+    if (line.rfind("block_on_alloc/10x12345|zeroed|asio|std|preload,", 0) == 0) std_row = line;
+  ASSERT_FALSE(std_row.empty());
+  auto field = [&](const std::string& column) {
+    auto split = [](const std::string& text) {
+      std::vector<std::string> out(1);
+      bool quoted = false;
+      for (char ch : text) {
+        if (ch == '"')
+          quoted = !quoted;
+        else if (ch == ',' && !quoted)
+          out.emplace_back();
+        else
+          out.back() += ch;
+      }
+      return out;
+    };
+    const auto names = split(header), values = split(std_row);
+    const auto at = std::find(names.begin(), names.end(), column) - names.begin();
+    return static_cast<std::size_t>(at) < values.size() ? values[at] : std::string("?");
+  };
+  EXPECT_EQ(field("brk_per_iter"), "");
+  EXPECT_EQ(field("mmap_per_iter"), "");
+  EXPECT_NE(field("minor_faults_per_iter"), "");
 }
 
 TEST(Counters, EveryCounterRecordsItsSourceAndUnavailableOnesAreAbsent) {
@@ -123,6 +202,33 @@ TEST(Counters, EveryCounterRecordsItsSourceAndUnavailableOnesAreAbsent) {
       EXPECT_LT(per_message, 1.1) << name << " " << s.dump();
     }
   }
+}
+
+// A --probes off variant is recorded as such and is never the winner: the
+// summary and results.json name only measured allocators.
+TEST(Counters, ProbesOffVariantIsRecordedAndNeverAWinner) {
+  const std::string dir = fresh_dir("probes") + "/run";
+  std::vector<std::string> args = {
+      "run",      "-a",           "std,jemalloc", "-w", "spawn_st/50",
+      "--probes", "counters,off", "--out",        dir,  "--no-allocation-profile"};
+  for (const auto& a : tiny_profile(3)) args.push_back(a);
+  const auto r = run_cli(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int off = 0;
+  for (const auto& c : records_of_type(journal_records(dir), "cell")) {
+    const bool is_off = c["variant"].get<std::string>().find("(probes off)") != std::string::npos;
+    EXPECT_EQ(c["probes"], is_off ? "off" : "counters") << c["variant"];
+    off += is_off ? 1 : 0;
+  }
+  EXPECT_EQ(off, 2);  // std(probes off), jemalloc(probes off)
+  std::ifstream in(dir + "/results.json");
+  const auto results = nlohmann::json::parse(in);
+  for (const auto& c : results["cells"])
+    EXPECT_EQ(c["probes"], c["variant"].get<std::string>().find("(probes off)") != std::string::npos
+                               ? "off"
+                               : "counters");
+  // The terminal summary's winner column never names the tool's own variant.
+  EXPECT_EQ(r.out.find("(probes off)"), std::string::npos) << r.out;
 }
 
 // Hardware events can only be per-task (inherit) events, which slow the

@@ -2,7 +2,10 @@
 // takes effect is read back and labels its variant; an unknown key and a
 // rejected value fail their cells naming the key; a key with no read-back
 // API is marked unverified; a prefixed jemalloc gets its conf through its
-// own variable; glibc's trim settings are read back and change the brk count.
+// own variable; glibc's trim settings are read back and change the brk count;
+// an unverified tbbmalloc key is marked in every output.
+#include <fstream>
+#include <iterator>
 #include <map>
 
 #include <gtest/gtest.h>
@@ -92,6 +95,68 @@ TEST(Tuning, PrefixedJemallocGetsItsConfThroughThePrefixedVariable) {
   EXPECT_EQ(key["status"], "verified");
   EXPECT_EQ(key["effective"], "4096");
   EXPECT_EQ(key["how"], "_rjem_mallctl(\"opt.tcache_max\")");
+}
+
+// tbbmalloc has no read-back API: its key is unverified, and every output
+// says so with the reason — report.md, report.html, bench_results.csv,
+// results.json, the terminal summary and compare.
+TEST(Tuning, UnverifiedTbbmallocKeyIsMarkedInEveryOutput) {
+  const std::string dir = fresh_dir("tuning-tbb") + "/run";
+  std::vector<std::string> args = {
+      "run", "-a",          "std,tbbmalloc", "--tune", "tbbmalloc:use_huge_pages:0",
+      "-w",  "spawn_st/50", "--out",         dir,      "--no-allocation-profile"};
+  for (const auto& a : tiny_profile(2)) args.push_back(a);
+  const auto cli = run_cli(args);
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  const std::string variant = "tbbmalloc[use_huge_pages:0]";
+  const std::string mark = variant + " (unverified tuning)";
+  const std::string why = "tbbmalloc has no read-back of TBB_MALLOC_* settings";
+
+  nlohmann::json cell;
+  for (const auto& c : records_of_type(journal_records(dir), "cell"))
+    if (c["variant"] == variant) cell = c;
+  ASSERT_FALSE(cell.is_null());
+  const auto& key = only_key(cell);
+  EXPECT_EQ(key["status"], "unverified");
+  EXPECT_EQ(key["how"], why);
+
+  auto read = [&](const std::string& name) {
+    std::ifstream in(dir + "/" + name);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  auto has = [](const std::string& text, const std::string& what) {
+    return text.find(what) != std::string::npos;
+  };
+  const std::string md = read("report.md");
+  EXPECT_TRUE(has(md, mark)) << md;
+  EXPECT_TRUE(has(md, variant + ": use_huge_pages:0: " + why)) << md;
+  EXPECT_TRUE(has(md, "Unverified tunings: 1 tuned variant")) << md;
+  const std::string html = read("report.html");
+  EXPECT_TRUE(has(html, mark));
+  EXPECT_TRUE(has(html, "use_huge_pages:0: " + why));
+  const std::string csv = read("bench_results.csv");
+  // probes, tuning_verified, tuning_unverified
+  EXPECT_TRUE(has(csv, ",counters,false,use_huge_pages:0: " + why + ",")) << csv;
+  EXPECT_TRUE(has(csv, ",counters,,,")) << "std: untuned " << csv;
+  const auto results = nlohmann::json::parse(read("results.json"));
+  int tuned = 0;
+  for (const auto& c : results["cells"]) {
+    if (c["variant"] != variant) {
+      EXPECT_TRUE(c["tuning_verified"].is_null()) << c["cell"];
+      continue;
+    }
+    ++tuned;
+    EXPECT_EQ(c["tuning_verified"], false);
+    ASSERT_EQ(c["tuning_unverified"].size(), 1u);
+    EXPECT_EQ(c["tuning_unverified"][0]["why"], why);
+  }
+  EXPECT_EQ(tuned, 1);
+  EXPECT_TRUE(has(cli.out, mark + ": use_huge_pages:0: " + why + "\n")) << cli.out;
+
+  const auto cmp = run_cli({"compare", dir, dir});
+  ASSERT_EQ(cmp.exit_code, 0) << cmp.err;
+  EXPECT_TRUE(has(cmp.out, "| " + mark + " |")) << cmp.out;
+  EXPECT_TRUE(has(cmp.out, "- A: " + variant + ": use_huge_pages:0: " + why)) << cmp.out;
 }
 
 // glibc's heap-trim settings: each key of the glibc-trim sweep, and top_pad

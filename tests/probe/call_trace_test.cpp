@@ -334,7 +334,7 @@ CallTracer open_tracepoints(TraceOptions options = {}) {
   return open_source(Source::perf_event, options);
 }
 
-#define SKIP_WITHOUT_TRACEPOINTS(tracer)            \
+#define SKIP_WITHOUT_TRACEPOINTS(tracer)       \
   if ((tracer).source() != Source::perf_event) \
   GTEST_SKIP() << "tracepoints unavailable: " << (tracer).detail()
 
@@ -581,6 +581,24 @@ TEST(CallTraceJson, CallsAndSummaries) {
   EXPECT_EQ(s.at("total_bytes"), 73728);
   EXPECT_EQ(s.at("histogram"), nlohmann::json::parse(R"([{"from_bytes":32768,"count":2}])"));
   EXPECT_EQ(s.at("text"), "madvise(MADV_DONTNEED): 2 calls, each 36 KiB");
+}
+
+}  // namespace
+}  // namespace shootout::probe
+
+namespace shootout::probe {
+namespace {
+
+// Under glibc's own malloc the fallback would trace none of the allocator's
+// calls: no tracer, and the reason instead of an empty trace.
+TEST(CallTracer, UnderGlibcMallocTheFallbackIsNotMeasured) {
+  TraceOptions options;
+  options.allow_tracepoints = false;
+  options.malloc_in_c_library = true;
+  const CallTracer tracer = CallTracer::open(options);
+  EXPECT_FALSE(tracer.source().has_value());
+  EXPECT_EQ(tracer.detail().rfind("not measured: ", 0), 0u) << tracer.detail();
+  EXPECT_NE(tracer.detail().find("__mmap"), std::string::npos) << tracer.detail();
 }
 
 }  // namespace

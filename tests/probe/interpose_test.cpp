@@ -49,6 +49,27 @@ TEST(Interpose, StatusNamesSourceAndTheGlibcLimit) {
   EXPECT_NE(why(counters, names::kMadviseDontneed).find("advice == 4"), std::string::npos);
 }
 
+// Under glibc's own malloc the wrappers would count the allocator's calls
+// as zero: the counters are absent, the reason names the internal aliases.
+TEST(Interpose, UnderGlibcMallocTheSyscallCountersAreNotMeasured) {
+  ProbeOptions options;
+  options.allow_tracepoints = false;
+  options.malloc_in_c_library = true;
+  const auto counters = KernelCounters::open(options);
+  const Reading reading = counters.read();
+  for (const char* name : {names::kMadviseAll, names::kMadviseDontneed, names::kMadviseFree,
+                           names::kMmap, names::kMunmap, names::kBrk, names::kMremap}) {
+    const auto* status = find_status(counters, name);
+    ASSERT_NE(status, nullptr) << name;
+    EXPECT_FALSE(status->source.has_value()) << name;
+    EXPECT_EQ(status->detail.rfind("not measured: ", 0), 0u) << status->detail;
+    EXPECT_NE(status->detail.find("__mmap/__munmap/__madvise/__brk/__mremap"), std::string::npos);
+    EXPECT_EQ(reading.count(name), 0u) << name;
+  }
+  // Faults and CPU time do not depend on the wrappers.
+  EXPECT_EQ(reading.count(names::kUserNs), 1u);
+}
+
 TEST(Interpose, CountsCallsFromASharedLibraryExactly) {
   constexpr int kDontneed = 23;
   constexpr int kFree = 5;

@@ -88,11 +88,18 @@ TEST(Html, WellFormedWithEveryTableAndChart) {
   ASSERT_TRUE(p.well_formed) << p.error;
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   // Tables: run manifest, summary, 2 families, root cause, pattern dependence,
-  // tuning sweep, time vs RSS, profile, failed cells, counter sources, rules.
-  EXPECT_EQ(count(p.elements, "table"), 12);
-  // Charts: bars for each family, the mpsc size sweep, the time/RSS scatter.
-  EXPECT_EQ(count(p.elements, "svg"), 4);
-  EXPECT_EQ(count(p.elements, "figure"), 4);
+  // tuning sweep, time vs RSS, profile, noise per cell, failed cells, counter
+  // sources, rules.
+  EXPECT_EQ(count(p.elements, "table"), 13);
+  // Charts: the headline, bars for each family, the mpsc size sweep, the
+  // time/RSS scatter.
+  EXPECT_EQ(count(p.elements, "svg"), 5);
+  EXPECT_EQ(count(p.elements, "figure"), 5);
+  // The answer first: the summary and its headline chart, then the run.
+  const auto headline = html.find("Per case: the fastest variant&#39;s time ÷ std");
+  ASSERT_NE(headline, std::string::npos);
+  EXPECT_LT(html.find("<section id=\"summary\">"), headline);
+  EXPECT_LT(headline, html.find("<section id=\"run\">"));
   EXPECT_NE(html.find("mpsc: time ÷ std by payload size"), std::string::npos);
   EXPECT_NE(html.find("Time vs peak RSS, relative to std"), std::string::npos);
   // Self-contained: nothing fetched, nothing run.
@@ -132,7 +139,7 @@ TEST(Html, SaysSoWhenGnuplotIsMissing) {
   ASSERT_TRUE(p.well_formed) << p.error;
   EXPECT_NE(html.find("Charts are not shown"), std::string::npos);
   EXPECT_EQ(count(p.elements, "svg"), 0);
-  EXPECT_EQ(count(p.elements, "table"), 12);  // the tables are all still there
+  EXPECT_EQ(count(p.elements, "table"), 13);  // the tables are all still there
 }
 
 }  // namespace
