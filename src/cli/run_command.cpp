@@ -39,8 +39,9 @@ void add_run_options(CLI::App& run, RunArgs& a) {
   run.add_option("--measurement-time", a.measurement_seconds, "seconds of samples per cell");
   run.add_option("--warm-up-time", a.warmup_seconds, "seconds of warm-up per cell");
   run.add_option("--processes", a.processes,
-                 "worker processes per cell, sharing its measurement and warm-up time; a "
-                 "ratio's CI counts each process once unless their means agree (default 3)");
+                 "worker processes per cell, each with the whole warm-up, sharing the measurement "
+                 "time; a ratio's CI counts each process once unless their means agree (default "
+                 "6, the fewest with which a verdict is possible when they differ)");
   run.add_option("--threads", a.threads, "pool threads for every workload (default: each spec's)");
   run.add_flag("--pin", a.pin, "pin the bench thread and pool threads to CPUs");
   run.add_flag("--no-tracepoints", a.no_tracepoints,

@@ -15,11 +15,15 @@ const std::vector<std::string>& profile_names() {
 }
 
 Profile profile_from_name(const std::string& name) {
-  // Every profile splits a cell over 3 worker processes: a blocking channel's
-  // median moved 2-3x between processes of one cell here (DESIGN.md §5), a
-  // spread no number of rounds in one process averages out; 3 processes cut
-  // it by sqrt(3) = 1.7x at the same total time (README "Benchmarks").
-  constexpr int kProcesses = 3;
+  // Every profile runs a cell in 6 worker processes: a blocking channel's
+  // median moved 2-3x between processes of one cell here (docs/design.md §5),
+  // a spread no number of rounds in one process averages out, so a ratio's
+  // independent units are its processes whenever their means differ
+  // (src/stats/ratio.cpp). With fewer than 6 units no two-sided exact test
+  // reaches p < 0.05 (5 units: 2/2^5 = 0.0625), and with 3 processes only
+  // about a quarter of A/A cells pooled their rounds: the rest could never
+  // get a verdict. 6 is the fewest that can.
+  constexpr int kProcesses = 6;
   // quick: ~1 s per cell, so the default matrix (~200 cells) answers in a few
   // minutes on 2 cores; 10 rounds still give a paired-ratio CI.
   if (name == "quick") return {name, {10, 0.8, 0.2}, kProcesses};

@@ -184,6 +184,7 @@ TEST(Counters, EveryCounterRecordsItsSourceAndUnavailableOnesAreAbsent) {
       }
     }
   }
+  std::map<std::string, double> jemalloc_events, jemalloc_messages;
   for (const auto& s : records_of_type(records, "sample")) {
     for (const auto& name : unavailable) EXPECT_FALSE(s["counters"].contains(name)) << name;
     for (const char* name : {"minor_faults", "madvise_dontneed", "madvise_free", "mmap", "munmap",
@@ -192,15 +193,24 @@ TEST(Counters, EveryCounterRecordsItsSourceAndUnavailableOnesAreAbsent) {
         EXPECT_TRUE(s["counters"].contains(name)) << name;
       }
     // jemalloc's zeroed 32 KiB payloads: one MADV_DONTNEED and one
-    // demand-zero fault per message (DESIGN.md §4).
+    // demand-zero fault per message (docs/design.md §4). Its purging is
+    // time-based (decay), so one 1000-message sample can fall to ~0.88: each
+    // sample must show the pattern (> 0.5), the cell's total must be within
+    // 10 % of one per message.
     if (s["cell"].get<std::string>().find("|jemalloc|") == std::string::npos) continue;
+    const double messages = s["iters"].get<double>() * 1000.0;
     for (const char* name : {"madvise_dontneed", "minor_faults"}) {
       if (!s["counters"].contains(name)) continue;
-      const double per_message =
-          s["counters"][name].get<double>() / (s["iters"].get<double>() * 1000.0);
-      EXPECT_GT(per_message, 0.9) << name << " " << s.dump();
-      EXPECT_LT(per_message, 1.1) << name << " " << s.dump();
+      const double events = s["counters"][name].get<double>();
+      EXPECT_GT(events / messages, 0.5) << name << " " << s.dump();
+      EXPECT_LT(events / messages, 1.5) << name << " " << s.dump();
+      jemalloc_events[name] += events;
+      jemalloc_messages[name] += messages;
     }
+  }
+  for (const auto& [name, events] : jemalloc_events) {
+    EXPECT_GT(events / jemalloc_messages[name], 0.9) << name;
+    EXPECT_LT(events / jemalloc_messages[name], 1.1) << name;
   }
 }
 

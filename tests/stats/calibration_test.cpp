@@ -1,7 +1,7 @@
 // A/A calibration of the ratio statistics (issue 12): both sides of every
 // simulated cell come from one distribution, so a verdict other than "no
 // difference" / "too few rounds" is false and the interval should contain 1.
-// For every shape x 3, 5, 10, 30, 50 rounds x 1-3 processes, a fixed seed
+// For every shape x 3, 5, 10, 30, 50 rounds x 1, 2, 3 and 6 processes, a fixed seed
 // and thousands of cells: false verdicts <= 5 % + 2.6 Monte-Carlo standard
 // errors, coverage >= 93 %. The table is printed (README "Statistics" quotes
 // it). Power and the too-few rule are checked beside it.
@@ -47,7 +47,7 @@ void check_all(const char* what, int runs,
   double worst_false = 0, worst_coverage = 1;
   std::printf("%s A/A, %d cells each: false verdicts / interval coverage / too few\n", what, runs);
   for (const sim::Shape shape : kShapes)
-    for (int processes : {1, 2, 3})
+    for (int processes : {1, 2, 3, 6})
       for (int rounds : {3, 5, 10, 30, 50}) {
         // One process pair: its offset is indistinguishable from the
         // allocators' difference (no second pair to compare it with), so
@@ -88,7 +88,7 @@ TEST(Calibration, RatioOfTwoRunsIsHonestAtEveryRoundAndProcessCount) {
 TEST(Calibration, PoolingSurvivesEveryBetweenProcessSpread) {
   const int runs = kPairedRuns / 2;
   for (double spread : {0.005, 0.01, 0.02, 0.04, 0.08, 0.2})
-    for (int processes : {2, 3})
+    for (int processes : {2, 3, 6})
       for (int rounds : {5, 10, 30, 50}) {
         sim::Generator g(sim::Shape::between_process,
                          static_cast<std::uint64_t>(spread * 1e4) + 10 * processes + rounds,
