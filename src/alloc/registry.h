@@ -1,4 +1,4 @@
-// The allocators the tool knows: built-in descriptors (DESIGN.md §3), the
+// The allocators the tool knows: built-in descriptors (docs/design.md §3), the
 // user's own `--allocator NAME=PATH` objects, and their discovery through the
 // dynamic loader's cache. Runs in the runner; never loads an allocator into
 // the runner's own process.
@@ -14,7 +14,7 @@ enum class Injection { preload, link };
 const char* to_string(Injection injection);
 Injection injection_from_string(const std::string& text);  // throws std::invalid_argument
 
-// How an allocator is tuned (the conf dialect); see DESIGN.md §3.
+// How an allocator is tuned (the conf dialect); see docs/design.md §3.
 enum class ConfDialect { glibc_tunables, jemalloc, mimalloc, tcmalloc, tbbmalloc, none };
 const char* to_string(ConfDialect dialect);     // the variables it reads, in words
 const char* dialect_name(ConfDialect dialect);  // "jemalloc", "glibc", ... (worker argument)

@@ -1,4 +1,4 @@
-// Verification, run inside the worker before any timing (DESIGN.md §3): which
+// Verification, run inside the worker before any timing (docs/design.md §3): which
 // loaded object serves each malloc-family symbol, and the allocator's
 // version read from its own API. Nothing is measured unless the intended
 // allocator is the one serving malloc.

@@ -1,5 +1,5 @@
 // alloc-shootout: which malloc should a concurrent program use, and why.
-// This file only wires subcommands to the layers below (DESIGN.md §7).
+// This file only wires subcommands to the layers below (docs/design.md §7).
 #include <csignal>
 #include <cstdio>
 #include <string>

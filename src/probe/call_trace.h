@@ -1,4 +1,4 @@
-// The raw-call diagnostic pass (DESIGN.md §5, --trace-calls): every madvise,
+// The raw-call diagnostic pass (docs/design.md §5, --trace-calls): every madvise,
 // mmap, munmap, brk and mremap call of the process, with its arguments, over
 // a few iterations run outside the timed samples — the study's strace files
 // without strace — and a per-kind size summary ("each purge is 36 KiB").

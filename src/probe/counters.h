@@ -1,5 +1,5 @@
 // The probe layer's public interface: kernel-side counters for the timed
-// region of a sample (DESIGN.md §5). Opened once per worker process before
+// region of a sample (docs/design.md §5). Opened once per worker process before
 // any runtime thread starts — per-task perf events with `inherit` (threads
 // created later are counted), or per-CPU events filtered to the process's
 // threads (ProbeOptions::per_cpu, the worker's choice) — read before and

@@ -1,4 +1,4 @@
-// The interposition fallback (DESIGN.md §5): the executable defines and
+// The interposition fallback (docs/design.md §5): the executable defines and
 // exports the libc wrappers madvise, mmap, mmap64, munmap, brk, sbrk and
 // mremap (interpose.cpp). Libraries loaded later, including a preloaded
 // allocator, bind those names through the global scope, where the executable

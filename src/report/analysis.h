@@ -241,7 +241,7 @@ namespace thresholds {
 inline constexpr double kCrossCpuShift = 1.5;
 // Other processes used more than a tenth of the machine's CPU while a cell
 // sampled: on 2 cores that is a fifth of a core, enough to move a blocking
-// channel's median (DESIGN.md §5 measured 2-3x moves on a busy machine).
+// channel's median (docs/design.md §5 measured 2-3x moves on a busy machine).
 // Measured over the cell's samples together, minus every process of the
 // run (runner and workers, idle or not): before, a per-sample share of 2-3
 // /proc/stat ticks that counted steal and the run's own idle workers flagged

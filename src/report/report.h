@@ -1,4 +1,4 @@
-// The report layer's public interface (DESIGN.md §6), used by the CLI:
+// The report layer's public interface (docs/design.md §6), used by the CLI:
 //
 //   write_reports(dir, formats)  report.md, bench_results.csv, results.json,
 //                                report.html from a run directory

@@ -1,5 +1,5 @@
 // Runs one group — all cells of one workload — in lockstep rounds
-// (DESIGN.md §5): every worker is started and warmed, then round r runs each
+// (docs/design.md §5): every worker is started and warmed, then round r runs each
 // cell's r-th sample, one worker at a time, the order rotated by one each
 // round, so slow drift of the machine hits every cell alike and the per-round
 // ratios pair up. A cell that fails leaves the rounds; the others go on.

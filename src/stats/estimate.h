@@ -1,4 +1,4 @@
-// The statistics layer's public interface (DESIGN.md §5): Criterion's
+// The statistics layer's public interface (docs/design.md §5): Criterion's
 // sampling plan and estimators, bootstrap confidence intervals, Tukey
 // outlier classification, and paired per-round ratios with a verdict.
 // Pure functions over numbers: no I/O, no clocks, deterministic for a seed.

@@ -1,4 +1,4 @@
-// The family table (DESIGN.md §4) and the public catalog() built from it.
+// The family table (docs/design.md §4) and the public catalog() built from it.
 #include "workloads/catalog.h"
 
 #include <stdexcept>

@@ -1,5 +1,5 @@
 // The family table behind catalog(), name parsing and make_workload: one
-// row per workload family of DESIGN.md §4, with its name grammar, runtime
+// row per workload family of docs/design.md §4, with its name grammar, runtime
 // shape and the study's instances.
 #pragma once
 
@@ -57,7 +57,7 @@ const FamilyDef& family_def(Family family);
 // nullptr when no family has that name.
 const FamilyDef* find_family(std::string_view name);
 
-// Fixed shapes of the study's channel cases (DESIGN.md §4).
+// Fixed shapes of the study's channel cases (docs/design.md §4).
 inline constexpr std::uint64_t kMpscMessages = 1000;
 inline constexpr std::uint64_t kMpscCapacity = 100;
 inline constexpr std::uint64_t kContentionCapacity = 1'000'000;

@@ -1,5 +1,5 @@
 // Workload names: parsing a name into its family and parameters, and the
-// canonical spelling every result records (DESIGN.md §4 table).
+// canonical spelling every result records (docs/design.md §4 table).
 #pragma once
 
 #include <cstdint>

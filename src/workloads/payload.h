@@ -1,5 +1,5 @@
 // Payloads: the heap buffers a workload allocates, moves and frees, built
-// per PayloadMode (DESIGN.md §4). Creation and release live in payload.cpp,
+// per PayloadMode (docs/design.md §4). Creation and release live in payload.cpp,
 // out of line, so the compiler cannot elide a malloc/free pair.
 #pragma once
 

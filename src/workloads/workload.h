@@ -1,5 +1,5 @@
 // The workload layer's public interface: the catalog of the study's async
-// patterns (DESIGN.md §4) and the one operation the worker needs from a
+// patterns (docs/design.md §4) and the one operation the worker needs from a
 // workload, "run k iterations". Workloads know nothing of allocators,
 // counters or statistics; they only do their work and check it.
 #pragma once
