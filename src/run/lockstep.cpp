@@ -129,10 +129,18 @@ class GroupDriver {
     std::string why_before, why_after;
     const auto cross_cpu_before = measure_cross_cpu_latency(&why_before);
     // Process-major order (every cell's first process, then every cell's
-    // second, ...), so a round's rotation interleaves the cells.
-    cells_.reserve(group_.cells.size() * static_cast<size_t>(processes()));
+    // second, ...), so a round's rotation interleaves the cells; and process
+    // p starts the cells in their order rotated by p. Without the rotation,
+    // with an even number of variants, variant v's processes all start at
+    // positions of one parity — and the scheduler tends to keep a process
+    // where it started, so each variant's processes shared a CPU: in a real
+    // A/A run (std against the C library preloaded as glibc2, 6 processes
+    // each) every std process of alloc_stress/100 took 10.0 µs per iteration
+    // and every glibc2 process 7.0 µs, a difference no rerun reproduced.
+    const size_t n = group_.cells.size();
+    cells_.reserve(n * static_cast<size_t>(processes()));
     for (int p = 0; p < processes(); ++p)
-      for (const auto& cell : group_.cells) start(cell, p);
+      for (size_t i = 0; i < n; ++i) start(group_.cells[(i + static_cast<size_t>(p)) % n], p);
     for (auto& live : cells_)
       if (!live.failed) warm_up(live);
     const int rounds = options_.profile.sampling.samples;

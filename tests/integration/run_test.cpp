@@ -65,7 +65,7 @@ TEST(Run, TinyPlanWritesVerifiedCellsAndSamples) {
     EXPECT_EQ(c["injection"], "preload");
     EXPECT_EQ(c["runtime"], "asio");
     EXPECT_EQ(c["plan"]["iterations"].size(), 3u);
-    EXPECT_EQ(c["processes"], 3);  // the default: each cell in 3 worker processes
+    EXPECT_EQ(c["processes"], 6);  // the default: each cell in 6 worker processes
     if (c["family"] == "mpsc") {
       EXPECT_EQ(c["payload"], "filled");
     }
@@ -76,7 +76,7 @@ TEST(Run, TinyPlanWritesVerifiedCellsAndSamples) {
   EXPECT_EQ(variants, (std::set<std::string>{"std", "jemalloc", "mimalloc"}));
 
   const auto samples = records_of_type(records, "sample");
-  EXPECT_EQ(samples.size(), 54u);  // 6 cells x 3 rounds x 3 processes
+  EXPECT_EQ(samples.size(), 108u);  // 6 cells x 3 rounds x 6 processes
   std::map<std::string, std::set<int>> rounds;
   std::map<std::string, std::map<int, int>> per_process;
   for (const auto& s : samples) {
@@ -90,11 +90,11 @@ TEST(Run, TinyPlanWritesVerifiedCellsAndSamples) {
   for (const auto& [cell, r] : rounds) EXPECT_EQ(r, (std::set<int>{0, 1, 2})) << cell;
   // Every process of every cell sampled once per round, and logged on its own.
   for (const auto& [cell, counts] : per_process)
-    EXPECT_EQ(counts, (std::map<int, int>{{0, 3}, {1, 3}, {2, 3}})) << cell;
+    EXPECT_EQ(counts, (std::map<int, int>{{0, 3}, {1, 3}, {2, 3}, {3, 3}, {4, 3}, {5, 3}})) << cell;
   EXPECT_TRUE(std::filesystem::exists(dir + "/logs/mpsc_64_filled_asio_jemalloc_preload.log"));
   EXPECT_TRUE(
-      std::filesystem::exists(dir + "/logs/mpsc_64_filled_asio_jemalloc_preload.process2.log"));
-  EXPECT_NE(md.find("3 worker processes of its own"), std::string::npos);
+      std::filesystem::exists(dir + "/logs/mpsc_64_filled_asio_jemalloc_preload.process5.log"));
+  EXPECT_NE(md.find("6 worker processes of its own"), std::string::npos);
   EXPECT_EQ(records_of_type(records, "group_done").size(), 2u);
   EXPECT_EQ(records_of_type(records, "profile").size(), 2u);  // one per workload (one payload)
   // Every cell's steady-state check over its 3 rounds: round 0 against round 2.
