@@ -21,6 +21,7 @@
 #include "exec/variants.h"
 #include "exec/verification.h"
 #include "journal/journal.h"
+#include "report/findings.h"
 #include "run/allocator_probe.h"
 #include "run/cell_launch.h"
 #include "run/manifest.h"
@@ -146,8 +147,16 @@ class ExecDriver {
     std::vector<VariantResult> results;
     for (const auto& live : variants_) {
       summary.failed += live.failed ? 1 : 0;
+      // A key read back as anything but verified marks the variant here as
+      // in every report (report/findings.h).
+      bool unverified = false;
+      if (live.tuning_check.is_object() && live.tuning_check.contains("keys"))
+        for (const auto& key : live.tuning_check["keys"])
+          unverified = unverified || key.value("status", "") != "verified";
       results.push_back(
-          {live.variant.label, live.baseline, live.failed, live.failure, live.samples});
+          {live.variant.label +
+               (unverified ? std::string(" ") + report::kUnverifiedMark : std::string()),
+           live.baseline, live.failed, live.failure, live.samples});
     }
     summary.table = summary_table(command_text_, results);
     return summary;
