@@ -9,21 +9,11 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/fd_io.h"
+
 namespace shootout::common {
 
 namespace {
-
-// 0 or the errno of the first failure.
-int write_all(int fd, const std::string& text) {
-  size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return n < 0 ? errno : ENOSPC;
-    done += static_cast<size_t>(n);
-  }
-  return 0;
-}
 
 // The rename is durable only once the directory entry is: best effort, a
 // directory that cannot be opened for reading still got the file.

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "common/fd_io.h"
 #include "worker/protocol.h"
 
 extern char** environ;
@@ -96,16 +97,8 @@ WorkerProcess::~WorkerProcess() {
 }
 
 bool WorkerProcess::send(const nlohmann::json& command) {
-  const std::string line = command.dump() + "\n";
-  size_t done = 0;
-  while (done < line.size()) {
-    // MSG_NOSIGNAL does not apply to pipes; the CLI ignores SIGPIPE instead.
-    ssize_t n = write(command_fd_, line.data() + done, line.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
+  // MSG_NOSIGNAL does not apply to pipes; the CLI ignores SIGPIPE instead.
+  return common::write_all(command_fd_, command.dump() + "\n") == 0;
 }
 
 WorkerProcess::Reply WorkerProcess::receive(std::chrono::milliseconds timeout) {

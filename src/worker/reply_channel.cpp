@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <string>
 
+#include "common/fd_io.h"
+
 namespace shootout::worker {
 
 ReplyChannel::ReplyChannel(int fd) : fd_(fd) {}
@@ -13,15 +15,7 @@ ReplyChannel::ReplyChannel(int fd) : fd_(fd) {}
 bool ReplyChannel::ok() const { return fcntl(fd_, F_GETFD) != -1; }
 
 bool ReplyChannel::send(const nlohmann::json& message) {
-  const std::string line = message.dump() + "\n";
-  size_t done = 0;
-  while (done < line.size()) {
-    ssize_t n = write(fd_, line.data() + done, line.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
+  return common::write_all(fd_, message.dump() + "\n") == 0;
 }
 
 }  // namespace shootout::worker
