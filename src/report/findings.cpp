@@ -265,6 +265,8 @@ std::string summary_driver(const CaseRow& row, const BestVsBaseline& best) {
                          cell_gap_driver(*best.best, *row.baseline).text);
     case BestVsBaseline::Outcome::no_difference:
       return "no significant difference to explain";
+    case BestVsBaseline::Outcome::too_few:
+      return "no verdict to explain";
     case BestVsBaseline::Outcome::no_data:
       break;
   }
