@@ -83,6 +83,7 @@ struct Context {
   std::vector<FamilyTable> tables;
   std::map<std::string, std::string> colors;      // variant -> colour
   std::map<std::string, std::string> unverified;  // variant -> its unverified keys and why
+  std::vector<std::string> unsteady;  // one line per cell whose counters were not steady
   // A variant's name as a column heading: marked when its tuning is unverified.
   std::string label(const std::string& variant) const {
     return unverified.count(variant) ? variant + " " + kUnverifiedMark : variant;
@@ -218,7 +219,7 @@ Section run_section(const Context& cx) {
   // The analysis's warnings, then one line for the cells whose counters were
   // not steady (each listed under Noise per cell).
   std::vector<std::string> warnings = m.warnings;
-  const auto unsteady = unsteady_cell_warnings(m);
+  const auto& unsteady = cx.unsteady;
   if (!unsteady.empty())
     warnings.push_back(fmt::format(
         "Not steady: {} cell(s) whose counters per iteration differ between the first and the "
@@ -347,8 +348,7 @@ Section noise_section(const Context& cx) {
     s.blocks.push_back(paragraph("No cell was flagged."));
   else
     s.blocks.push_back(table_block(std::move(t)));
-  if (const auto unsteady = unsteady_cell_warnings(cx.model); !unsteady.empty())
-    s.blocks.push_back(bullets(unsteady));
+  if (!cx.unsteady.empty()) s.blocks.push_back(bullets(cx.unsteady));
   return s;
 }
 
@@ -979,8 +979,8 @@ Section manifest_section(const Context& cx) {
 }  // namespace
 
 Document build_document(const RunModel& model) {
-  Context cx{model, run_dimensions(model),     baseline_variant(model), family_tables(model),
-             {},    unverified_variants(model)};
+  Context cx{model, run_dimensions(model),      baseline_variant(model),      family_tables(model),
+             {},    unverified_variants(model), unsteady_cell_warnings(model)};
   std::vector<const CellAnalysis*> all;
   for (const auto& c : model.cells) all.push_back(&c);
   // The baseline is the reference line, never a bar or a point: the palette
