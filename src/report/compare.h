@@ -24,7 +24,7 @@ struct CellComparison {
 struct Comparison {
   const ReportModel& a;
   const ReportModel& b;
-  std::vector<CellComparison> cells;  // in A's case order
+  std::vector<CellComparison> cells;        // in A's case order
   std::vector<std::string> only_a, only_b;  // cell ids present in one run only
 };
 

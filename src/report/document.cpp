@@ -962,8 +962,8 @@ Section manifest_section(const Context& cx) {
 }  // namespace
 
 Document build_document(const ReportModel& report) {
-  Context cx{report, report.run,        report.dims,    report.baseline, report.tables,
-             {},     report.unverified, report.unsteady};
+  Context cx{report,        report.run, report.dims,       report.baseline,
+             report.tables, {},         report.unverified, report.unsteady};
   // The baseline is the reference line, never a bar or a point: the palette
   // starts with the first other variant so neighbours get distinct colours.
   std::size_t i = 0;

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "report/model.h"
 #include "report/charts.h"
+#include "report/model.h"
 
 namespace shootout::report {
 

@@ -45,8 +45,8 @@ struct CaseRow {
   std::string family;
   std::map<std::string, const CellAnalysis*> by_variant;  // failed cells included
   const CellAnalysis* baseline = nullptr;                 // usable baseline cell, if any
-  BestVsBaseline best;  // best_vs_baseline(*this)
-  std::string driver;   // summary_driver(*this, best)
+  BestVsBaseline best;                                    // best_vs_baseline(*this)
+  std::string driver;                                     // summary_driver(*this, best)
 };
 
 struct FamilyTable {

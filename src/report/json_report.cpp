@@ -1,6 +1,5 @@
 #include "report/json_report.h"
 
-
 namespace shootout::report {
 
 namespace {

@@ -40,9 +40,9 @@ struct VariantFootprint {
 };
 
 struct ReportModel {
-  RunModel run;                     // per cell: estimates, ratios, counters, key drivers
-  std::string baseline;             // the variant ratios are taken against
-  RunDimensions dims;               // which labels need runtime / injection
+  RunModel run;                       // per cell: estimates, ratios, counters, key drivers
+  std::string baseline;               // the variant ratios are taken against
+  RunDimensions dims;                 // which labels need runtime / injection
   std::vector<std::string> variants;  // every variant, in column order
   // Families and their cases, each case with its best-vs-baseline finding
   // and the summary's key driver (CaseRow::best, CaseRow::driver).

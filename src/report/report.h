@@ -59,11 +59,11 @@ std::string compare(const std::string& dir_a, const std::string& dir_b);
 // Plain text for the terminal: per case the winner, its speed-up over the
 // baseline with CI, and the key driver; the allocation-share sentences and
 // unverified tunings under it. A run of one case (every `exec` run) also
-// gets one row per variant — runs, median with CI, ratio to the baseline
-// with CI and verdict, page faults, MADV_DONTNEED and peak RSS per
-// iteration — the key driver of each variant that differs from the
-// baseline, and its failed variants with why. `color` adds ANSI colours
-// (the caller decides: TTY, NO_COLOR).
+// gets one row per allocator variant (not the --probes variants): runs,
+// median with CI, ratio to the baseline with CI and verdict, page faults,
+// MADV_DONTNEED and peak RSS per iteration; then the key driver of each
+// variant that differs from the baseline, and the failed variants with why.
+// `color` adds ANSI colours (the caller decides: TTY, NO_COLOR).
 std::string summary_table(const ReportModel& model, bool color);
 
 }  // namespace shootout::report

@@ -49,10 +49,9 @@ std::string variant_details(const ReportModel& model, const FamilyTable& table,
   const bool exec = row.family == "exec";
   const std::string per = exec ? "/run" : "/iter";
   const std::string& base = model.baseline;
-  std::vector<std::vector<std::string>> rows = {{"variant", exec ? "runs" : "samples",
-                                                 "median [95 % CI]", "vs " + base + " [95 % CI]",
-                                                 "verdict", "faults" + per,
-                                                 "MADV_DONTNEED" + per, "peak RSS"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"variant", exec ? "runs" : "samples", "median [95 % CI]", "vs " + base + " [95 % CI]",
+       "verdict", "faults" + per, "MADV_DONTNEED" + per, "peak RSS"}};
   std::vector<std::string> drivers, failures;
   std::string too_few;
   auto figure = [](const std::optional<double>& v) { return v ? text::number(*v) : "n/a"; };
@@ -60,6 +59,9 @@ std::string variant_details(const ReportModel& model, const FamilyTable& table,
     const auto it = row.by_variant.find(variant);
     if (it == row.by_variant.end()) continue;
     const CellAnalysis& c = *it->second;
+    // A --probes off/strace variant measures the tool: in the report's
+    // tables, never in the terminal summary (as it is never a winner).
+    if (c.measures_tool()) continue;
     const std::string label = variant_label(c);
     if (c.failure) failures.push_back(label + ": " + c.failure->reason);
     if (!c.usable()) {

@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 
 #include "report/analysis.h"
-#include "report/findings.h"
 #include "report/csv_report.h"
+#include "report/findings.h"
 #include "report/floor.h"
 #include "report/json_report.h"
 #include "report/markdown_report.h"
@@ -191,8 +191,8 @@ TEST(BadInput, SampleWithoutTimeIsNamed) {
 TEST(WriteReports, WritesEachFormatAtomically) {
   TempDir dir;
   testing::write_fixture_run(dir.path());
-  const auto paths = write_reports(
-      analyse(dir.path()), {Format::markdown, Format::csv, Format::json, Format::html, Format::csv});
+  const auto paths = write_reports(analyse(dir.path()), {Format::markdown, Format::csv,
+                                                         Format::json, Format::html, Format::csv});
   ASSERT_EQ(paths.size(), 4u);
   EXPECT_EQ(paths[0], dir / "report.md");
   EXPECT_EQ(paths[1], dir / "bench_results.csv");

@@ -179,8 +179,9 @@ TEST(OneCaseSummary, SharedStartUpCountersAreNoCause) {
   TempDir dir;
   write_exec_run(dir.path(), {{"std", 1000, xz, true}, {"mimalloc", 800, faster}});
   const std::string table = summary_table(analyse(dir.path()), false);
-  EXPECT_TRUE(contains(table, "mimalloc faster: faster in user space (std makes no more syscalls "
-                              "or page faults that matter)"))
+  EXPECT_TRUE(contains(table,
+                       "mimalloc faster: faster in user space (std makes no more syscalls "
+                       "or page faults that matter)"))
       << table;
   EXPECT_FALSE(contains(table, "heap trim")) << table;
   // One row per variant: runs, median with CI, ratio, verdict, counters per run.
@@ -218,15 +219,15 @@ TEST(OneCaseSummary, ASlowerVariantNamesItsExcess) {
 TEST(OneCaseSummary, AFailedVariantIsListedWithWhy) {
   const std::map<std::string, double> counters = {{"minor_faults", 100}};
   TempDir dir;
-  write_exec_run(dir.path(),
-                 {{"std", 100, counters, true},
-                  {"jemalloc", 100, counters},
-                  {"tcmalloc", 100, counters}},
-                 "tcmalloc", "allocator not in effect: the program is statically linked");
+  write_exec_run(
+      dir.path(),
+      {{"std", 100, counters, true}, {"jemalloc", 100, counters}, {"tcmalloc", 100, counters}},
+      "tcmalloc", "allocator not in effect: the program is statically linked");
   const std::string table = summary_table(analyse(dir.path()), false);
   EXPECT_TRUE(contains(row_of(table, "tcmalloc"), "failed (below)")) << table;
-  EXPECT_TRUE(contains(table, "not measured or incomplete:\n  tcmalloc: allocator not in effect: "
-                              "the program is statically linked\n"))
+  EXPECT_TRUE(contains(table,
+                       "not measured or incomplete:\n  tcmalloc: allocator not in effect: "
+                       "the program is statically linked\n"))
       << table;
 }
 
