@@ -9,7 +9,6 @@
 
 #include "report/cliffs.h"
 #include "report/findings.h"
-#include "report/floor.h"
 #include "report/key_drivers.h"
 #include "report/manifest_view.h"
 #include "report/text_format.h"
