@@ -85,21 +85,17 @@ case "$what" in
     } | tee "$out/summary.txt"
     ;;
   runtime)
-    # The Tokio reference is built as a fresh Debian 12 machine builds it:
-    # Debian's cargo and rustc (never a rustup toolchain earlier in PATH),
-    # Debian's crates as the only registry (bench/tokio-reference/.cargo),
-    # offline. Its build lives beside the project's build.
+    # The Tokio reference: Debian's cargo and crates, offline
+    # (bench/tokio-reference/build.sh); its build lives beside the project's.
     if [ ! -x /usr/bin/cargo ] || ! compgen -G '/usr/share/cargo/registry/tokio-1.*' >/dev/null; then
       ALLOC_SHOOTOUT_BENCH_DEPS=1 ./scripts/install-deps.sh
     fi
-    reference_target="$PWD/$build/tokio-reference"
-    (cd bench/tokio-reference && RUSTC=/usr/bin/rustc CARGO_TARGET_DIR="$reference_target" \
-      /usr/bin/cargo build --release --offline --quiet)
+    reference=$(bench/tokio-reference/build.sh "$build/tokio-reference")
     # The and the study's channel, spawn and block_on cases.
     default_cases='spawn_many/{1000,10000},spawn_many_local/10k,mpsc/{64,1024,4096,32768}'
     default_cases+=',mpsc_large/5x1000_32KB,block_on_alloc/{100x4096,1000x4096}'
     cases="${RUNTIME_CASES:-$default_cases}"
-    common=(--tokio "$reference_target/release/tokio-reference" --cases "$cases"
+    common=(--tokio "$reference" --cases "$cases"
       --payloads "${RUNTIME_PAYLOADS:-zeroed,filled}"
       --allocators "${RUNTIME_ALLOCATORS:-std,jemalloc,mimalloc,tcmalloc}")
     # Same work first: every process started, one iteration each; a

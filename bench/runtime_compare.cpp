@@ -364,6 +364,16 @@ int main(int argc, char** argv) {
     const auto workloads = shootout::workloads::expand_selection(options.cases);
     for (const auto& p : options.payloads) shootout::workloads::payload_mode_from_string(p);
     fs::create_directories(options.out + "/logs");
+    if (!options.check_only)
+      fmt::print(
+          "Asio (alloc-shootout-worker-asio, probes off) and Tokio 1.24 (bench/tokio-reference), "
+          "each under every allocator (LD_PRELOAD),\n{} interleaved rounds of ~{} ms samples, the "
+          "order rotated each round.\nns/el: median time per element (task, message or payload) "
+          "over the rounds; CV: its coefficient of variation over the rounds.\nRatios: geometric "
+          "mean of the per-round ratios (95 % t interval). \"asio ÷ tokio of ÷ std\": the "
+          "allocator's effect on Asio\nrelative to its effect on Tokio (1 = the same; the issue's "
+          "target is 0.75–1.25).\n",
+          options.rounds, options.sample_ms);
     std::ofstream samples(options.out + "/samples.jsonl", std::ios::app);
     for (const auto& workload : workloads) {
       const bool takes_payload = shootout::workloads::parse_name(workload).def->takes_payload;
