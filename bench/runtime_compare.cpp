@@ -260,9 +260,10 @@ void print_case(const std::string& title, const std::vector<Variant>& variants,
   std::fflush(stdout);
 }
 
-std::string threads_text(int pool_threads) {
-  if (pool_threads == 0) return "current-thread runtime in both";
-  return fmt::format("{} pool threads + the block_on thread in both", pool_threads);
+std::string threads_text(int pool_threads, const std::string& tokio_runtime) {
+  if (pool_threads == 0) return "current-thread runtime in both; " + tokio_runtime;
+  return fmt::format("{} pool threads + the block_on thread in both; {}", pool_threads,
+                     tokio_runtime);
 }
 
 // One case in one payload mode: start, check, warm up, rounds, summary.
@@ -290,6 +291,11 @@ void compare_case(const std::string& workload, const std::string& payload,
                               payload, variants[0].name(), variants[0].elements, v.name(),
                               v.elements));
   }
+  const int tokio_threads = variants[1].hello.at("threads").get<int>();
+  if (tokio_threads != pool_threads)
+    throw Fatal(fmt::format("{} {}: Tokio runs {} worker threads, the Asio pool {}", workload,
+                            payload, tokio_threads, pool_threads));
+  const std::string tokio_runtime = variants[1].hello.value("runtime", "tokio");
   if (payload != "none") {
     // alloc_stress: the mean of the random sizes, so both drew the same ones.
     const auto asio_bytes =
@@ -303,7 +309,7 @@ void compare_case(const std::string& workload, const std::string& payload,
     // One iteration each: Asio's self-check and Tokio's checksum.
     for (auto& v : variants) run_sample(v, 1, checksum);
     fmt::print("{:<34} {:<7} same work: {} elements per iteration, checksum {}, {}\n", workload,
-               payload, variants[0].elements, checksum, threads_text(pool_threads));
+               payload, variants[0].elements, checksum, threads_text(pool_threads, tokio_runtime));
   } else {
     for (auto& v : variants) warm_up(v, options, checksum);
     const std::size_t n = variants.size();
@@ -325,7 +331,7 @@ void compare_case(const std::string& workload, const std::string& payload,
       }
     }
     print_case(fmt::format("{} {}: {} elements per iteration, {}", workload, payload,
-                           variants[0].elements, threads_text(pool_threads)),
+                           variants[0].elements, threads_text(pool_threads, tokio_runtime)),
                variants, allocators.size(), options.rounds);
   }
   for (auto& v : variants) {

@@ -190,7 +190,8 @@ fn main() {
         return;
     }
     let hello = format!(
-        "{{\"type\":\"hello\",\"runtime\":\"tokio 1.24 ({})\",\"case\":{},\"payload\":\"{}\",\"elements\":{},\"payload_bytes\":{},\"threads\":{},\"malloc_object\":{}}}",
+        "{{\"type\":\"hello\",\"runtime\":\"tokio {} ({})\",\"case\":{},\"payload\":\"{}\",\"elements\":{},\"payload_bytes\":{},\"threads\":{},\"malloc_object\":{}}}",
+        env!("TOKIO_VERSION"),
         if info.threads == 0 { "current-thread" } else { "multi-thread" },
         json_text(&sampler.case), sampler.payload, info.elements, info.payload_bytes, info.threads, json_text(&malloc_object())
     );
