@@ -115,6 +115,21 @@ fn parse_command(line: &str) -> Result<Option<u64>, String> {
     Err(format!("bad command '{}': valid are {{\"cmd\":\"run\",\"iters\":K}} (K >= 1) and {{\"cmd\":\"quit\"}}", line.trim()))
 }
 
+// Timing starts: ends the start-up log of alloc-shootout's malloc-counting
+// shim when it is preloaded (SHOOTOUT_MALLOC_LOG), as the Asio worker does,
+// so the reference's start-up can be inspected call by call.
+fn mark_timing_start() {
+    extern "C" {
+        fn dlsym(handle: *mut std::ffi::c_void, symbol: *const std::os::raw::c_char) -> *mut std::ffi::c_void;
+    }
+    let symbol = b"shootout_malloc_log_mark\0";
+    let mark = unsafe { dlsym(std::ptr::null_mut(), symbol.as_ptr() as *const std::os::raw::c_char) };
+    if !mark.is_null() {
+        let mark: extern "C" fn() = unsafe { std::mem::transmute(mark) };
+        mark();
+    }
+}
+
 struct Sampler {
     case: String,
     payload: &'static str,
@@ -181,6 +196,7 @@ fn main() {
         std::process::exit(5);
     };
     if !options.serve {
+        mark_timing_start();
         for _ in 0..options.samples {
             match sampler.sample(options.iters) {
                 Ok(line) => println!("{}", line),
@@ -200,11 +216,18 @@ fn main() {
         std::process::exit(2);
     }
     let commands = BufReader::new(unsafe { File::from_raw_fd(3) });
+    let mut timing_started = false;
     for line in commands.lines() {
         let line = line.unwrap_or_default();
         match parse_command(&line) {
             Ok(None) => break,
-            Ok(Some(iters)) => match sampler.sample(iters) {
+            Ok(Some(iters)) => match {
+                if !timing_started {
+                    mark_timing_start();
+                    timing_started = true;
+                }
+                sampler.sample(iters)
+            } {
                 Ok(sample) => {
                     let _ = writeln!(reply, "{}", sample).and_then(|_| reply.flush());
                 }
