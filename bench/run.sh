@@ -65,9 +65,11 @@ case "$what" in
     # The same allocator under two names must give the same answer: any
     # faster/slower/within-noise verdict between them is false. glibc: std
     # (no preload) against libc.so.6 preloaded as "glibc2"; jemalloc: the
-    # registry's jemalloc against the same object as "jemalloc2".
-    libc=$(ldconfig -p | awk '/libc\.so\.6 \(libc6,x86-64\)/ {print $NF; exit}')
-    libjemalloc=$(ldconfig -p | awk '/libjemalloc\.so\.2 \(libc6,x86-64\)/ {print $NF; exit}')
+    # registry's jemalloc against the same object as "jemalloc2". awk reads
+    # all of ldconfig's output: an early exit would SIGPIPE it, and pipefail
+    # would end the script.
+    libc=$(ldconfig -p | awk '/libc\.so\.6 \(libc6,x86-64\)/ && !found {found = $NF} END {print found}')
+    libjemalloc=$(ldconfig -p | awk '/libjemalloc\.so\.2 \(libc6,x86-64\)/ && !found {found = $NF} END {print found}')
     [ -n "$libc" ] && [ -n "$libjemalloc" ] || {
       echo "bench/run.sh aa: libc.so.6 or libjemalloc.so.2 not found by ldconfig -p" >&2
       exit 1

@@ -8,7 +8,7 @@
 set -euo pipefail
 elements=${FAKE_ELEMENTS:-1000}
 checksum=${FAKE_CHECKSUM:-125506}
-malloc_object=${FAKE_MALLOC_OBJECT:-$(ldconfig -p | awk '/libc\.so\.6 \(libc6,x86-64\)/ {print $NF; exit}')}
+malloc_object=${FAKE_MALLOC_OBJECT:-$(ldconfig -p | awk '/libc\.so\.6 \(libc6,x86-64\)/ && !found {found = $NF} END {print found}')}
 printf '{"type":"hello","case":"mpsc/64","payload":"zeroed","elements":%s,"payload_bytes":64,"threads":4,"malloc_object":"%s"}\n' \
   "$elements" "$malloc_object" >&4
 while IFS= read -r line <&3; do

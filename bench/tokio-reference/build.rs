@@ -12,7 +12,10 @@ fn main() {
         } else if line.trim() == "name = \"tokio\"" {
             in_tokio = true;
         } else if in_tokio && line.starts_with("version = ") {
-            version = line.trim_start_matches("version = ").trim_matches('"').to_string();
+            version = line
+                .trim_start_matches("version = ")
+                .trim_matches('"')
+                .to_string();
         }
     }
     println!("cargo:rustc-env=TOKIO_VERSION={}", version);

@@ -37,16 +37,86 @@ struct FamilyDef {
 }
 
 const FAMILIES: &[FamilyDef] = &[
-    FamilyDef { family: Family::SpawnMany, name: "spawn_many", pattern: "spawn_many/N", shape: Shape::Count, takes_payload: false, default_threads: 4 },
-    FamilyDef { family: Family::Mpsc, name: "mpsc", pattern: "mpsc/SIZE", shape: Shape::Size, takes_payload: true, default_threads: 4 },
-    FamilyDef { family: Family::BlockOnAlloc, name: "block_on_alloc", pattern: "block_on_alloc/NxSIZE", shape: Shape::CountXSize, takes_payload: true, default_threads: 4 },
-    FamilyDef { family: Family::AllocStress, name: "alloc_stress", pattern: "alloc_stress/N", shape: Shape::Count, takes_payload: true, default_threads: 4 },
-    FamilyDef { family: Family::SpawnManyLocal, name: "spawn_many_local", pattern: "spawn_many_local/N", shape: Shape::Count, takes_payload: false, default_threads: 4 },
-    FamilyDef { family: Family::SpawnManyRemoteIdle, name: "spawn_many_remote_idle", pattern: "spawn_many_remote_idle/N", shape: Shape::Count, takes_payload: false, default_threads: 4 },
-    FamilyDef { family: Family::MpscContention, name: "mpsc_contention", pattern: "mpsc_contention/SxN", shape: Shape::SendersXCount, takes_payload: false, default_threads: 6 },
-    FamilyDef { family: Family::MpscLarge, name: "mpsc_large", pattern: "mpsc_large/SxN_SIZE", shape: Shape::SendersXCountSize, takes_payload: true, default_threads: 4 },
-    FamilyDef { family: Family::BlockOnAllocSt, name: "block_on_alloc_st", pattern: "block_on_alloc_st/NxSIZE", shape: Shape::CountXSize, takes_payload: true, default_threads: 0 },
-    FamilyDef { family: Family::SpawnSt, name: "spawn_st", pattern: "spawn_st/N", shape: Shape::Count, takes_payload: false, default_threads: 0 },
+    FamilyDef {
+        family: Family::SpawnMany,
+        name: "spawn_many",
+        pattern: "spawn_many/N",
+        shape: Shape::Count,
+        takes_payload: false,
+        default_threads: 4,
+    },
+    FamilyDef {
+        family: Family::Mpsc,
+        name: "mpsc",
+        pattern: "mpsc/SIZE",
+        shape: Shape::Size,
+        takes_payload: true,
+        default_threads: 4,
+    },
+    FamilyDef {
+        family: Family::BlockOnAlloc,
+        name: "block_on_alloc",
+        pattern: "block_on_alloc/NxSIZE",
+        shape: Shape::CountXSize,
+        takes_payload: true,
+        default_threads: 4,
+    },
+    FamilyDef {
+        family: Family::AllocStress,
+        name: "alloc_stress",
+        pattern: "alloc_stress/N",
+        shape: Shape::Count,
+        takes_payload: true,
+        default_threads: 4,
+    },
+    FamilyDef {
+        family: Family::SpawnManyLocal,
+        name: "spawn_many_local",
+        pattern: "spawn_many_local/N",
+        shape: Shape::Count,
+        takes_payload: false,
+        default_threads: 4,
+    },
+    FamilyDef {
+        family: Family::SpawnManyRemoteIdle,
+        name: "spawn_many_remote_idle",
+        pattern: "spawn_many_remote_idle/N",
+        shape: Shape::Count,
+        takes_payload: false,
+        default_threads: 4,
+    },
+    FamilyDef {
+        family: Family::MpscContention,
+        name: "mpsc_contention",
+        pattern: "mpsc_contention/SxN",
+        shape: Shape::SendersXCount,
+        takes_payload: false,
+        default_threads: 6,
+    },
+    FamilyDef {
+        family: Family::MpscLarge,
+        name: "mpsc_large",
+        pattern: "mpsc_large/SxN_SIZE",
+        shape: Shape::SendersXCountSize,
+        takes_payload: true,
+        default_threads: 4,
+    },
+    FamilyDef {
+        family: Family::BlockOnAllocSt,
+        name: "block_on_alloc_st",
+        pattern: "block_on_alloc_st/NxSIZE",
+        shape: Shape::CountXSize,
+        takes_payload: true,
+        default_threads: 0,
+    },
+    FamilyDef {
+        family: Family::SpawnSt,
+        name: "spawn_st",
+        pattern: "spawn_st/N",
+        shape: Shape::Count,
+        takes_payload: false,
+        default_threads: 0,
+    },
 ];
 
 // The study's fixed channel shapes (catalog.h).
@@ -95,7 +165,10 @@ pub fn valid_names() -> String {
 pub fn parse(name: &str) -> Result<Case, String> {
     let bad = || format!("unknown case '{}': {}", name, valid_names());
     let (family_name, params) = name.split_once('/').ok_or_else(bad)?;
-    let def = FAMILIES.iter().find(|f| f.name == family_name).ok_or_else(bad)?;
+    let def = FAMILIES
+        .iter()
+        .find(|f| f.name == family_name)
+        .ok_or_else(bad)?;
     let count;
     let (mut size, mut senders) = (Some(0), Some(0));
     match def.shape {

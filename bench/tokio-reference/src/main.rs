@@ -31,12 +31,23 @@ struct Options {
 }
 
 fn parse_args() -> Result<Options, String> {
-    let mut o = Options { case: String::new(), payload: "none".into(), threads: None, samples: 10, iters: 1, serve: false };
+    let mut o = Options {
+        case: String::new(),
+        payload: "none".into(),
+        threads: None,
+        samples: 10,
+        iters: 1,
+        serve: false,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().ok_or_else(|| format!("{} needs a value; {}", name, USAGE));
+        let mut value = |name: &str| {
+            args.next()
+                .ok_or_else(|| format!("{} needs a value; {}", name, USAGE))
+        };
         let number = |name: &str, text: String| {
-            text.parse::<u64>().map_err(|_| format!("{} must be a whole number, not '{}'", name, text))
+            text.parse::<u64>()
+                .map_err(|_| format!("{} must be a whole number, not '{}'", name, text))
         };
         match arg.as_str() {
             "--case" => o.case = value("--case")?,
@@ -49,7 +60,11 @@ fn parse_args() -> Result<Options, String> {
         }
     }
     if o.case.is_empty() {
-        return Err(format!("--case is required ({}); {}", cases::valid_names(), USAGE));
+        return Err(format!(
+            "--case is required ({}); {}",
+            cases::valid_names(),
+            USAGE
+        ));
     }
     Ok(o)
 }
@@ -70,13 +85,22 @@ fn malloc_object() -> String {
         fn malloc(size: usize) -> *mut std::ffi::c_void;
         fn dladdr(addr: *const std::ffi::c_void, info: *mut DlInfo) -> i32;
     }
-    let mut info = DlInfo { fname: std::ptr::null(), fbase: std::ptr::null_mut(), sname: std::ptr::null(), saddr: std::ptr::null_mut() };
+    let mut info = DlInfo {
+        fname: std::ptr::null(),
+        fbase: std::ptr::null_mut(),
+        sname: std::ptr::null(),
+        saddr: std::ptr::null_mut(),
+    };
     let found = unsafe { dladdr(malloc as *const std::ffi::c_void, &mut info) };
     if found == 0 || info.fname.is_null() {
         return String::new();
     }
-    let name = unsafe { std::ffi::CStr::from_ptr(info.fname) }.to_string_lossy().into_owned();
-    std::fs::canonicalize(&name).map(|p| p.to_string_lossy().into_owned()).unwrap_or(name)
+    let name = unsafe { std::ffi::CStr::from_ptr(info.fname) }
+        .to_string_lossy()
+        .into_owned();
+    std::fs::canonicalize(&name)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or(name)
 }
 
 // JSON string contents: the case names and messages here are ASCII, but
@@ -104,7 +128,10 @@ fn parse_command(line: &str) -> Result<Option<u64>, String> {
     }
     if compact.contains("\"cmd\":\"run\"") {
         if let Some(at) = compact.find("\"iters\":") {
-            let digits: String = compact[at + 8..].chars().take_while(|c| c.is_ascii_digit()).collect();
+            let digits: String = compact[at + 8..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
             if let Ok(k) = digits.parse::<u64>() {
                 if k > 0 {
                     return Ok(Some(k));
@@ -120,10 +147,18 @@ fn parse_command(line: &str) -> Result<Option<u64>, String> {
 // so the reference's start-up can be inspected call by call.
 fn mark_timing_start() {
     extern "C" {
-        fn dlsym(handle: *mut std::ffi::c_void, symbol: *const std::os::raw::c_char) -> *mut std::ffi::c_void;
+        fn dlsym(
+            handle: *mut std::ffi::c_void,
+            symbol: *const std::os::raw::c_char,
+        ) -> *mut std::ffi::c_void;
     }
     let symbol = b"shootout_malloc_log_mark\0";
-    let mark = unsafe { dlsym(std::ptr::null_mut(), symbol.as_ptr() as *const std::os::raw::c_char) };
+    let mark = unsafe {
+        dlsym(
+            std::ptr::null_mut(),
+            symbol.as_ptr() as *const std::os::raw::c_char,
+        )
+    };
     if !mark.is_null() {
         let mark: extern "C" fn() = unsafe { std::mem::transmute(mark) };
         mark();
@@ -143,9 +178,17 @@ impl Sampler {
         let mut checksum = None;
         let start = Instant::now();
         for i in 0..iters {
-            let c = self.workload.run_once().map_err(|e| format!("{} iteration {}: {}", self.case, i + 1, e))?;
+            let c = self
+                .workload
+                .run_once()
+                .map_err(|e| format!("{} iteration {}: {}", self.case, i + 1, e))?;
             if *checksum.get_or_insert(c) != c {
-                return Err(format!("{}: checksum changed between iterations ({} then {})", self.case, checksum.unwrap(), c));
+                return Err(format!(
+                    "{}: checksum changed between iterations ({} then {})",
+                    self.case,
+                    checksum.unwrap(),
+                    c
+                ));
             }
         }
         let ns = start.elapsed().as_nanos();
@@ -157,7 +200,11 @@ impl Sampler {
 }
 
 fn error_line(kind: &str, message: &str) -> String {
-    format!("{{\"type\":\"error\",\"kind\":\"{}\",\"message\":{}}}", kind, json_text(message))
+    format!(
+        "{{\"type\":\"error\",\"kind\":\"{}\",\"message\":{}}}",
+        kind,
+        json_text(message)
+    )
 }
 
 fn main() {
@@ -170,7 +217,15 @@ fn main() {
         let mode = payload::Mode::parse(&options.payload)?;
         let threads = options.threads.unwrap_or(case.default_threads);
         let (workload, info) = workloads::make(&case, mode, threads)?;
-        Ok((Sampler { case: case.name.clone(), payload: mode.name(), elements: info.elements, workload }, info))
+        Ok((
+            Sampler {
+                case: case.name.clone(),
+                payload: mode.name(),
+                elements: info.elements,
+                workload,
+            },
+            info,
+        ))
     };
     let mut reply: Box<dyn Write> = if options.serve {
         Box::new(unsafe { File::from_raw_fd(4) })
@@ -211,7 +266,10 @@ fn main() {
         if info.threads == 0 { "current-thread" } else { "multi-thread" },
         json_text(&sampler.case), sampler.payload, info.elements, info.payload_bytes, info.threads, json_text(&malloc_object())
     );
-    if writeln!(reply, "{}", hello).and_then(|_| reply.flush()).is_err() {
+    if writeln!(reply, "{}", hello)
+        .and_then(|_| reply.flush())
+        .is_err()
+    {
         eprintln!("tokio-reference: fd 4 is not writable: --serve is for bench-runtime-compare");
         std::process::exit(2);
     }

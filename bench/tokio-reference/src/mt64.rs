@@ -12,7 +12,9 @@ impl Mt64 {
         state[0] = seed;
         for i in 1..312 {
             let prev = state[i - 1];
-            state[i] = 6364136223846793005u64.wrapping_mul(prev ^ (prev >> 62)).wrapping_add(i as u64);
+            state[i] = 6364136223846793005u64
+                .wrapping_mul(prev ^ (prev >> 62))
+                .wrapping_add(i as u64);
         }
         Mt64 { state, index: 312 }
     }

@@ -149,11 +149,20 @@ impl Source {
                     let data = checked(unsafe { alloc(Layout::from_size_align(size, 1).unwrap()) });
                     // Every page touched now: no first-touch faults while timed.
                     unsafe { std::ptr::write_bytes(data, 0, size) };
-                    slots.push(Slot { data, size, in_use: AtomicBool::new(false) });
+                    slots.push(Slot {
+                        data,
+                        size,
+                        in_use: AtomicBool::new(false),
+                    });
                 }
             }
         }
-        Source { mode, page: page_size(), slots_per_lane: slot_sizes.len(), slots }
+        Source {
+            mode,
+            page: page_size(),
+            slots_per_lane: slot_sizes.len(),
+            slots,
+        }
     }
 
     pub fn page(&self) -> usize {
@@ -192,7 +201,8 @@ impl Source {
                 Ok(plain(p, false))
             }
             Mode::Floor => {
-                let slot = &self.slots[lane * self.slots_per_lane + (index as usize) % self.slots_per_lane];
+                let slot = &self.slots
+                    [lane * self.slots_per_lane + (index as usize) % self.slots_per_lane];
                 if slot.in_use.swap(true, Ordering::Acquire) {
                     return Err(format!(
                         "floor payload pool: slot for message {} of lane {} is still in use",
@@ -204,7 +214,12 @@ impl Source {
                     return Err("floor payload pool: slot smaller than the payload".to_string());
                 }
                 unsafe { std::ptr::write_bytes(slot.data, value, size) };
-                Ok(Payload { data: slot.data, size, lease: &slot.in_use, zero_beyond_first: false })
+                Ok(Payload {
+                    data: slot.data,
+                    size,
+                    lease: &slot.in_use,
+                    zero_beyond_first: false,
+                })
             }
             Mode::None => Err("payload requested from a workload without payloads".to_string()),
         }

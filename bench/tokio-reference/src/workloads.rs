@@ -39,7 +39,10 @@ fn runtime(threads: usize) -> Result<Runtime, String> {
     let built = if threads == 0 {
         Builder::new_current_thread().build()
     } else {
-        Builder::new_multi_thread().worker_threads(threads).thread_name("tokio-ref-w").build()
+        Builder::new_multi_thread()
+            .worker_threads(threads)
+            .thread_name("tokio-ref-w")
+            .build()
     };
     built.map_err(|e| format!("cannot build the Tokio runtime: {}", e))
 }
@@ -50,44 +53,108 @@ pub fn make(case: &Case, mode: Mode, threads: usize) -> Result<(Box<dyn Workload
             "payload mode '{}' does not fit {}: {}",
             mode.name(),
             case.name,
-            if case.takes_payload { "it takes zeroed, filled, uninit or floor" } else { "it takes none" }
+            if case.takes_payload {
+                "it takes zeroed, filled, uninit or floor"
+            } else {
+                "it takes none"
+            }
         ));
     }
     let rt = runtime(threads)?;
     let n = case.count;
-    let mut info = Info { elements: n, payload_bytes: case.size, threads };
+    let mut info = Info {
+        elements: n,
+        payload_bytes: case.size,
+        threads,
+    };
     let workload: Box<dyn Workload> = match case.family {
-        Family::SpawnMany => Box::new(SpawnMany { rt, n, latch: Arc::new(Latch::new()), executed: Arc::new(AtomicU64::new(0)) }),
+        Family::SpawnMany => Box::new(SpawnMany {
+            rt,
+            n,
+            latch: Arc::new(Latch::new()),
+            executed: Arc::new(AtomicU64::new(0)),
+        }),
         Family::SpawnManyLocal => {
             let (tx, rx) = mpsc::channel(1);
-            Box::new(SpawnManyLocal { rt, n, state: Arc::new(LocalState { remaining: AtomicU64::new(0), executed: AtomicU64::new(0), done: tx }), done: rx })
+            Box::new(SpawnManyLocal {
+                rt,
+                n,
+                state: Arc::new(LocalState {
+                    remaining: AtomicU64::new(0),
+                    executed: AtomicU64::new(0),
+                    done: tx,
+                }),
+                done: rx,
+            })
         }
-        Family::SpawnManyRemoteIdle => Box::new(SpawnManyRemoteIdle { rt, n, executed: Arc::new(AtomicU64::new(0)), handles: Vec::with_capacity(n as usize) }),
-        Family::SpawnSt => Box::new(SpawnSt { rt, n, executed: Arc::new(AtomicU64::new(0)) }),
+        Family::SpawnManyRemoteIdle => Box::new(SpawnManyRemoteIdle {
+            rt,
+            n,
+            executed: Arc::new(AtomicU64::new(0)),
+            handles: Vec::with_capacity(n as usize),
+        }),
+        Family::SpawnSt => Box::new(SpawnSt {
+            rt,
+            n,
+            executed: Arc::new(AtomicU64::new(0)),
+        }),
         Family::Mpsc | Family::MpscLarge => {
-            let capacity = if case.family == Family::Mpsc { cases::MPSC_CAPACITY } else { cases::LARGE_CAPACITY } as u64;
+            let capacity = if case.family == Family::Mpsc {
+                cases::MPSC_CAPACITY
+            } else {
+                cases::LARGE_CAPACITY
+            } as u64;
             let s = case.senders;
             // As the Asio ring: more slots per sender than can be in flight.
             let ring = n.min(capacity + 2 * s + 16) as usize;
-            let source = Arc::new(Source::new(mode, s as usize, &vec![case.size as usize; ring]));
+            let source = Arc::new(Source::new(
+                mode,
+                s as usize,
+                &vec![case.size as usize; ring],
+            ));
             info.elements = s * n;
-            Box::new(Channel { rt, senders: s, count: n, size: case.size as usize, capacity: capacity as usize, source })
+            Box::new(Channel {
+                rt,
+                senders: s,
+                count: n,
+                size: case.size as usize,
+                capacity: capacity as usize,
+                source,
+            })
         }
         Family::MpscContention => {
             info.elements = case.senders * n;
-            Box::new(Contention { rt, senders: case.senders, count: n })
+            Box::new(Contention {
+                rt,
+                senders: case.senders,
+                count: n,
+            })
         }
         Family::BlockOnAlloc | Family::AllocStress | Family::BlockOnAllocSt => {
             let keep_all = case.family != Family::BlockOnAllocSt;
             let (sizes, order) = if case.family == Family::AllocStress {
                 stress_sizes_and_order(n)
             } else {
-                (vec![case.size as usize; n as usize], (0..n as usize).collect())
+                (
+                    vec![case.size as usize; n as usize],
+                    (0..n as usize).collect(),
+                )
             };
-            let slot_sizes = if keep_all { sizes.clone() } else { vec![case.size as usize] };
+            let slot_sizes = if keep_all {
+                sizes.clone()
+            } else {
+                vec![case.size as usize]
+            };
             info.payload_bytes = sizes.iter().map(|&s| s as u64).sum::<u64>() / n;
             let held = (0..if keep_all { n } else { 0 }).map(|_| None).collect();
-            Box::new(Alloc { rt, keep_all, sizes, order, source: Source::new(mode, 1, &slot_sizes), held })
+            Box::new(Alloc {
+                rt,
+                keep_all,
+                sizes,
+                order,
+                source: Source::new(mode, 1, &slot_sizes),
+                held,
+            })
         }
     };
     Ok((workload, info))
@@ -105,7 +172,11 @@ struct Latch {
 
 impl Latch {
     fn new() -> Latch {
-        Latch { remaining: AtomicU64::new(0), done: Mutex::new(true), cv: Condvar::new() }
+        Latch {
+            remaining: AtomicU64::new(0),
+            done: Mutex::new(true),
+            cv: Condvar::new(),
+        }
     }
     fn reset(&self, count: u64) {
         let mut done = self.done.lock().unwrap();
@@ -272,7 +343,13 @@ struct Channel {
 
 impl Workload for Channel {
     fn run_once(&mut self) -> Result<u64, String> {
-        let (s, n, size, capacity, source) = (self.senders, self.count, self.size, self.capacity, &self.source);
+        let (s, n, size, capacity, source) = (
+            self.senders,
+            self.count,
+            self.size,
+            self.capacity,
+            &self.source,
+        );
         let (received, checksum, damaged, senders_done) = self.rt.block_on(async move {
             let (tx, mut rx) = mpsc::channel::<Payload>(capacity);
             let mut senders = Vec::with_capacity(s as usize);
@@ -280,8 +357,11 @@ impl Workload for Channel {
                 let (tx, source) = (tx.clone(), source.clone());
                 senders.push(tokio::spawn(async move {
                     for i in 0..n {
-                        let payload = source.make(lane as usize, i, size, payload_value(lane * n + i))?;
-                        tx.send(payload).await.map_err(|_| "the receiver closed the channel".to_string())?;
+                        let payload =
+                            source.make(lane as usize, i, size, payload_value(lane * n + i))?;
+                        tx.send(payload)
+                            .await
+                            .map_err(|_| "the receiver closed the channel".to_string())?;
                     }
                     Ok::<(), String>(())
                 }));
@@ -308,7 +388,11 @@ impl Workload for Channel {
         });
         expect("sender tasks completed", s, senders_done?)?;
         expect("messages received", s * n, received)?;
-        expect("payloads intact (first, last and one byte per page as written)", 0, damaged)?;
+        expect(
+            "payloads intact (first, last and one byte per page as written)",
+            0,
+            damaged,
+        )?;
         Ok(checksum)
     }
 }
@@ -394,7 +478,13 @@ struct Alloc {
 
 impl Workload for Alloc {
     fn run_once(&mut self) -> Result<u64, String> {
-        let (keep_all, sizes, order, source, held) = (self.keep_all, &self.sizes, &self.order, &self.source, &mut self.held);
+        let (keep_all, sizes, order, source, held) = (
+            self.keep_all,
+            &self.sizes,
+            &self.order,
+            &self.source,
+            &mut self.held,
+        );
         let n = sizes.len();
         let (touched, checksum) = self.rt.block_on(async move {
             let (mut touched, mut checksum) = (0u64, 0u64);
