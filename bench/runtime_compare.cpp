@@ -230,8 +230,19 @@ std::string ratio(const std::vector<double>& per_round_ratios) {
   return interval(shootout::stats::paired_ratio(per_round_ratios, {}).ratio);
 }
 
-void print_case(const std::string& title, const std::vector<Variant>& variants,
-                std::size_t allocators, int rounds) {
+// 812 ns, 3.67 µs, 44.9 µs: three significant digits, as the table.
+std::string duration(double ns) {
+  if (ns < 1000) return fmt::format("{:.0f} ns", ns);
+  if (ns < 1e6) return fmt::format("{:.3g} µs", ns / 1e3);
+  return fmt::format("{:.3g} ms", ns / 1e6);
+}
+
+// Prints the case's table; appends its one-line form to `markdown` (the
+// README's table: std's times, Asio ÷ Tokio, each allocator's ratio to std
+// in Asio / in Tokio, the worst CV of each runtime).
+void print_case(const std::string& title, const std::string& label,
+                const std::vector<Variant>& variants, std::size_t allocators, int rounds,
+                std::vector<std::string>& markdown) {
   fmt::print("\n== {} ({} rounds)\n", title, rounds);
   fmt::print("{:<10} {:>12} {:>6} {:>12} {:>6} {:>24} {:>24} {:>24} {:>24}\n", "allocator",
              "asio ns/el", "CV", "tokio ns/el", "CV", "asio ÷ tokio", "÷ std, asio", "÷ std, tokio",
@@ -239,6 +250,11 @@ void print_case(const std::string& title, const std::vector<Variant>& variants,
   // variants: asio/a at 2a, tokio/a at 2a + 1; std is allocator 0.
   const auto& asio_std = variants[0].ns_element;
   const auto& tokio_std = variants[1].ns_element;
+  std::string row =
+      fmt::format("| {} | {} | {} | {:.2f} |", label, duration(shootout::stats::median(asio_std)),
+                  duration(shootout::stats::median(tokio_std)),
+                  shootout::stats::paired_ratio(per_round(asio_std, tokio_std), {}).ratio.point);
+  double worst_asio_cv = 0, worst_tokio_cv = 0;
   for (std::size_t a = 0; a < allocators; ++a) {
     const auto& asio = variants[2 * a].ns_element;
     const auto& tokio = variants[2 * a + 1].ns_element;
@@ -251,12 +267,19 @@ void print_case(const std::string& title, const std::vector<Variant>& variants,
       // The allocator's effect under Asio relative to under Tokio (the
       // issue's target: within 25 %, i.e. 0.75–1.25).
       of_ratios = ratio(per_round(asio_ratios, tokio_ratios));
+      row += fmt::format(" {:.2f} / {:.2f} |",
+                         shootout::stats::paired_ratio(asio_ratios, {}).ratio.point,
+                         shootout::stats::paired_ratio(tokio_ratios, {}).ratio.point);
     }
+    worst_asio_cv = std::max(worst_asio_cv, cv(asio));
+    worst_tokio_cv = std::max(worst_tokio_cv, cv(tokio));
     fmt::print("{:<10} {:>12.1f} {:>5.1f}% {:>12.1f} {:>5.1f}% {:>24} {:>24} {:>24} {:>24}\n",
                variants[2 * a].allocator.name, shootout::stats::median(asio), 100 * cv(asio),
                shootout::stats::median(tokio), 100 * cv(tokio), ratio(per_round(asio, tokio)),
                asio_to_std, tokio_to_std, of_ratios);
   }
+  markdown.push_back(
+      row + fmt::format(" {:.0f} % / {:.0f} % |", 100 * worst_asio_cv, 100 * worst_tokio_cv));
   std::fflush(stdout);
 }
 
@@ -269,7 +292,7 @@ std::string threads_text(int pool_threads, const std::string& tokio_runtime) {
 // One case in one payload mode: start, check, warm up, rounds, summary.
 void compare_case(const std::string& workload, const std::string& payload,
                   const std::vector<shootout::alloc::Allocator>& allocators, const Options& options,
-                  std::ofstream& samples) {
+                  std::ofstream& samples, std::vector<std::string>& markdown) {
   const auto spec = shootout::workloads::parse_name(workload);
   const std::uint64_t checksum = asio_checksum(spec);
   std::vector<Variant> variants;
@@ -332,7 +355,8 @@ void compare_case(const std::string& workload, const std::string& payload,
     }
     print_case(fmt::format("{} {}: {} elements per iteration, {}", workload, payload,
                            variants[0].elements, threads_text(pool_threads, tokio_runtime)),
-               variants, allocators.size(), options.rounds);
+               fmt::format("`{}`{}", workload, payload == "none" ? "" : " " + payload), variants,
+               allocators.size(), options.rounds, markdown);
   }
   for (auto& v : variants) {
     v.process->send({{"cmd", "quit"}});
@@ -381,11 +405,23 @@ int main(int argc, char** argv) {
           "target is 0.75–1.25).\n",
           options.rounds, options.sample_ms);
     std::ofstream samples(options.out + "/samples.jsonl", std::ios::app);
+    std::vector<std::string> markdown;
     for (const auto& workload : workloads) {
       const bool takes_payload = shootout::workloads::parse_name(workload).def->takes_payload;
       for (const auto& payload :
            takes_payload ? options.payloads : std::vector<std::string>{"none"})
-        compare_case(workload, payload, allocators, options, samples);
+        compare_case(workload, payload, allocators, options, samples, markdown);
+    }
+    if (!markdown.empty()) {
+      fmt::print(
+          "\nThe same as a Markdown table (time per element under std; each allocator's "
+          "ratio to std, Asio / Tokio):\n\n| case | Asio | Tokio | Asio ÷ Tokio |");
+      for (std::size_t a = 1; a < allocators.size(); ++a)
+        fmt::print(" {} ÷ std |", allocators[a].name);
+      fmt::print(" worst CV |\n| --- | ---: | ---: | ---: |");
+      for (std::size_t a = 1; a < allocators.size(); ++a) fmt::print(" ---: |");
+      fmt::print(" ---: |\n");
+      for (const auto& row : markdown) fmt::print("{}\n", row);
     }
   } catch (const Fatal& e) {
     std::fprintf(stderr, "bench-runtime-compare: FAILED: %s\n", e.what());
