@@ -251,7 +251,7 @@ void print_case(const std::string& title, const std::string& label,
   const auto& asio_std = variants[0].ns_element;
   const auto& tokio_std = variants[1].ns_element;
   std::string row =
-      fmt::format("| {} | {} | {} | {:.2f} |", label, duration(shootout::stats::median(asio_std)),
+      fmt::format("| {} | {} | {} | {:.3g} |", label, duration(shootout::stats::median(asio_std)),
                   duration(shootout::stats::median(tokio_std)),
                   shootout::stats::paired_ratio(per_round(asio_std, tokio_std), {}).ratio.point);
   double worst_asio_cv = 0, worst_tokio_cv = 0;
@@ -267,7 +267,7 @@ void print_case(const std::string& title, const std::string& label,
       // The allocator's effect under Asio relative to under Tokio (the
       // issue's target: within 25 %, i.e. 0.75–1.25).
       of_ratios = ratio(per_round(asio_ratios, tokio_ratios));
-      row += fmt::format(" {:.2f} / {:.2f} |",
+      row += fmt::format(" {:.3g} / {:.3g} |",
                          shootout::stats::paired_ratio(asio_ratios, {}).ratio.point,
                          shootout::stats::paired_ratio(tokio_ratios, {}).ratio.point);
     }
