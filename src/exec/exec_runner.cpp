@@ -14,6 +14,7 @@
 #include "alloc/conf_verify.h"
 #include "alloc/registry.h"
 #include "common/atomic_file.h"
+#include "common/spawn.h"
 #include "exec/child_run.h"
 #include "exec/probe_protocol.h"
 #include "exec/program.h"
@@ -329,7 +330,7 @@ class ExecDriver {
     spec.launcher = helpers_.launcher;
     spec.program = "/bin/sh";
     spec.argv = {"sh", "-c", options_.prepare};
-    spec.env = clean_environment(own_environment());
+    spec.env = clean_environment(common::current_environment());
     spec.stdout_path = log;
     spec.stderr_path = log;
     spec.timeout = timeout();
@@ -402,7 +403,7 @@ class ExecDriver {
     // Programs exec'd by the command's own process (not its descendants):
     // one more than the probe saw there means a program it did not enter.
     spec.extra_tracepoints.push_back({kCommandExecs, "sched/sched_process_exec", "pid == {pid}"});
-    spec.env = variant_environment(own_environment(), live.variant, {helpers_.probe},
+    spec.env = variant_environment(common::current_environment(), live.variant, {helpers_.probe},
                                    {std::string(SHOOTOUT_EXEC_PROBE_ENV) + "=" + probe_file});
     append_line(live.log_path, "=== verification run (exec probe preloaded) ===");
     RunOutcome outcome;
@@ -545,7 +546,7 @@ class ExecDriver {
                                std::to_string(round) + " of " + live.variant.label;
       run_prepare(what);
       RunSpec spec = spec_for(live);
-      spec.env = variant_environment(own_environment(), live.variant);
+      spec.env = variant_environment(common::current_environment(), live.variant);
       append_line(live.log_path, "=== " + what + " ===");
       run::LoadMeter load(cores_);
       load.start({});
