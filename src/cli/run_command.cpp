@@ -151,16 +151,11 @@ int run_command(const RunArgs& args, const std::vector<std::string>& tool_argv) 
     };
     if (!args.resume_dir.empty()) {
       const run::PendingRun pending = run::load_pending_run(args.resume_dir);
-      // What is left, not the whole plan: the time left counts down from it.
-      display = std::make_unique<ProgressDisplay>(pending.groups_left(), pending.cells_left(),
-                                                  seconds_per_cell(pending.options));
+      display = std::make_unique<ProgressDisplay>(seconds_per_cell(pending.options));
       summary = run::resume_run(pending, tool_argv, progress);
     } else {
-      run::RunOptions options = to_options(args);
-      const auto allocators = alloc::discover(alloc::read_loader_cache(), options.user_allocators);
-      const auto plan = run::expand_plan(options, allocators);
-      display = std::make_unique<ProgressDisplay>(plan.groups.size(), plan.cell_count(),
-                                                  seconds_per_cell(options));
+      const run::RunOptions options = to_options(args);
+      display = std::make_unique<ProgressDisplay>(seconds_per_cell(options));
       summary = run::execute_run(options, tool_argv, progress);
     }
     if (display) display->finish();

@@ -13,7 +13,6 @@
 #include "alloc/conf.h"
 #include "alloc/conf_verify.h"
 #include "alloc/registry.h"
-#include "common/atomic_file.h"
 #include "common/spawn.h"
 #include "exec/child_run.h"
 #include "exec/probe_protocol.h"
@@ -27,7 +26,7 @@
 #include "run/cell_launch.h"
 #include "run/manifest.h"
 #include "run/plan.h"
-#include "run/runner.h"
+#include "run/run_directory.h"
 #include "run/system_load.h"
 
 namespace shootout::exec {
@@ -143,7 +142,7 @@ class ExecDriver {
     }
     finish(/*complete=*/true);
     ExecSummary summary;
-    summary.run_dir = out_dir_;
+    summary.run_dir = directory_->path();
     summary.variants = static_cast<int>(variants_.size());
     std::vector<VariantResult> results;
     for (const auto& live : variants_) {
@@ -217,21 +216,13 @@ class ExecDriver {
       baseline_cell_ = baseline_cell;
       variants_.push_back(std::move(live));
     }
-
-    out_dir_ = options_.out_dir.empty() ? run::default_run_dir() : options_.out_dir;
-    if (fs::exists(out_dir_ + "/samples.jsonl"))
-      throw std::invalid_argument("the output directory " + out_dir_ +
-                                  " already holds a run; choose another --out");
   }
 
   void start_directory() {
-    std::error_code ec;
-    fs::create_directories(out_dir_ + "/logs", ec);
-    if (ec)
-      throw std::runtime_error("cannot create the output directory " + out_dir_ + ": " +
-                               ec.message());
+    directory_.emplace(
+        run::RunDirectory::create_new(options_.out_dir, run::RunDirectory::Kind::exec));
     for (auto& live : variants_)
-      live.log_path = out_dir_ + "/logs/" + log_stem(live.variant.label) + ".log";
+      live.log_path = directory_->logs_dir() + "/" + log_stem(live.variant.label) + ".log";
     std::vector<alloc::Allocator> used;
     for (const auto& live : variants_) {
       bool seen = false;
@@ -272,10 +263,11 @@ class ExecDriver {
                    {"baseline", options_.baseline},
                    {"tracepoints", options_.tracepoints},
                    {"hardware_counters", options_.hardware_counters},
-                   {"out_dir", out_dir_}}},
-                 {"attempts", json::array({{{"attempt", 1}, {"start", run::utc_now()}}})}};
-    common::write_file_atomically(out_dir_ + "/manifest.json", manifest_.dump(2) + "\n");
-    journal_.emplace(out_dir_ + "/samples.jsonl");
+                   {"out_dir", directory_->path()}}},
+                 {"attempts", json::array()}};
+    run::RunDirectory::begin_attempt(manifest_, 1);
+    directory_->write_manifest(manifest_);
+    journal_.emplace(directory_->journal_path());
     append({{"type", "run_start"}, {"time", run::utc_now()}, {"argv", options_.tool_argv}});
   }
 
@@ -324,7 +316,7 @@ class ExecDriver {
 
   void run_prepare(const std::string& label) {
     if (options_.prepare.empty()) return;
-    const std::string log = out_dir_ + "/logs/prepare.log";
+    const std::string log = directory_->logs_dir() + "/prepare.log";
     append_line(log, "=== before " + label + " ===");
     RunSpec spec;
     spec.launcher = helpers_.launcher;
@@ -397,7 +389,8 @@ class ExecDriver {
 
   void verification_run(LiveVariant& live) {
     run_prepare("the verification run of " + live.variant.label);
-    const std::string probe_file = out_dir_ + "/logs/" + log_stem(live.variant.label) + ".probe";
+    const std::string probe_file =
+        directory_->logs_dir() + "/" + log_stem(live.variant.label) + ".probe";
     create_probe_file(probe_file);
     RunSpec spec = spec_for(live);
     // Programs exec'd by the command's own process (not its descendants):
@@ -612,9 +605,9 @@ class ExecDriver {
             {"cells", variants_.size()},
             {"failed", failed}});
     journal_->sync();
-    manifest_["attempts"].back()["end"] = run::utc_now();
+    run::RunDirectory::end_attempt(manifest_);
     manifest_["machine"]["loadavg_end"] = run::describe_machine()["loadavg"];
-    common::write_file_atomically(out_dir_ + "/manifest.json", manifest_.dump(2) + "\n");
+    directory_->write_manifest(manifest_);
   }
 
   const ExecOptions& options_;
@@ -629,7 +622,7 @@ class ExecDriver {
   std::string workload_;
   std::string baseline_cell_;
   std::vector<LiveVariant> variants_;
-  std::string out_dir_;
+  std::optional<run::RunDirectory> directory_;  // from start_directory() on
   json manifest_;
   std::optional<journal::JournalWriter> journal_;
   json counter_status_ = json::array();
