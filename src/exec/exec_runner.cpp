@@ -200,9 +200,7 @@ class ExecDriver {
     helpers_ = Helpers::beside_this_executable();
 
     allocators_ = alloc::discover(alloc::read_loader_cache(), options_.user_allocators);
-    std::vector<std::string> names = options_.allocators;
-    for (const auto& user : options_.user_allocators)
-      if (!names.empty()) names.push_back(user.name);  // named on the command line: meant to run
+    const auto names = alloc::names_to_run(options_.allocators, options_.user_allocators);
     const auto variants = expand_variants(allocators_, names, options_.tunings, options_.baseline);
 
     workload_ = "exec:" + command_text_;
