@@ -43,24 +43,22 @@ RunSummary run_plan(const RunOptions& options, const Plan& plan,
   journal.append(
       {{"type", "run_start"}, {"attempt", attempt}, {"time", utc_now()}, {"argv", argv}});
 
+  const std::vector<const Group*> to_run = groups_to_run(plan, done_groups);
   // What this attempt will run, not the whole plan: the time left counts down from it.
   if (progress) {
     ProgressUpdate planned{};
     planned.kind = ProgressUpdate::Kind::run_planned;
-    planned.groups = static_cast<int>(groups_left(plan, done_groups));
-    planned.cells = static_cast<int>(cells_left(plan, done_groups));
+    planned.groups = static_cast<int>(to_run.size());
+    for (const Group* group : to_run) planned.cells += static_cast<int>(group->cells.size());
     progress(planned);
   }
 
   const WorkerPaths paths = WorkerPaths::beside_this_executable();
   RunSummary summary{run_dir.path(), 0, 0, 0};
-  for (const auto& group : plan.groups) {
-    if (done_groups.count(group.name)) {
-      ++summary.groups_skipped;
-      continue;
-    }
+  summary.groups_skipped = static_cast<int>(plan.groups.size() - to_run.size());
+  for (const Group* group : to_run) {
     GroupOutcome outcome =
-        run_group(group, options, paths, run_dir.path(), attempt, journal, progress);
+        run_group(*group, options, paths, run_dir.path(), attempt, journal, progress);
     summary.cells += outcome.cells;
     summary.failed += outcome.failed;
   }
@@ -78,17 +76,12 @@ RunSummary run_plan(const RunOptions& options, const Plan& plan,
 
 }  // namespace
 
-size_t groups_left(const Plan& plan, const std::set<std::string>& done_groups) {
-  size_t left = 0;
-  for (const auto& group : plan.groups) left += done_groups.count(group.name) ? 0 : 1;
-  return left;
-}
-
-size_t cells_left(const Plan& plan, const std::set<std::string>& done_groups) {
-  size_t left = 0;
+std::vector<const Group*> groups_to_run(const Plan& plan,
+                                        const std::set<std::string>& done_groups) {
+  std::vector<const Group*> to_run;
   for (const auto& group : plan.groups)
-    left += done_groups.count(group.name) ? 0 : group.cells.size();
-  return left;
+    if (!done_groups.count(group.name)) to_run.push_back(&group);
+  return to_run;
 }
 
 RunSummary execute_run(RunOptions options, const std::vector<std::string>& argv,

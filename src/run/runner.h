@@ -48,10 +48,10 @@ PendingRun load_pending_run(const std::string& run_dir);
 RunSummary resume_run(const PendingRun& pending, const std::vector<std::string>& argv,
                       const ProgressCallback& progress);
 
-// What an attempt runs of `plan`: the groups not in `done_groups`, and their
-// cells. The runner reports both to the progress display (run_planned)
-// before the first group starts.
-size_t groups_left(const Plan& plan, const std::set<std::string>& done_groups);
-size_t cells_left(const Plan& plan, const std::set<std::string>& done_groups);
+// The groups an attempt runs, in plan order: those without a group_done
+// record (`done_groups`, from journal::latest_attempts). The runner runs
+// exactly these and reports their number and cells to the progress display
+// (run_planned) before the first one starts.
+std::vector<const Group*> groups_to_run(const Plan& plan, const std::set<std::string>& done_groups);
 
 }  // namespace shootout::run
