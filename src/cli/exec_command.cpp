@@ -73,8 +73,7 @@ int exec_command(const ExecArgs& args, const std::vector<std::string>& tool_argv
   } catch (const std::exception&) {
     return exit_status_of_current_exception("exec");
   }
-  std::fputs(summary.table.c_str(), stdout);
-  std::fflush(stdout);
+  // The report's summary is exec's table (a run of one case: one row per variant).
   const int reported = write_and_summarise(summary.run_dir);
   if (summary.failed > 0)
     std::fprintf(stderr,

@@ -17,11 +17,9 @@
 #include "exec/child_run.h"
 #include "exec/probe_protocol.h"
 #include "exec/program.h"
-#include "exec/summary.h"
 #include "exec/variants.h"
 #include "exec/verification.h"
 #include "journal/journal.h"
-#include "report/findings.h"
 #include "run/allocator_probe.h"
 #include "run/cell_launch.h"
 #include "run/manifest.h"
@@ -113,7 +111,6 @@ struct LiveVariant {
   json tuning_check;  // null for an untuned variant
   double warmup_ns = 0;
   int warmup_runs = 0;
-  std::vector<RunSample> samples;
 };
 
 class ExecDriver {
@@ -144,21 +141,7 @@ class ExecDriver {
     ExecSummary summary;
     summary.run_dir = directory_->path();
     summary.variants = static_cast<int>(variants_.size());
-    std::vector<VariantResult> results;
-    for (const auto& live : variants_) {
-      summary.failed += live.failed ? 1 : 0;
-      // A key read back as anything but verified marks the variant here as
-      // in every report (report/findings.h).
-      bool unverified = false;
-      if (live.tuning_check.is_object() && live.tuning_check.contains("keys"))
-        for (const auto& key : live.tuning_check["keys"])
-          unverified = unverified || key.value("status", "") != "verified";
-      results.push_back(
-          {live.variant.label +
-               (unverified ? std::string(" ") + report::kUnverifiedMark : std::string()),
-           live.baseline, live.failed, live.failure, live.samples});
-    }
-    summary.table = summary_table(command_text_, results);
+    for (const auto& live : variants_) summary.failed += live.failed ? 1 : 0;
     return summary;
   }
 
@@ -584,12 +567,6 @@ class ExecDriver {
         load_window->run_ns += outcome.user_ns + outcome.sys_ns;
         record["load"] = load_window->to_json();
       }
-      RunSample sample;
-      sample.round = round;
-      sample.wall_ns = static_cast<double>(outcome.wall_ns);
-      for (const auto& [k, v] : record["counters"].items()) sample.counters[k] = v.get<double>();
-      sample.peak_rss_kib = static_cast<double>(outcome.max_rss_kib);
-      live.samples.push_back(std::move(sample));
       append(record);
     }
   }

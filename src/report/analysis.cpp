@@ -14,6 +14,7 @@
 
 #include "journal/journal.h"
 #include "report/manifest_view.h"
+#include "report/model.h"
 #include "report/text_format.h"
 
 namespace shootout::report {
@@ -629,17 +630,20 @@ std::vector<double> per_round_ratios(const CellAnalysis& candidate, const CellAn
 }
 
 KeyDriver cell_gap_driver(const CellAnalysis& slow, const CellAnalysis& fast) {
+  count_computation();
   return gap_driver(rates_of(slow), rates_of(fast), fast.variant, time_per_element(slow),
                     time_per_element(fast));
 }
 
 stats::RatioEstimate paired_ratio(const CellAnalysis& candidate, const CellAnalysis& reference,
                                   const AnalysisOptions& options) {
+  count_computation();
   return stats::paired_ratio_by_process(per_process_round_ratios(candidate, reference),
                                         options.ratio);
 }
 
 RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options) {
+  count_computation();
   if (!is_directory(run_dir)) throw ReportError("run directory " + run_dir + " does not exist");
   RunModel m;
   m.run_dir = run_dir;
