@@ -13,7 +13,7 @@
 #include "alloc/conf.h"
 #include "alloc/conf_verify.h"
 #include "alloc/registry.h"
-#include "common/atomic_file.h"
+#include "common/spawn.h"
 #include "exec/child_run.h"
 #include "exec/probe_protocol.h"
 #include "exec/program.h"
@@ -24,7 +24,7 @@
 #include "run/cell_launch.h"
 #include "run/manifest.h"
 #include "run/plan.h"
-#include "run/runner.h"
+#include "run/run_directory.h"
 #include "run/system_load.h"
 
 namespace shootout::exec {
@@ -139,7 +139,7 @@ class ExecDriver {
     }
     finish(/*complete=*/true);
     ExecSummary summary;
-    summary.run_dir = out_dir_;
+    summary.run_dir = directory_->path();
     summary.variants = static_cast<int>(variants_.size());
     for (const auto& live : variants_) summary.failed += live.failed ? 1 : 0;
     return summary;
@@ -183,9 +183,7 @@ class ExecDriver {
     helpers_ = Helpers::beside_this_executable();
 
     allocators_ = alloc::discover(alloc::read_loader_cache(), options_.user_allocators);
-    std::vector<std::string> names = options_.allocators;
-    for (const auto& user : options_.user_allocators)
-      if (!names.empty()) names.push_back(user.name);  // named on the command line: meant to run
+    const auto names = alloc::names_to_run(options_.allocators, options_.user_allocators);
     const auto variants = expand_variants(allocators_, names, options_.tunings, options_.baseline);
 
     workload_ = "exec:" + command_text_;
@@ -199,21 +197,13 @@ class ExecDriver {
       baseline_cell_ = baseline_cell;
       variants_.push_back(std::move(live));
     }
-
-    out_dir_ = options_.out_dir.empty() ? run::default_run_dir() : options_.out_dir;
-    if (fs::exists(out_dir_ + "/samples.jsonl"))
-      throw std::invalid_argument("the output directory " + out_dir_ +
-                                  " already holds a run; choose another --out");
   }
 
   void start_directory() {
-    std::error_code ec;
-    fs::create_directories(out_dir_ + "/logs", ec);
-    if (ec)
-      throw std::runtime_error("cannot create the output directory " + out_dir_ + ": " +
-                               ec.message());
+    directory_.emplace(
+        run::RunDirectory::create_new(options_.out_dir, run::RunDirectory::Kind::exec));
     for (auto& live : variants_)
-      live.log_path = out_dir_ + "/logs/" + log_stem(live.variant.label) + ".log";
+      live.log_path = directory_->logs_dir() + "/" + log_stem(live.variant.label) + ".log";
     std::vector<alloc::Allocator> used;
     for (const auto& live : variants_) {
       bool seen = false;
@@ -254,10 +244,11 @@ class ExecDriver {
                    {"baseline", options_.baseline},
                    {"tracepoints", options_.tracepoints},
                    {"hardware_counters", options_.hardware_counters},
-                   {"out_dir", out_dir_}}},
-                 {"attempts", json::array({{{"attempt", 1}, {"start", run::utc_now()}}})}};
-    common::write_file_atomically(out_dir_ + "/manifest.json", manifest_.dump(2) + "\n");
-    journal_.emplace(out_dir_ + "/samples.jsonl");
+                   {"out_dir", directory_->path()}}},
+                 {"attempts", json::array()}};
+    run::RunDirectory::begin_attempt(manifest_, 1);
+    directory_->write_manifest(manifest_);
+    journal_.emplace(directory_->journal_path());
     append({{"type", "run_start"}, {"time", run::utc_now()}, {"argv", options_.tool_argv}});
   }
 
@@ -306,13 +297,13 @@ class ExecDriver {
 
   void run_prepare(const std::string& label) {
     if (options_.prepare.empty()) return;
-    const std::string log = out_dir_ + "/logs/prepare.log";
+    const std::string log = directory_->logs_dir() + "/prepare.log";
     append_line(log, "=== before " + label + " ===");
     RunSpec spec;
     spec.launcher = helpers_.launcher;
     spec.program = "/bin/sh";
     spec.argv = {"sh", "-c", options_.prepare};
-    spec.env = clean_environment(own_environment());
+    spec.env = clean_environment(common::current_environment());
     spec.stdout_path = log;
     spec.stderr_path = log;
     spec.timeout = timeout();
@@ -379,13 +370,14 @@ class ExecDriver {
 
   void verification_run(LiveVariant& live) {
     run_prepare("the verification run of " + live.variant.label);
-    const std::string probe_file = out_dir_ + "/logs/" + log_stem(live.variant.label) + ".probe";
+    const std::string probe_file =
+        directory_->logs_dir() + "/" + log_stem(live.variant.label) + ".probe";
     create_probe_file(probe_file);
     RunSpec spec = spec_for(live);
     // Programs exec'd by the command's own process (not its descendants):
     // one more than the probe saw there means a program it did not enter.
     spec.extra_tracepoints.push_back({kCommandExecs, "sched/sched_process_exec", "pid == {pid}"});
-    spec.env = variant_environment(own_environment(), live.variant, {helpers_.probe},
+    spec.env = variant_environment(common::current_environment(), live.variant, {helpers_.probe},
                                    {std::string(SHOOTOUT_EXEC_PROBE_ENV) + "=" + probe_file});
     append_line(live.log_path, "=== verification run (exec probe preloaded) ===");
     RunOutcome outcome;
@@ -528,7 +520,7 @@ class ExecDriver {
                                std::to_string(round) + " of " + live.variant.label;
       run_prepare(what);
       RunSpec spec = spec_for(live);
-      spec.env = variant_environment(own_environment(), live.variant);
+      spec.env = variant_environment(common::current_environment(), live.variant);
       append_line(live.log_path, "=== " + what + " ===");
       run::LoadMeter load(cores_);
       load.start({});
@@ -588,9 +580,9 @@ class ExecDriver {
             {"cells", variants_.size()},
             {"failed", failed}});
     journal_->sync();
-    manifest_["attempts"].back()["end"] = run::utc_now();
+    run::RunDirectory::end_attempt(manifest_);
     manifest_["machine"]["loadavg_end"] = run::describe_machine()["loadavg"];
-    common::write_file_atomically(out_dir_ + "/manifest.json", manifest_.dump(2) + "\n");
+    directory_->write_manifest(manifest_);
   }
 
   const ExecOptions& options_;
@@ -605,7 +597,7 @@ class ExecDriver {
   std::string workload_;
   std::string baseline_cell_;
   std::vector<LiveVariant> variants_;
-  std::string out_dir_;
+  std::optional<run::RunDirectory> directory_;  // from start_directory() on
   json manifest_;
   std::optional<journal::JournalWriter> journal_;
   json counter_status_ = json::array();
