@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <exception>
 #include <string>
+#include <tuple>
 
 #include "workloads/families.h"
 #include "workloads/payload.h"
@@ -108,11 +109,20 @@ class ChannelWorkload final : public WorkloadBase {
         break;
       }
       if (faults().drop_one_message && lane == 0 && i == fault_index()) continue;
-      co_await channel.async_send(asio::error_code{}, std::move(value), asio::use_awaitable);
+      // Tokio's Sender::send: a message that fits in the buffer (or meets a
+      // waiting receiver) goes in at once, without suspending the sender;
+      // only a full channel suspends it. try_send leaves `value` untouched
+      // when it returns false. Awaiting async_send every time cost a
+      // coroutine frame, a send operation and a completion posted through
+      // the pool's queue per message. (Inline, not a helper coroutine: each
+      // call of one would allocate its frame.)
+      if (!channel.try_send(asio::error_code{}, std::move(value)))
+        co_await channel.async_send(asio::error_code{}, std::move(value), asio::use_awaitable);
     }
     // End of stream. The receiver counts one eof per sender instead of
     // counting messages, so a lost message is a short count, not a hang.
-    co_await channel.async_send(asio::error::eof, Value{}, asio::use_awaitable);
+    if (!channel.try_send(asio::error::eof, Value{}))
+      co_await channel.async_send(asio::error::eof, Value{}, asio::use_awaitable);
     if (failure) std::rethrow_exception(failure);
   }
 
@@ -127,8 +137,18 @@ class ChannelWorkload final : public WorkloadBase {
     }
     std::uint64_t ended = 0;
     while (ended < spec().senders) {
-      auto [ec, value] =
-          co_await channel.async_receive(asio::experimental::as_tuple(asio::use_awaitable));
+      // Tokio's Receiver::recv: a buffered message is taken at once; only an
+      // empty channel suspends the receiver until a sender hands it one.
+      asio::error_code ec;
+      Value value{};
+      const bool taken = channel.try_receive([&](asio::error_code e, Value v) {
+        ec = e;
+        value = std::move(v);
+      });
+      if (!taken) {
+        std::tie(ec, value) =
+            co_await channel.async_receive(asio::experimental::as_tuple(asio::use_awaitable));
+      }
       if (ec == asio::error::eof) {
         ++ended;
         continue;
