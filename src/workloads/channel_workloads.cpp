@@ -20,7 +20,7 @@ namespace shootout::workloads {
 namespace {
 
 template <typename Value>
-using Channel = asio::experimental::concurrent_channel<void(asio::error_code, Value)>;
+using Channel = TaskChannel<void(asio::error_code, Value)>;
 
 struct Tally {
   std::uint64_t received = 0;
@@ -98,7 +98,7 @@ class ChannelWorkload final : public WorkloadBase {
     }
   }
 
-  asio::awaitable<void> send_all(Channel<Value>& channel, std::uint64_t lane) {
+  Task<> send_all(Channel<Value>& channel, std::uint64_t lane) {
     std::exception_ptr failure;
     for (std::uint64_t i = 0; i < spec().count; ++i) {
       Value value{};
@@ -117,16 +117,16 @@ class ChannelWorkload final : public WorkloadBase {
       // the pool's queue per message. (Inline, not a helper coroutine: each
       // call of one would allocate its frame.)
       if (!channel.try_send(asio::error_code{}, std::move(value)))
-        co_await channel.async_send(asio::error_code{}, std::move(value), asio::use_awaitable);
+        co_await channel.async_send(asio::error_code{}, std::move(value), use_task);
     }
     // End of stream. The receiver counts one eof per sender instead of
     // counting messages, so a lost message is a short count, not a hang.
     if (!channel.try_send(asio::error::eof, Value{}))
-      co_await channel.async_send(asio::error::eof, Value{}, asio::use_awaitable);
+      co_await channel.async_send(asio::error::eof, Value{}, use_task);
     if (failure) std::rethrow_exception(failure);
   }
 
-  asio::awaitable<void> iteration(Channel<Value>& channel, Tally& tally) {
+  Task<> iteration(Channel<Value>& channel, Tally& tally) {
     auto bench = co_await asio::this_coro::executor;
     for (std::uint64_t lane = 0; lane < spec().senders; ++lane) {
       asio::co_spawn(runtime().pool().executor(), send_all(channel, lane),
@@ -147,7 +147,7 @@ class ChannelWorkload final : public WorkloadBase {
       });
       if (!taken) {
         std::tie(ec, value) =
-            co_await channel.async_receive(asio::experimental::as_tuple(asio::use_awaitable));
+            co_await channel.async_receive(asio::experimental::as_tuple(use_task));
       }
       if (ec == asio::error::eof) {
         ++ended;

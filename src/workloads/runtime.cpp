@@ -80,7 +80,7 @@ ThreadPool::ThreadPool(int threads, const std::vector<int>& cpus) {
 
 ThreadPool::~ThreadPool() { join(); }
 
-asio::io_context::executor_type ThreadPool::executor() noexcept {
+Executor ThreadPool::executor() noexcept {
   const std::size_t i = next_.fetch_add(1, std::memory_order_relaxed) % workers_.size();
   return workers_[i]->context.get_executor();
 }
@@ -125,7 +125,7 @@ std::exception_ptr ThreadPool::take_error() {
 // Concurrency hint 1: only the bench thread runs it (others only post).
 BenchLoop::BenchLoop() : context_(1) {}
 
-void BenchLoop::block_on(asio::awaitable<void> body) {
+void BenchLoop::block_on(Task<> body) {
   std::exception_ptr error;
   bool finished = false;
   asio::co_spawn(context_, std::move(body), [&](std::exception_ptr e) {

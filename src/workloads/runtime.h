@@ -6,7 +6,9 @@
 
 #include <asio/awaitable.hpp>
 #include <asio/executor_work_guard.hpp>
+#include <asio/experimental/concurrent_channel.hpp>
 #include <asio/io_context.hpp>
+#include <asio/use_awaitable.hpp>
 
 #include <atomic>
 #include <condition_variable>
@@ -19,6 +21,19 @@
 #include <vector>
 
 namespace shootout::workloads {
+
+// Every coroutine, completion and channel names the io_context's executor
+// type itself, not Asio's default any_io_executor: posting a completion
+// through the type-erased executor wraps it in a second allocation (the
+// channel workloads' waits cost 2 more allocations per message that way).
+using Executor = asio::io_context::executor_type;
+template <typename T = void>
+using Task = asio::awaitable<T, Executor>;
+inline constexpr asio::use_awaitable_t<Executor> use_task{};
+template <typename Signature>
+using TaskChannel =
+    asio::experimental::basic_concurrent_channel<Executor, asio::experimental::channel_traits<>,
+                                                 Signature>;
 
 // CPUs this process may run on (its affinity mask), ascending. Pinning
 // "CPU k" means the k-th of these (mod their count), so a restricted
@@ -63,7 +78,7 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   // The next worker's executor, round-robin; safe from any thread.
-  asio::io_context::executor_type executor() noexcept;
+  Executor executor() noexcept;
   int size() const noexcept { return static_cast<int>(threads_.size()); }
   // An exception that escaped a handler on a pool thread, once.
   std::exception_ptr take_error();
@@ -98,8 +113,8 @@ class ThreadPool {
 class BenchLoop {
  public:
   BenchLoop();
-  asio::io_context::executor_type executor() noexcept { return context_.get_executor(); }
-  void block_on(asio::awaitable<void> body);
+  Executor executor() noexcept { return context_.get_executor(); }
+  void block_on(Task<> body);
 
  private:
   asio::io_context context_;

@@ -70,7 +70,7 @@ class SpawnManyLocal final : public WorkloadBase {
  private:
   // Carries a dummy value: void(error_code) alone is ambiguous in Asio 1.22.1's
   // channel_traits.
-  using Done = asio::experimental::concurrent_channel<void(asio::error_code, bool)>;
+  using Done = TaskChannel<void(asio::error_code, bool)>;
 
   void task(unsigned runs) {
     executed_.fetch_add(runs, std::memory_order_relaxed);
@@ -80,12 +80,11 @@ class SpawnManyLocal final : public WorkloadBase {
     }
   }
 
-  asio::awaitable<void> body() {
+  Task<> body() {
     for (std::uint64_t i = 0; i < spec().count; ++i) {
       asio::post(runtime().pool().executor(), [this, runs = task_runs(i)] { task(runs); });
     }
-    auto [ec, unused] =
-        co_await done_.async_receive(asio::experimental::as_tuple(asio::use_awaitable));
+    auto [ec, unused] = co_await done_.async_receive(asio::experimental::as_tuple(use_task));
     if (ec) throw asio::system_error(ec);
   }
 
@@ -162,16 +161,12 @@ class SpawnSt final : public WorkloadBase {
   }
 
  private:
-  asio::awaitable<void> body() {
-    // The bench loop's own executor type, not this coroutine's
-    // any_io_executor: posting through the type-erased one wraps each task
-    // in a second allocation.
-    const auto self = runtime().bench().executor();
+  Task<> body() {
+    const Executor self = co_await asio::this_coro::executor;
     for (std::uint64_t i = 0; i < spec().count; ++i) {
       // One thread: no atomics needed.
       asio::post(self, [this, runs = task_runs(i)] { executed_ += runs; });
     }
-    co_return;
   }
 
   void run_once() override {
