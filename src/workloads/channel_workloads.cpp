@@ -63,10 +63,14 @@ class ChannelWorkload final : public WorkloadBase {
         "; the bench thread receives all " + std::to_string(s * n) + " inside block_on";
     // block_on(async { spawn senders; rx.recv().await ... }) in Asio terms.
     info_.wait_mode =
-        "block_on: the bench thread runs its own io_context; a coroutine on it spawns the "
-        "senders onto the pool and co_awaits concurrent_channel::async_receive; each wake-up "
-        "(and each sender's completion) is posted to it by the pool, and while idle it sleeps "
-        "in io_context::run (the scheduler's condition variable)";
+        std::string(
+            "block_on: the bench thread runs its own io_context; a coroutine on it spawns the "
+            "sender coroutines onto the pool and receives; as in Tokio, a send or receive that "
+            "can complete (room in the buffer, a message buffered) does so at once "
+            "(try_send/try_receive) and only a full or empty channel suspends the coroutine, "
+            "whose wake-up is posted to its own io_context; while idle the bench thread sleeps "
+            "in io_context::run (its condition variable); ") +
+        kPoolQueues;
   }
 
  private:

@@ -105,6 +105,12 @@ class ThreadPool {
   bool abandon_ = false;
 };
 
+// How work reaches the pool, in words, for the workloads' wait_mode.
+inline constexpr const char* kPoolQueues =
+    "each pool thread runs its own io_context (its own queue), work is posted to them "
+    "round-robin, and a sleeping pool thread is woken (its io_context's condition variable) "
+    "only when work lands on its own queue";
+
 // Tokio's block_on and current-thread runtime: an io_context that only the
 // bench thread runs. block_on() co_spawns `body` on it and runs it until it
 // has no work left: the body, everything spawned on it, and every

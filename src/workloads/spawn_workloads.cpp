@@ -29,9 +29,9 @@ class SpawnMany final : public WorkloadBase {
   ~SpawnMany() override { shutdown(); }
   SpawnMany(const Spec& spec, const WorkloadParams& params, const TestFaults& faults)
       : WorkloadBase(spec, params, faults) {
-    info_.wait_mode =
-        "bench thread blocks on a countdown latch (mutex + condition variable) that the last "
-        "task to finish notifies";
+    info_.wait_mode = std::string("tasks are function objects posted to the pool; ") + kPoolQueues +
+                      "; the bench thread blocks on a countdown latch (mutex + condition "
+                      "variable) that the last task to finish notifies";
   }
 
  private:
@@ -62,9 +62,12 @@ class SpawnManyLocal final : public WorkloadBase {
   SpawnManyLocal(const Spec& spec, const WorkloadParams& params, const TestFaults& faults)
       : WorkloadBase(spec, params, faults), done_(runtime().pool().executor(), 1) {
     info_.wait_mode =
-        "block_on: the bench thread runs its own io_context; a coroutine on it spawns the "
-        "tasks onto the pool and co_awaits a concurrent_channel the last task try_sends to; "
-        "it sleeps in io_context::run (the scheduler's condition variable)";
+        std::string(
+            "block_on: the bench thread runs its own io_context; a coroutine on it posts the "
+            "tasks (function objects) to the pool and co_awaits a concurrent_channel the last "
+            "task try_sends to, sleeping in io_context::run (its condition variable) until "
+            "then; ") +
+        kPoolQueues;
   }
 
  private:
@@ -113,9 +116,12 @@ class SpawnManyRemoteIdle final : public WorkloadBase {
   SpawnManyRemoteIdle(const Spec& spec, const WorkloadParams& params, const TestFaults& faults)
       : WorkloadBase(spec, params, faults), slots_(std::make_unique<Slot[]>(spec.count)) {
     info_.wait_mode =
-        "bench thread waits for each task's completion slot in spawn order with "
-        "std::atomic::wait (libstdc++: a short spin, then a futex), like awaiting JoinHandles "
-        "in order; a completed task only wakes it when it is the one being waited for";
+        std::string(
+            "tasks are function objects posted to the pool; the bench thread waits for each "
+            "task's completion slot in spawn order with std::atomic::wait (libstdc++: a short "
+            "spin, then a futex), like awaiting JoinHandles in order; a completed task only "
+            "wakes it when it is the one being waited for; ") +
+        kPoolQueues;
   }
 
  private:
@@ -156,8 +162,8 @@ class SpawnSt final : public WorkloadBase {
   SpawnSt(const Spec& spec, const WorkloadParams& params, const TestFaults& faults)
       : WorkloadBase(spec, params, faults) {
     info_.wait_mode =
-        "current-thread: the bench thread runs the io_context itself until no work is left "
-        "(the spawning coroutine and every task it spawned)";
+        "current-thread: tasks are function objects posted to the bench thread's io_context, "
+        "which it runs itself until no work is left (the spawning coroutine and every task)";
   }
 
  private:
