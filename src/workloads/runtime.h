@@ -1,5 +1,5 @@
 // The async runtime the workloads run on, Tokio's shapes rebuilt with Asio:
-// a multi-thread pool (an io_context run by W threads), the bench thread's
+// a multi-thread pool (W threads, an io_context each), the bench thread's
 // own io_context for block_on and the current-thread runtime, a reusable
 // countdown latch, and CPU pinning.
 #pragma once
@@ -64,9 +64,10 @@ class Countdown {
 // waking anyone). executor() places work round-robin over the workers, as
 // remote spawns spread over Tokio's workers. One io_context shared by the W
 // threads made every post signal the shared condition variable and every
-// dequeue contend for one mutex: 0.155 futex calls per task on
-// spawn_many/10000 (Tokio 0.062). No work stealing: the workloads' tasks
-// are uniform, so round-robin placement keeps the workers evenly loaded.
+// dequeue contend for one mutex (with it and co_spawned tasks, 0.96 futex
+// calls per task on spawn_many/10000; now 0.16: docs/design.md §4). No work stealing:
+// the workloads' tasks are uniform, so round-robin keeps the workers evenly
+// loaded.
 // Each io_context is kept alive by a work guard from construction to join().
 class ThreadPool {
  public:
