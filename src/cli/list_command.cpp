@@ -49,6 +49,7 @@ int list_workloads() {
     for (const auto& c : e.study_cases) cases += (cases.empty() ? "" : ", ") + c;
     fmt::print("{}\n\n", cases);
   }
+  fmt::print("{}\n\n", workloads::runtime_description());
   fmt::print(
       "Selections (-w): exact names, globs ('mpsc/*'), lists ('mpsc/{{8,64}}'), "
       "power-of-two grids ('mpsc/8..32768').\n");

@@ -109,7 +109,7 @@ class AllocWorkload final : public WorkloadBase {
 
   bool dropped(std::uint64_t i) const { return faults().drop_one_message && i == fault_index(); }
 
-  asio::awaitable<void> body(Tally& tally) {
+  Task<> body(Tally& tally) {
     const std::uint64_t n = spec().count;
     if (!keep_all_) {
       for (std::uint64_t i = 0; i < n; ++i) {

@@ -29,4 +29,18 @@ std::string runtime_details() {
   return out;
 }
 
+const char* runtime_description() {
+  return "Runtime: standalone Asio with C++20 coroutines, shaped as Tokio's. The multi-thread "
+         "runtime is W pool threads, each running its own io_context (a per-worker queue); "
+         "work is posted to them round-robin and a sleeping pool thread is woken (its "
+         "io_context's condition variable) only when work lands on its own queue. block_on "
+         "and the current-thread runtime are the bench thread running its own io_context. A "
+         "spawned task is a function object posted to a queue: one allocation, as Tokio's task "
+         "cell. Channels are bounded concurrent_channels; a send or receive that can complete "
+         "does so at once (try_send/try_receive), and only a full or empty channel suspends "
+         "the coroutine, its wake-up posted to its own io_context. Build \"asio\": Asio's "
+         "recycling caches off, so every task, operation and message allocation reaches the "
+         "allocator; \"asio-shipped\": Asio's defaults.";
+}
+
 }  // namespace shootout::workloads

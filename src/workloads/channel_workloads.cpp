@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <exception>
 #include <string>
+#include <tuple>
 
 #include "workloads/families.h"
 #include "workloads/payload.h"
@@ -19,7 +20,7 @@ namespace shootout::workloads {
 namespace {
 
 template <typename Value>
-using Channel = asio::experimental::concurrent_channel<void(asio::error_code, Value)>;
+using Channel = TaskChannel<void(asio::error_code, Value)>;
 
 struct Tally {
   std::uint64_t received = 0;
@@ -62,10 +63,14 @@ class ChannelWorkload final : public WorkloadBase {
         "; the bench thread receives all " + std::to_string(s * n) + " inside block_on";
     // block_on(async { spawn senders; rx.recv().await ... }) in Asio terms.
     info_.wait_mode =
-        "block_on: the bench thread runs its own io_context; a coroutine on it spawns the "
-        "senders onto the pool and co_awaits concurrent_channel::async_receive; each wake-up "
-        "(and each sender's completion) is posted to it by the pool, and while idle it sleeps "
-        "in io_context::run (the scheduler's condition variable)";
+        std::string(
+            "block_on: the bench thread runs its own io_context; a coroutine on it spawns the "
+            "sender coroutines onto the pool and receives; as in Tokio, a send or receive that "
+            "can complete (room in the buffer, a message buffered) does so at once "
+            "(try_send/try_receive) and only a full or empty channel suspends the coroutine, "
+            "whose wake-up is posted to its own io_context; while idle the bench thread sleeps "
+            "in io_context::run (its condition variable); ") +
+        kPoolQueues;
   }
 
  private:
@@ -97,7 +102,7 @@ class ChannelWorkload final : public WorkloadBase {
     }
   }
 
-  asio::awaitable<void> send_all(Channel<Value>& channel, std::uint64_t lane) {
+  Task<> send_all(Channel<Value>& channel, std::uint64_t lane) {
     std::exception_ptr failure;
     for (std::uint64_t i = 0; i < spec().count; ++i) {
       Value value{};
@@ -108,15 +113,24 @@ class ChannelWorkload final : public WorkloadBase {
         break;
       }
       if (faults().drop_one_message && lane == 0 && i == fault_index()) continue;
-      co_await channel.async_send(asio::error_code{}, std::move(value), asio::use_awaitable);
+      // Tokio's Sender::send: a message that fits in the buffer (or meets a
+      // waiting receiver) goes in at once, without suspending the sender;
+      // only a full channel suspends it. try_send leaves `value` untouched
+      // when it returns false. Awaiting async_send every time cost a
+      // coroutine frame, a send operation and a completion posted through
+      // the pool's queue per message. (Inline, not a helper coroutine: each
+      // call of one would allocate its frame.)
+      if (!channel.try_send(asio::error_code{}, std::move(value)))
+        co_await channel.async_send(asio::error_code{}, std::move(value), use_task);
     }
     // End of stream. The receiver counts one eof per sender instead of
     // counting messages, so a lost message is a short count, not a hang.
-    co_await channel.async_send(asio::error::eof, Value{}, asio::use_awaitable);
+    if (!channel.try_send(asio::error::eof, Value{}))
+      co_await channel.async_send(asio::error::eof, Value{}, use_task);
     if (failure) std::rethrow_exception(failure);
   }
 
-  asio::awaitable<void> iteration(Channel<Value>& channel, Tally& tally) {
+  Task<> iteration(Channel<Value>& channel, Tally& tally) {
     auto bench = co_await asio::this_coro::executor;
     for (std::uint64_t lane = 0; lane < spec().senders; ++lane) {
       asio::co_spawn(runtime().pool().executor(), send_all(channel, lane),
@@ -127,8 +141,18 @@ class ChannelWorkload final : public WorkloadBase {
     }
     std::uint64_t ended = 0;
     while (ended < spec().senders) {
-      auto [ec, value] =
-          co_await channel.async_receive(asio::experimental::as_tuple(asio::use_awaitable));
+      // Tokio's Receiver::recv: a buffered message is taken at once; only an
+      // empty channel suspends the receiver until a sender hands it one.
+      asio::error_code ec;
+      Value value{};
+      const bool taken = channel.try_receive([&](asio::error_code e, Value v) {
+        ec = e;
+        value = std::move(v);
+      });
+      if (!taken) {
+        std::tie(ec, value) =
+            co_await channel.async_receive(asio::experimental::as_tuple(use_task));
+      }
       if (ec == asio::error::eof) {
         ++ended;
         continue;

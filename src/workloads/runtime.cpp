@@ -56,12 +56,14 @@ void Countdown::wait() {
   cv_.wait(lock, [this] { return done_; });
 }
 
-ThreadPool::ThreadPool(int threads, const std::vector<int>& cpus)
-    : context_(threads), guard_(context_.get_executor()) {
+ThreadPool::ThreadPool(int threads, const std::vector<int>& cpus) {
+  workers_.reserve(static_cast<std::size_t>(threads));
+  for (int i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>());
   threads_.reserve(static_cast<std::size_t>(threads));
   try {
     for (int i = 0; i < threads; ++i) {
-      threads_.emplace_back([this] { worker(); });
+      Worker& worker = *workers_[static_cast<std::size_t>(i)];
+      threads_.emplace_back([this, &worker] { run(worker); });
       const std::string name = "shootout-w" + std::to_string(i);
       pthread_setname_np(threads_.back().native_handle(), name.c_str());
       if (!cpus.empty()) {
@@ -70,8 +72,7 @@ ThreadPool::ThreadPool(int threads, const std::vector<int>& cpus)
       }
     }
   } catch (...) {
-    guard_.reset();
-    context_.stop();
+    stop_all();
     for (std::thread& t : threads_) t.join();
     throw;
   }
@@ -79,20 +80,35 @@ ThreadPool::ThreadPool(int threads, const std::vector<int>& cpus)
 
 ThreadPool::~ThreadPool() { join(); }
 
+Executor ThreadPool::executor() noexcept {
+  const std::size_t i = next_.fetch_add(1, std::memory_order_relaxed) % workers_.size();
+  return workers_[i]->context.get_executor();
+}
+
+void ThreadPool::stop_all() noexcept {
+  for (auto& worker : workers_) {
+    worker->guard.reset();
+    worker->context.stop();
+  }
+}
+
 void ThreadPool::join() noexcept {
-  guard_.reset();
-  if (abandon_) context_.stop();
+  if (abandon_) {
+    stop_all();
+  } else {
+    for (auto& worker : workers_) worker->guard.reset();
+  }
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
   }
 }
 
-void ThreadPool::worker() {
+void ThreadPool::run(Worker& worker) {
   // A handler that throws must not terminate the process: keep the first
   // exception for the bench thread and go on serving the queue.
   for (;;) {
     try {
-      context_.run();
+      worker.context.run();
       return;
     } catch (...) {
       std::lock_guard lock(error_mutex_);
@@ -109,7 +125,7 @@ std::exception_ptr ThreadPool::take_error() {
 // Concurrency hint 1: only the bench thread runs it (others only post).
 BenchLoop::BenchLoop() : context_(1) {}
 
-void BenchLoop::block_on(asio::awaitable<void> body) {
+void BenchLoop::block_on(Task<> body) {
   std::exception_ptr error;
   bool finished = false;
   asio::co_spawn(context_, std::move(body), [&](std::exception_ptr e) {

@@ -1,12 +1,14 @@
 // The async runtime the workloads run on, Tokio's shapes rebuilt with Asio:
-// a multi-thread pool (an io_context run by W threads), the bench thread's
+// a multi-thread pool (W threads, an io_context each), the bench thread's
 // own io_context for block_on and the current-thread runtime, a reusable
 // countdown latch, and CPU pinning.
 #pragma once
 
 #include <asio/awaitable.hpp>
 #include <asio/executor_work_guard.hpp>
+#include <asio/experimental/concurrent_channel.hpp>
 #include <asio/io_context.hpp>
+#include <asio/use_awaitable.hpp>
 
 #include <atomic>
 #include <condition_variable>
@@ -19,6 +21,19 @@
 #include <vector>
 
 namespace shootout::workloads {
+
+// Every coroutine, completion and channel names the io_context's executor
+// type itself, not Asio's default any_io_executor: posting a completion
+// through the type-erased executor wraps it in a second allocation (the
+// channel workloads' waits cost 2 more allocations per message that way).
+using Executor = asio::io_context::executor_type;
+template <typename T = void>
+using Task = asio::awaitable<T, Executor>;
+inline constexpr asio::use_awaitable_t<Executor> use_task{};
+template <typename Signature>
+using TaskChannel =
+    asio::experimental::basic_concurrent_channel<Executor, asio::experimental::channel_traits<>,
+                                                 Signature>;
 
 // CPUs this process may run on (its affinity mask), ascending. Pinning
 // "CPU k" means the k-th of these (mod their count), so a restricted
@@ -43,8 +58,17 @@ class Countdown {
   bool done_ = true;
 };
 
-// Tokio's multi-thread runtime: one io_context run by W threads, kept alive
-// by a work guard from construction to destruction.
+// Tokio's multi-thread runtime: W threads, each running its own io_context
+// (a per-worker run queue; concurrency hint 1, so a handler a worker posts
+// to itself goes to its thread-private queue without taking the lock or
+// waking anyone). executor() places work round-robin over the workers, as
+// remote spawns spread over Tokio's workers. One io_context shared by the W
+// threads made every post signal the shared condition variable and every
+// dequeue contend for one mutex (with it and co_spawned tasks, 0.96 futex
+// calls per task on spawn_many/10000; now 0.16: docs/design.md §4). No work stealing:
+// the workloads' tasks are uniform, so round-robin keeps the workers evenly
+// loaded.
+// Each io_context is kept alive by a work guard from construction to join().
 class ThreadPool {
  public:
   // cpus: pin thread i to cpus[(i + 1) % size] (CPU 0 is the bench thread's);
@@ -54,7 +78,8 @@ class ThreadPool {
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
-  asio::io_context::executor_type executor() noexcept { return context_.get_executor(); }
+  // The next worker's executor, round-robin; safe from any thread.
+  Executor executor() noexcept;
   int size() const noexcept { return static_cast<int>(threads_.size()); }
   // An exception that escaped a handler on a pool thread, once.
   std::exception_ptr take_error();
@@ -62,19 +87,30 @@ class ThreadPool {
   // failed iteration, when senders may wait forever).
   void abandon() noexcept { abandon_ = true; }
   // Lets the threads finish the queued work (or drop it, when abandoned)
-  // and joins them; the io_context stays alive for objects bound to it.
+  // and joins them; the io_contexts stay alive for objects bound to them.
   void join() noexcept;
 
  private:
-  void worker();
+  struct Worker {
+    asio::io_context context{1};
+    asio::executor_work_guard<asio::io_context::executor_type> guard{context.get_executor()};
+  };
+  void run(Worker& worker);
+  void stop_all() noexcept;
 
-  asio::io_context context_;
-  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
+  std::atomic<std::size_t> next_{0};
   std::mutex error_mutex_;
   std::exception_ptr error_;
   bool abandon_ = false;
 };
+
+// How work reaches the pool, in words, for the workloads' wait_mode.
+inline constexpr const char* kPoolQueues =
+    "each pool thread runs its own io_context (its own queue), work is posted to them "
+    "round-robin, and a sleeping pool thread is woken (its io_context's condition variable) "
+    "only when work lands on its own queue";
 
 // Tokio's block_on and current-thread runtime: an io_context that only the
 // bench thread runs. block_on() co_spawns `body` on it and runs it until it
@@ -84,8 +120,8 @@ class ThreadPool {
 class BenchLoop {
  public:
   BenchLoop();
-  asio::io_context::executor_type executor() noexcept { return context_.get_executor(); }
-  void block_on(asio::awaitable<void> body);
+  Executor executor() noexcept { return context_.get_executor(); }
+  void block_on(Task<> body);
 
  private:
   asio::io_context context_;

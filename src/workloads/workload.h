@@ -32,6 +32,9 @@ const char* runtime_build();
 // The effective Asio configuration of this build, for the manifest, e.g.
 // "asio 1.22.1; recycling allocator cache 0 per purpose; awaitable frame recycling off".
 std::string runtime_details();
+// How the runtime works (threads, queues, wake-up path, spawns, channels),
+// in a few sentences, for `alloc-shootout list workloads`.
+const char* runtime_description();
 
 // What one instance is, as listed and recorded in every result.
 struct WorkloadParams {

@@ -22,5 +22,12 @@ TEST(RuntimeBuild, NameAndAsioConfiguration) {
   }
 }
 
+TEST(RuntimeBuild, DescriptionSaysHowTheRuntimeWorks) {
+  const std::string text = runtime_description();
+  for (const char* fact : {"each running its own io_context", "round-robin",
+                           "function object posted", "try_send/try_receive"})
+    EXPECT_NE(text.find(fact), std::string::npos) << fact << " missing from: " << text;
+}
+
 }  // namespace
 }  // namespace shootout::workloads
