@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "journal/records.h"
 #include "report/key_drivers.h"
 #include "stats/estimate.h"
 
@@ -37,20 +38,10 @@ struct AnalysisOptions {
   stats::RatioOptions ratio{};
 };
 
-// `workload_info` of a cell record (docs/results-schema.md).
-struct WorkloadInfo {
-  std::string name, family, description, runtime_kind, runtime_build, wait_mode;
-  int pool_threads = 0;
-  bool pinned = false;
-  std::uint64_t elements_per_iteration = 0;  // 0: unknown
-  std::uint64_t payload_bytes = 0;
-};
-
-struct CounterSource {
-  std::string name;
-  std::optional<std::string> source;  // empty: unavailable
-  std::string detail;
-};
+// `workload_info` of a cell record, and a counter with its source (empty:
+// unavailable), as the journal's records hold them.
+using WorkloadInfo = journal::WorkloadInfo;
+using CounterSource = journal::CounterStatus;
 
 struct CellSample {
   int round = 0;

@@ -11,8 +11,10 @@
 #include <optional>
 
 #include "common/atomic_file.h"
+#include "run/cell_records.h"
 #include "run/cross_cpu_latency.h"
 #include "run/manifest.h"
+#include "run/round_order.h"
 #include "run/steady_state.h"
 #include "run/system_load.h"
 #include "worker/protocol.h"
@@ -28,24 +30,8 @@ using Clock = std::chrono::steady_clock;
 // keeping a trace of a 1000-message workload to a few thousand lines.
 constexpr std::uint64_t kTracedIterations = 2;
 
-// A cell id as a file name: workload|payload|runtime|variant|injection with
-// every character outside [A-Za-z0-9._-] replaced.
-std::string file_stem(const std::string& cell_id) {
-  std::string name;
-  for (char c : cell_id)
-    name += (isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') ? c : '_';
-  return name;
-}
-
-// logs/<cell>.log for a cell's first worker process, <cell>.process<N>.log
-// for the others.
-std::string log_name(const std::string& cell_id, int process = 0) {
-  return file_stem(cell_id) + (process == 0 ? "" : ".process" + std::to_string(process)) + ".log";
-}
-
-bool mentions_out_of_memory(const json& lines) {
-  for (const auto& line : lines) {
-    const std::string text = line.get<std::string>();
+bool mentions_out_of_memory(const std::vector<std::string>& lines) {
+  for (const auto& text : lines) {
     for (const char* sign :
          {"bad_alloc", "Cannot allocate memory", "out of memory", "Out of memory"})
       if (text.find(sign) != std::string::npos) return true;
@@ -71,33 +57,30 @@ std::optional<std::string> address_space_exhausted(pid_t pid, long limit_mib) {
   return std::nullopt;
 }
 
-json identity(const Cell& cell) {
-  return {{"cell", cell.id},
-          {"group", cell.group},
-          {"workload", cell.workload},
-          {"family", cell.family},
-          {"payload", cell.payload},
-          {"runtime", cell.runtime},
-          {"allocator", cell.allocator.name},
-          {"variant", cell.variant},
-          {"tuning", cell.tuning},
-          {"probes", cell.probe_mode},
-          {"injection", alloc::to_string(cell.injection)},
-          {"baseline", cell.baseline},
-          {"baseline_cell", cell.baseline_cell},
-          {"object", cell.allocator.path}};
+// The cross-CPU round trip as a journal value: no value (and why) when unmeasured.
+journal::CrossCpuValue cross_cpu_value(const std::optional<CrossCpuLatency>& m,
+                                       const std::string& why) {
+  journal::CrossCpuValue v;
+  if (!m) {
+    v.why = why;
+    return v;
+  }
+  v.round_trip_ns = m->round_trip_ns;
+  v.min_ns = m->min_ns;
+  v.max_ns = m->max_ns;
+  v.batches = m->batches;
+  v.cpus = {m->cpu_a, m->cpu_b};
+  return v;
 }
 
+// What a worker's error reply said about the allocator check and the tuning
+// read-back, carried into the cell's cell_failed record.
+struct WorkerFindings {
+  json verification;  // null: none
+  std::optional<alloc::TuningCheck> tuning_check;
+};
+
 // One worker process of a cell (a cell has profile.processes of them).
-// The cross-CPU round trip as a journal value: null (and why) when unmeasured.
-json cross_cpu_json(const std::optional<CrossCpuLatency>& m, const std::string& why) {
-  if (!m) return {{"round_trip_ns", nullptr}, {"why", why}};
-  return {{"round_trip_ns", m->round_trip_ns},
-          {"min_ns", m->min_ns},
-          {"max_ns", m->max_ns},
-          {"batches", m->batches},
-          {"cpus", {m->cpu_a, m->cpu_b}}};
-}
 
 struct LiveCell {
   const Cell* cell = nullptr;
@@ -158,12 +141,12 @@ class GroupDriver {
       if (!live.failed) live.process->wait_or_kill(std::chrono::seconds(5));
     const auto cross_cpu_after = measure_cross_cpu_latency(&why_after);
     if (options_.allocation_profile) profile_pass();
-    append({{"type", "group_done"},
-            {"group", group_.name},
-            {"rounds", rounds},
-            {"cross_cpu",
-             {{"before", cross_cpu_json(cross_cpu_before, why_before)},
-              {"after", cross_cpu_json(cross_cpu_after, why_after)}}}});
+    journal::GroupDoneRecord done;
+    done.group = group_.name;
+    done.rounds = rounds;
+    done.cross_cpu_before = cross_cpu_value(cross_cpu_before, why_before);
+    done.cross_cpu_after = cross_cpu_value(cross_cpu_after, why_after);
+    append(done);
     journal_.sync();
     GroupOutcome outcome;
     outcome.cells = static_cast<int>(group_.cells.size());
@@ -177,7 +160,8 @@ class GroupDriver {
     if (progress_) progress_(update);
   }
 
-  void append(json record) {
+  void append(const json& typed) {
+    json record = typed;
     record["attempt"] = attempt_;
     journal_.append(std::move(record));
   }
@@ -189,7 +173,7 @@ class GroupDriver {
   // own exit status is awaited (briefly) rather than forced. The cell fails
   // as a whole: its other processes are stopped, its samples so far kept.
   void fail(LiveCell& live, const std::string& phase, const std::string& reason,
-            const json& extra = json::object(), bool exiting = false) {
+            const WorkerFindings& findings = {}, bool exiting = false) {
     if (live.failed) return;
     // Read before the worker is reaped: afterwards its /proc entry is gone.
     const auto exhausted =
@@ -199,24 +183,23 @@ class GroupDriver {
     if (live.process)
       exit = exiting ? live.process->wait_or_kill(std::chrono::seconds(2))
                      : live.process->kill_and_reap();
-    json record = identity(*live.cell);
-    record["type"] = "cell_failed";
-    record["phase"] = phase;
-    record["reason"] = exit.description.empty() ? reason : reason + "; worker " + exit.description;
-    record["exit_code"] = exit.exit_code ? json(*exit.exit_code) : json();
-    record["signal"] = exit.signal ? json(*exit.signal) : json();
-    record["stderr_tail"] = live.process ? live.process->log_tail(10) : std::vector<std::string>{};
-    if (processes() > 1) record["process"] = live.process_index;
+    journal::CellFailedRecord record;
+    record.identity = cell_identity(*live.cell);
+    record.phase = phase;
+    record.reason = exit.description.empty() ? reason : reason + "; worker " + exit.description;
+    record.exit_code = exit.exit_code;
+    record.signal = exit.signal;
+    if (live.process) record.stderr_tail = live.process->log_tail(10);
+    if (processes() > 1) record.process = live.process_index;
     // A crash that follows a failed allocation is named for what it is.
-    if (record["reason"].get<std::string>().find("out of memory") == std::string::npos) {
-      if (mentions_out_of_memory(record["stderr_tail"]))
-        record["reason"] = "out of memory (the log shows a failed allocation): " +
-                           record["reason"].get<std::string>();
+    if (record.reason.find("out of memory") == std::string::npos) {
+      if (mentions_out_of_memory(record.stderr_tail))
+        record.reason = "out of memory (the log shows a failed allocation): " + record.reason;
       else if (exhausted)
-        record["reason"] =
-            "out of memory (" + *exhausted + "): " + record["reason"].get<std::string>();
+        record.reason = "out of memory (" + *exhausted + "): " + record.reason;
     }
-    for (const auto& [k, v] : extra.items()) record[k] = v;
+    record.verification = findings.verification;
+    record.tuning_check = findings.tuning_check;
     append(record);
     for (auto& other : cells_) {
       if (other.cell != live.cell || other.failed || &other == &live) continue;
@@ -224,7 +207,7 @@ class GroupDriver {
       other.failed = true;
     }
     live.failed = true;
-    notify({ProgressUpdate::Kind::cell_failed, group_.name, live.cell->id, record["reason"], 0, 0});
+    notify({ProgressUpdate::Kind::cell_failed, group_.name, live.cell->id, record.reason, 0, 0});
   }
 
   // Turns a reply that is not the expected message into the cell's failure.
@@ -234,12 +217,13 @@ class GroupDriver {
     if (reply.status == S::message && reply.message["type"] == type) return true;
     if (reply.status == S::message && reply.message["type"] == "error") {
       const json& m = reply.message;
-      json extra = json::object();
-      if (m.contains("verification")) extra["verification"] = m["verification"];
-      if (m.contains("tuning_check")) extra["tuning_check"] = m["tuning_check"];
+      WorkerFindings findings;
+      if (m.contains("verification")) findings.verification = m["verification"];
+      if (m.contains("tuning_check") && m["tuning_check"].is_object())
+        findings.tuning_check = m["tuning_check"].get<alloc::TuningCheck>();
       const std::string kind = m.value("kind", "error");
       fail(live, kind == "verification" || kind == "tuning" ? kind : phase,
-           kind + ": " + m.value("message", ""), extra, /*exiting=*/true);
+           kind + ": " + m.value("message", ""), findings, /*exiting=*/true);
     } else if (reply.status == S::message) {
       fail(live, phase,
            "protocol: expected '" + std::string(type) + "', got '" +
@@ -253,7 +237,7 @@ class GroupDriver {
     } else {
       // Its pipe closed: it is dying by itself; wait for its own exit status
       // rather than race it with a SIGKILL of ours.
-      fail(live, phase, "worker ended without a reply", json::object(), /*exiting=*/true);
+      fail(live, phase, "worker ended without a reply", {}, /*exiting=*/true);
     }
     return false;
   }
@@ -278,14 +262,20 @@ class GroupDriver {
     if (expect(live, reply, "hello", "start")) live.hello = reply.message;
   }
 
-  std::optional<json> sample(LiveCell& live, std::uint64_t iterations, const std::string& phase) {
+  std::optional<journal::Measurement> sample(LiveCell& live, std::uint64_t iterations,
+                                             const std::string& phase) {
     if (!live.process->send(worker::encode({worker::CommandKind::run, iterations}))) {
       fail(live, phase, "worker closed its command pipe");
       return std::nullopt;
     }
     auto reply = live.process->receive(timeout());
     if (!expect(live, reply, "sample", phase)) return std::nullopt;
-    return reply.message;
+    try {
+      return reply.message.get<journal::Measurement>();
+    } catch (const journal::RecordError& e) {
+      fail(live, phase, std::string("protocol: ") + e.what());
+      return std::nullopt;
+    }
   }
 
   // Criterion's warm-up: 1, 2, 4, ... iterations until the warm-up time is
@@ -298,14 +288,15 @@ class GroupDriver {
     stats::SamplingOptions sampling = options_.profile.sampling;
     sampling.measurement_seconds /= processes();
     const double budget_ns = sampling.warmup_seconds * 1e9;
-    double spent_ns = 0, iterations = 0;
+    double spent_ns = 0;
+    std::uint64_t iterations = 0;
     for (std::uint64_t k = 1; spent_ns < budget_ns || iterations == 0; k *= 2) {
       auto s = sample(live, k, "warmup");
       if (!s) return;
-      spent_ns += (*s)["ns"].get<double>();
-      iterations += static_cast<double>(k);
+      spent_ns += static_cast<double>(s->ns);
+      iterations += k;
     }
-    live.plan = stats::plan_samples(spent_ns / iterations, sampling);
+    live.plan = stats::plan_samples(spent_ns / static_cast<double>(iterations), sampling);
     // The cell record comes from its first process; the others' warm-up and
     // plan are in their samples (iters).
     if (live.process_index != 0) {
@@ -313,16 +304,24 @@ class GroupDriver {
         notify({ProgressUpdate::Kind::cell_warm, group_.name, live.cell->id, "", 0, 0});
       return;
     }
-    json record = identity(*live.cell);
-    record["type"] = "cell";
-    record["verification"] = live.hello["verification"];
-    record["tuning_check"] = live.hello.value("tuning_check", json());
-    record["workload_info"] = live.hello["workload"];
-    record["counters"] = live.hello["counters"];
-    record["warmup"] = {{"iters", iterations}, {"ns", spent_ns}};
-    record["plan"] = {{"mode", stats::to_string(live.plan.mode)},
-                      {"iterations", live.plan.iterations}};
-    record["processes"] = processes();
+    journal::CellRecord record;
+    record.identity = cell_identity(*live.cell);
+    try {
+      record.verification = live.hello.value("verification", json());
+      if (live.hello.contains("tuning_check") && live.hello["tuning_check"].is_object())
+        record.tuning_check = live.hello["tuning_check"].get<alloc::TuningCheck>();
+      record.workload_info = live.hello.value("workload", json()).get<journal::WorkloadInfo>();
+      record.counters =
+          live.hello.value("counters", json::array()).get<std::vector<journal::CounterStatus>>();
+    } catch (const std::exception& e) {
+      fail(live, "start", std::string("protocol: the worker's hello: ") + e.what());
+      return;
+    }
+    record.warmup_iters = iterations;
+    record.warmup_ns = spent_ns;
+    record.plan_mode = stats::to_string(live.plan.mode);
+    record.plan_iterations = live.plan.iterations;
+    record.processes = processes();
     append(record);
     if (processes() == 1)
       notify({ProgressUpdate::Kind::cell_warm, group_.name, live.cell->id, "", 0, 0});
@@ -331,7 +330,7 @@ class GroupDriver {
   void run_round(int round) {
     const size_t n = cells_.size();
     for (size_t position = 0; position < n; ++position) {
-      LiveCell& live = cells_[(position + static_cast<size_t>(round)) % n];
+      LiveCell& live = cells_[rotated_index(position, round, n)];
       if (live.failed) continue;
       // Every process of this run counts as "own", not as other load: the
       // runner and all of the group's workers, busy or idle.
@@ -341,18 +340,18 @@ class GroupDriver {
       auto s = sample(live, live.plan.iterations[static_cast<size_t>(round)], "sample");
       const auto window = load.stop(workers);
       if (!s) continue;
-      CounterSample counted{round, (*s)["iters"].get<double>(), {}};
-      for (const auto& [name, value] : (*s)["counters"].items())
-        if (value.is_number()) counted.counts[name] = value.get<double>();
+      CounterSample counted{round, static_cast<double>(s->iters), {}};
+      for (const auto& [name, value] : s->counters)
+        counted.counts[name] = static_cast<double>(value);
       counter_samples_[live.cell->id].push_back(std::move(counted));
-      json record = *s;
-      record["type"] = "sample";
-      record["cell"] = live.cell->id;
-      record["group"] = group_.name;
-      record["round"] = round;
-      record["position"] = position;
-      record["process"] = live.process_index;
-      if (window) record["load"] = window->to_json();
+      journal::SampleRecord record;
+      record.cell = live.cell->id;
+      record.group = group_.name;
+      record.round = round;
+      record.position = static_cast<int>(position);
+      record.process = live.process_index;
+      record.measured = std::move(*s);
+      if (window) record.load = window->to_record();
       append(record);
     }
   }
@@ -362,10 +361,10 @@ class GroupDriver {
   void record_steady_state(int rounds) {
     for (const auto& live : cells_) {
       if (live.process_index != 0 || live.failed) continue;
-      json record = steady_state_record(counter_samples_[live.cell->id], rounds);
-      record["type"] = "steady_state";
-      record["cell"] = live.cell->id;
-      record["group"] = group_.name;
+      journal::SteadyStateRecord record =
+          steady_state_record(counter_samples_[live.cell->id], rounds);
+      record.cell = live.cell->id;
+      record.group = group_.name;
       append(record);
     }
   }
@@ -388,15 +387,25 @@ class GroupDriver {
     }
     auto reply = live.process->receive(timeout());
     if (!expect(live, reply, "trace", "trace")) return;
-    json& m = reply.message;
+    // The reply is the trace record but for the calls themselves, which go
+    // to their own file, and the cell's names.
+    json reply_record = std::move(reply.message);
+    const json calls = reply_record.value("calls", json::array());
     const std::string file = "traces/" + file_stem(live.cell->id) + ".jsonl";
+    reply_record["calls"] = calls.size();
+    reply_record["cell"] = live.cell->id;
+    reply_record["group"] = group_.name;
+    reply_record["file"] = file;
+    journal::TraceRecord record;
+    try {
+      record = reply_record.get<journal::TraceRecord>();
+    } catch (const journal::RecordError& e) {
+      fail(live, "trace", std::string("protocol: ") + e.what());
+      return;
+    }
     std::string lines;
-    for (const auto& call : m["calls"]) lines += call.dump() + "\n";
+    for (const auto& call : calls) lines += call.dump() + "\n";
     common::write_file_atomically(run_dir_ + "/" + file, lines);
-    json record = {{"type", "trace"},     {"cell", live.cell->id},      {"group", group_.name},
-                   {"iters", iterations}, {"source", m["source"]},      {"detail", m["detail"]},
-                   {"lost", m["lost"]},   {"calls", m["calls"].size()}, {"summary", m["summary"]},
-                   {"file", file}};
     append(record);
   }
 
@@ -428,13 +437,18 @@ class GroupDriver {
       auto reply = live.process->receive(timeout());
       if (reply.status == WorkerProcess::ReadStatus::message &&
           reply.message["type"] == "profile") {
-        json record = reply.message;
-        record["group"] = group_.name;
-        record["workload"] = cell.workload;
-        record["payload"] = cell.payload;
-        record["runtime"] = cell.runtime;
-        record["workload_info"] = hello.message["workload"];
-        append(record);
+        // The reply holds the counts; the record adds where they come from.
+        json counted = std::move(reply.message);
+        counted["group"] = group_.name;
+        counted["workload"] = cell.workload;
+        counted["payload"] = cell.payload;
+        counted["runtime"] = cell.runtime;
+        counted["workload_info"] = hello.message.value("workload", json());
+        try {
+          append(counted.get<journal::ProfileRecord>());
+        } catch (const journal::RecordError&) {
+          // a malformed count is no profile: its absence shows in the report
+        }
       }
       live.process->send(worker::encode({worker::CommandKind::quit, 0}));
       live.process->wait_or_kill(std::chrono::seconds(5));

@@ -11,6 +11,7 @@
 
 #include "common/atomic_file.h"
 #include "journal/journal.h"
+#include "journal/records.h"
 #include "run/manifest.h"
 
 namespace shootout::run {
@@ -59,8 +60,7 @@ RunSummary run_plan(const RunOptions& options, const Plan& plan,
   common::write_file_atomically(manifest_path, manifest.dump(2) + "\n");
 
   journal::JournalWriter journal(dir + "/samples.jsonl");
-  journal.append(
-      {{"type", "run_start"}, {"attempt", attempt}, {"time", utc_now()}, {"argv", argv}});
+  journal.append(journal::RunStartRecord{attempt, utc_now(), argv});
 
   const WorkerPaths paths = WorkerPaths::beside_this_executable();
   RunSummary summary{dir, 0, 0, 0};
@@ -73,11 +73,10 @@ RunSummary run_plan(const RunOptions& options, const Plan& plan,
     summary.cells += outcome.cells;
     summary.failed += outcome.failed;
   }
-  journal.append({{"type", "run_end"},
-                  {"attempt", attempt},
-                  {"time", utc_now()},
-                  {"cells", summary.cells},
-                  {"failed", summary.failed}});
+  nlohmann::json end = journal::RunEndRecord{utc_now(), static_cast<std::uint64_t>(summary.cells),
+                                             static_cast<std::uint64_t>(summary.failed)};
+  end["attempt"] = attempt;
+  journal.append(std::move(end));
   journal.sync();
   manifest["attempts"].back()["end"] = utc_now();
   manifest["machine"]["loadavg_end"] = describe_machine()["loadavg"];
