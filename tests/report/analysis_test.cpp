@@ -181,7 +181,8 @@ TEST(BadInput, SampleWithoutTimeIsNamed) {
       "{\"schema\":1,\"type\":\"sample\",\"attempt\":1,\"cell\":\"mpsc/8|zeroed|asio|std|preload\","
       "\"group\":\"mpsc/8\",\"round\":0,\"iters\":3}\n");
   const std::string e = error_of(dir.path());
-  EXPECT_NE(e.find("sample of cell 'mpsc/8|zeroed|asio|std|preload' (round 0): \"ns\" is missing"),
+  EXPECT_NE(e.find("samples.jsonl line 1: sample of cell 'mpsc/8|zeroed|asio|std|preload' "
+                   "(round 0): \"ns\" is missing"),
             std::string::npos)
       << e;
 }
