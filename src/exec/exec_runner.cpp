@@ -21,6 +21,7 @@
 #include "exec/variants.h"
 #include "exec/verification.h"
 #include "journal/journal.h"
+#include "journal/manifest.h"
 #include "journal/records.h"
 #include "report/findings.h"
 #include "run/allocator_probe.h"
@@ -243,43 +244,30 @@ class ExecDriver {
       for (const auto& a : used) seen = seen || a.name == live.variant.allocator.name;
       if (!seen) used.push_back(live.variant.allocator);
     }
-    json cells = json::array();
-    for (const auto& live : variants_) cells.push_back(live.cell.id);
-    manifest_ = {{"tool", "alloc-shootout"},
-                 {"mode", "exec"},
-                 {"machine", run::describe_machine()},
-                 {"allocators", run::describe_allocators(used)},
-                 {"command",
-                  {{"argv", options_.command},
-                   {"text", command_text_},
-                   {"shell", options_.shell},
-                   {"executed", argv_},
-                   {"program", program_},
-                   {"statically_linked", facts_.statically_linked},
-                   {"setid", facts_.setid},
-                   {"interpreter", facts_.interpreter}}},
-                 {"plan",
-                  {{"groups", json::array({{{"group", workload_}, {"cells", cells}}})},
-                   {"cells", variants_.size()},
-                   {"runs", options_.runs},
-                   {"warmup_runs", options_.warmup},
-                   {"verification_runs", 1}}},
-                 {"options",
-                  {{"allocators", options_.allocators},
-                   {"user_allocators", user_allocator_specs()},
-                   {"tunings", options_.tunings},
-                   {"runs", options_.runs},
-                   {"warmup", options_.warmup},
-                   {"prepare", options_.prepare},
-                   {"timeout_seconds", options_.timeout_seconds},
-                   {"ignore_failure", options_.ignore_failure},
-                   {"shell", options_.shell},
-                   {"baseline", options_.baseline},
-                   {"tracepoints", options_.tracepoints},
-                   {"hardware_counters", options_.hardware_counters},
-                   {"out_dir", out_dir_}}},
-                 {"attempts", json::array({{{"attempt", 1}, {"start", run::utc_now()}}})}};
-    common::write_file_atomically(out_dir_ + "/manifest.json", manifest_.dump(2) + "\n");
+    journal::PlanGroup group{workload_, {}};
+    for (const auto& live : variants_) group.cells.push_back(live.cell.id);
+    manifest_.mode = "exec";
+    manifest_.machine = run::describe_machine();
+    manifest_.allocators = run::describe_allocators(used);
+    manifest_.command = journal::ExecCommand{
+        options_.command,         command_text_, options_.shell,    argv_, program_,
+        facts_.statically_linked, facts_.setid,  facts_.interpreter};
+    manifest_.plan = {{group}, variants_.size(), options_.runs, options_.warmup, 1};
+    manifest_.options = {{"allocators", options_.allocators},
+                         {"user_allocators", user_allocator_specs()},
+                         {"tunings", options_.tunings},
+                         {"runs", options_.runs},
+                         {"warmup", options_.warmup},
+                         {"prepare", options_.prepare},
+                         {"timeout_seconds", options_.timeout_seconds},
+                         {"ignore_failure", options_.ignore_failure},
+                         {"shell", options_.shell},
+                         {"baseline", options_.baseline},
+                         {"tracepoints", options_.tracepoints},
+                         {"hardware_counters", options_.hardware_counters},
+                         {"out_dir", out_dir_}};
+    manifest_.attempts = {{1, run::utc_now(), std::nullopt}};
+    common::write_file_atomically(out_dir_ + "/manifest.json", json(manifest_).dump(2) + "\n");
     journal_.emplace(out_dir_ + "/samples.jsonl");
     append(journal::RunStartRecord{1, run::utc_now(), options_.tool_argv});
   }
@@ -594,9 +582,9 @@ class ExecDriver {
     append(journal::RunEndRecord{run::utc_now(), variants_.size(),
                                  static_cast<std::uint64_t>(failed)});
     journal_->sync();
-    manifest_["attempts"].back()["end"] = run::utc_now();
-    manifest_["machine"]["loadavg_end"] = run::describe_machine()["loadavg"];
-    common::write_file_atomically(out_dir_ + "/manifest.json", manifest_.dump(2) + "\n");
+    manifest_.attempts.back().end = run::utc_now();
+    manifest_.machine.loadavg_end = run::describe_machine().loadavg;
+    common::write_file_atomically(out_dir_ + "/manifest.json", json(manifest_).dump(2) + "\n");
   }
 
   const ExecOptions& options_;
@@ -611,7 +599,7 @@ class ExecDriver {
   std::string workload_;
   std::vector<LiveVariant> variants_;
   std::string out_dir_;
-  json manifest_;
+  journal::Manifest manifest_;
   std::optional<journal::JournalWriter> journal_;
   std::vector<journal::CounterStatus> counter_status_;
   bool faults_from_rusage_ = false;

@@ -14,7 +14,6 @@
 
 #include "journal/journal.h"
 #include "journal/records.h"
-#include "report/manifest_view.h"
 #include "report/text_format.h"
 
 namespace shootout::report {
@@ -104,7 +103,7 @@ bool is_file(const std::string& path) {
   return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-json read_manifest(const std::string& run_dir) {
+journal::Manifest read_manifest(const std::string& run_dir) {
   const std::string path = run_dir + "/manifest.json";
   if (!is_file(path))
     throw ReportError(run_dir +
@@ -115,7 +114,7 @@ json read_manifest(const std::string& run_dir) {
   json manifest = json::parse(text.str(), nullptr, false);
   if (manifest.is_discarded() || !manifest.is_object())
     throw ReportError(path + ": not a JSON object");
-  return manifest;
+  return manifest.get<journal::Manifest>();
 }
 
 // The identity of a cell record ("cell", "cell_failed"; a sample's cell id
@@ -499,16 +498,7 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
   m.run_dir = run_dir;
   m.manifest = read_manifest(run_dir);
   m.options = options;
-  if (auto resamples = manifest_value(
-          m.manifest,
-          {"bootstrap_resamples", "options.bootstrap_resamples", "plan.bootstrap_resamples"})) {
-    try {
-      const int n = std::stoi(*resamples);
-      if (n > 0) m.options.bootstrap.resamples = n;
-    } catch (const std::exception&) {
-      // not a number: keep the default, the manifest table shows the value
-    }
-  }
+  if (auto resamples = m.manifest.bootstrap_resamples()) m.options.bootstrap.resamples = *resamples;
 
   const std::string journal_path = run_dir + "/samples.jsonl";
   if (!is_file(journal_path))

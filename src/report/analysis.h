@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "journal/manifest.h"
 #include "journal/records.h"
 #include "report/key_drivers.h"
 #include "stats/estimate.h"
@@ -31,8 +32,8 @@ class ReportError : public std::runtime_error {
 
 struct AnalysisOptions {
   // Fixed seed (the stats default) so reports are reproducible byte for
-  // byte. resamples is taken from the manifest's "bootstrap_resamples" (top
-  // level, or under "options" or "plan") when present. The bootstrap serves
+  // byte. resamples is taken from the manifest's options
+  // (journal::Manifest::bootstrap_resamples) when recorded. The bootstrap serves
   // the per-cell estimates; ratios use `ratio` (t interval, rank test).
   stats::BootstrapOptions bootstrap{};
   stats::RatioOptions ratio{};
@@ -206,7 +207,7 @@ struct CrossCpuReading {
 
 struct RunModel {
   std::string run_dir;
-  nlohmann::json manifest;
+  journal::Manifest manifest;
   std::vector<CellAnalysis> cells;  // in the order their first record appears
   std::vector<AllocationProfile> profiles;
   std::vector<CallTrace> traces;

@@ -42,22 +42,22 @@ json read_json_file(const std::string& path) {
 
 RunSummary run_plan(const RunOptions& options, const Plan& plan,
                     const std::vector<alloc::Allocator>& allocators, int attempt,
-                    const std::set<std::string>& done_groups, json manifest,
+                    const std::set<std::string>& done_groups, journal::Manifest manifest,
                     const std::vector<std::string>& argv, const ProgressCallback& progress) {
   const std::string& dir = options.out_dir;
   const std::string manifest_path = dir + "/manifest.json";
-  manifest["machine"] = describe_machine();
-  manifest["allocators"] = describe_allocators(allocators);
-  json groups = json::array();
+  manifest.machine = describe_machine();
+  manifest.allocators = describe_allocators(allocators);
+  manifest.plan = {};
   for (const auto& g : plan.groups) {
-    json cells = json::array();
-    for (const auto& c : g.cells) cells.push_back(c.id);
-    groups.push_back({{"group", g.name}, {"cells", cells}});
+    journal::PlanGroup group{g.name, {}};
+    for (const auto& c : g.cells) group.cells.push_back(c.id);
+    manifest.plan.groups.push_back(std::move(group));
   }
-  manifest["plan"] = {{"groups", groups}, {"cells", plan.cell_count()}};
-  manifest["options"] = options.to_json();
-  manifest["attempts"].push_back({{"attempt", attempt}, {"start", utc_now()}});
-  common::write_file_atomically(manifest_path, manifest.dump(2) + "\n");
+  manifest.plan.cells = plan.cell_count();
+  manifest.options = options.to_json();
+  manifest.attempts.push_back({attempt, utc_now(), std::nullopt});
+  common::write_file_atomically(manifest_path, json(manifest).dump(2) + "\n");
 
   journal::JournalWriter journal(dir + "/samples.jsonl");
   journal.append(journal::RunStartRecord{attempt, utc_now(), argv});
@@ -78,9 +78,9 @@ RunSummary run_plan(const RunOptions& options, const Plan& plan,
   end["attempt"] = attempt;
   journal.append(std::move(end));
   journal.sync();
-  manifest["attempts"].back()["end"] = utc_now();
-  manifest["machine"]["loadavg_end"] = describe_machine()["loadavg"];
-  common::write_file_atomically(manifest_path, manifest.dump(2) + "\n");
+  manifest.attempts.back().end = utc_now();
+  manifest.machine.loadavg_end = describe_machine().loadavg;
+  common::write_file_atomically(manifest_path, json(manifest).dump(2) + "\n");
   return summary;
 }
 
@@ -103,8 +103,7 @@ RunSummary execute_run(RunOptions options, const std::vector<std::string>& argv,
                                 " already holds a run; finish it with --resume " + options.out_dir +
                                 " or choose another --out");
   make_writable_dir(options.out_dir);
-  json manifest = {{"tool", "alloc-shootout"}, {"attempts", json::array()}};
-  return run_plan(options, plan, allocators, 1, {}, manifest, argv, progress);
+  return run_plan(options, plan, allocators, 1, {}, journal::Manifest{}, argv, progress);
 }
 
 size_t PendingRun::groups_left() const {
@@ -126,8 +125,12 @@ PendingRun load_pending_run(const std::string& run_dir) {
     throw std::invalid_argument("--resume " + run_dir +
                                 ": no manifest.json there (not a run directory)");
   PendingRun pending;
-  pending.manifest = read_json_file(manifest_path);
-  pending.options = RunOptions::from_json(pending.manifest.at("options"));
+  const json manifest = read_json_file(manifest_path);
+  if (!manifest.is_object() || !manifest.contains("options") || !manifest["options"].is_object())
+    throw std::invalid_argument("--resume " + run_dir +
+                                ": manifest.json has no \"options\" (not written by `run`)");
+  pending.manifest = manifest.get<journal::Manifest>();
+  pending.options = RunOptions::from_json(pending.manifest.options);
   pending.options.out_dir = run_dir;
   const auto contents = journal::read_journal(run_dir + "/samples.jsonl");
   if (contents.truncated_tail) {

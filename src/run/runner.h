@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "journal/manifest.h"
 #include "run/lockstep.h"
 #include "run/plan.h"
 
@@ -36,7 +37,7 @@ struct PendingRun {
   std::vector<alloc::Allocator> allocators;
   int attempt = 0;  // the attempt the resume will be
   std::set<std::string> done_groups;
-  nlohmann::json manifest;
+  journal::Manifest manifest;
   size_t groups_left() const;
   size_t cells_left() const;
 };

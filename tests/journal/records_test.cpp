@@ -1,4 +1,5 @@
 #include "journal/records.h"
+#include "journal/manifest.h"
 
 #include <gtest/gtest.h>
 
@@ -276,6 +277,60 @@ TEST(Records, MalformedOtherRecordsAreNamed) {
             "steady_state of cell 'mpsc/8|zeroed|asio|std|preload': \"counters\" entries must be "
             "objects");
   EXPECT_EQ(error_of<CellFailedRecord>(R"(["not", "an object"])"), "a record is not a JSON object");
+}
+
+}  // namespace
+}  // namespace shootout::journal
+
+// ---- manifest.json --------------------------------------------------------------
+
+namespace shootout::journal {
+namespace {
+
+TEST(Manifest, RoundTripOfRunAndExecManifests) {
+  Manifest m;
+  m.machine.cpu_model = "Synthetic CPU";
+  m.machine.cores_online = 2;
+  m.machine.arch = "x86_64";
+  m.machine.kernel = "Linux 6.1.0";
+  m.machine.page_size = 4096;
+  m.machine.thp_enabled = "madvise";
+  m.machine.loadavg = "0.1 0.2 0.3 1/100 1000";
+  m.allocators["std"] = {"", false, "GLIBC_TUNABLES=glibc.malloc.*", {}, {}};
+  m.allocators["jemalloc"] = {"/usr/lib/libjemalloc.so.2", false, "MALLOC_CONF", "libjemalloc2",
+                              "5.3.0-1"};
+  m.plan.groups = {{"mpsc/8", {"mpsc/8|zeroed|asio|std|preload"}}};
+  m.plan.cells = 1;
+  m.options = {{"profile", "study"}, {"bootstrap_resamples", 2000}, {"pin", true}};
+  m.attempts = {{1, "2026-11-26T15:00:00Z", "2026-11-26T15:01:00Z"},
+                {2, "2026-11-26T15:02:00Z", std::nullopt}};
+  expect_round_trip(m);
+  EXPECT_EQ(m.profile(), "study");
+  EXPECT_EQ(m.bootstrap_resamples(), 2000);
+  EXPECT_TRUE(m.pinned());
+
+  m.mode = "exec";
+  m.command = ExecCommand{{"gzip", "-c"},  "gzip -c", false, {"gzip", "-c"},
+                          "/usr/bin/gzip", false,     false, ""};
+  m.plan.runs = 10;
+  m.plan.warmup_runs = 1;
+  m.plan.verification_runs = 1;
+  m.options = {{"runs", 10}};
+  m.machine.loadavg_end = "1.0 0.5 0.3 1/100 1001";
+  expect_round_trip(m);
+  EXPECT_FALSE(m.profile());
+  EXPECT_FALSE(m.bootstrap_resamples());
+  EXPECT_FALSE(m.pinned());
+}
+
+TEST(Manifest, ValuesOfAnotherTypeAreAbsentNotGuessed) {
+  const auto m = json::parse(R"({"options":{"bootstrap_resamples":"5000","profile":3},
+                                 "machine":{"cores_online":"2"}})")
+                     .get<Manifest>();
+  EXPECT_FALSE(m.bootstrap_resamples());
+  EXPECT_FALSE(m.profile());
+  EXPECT_EQ(m.machine.cores_online, 0);
+  EXPECT_THROW(json::array().get<Manifest>(), std::invalid_argument);
 }
 
 }  // namespace

@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 
 #include "report/analysis.h"
-#include "report/findings.h"
 #include "report/csv_report.h"
+#include "report/findings.h"
 #include "report/floor.h"
 #include "report/json_report.h"
 #include "report/markdown_report.h"
@@ -212,7 +212,7 @@ TEST(WriteReports, WritesEachFormatAtomically) {
   EXPECT_EQ(text.rfind("{\n  \"schema\": 1,", 0), 0u);  // versioned, schema first
   const auto json = nlohmann::json::parse(text);
   EXPECT_EQ(json["cells"].size(), 25u);
-  EXPECT_EQ(json["manifest"]["kernel"], "6.1.0-26-amd64");
+  EXPECT_EQ(json["manifest"]["machine"]["kernel"], "6.1.0-26-amd64");
   for (const auto& c : json["cells"]) {
     if (c["cell"] != "mpsc/32768|zeroed|asio|jemalloc|preload") continue;
     EXPECT_EQ(c["key_driver"]["rule"], "madvise_dontneed_purge");
