@@ -450,7 +450,7 @@ void from_json(const json& j, GroupDoneRecord& r) {
 
 // ---- trace ---------------------------------------------------------------------
 
-bool TraceRecord::operator==(const TraceRecord& o) const {
+bool TracedCalls::operator==(const TracedCalls& o) const {
   auto same = [](const probe::CallSummary& a, const probe::CallSummary& b) {
     return a.kind == b.kind && a.advice == b.advice && a.count == b.count &&
            a.total_bytes == b.total_bytes && a.min_bytes == b.min_bytes &&
@@ -460,36 +460,26 @@ bool TraceRecord::operator==(const TraceRecord& o) const {
   if (summary.size() != o.summary.size()) return false;
   for (std::size_t i = 0; i < summary.size(); ++i)
     if (!same(summary[i], o.summary[i])) return false;
-  return cell == o.cell && group == o.group && iters == o.iters && source == o.source &&
-         detail == o.detail && lost == o.lost && calls == o.calls && file == o.file;
+  return iters == o.iters && source == o.source && detail == o.detail && lost == o.lost;
 }
 
-void to_json(json& j, const TraceRecord& r) {
-  j = {{"type", "trace"},
-       {"cell", r.cell},
-       {"group", r.group},
-       {"iters", r.iters},
+void to_json(json& j, const TracedCalls& r) {
+  j = {{"iters", r.iters},
        {"source", r.source ? json(*r.source) : json()},
        {"detail", r.detail},
        {"lost", r.lost},
-       {"calls", r.calls},
-       {"summary", r.summary},
-       {"file", r.file}};
+       {"summary", r.summary}};
 }
 
-void from_json(const json& j, TraceRecord& r) {
+void from_json(const json& j, TracedCalls& r) {
   const Fields f(j);
-  r = TraceRecord{};
-  r.cell = f.required_text("cell");
-  r.group = f.text("group");
+  r = TracedCalls{};
   const double iters = f.required_number("iters");
   if (!(iters > 0)) f.fail("\"iters\" must be > 0");
   r.iters = exact_count(f, "iters", iters);
   if (const json* s = f.find("source"); s && s->is_string()) r.source = s->get<std::string>();
   r.detail = f.text("detail");
-  r.file = f.text("file");
   r.lost = f.optional_count("lost").value_or(0);
-  r.calls = f.optional_count("calls").value_or(0);
   if (const json* summary = f.find("summary"); summary && summary->is_array())
     for (const auto& k : *summary) {
       if (!k.is_object()) f.fail("\"summary\" entries must be objects");
@@ -514,12 +504,51 @@ void from_json(const json& j, TraceRecord& r) {
     }
 }
 
+void to_json(json& j, const TraceRecord& r) {
+  j = r.traced;
+  j["type"] = "trace";
+  j["cell"] = r.cell;
+  j["group"] = r.group;
+  j["calls"] = r.calls;
+  j["file"] = r.file;
+}
+
+void from_json(const json& j, TraceRecord& r) {
+  const Fields f(j);
+  r = TraceRecord{};
+  r.cell = f.required_text("cell");
+  r.group = f.text("group");
+  r.traced = j.get<TracedCalls>();
+  r.file = f.text("file");
+  r.calls = f.optional_count("calls").value_or(0);
+}
+
 // ---- profile -------------------------------------------------------------------
 
+void to_json(json& j, const AllocationCounts& r) {
+  j = {{"iters", r.iters}, {"calls", r.calls}, {"bytes", r.bytes}, {"frees", r.frees}};
+}
+
+void from_json(const json& j, AllocationCounts& r) {
+  const Fields f(j);
+  r = AllocationCounts{};
+  const double iters = f.required_number("iters");
+  const double calls = f.required_number("calls");
+  const double bytes = f.required_number("bytes");
+  if (!(iters > 0)) f.fail("\"iters\" must be > 0");
+  r.iters = exact_count(f, "iters", iters);
+  r.calls = exact_count(f, "calls", calls);
+  r.bytes = exact_count(f, "bytes", bytes);
+  r.frees = f.optional_count("frees").value_or(0);
+}
+
 void to_json(json& j, const ProfileRecord& r) {
-  j = {{"type", "profile"},    {"group", r.group},     {"workload", r.workload},
-       {"payload", r.payload}, {"runtime", r.runtime}, {"iters", r.iters},
-       {"calls", r.calls},     {"bytes", r.bytes},     {"frees", r.frees}};
+  j = r.counted;
+  j["type"] = "profile";
+  j["group"] = r.group;
+  j["workload"] = r.workload;
+  j["payload"] = r.payload;
+  j["runtime"] = r.runtime;
   if (r.workload_info) j["workload_info"] = *r.workload_info;
 }
 
@@ -530,14 +559,7 @@ void from_json(const json& j, ProfileRecord& r) {
   r.workload = f.text("workload", r.group);
   r.payload = f.text("payload");
   r.runtime = f.text("runtime");
-  const double iters = f.required_number("iters");
-  const double calls = f.required_number("calls");
-  const double bytes = f.required_number("bytes");
-  if (!(iters > 0)) f.fail("\"iters\" must be > 0");
-  r.iters = exact_count(f, "iters", iters);
-  r.calls = exact_count(f, "calls", calls);
-  r.bytes = exact_count(f, "bytes", bytes);
-  r.frees = f.optional_count("frees").value_or(0);
+  r.counted = j.get<AllocationCounts>();
   if (const json* w = f.find("workload_info"); w && w->is_object())
     r.workload_info = w->get<WorkloadInfo>();
 }

@@ -163,22 +163,36 @@ struct GroupDoneRecord {
   bool operator==(const GroupDoneRecord&) const = default;
 };
 
-// `trace`: the raw-call pass of a cell (--trace-calls).
-struct TraceRecord {
-  std::string cell, group;
+// What the worker's tracer saw in the raw-call pass: its "trace" reply
+// (which also carries every call, for traces/<cell>.jsonl).
+struct TracedCalls {
   std::uint64_t iters = 0;
   std::optional<std::string> source;  // null: no tracer could be opened
   std::string detail;
-  std::uint64_t lost = 0, calls = 0;
-  std::string file;  // traces/<cell>.jsonl
+  std::uint64_t lost = 0;
   std::vector<probe::CallSummary> summary;
-  bool operator==(const TraceRecord&) const;
+  bool operator==(const TracedCalls&) const;
+};
+
+// `trace`: the raw-call pass of a cell (--trace-calls).
+struct TraceRecord {
+  std::string cell, group;
+  TracedCalls traced;
+  std::uint64_t calls = 0;
+  std::string file;  // traces/<cell>.jsonl
+  bool operator==(const TraceRecord&) const = default;
+};
+
+// What the malloc-counting shim counted: the worker's "profile" reply.
+struct AllocationCounts {
+  std::uint64_t iters = 0, calls = 0, bytes = 0, frees = 0;
+  bool operator==(const AllocationCounts&) const = default;
 };
 
 // `profile`: the allocation count pass of a workload (malloc-counting shim).
 struct ProfileRecord {
   std::string group, workload, payload, runtime;
-  std::uint64_t iters = 0, calls = 0, bytes = 0, frees = 0;
+  AllocationCounts counted;
   std::optional<WorkloadInfo> workload_info;
   bool operator==(const ProfileRecord&) const = default;
 };
@@ -234,8 +248,12 @@ void to_json(nlohmann::json& j, const CellFailedRecord& r);
 void from_json(const nlohmann::json& j, CellFailedRecord& r);
 void to_json(nlohmann::json& j, const GroupDoneRecord& r);
 void from_json(const nlohmann::json& j, GroupDoneRecord& r);
+void to_json(nlohmann::json& j, const TracedCalls& r);
+void from_json(const nlohmann::json& j, TracedCalls& r);
 void to_json(nlohmann::json& j, const TraceRecord& r);
 void from_json(const nlohmann::json& j, TraceRecord& r);
+void to_json(nlohmann::json& j, const AllocationCounts& r);
+void from_json(const nlohmann::json& j, AllocationCounts& r);
 void to_json(nlohmann::json& j, const ProfileRecord& r);
 void from_json(const nlohmann::json& j, ProfileRecord& r);
 void to_json(nlohmann::json& j, const SteadyStateRecord& r);

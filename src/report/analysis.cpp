@@ -178,22 +178,23 @@ AllocationProfile read_profile(const journal::ProfileRecord& r) {
   p.workload = r.workload;
   p.payload = r.payload;
   p.runtime = r.runtime;
-  p.iters = static_cast<double>(r.iters);
-  p.calls = static_cast<double>(r.calls);
-  p.bytes = static_cast<double>(r.bytes);
-  p.frees = static_cast<double>(r.frees);
+  p.iters = static_cast<double>(r.counted.iters);
+  p.calls = static_cast<double>(r.counted.calls);
+  p.bytes = static_cast<double>(r.counted.bytes);
+  p.frees = static_cast<double>(r.counted.frees);
   return p;
 }
 
 CallTrace read_trace(const journal::TraceRecord& r) {
   CallTrace t;
   t.cell = r.cell;
-  t.iters = static_cast<double>(r.iters);
-  t.source = r.source.value_or("");
-  t.detail = r.detail;
+  t.iters = static_cast<double>(r.traced.iters);
+  t.source = r.traced.source.value_or("");
+  t.detail = r.traced.detail;
   t.file = r.file;
-  t.lost = static_cast<double>(r.lost);
-  for (const auto& k : r.summary) t.kinds.push_back({k.kind, static_cast<double>(k.count), k.text});
+  t.lost = static_cast<double>(r.traced.lost);
+  for (const auto& k : r.traced.summary)
+    t.kinds.push_back({k.kind, static_cast<double>(k.count), k.text});
   return t;
 }
 

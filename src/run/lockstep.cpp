@@ -387,25 +387,22 @@ class GroupDriver {
     }
     auto reply = live.process->receive(timeout());
     if (!expect(live, reply, "trace", "trace")) return;
-    // The reply is the trace record but for the calls themselves, which go
-    // to their own file, and the cell's names.
-    json reply_record = std::move(reply.message);
-    const json calls = reply_record.value("calls", json::array());
-    const std::string file = "traces/" + file_stem(live.cell->id) + ".jsonl";
-    reply_record["calls"] = calls.size();
-    reply_record["cell"] = live.cell->id;
-    reply_record["group"] = group_.name;
-    reply_record["file"] = file;
     journal::TraceRecord record;
     try {
-      record = reply_record.get<journal::TraceRecord>();
+      record.traced = reply.message.get<journal::TracedCalls>();
     } catch (const journal::RecordError& e) {
       fail(live, "trace", std::string("protocol: ") + e.what());
       return;
     }
+    // The calls themselves go to their own file, one JSON object per line.
+    const json& calls = reply.message.value("calls", json::array());
+    record.cell = live.cell->id;
+    record.group = group_.name;
+    record.file = "traces/" + file_stem(live.cell->id) + ".jsonl";
+    record.calls = calls.size();
     std::string lines;
     for (const auto& call : calls) lines += call.dump() + "\n";
-    common::write_file_atomically(run_dir_ + "/" + file, lines);
+    common::write_file_atomically(run_dir_ + "/" + record.file, lines);
     append(record);
   }
 
@@ -438,14 +435,16 @@ class GroupDriver {
       if (reply.status == WorkerProcess::ReadStatus::message &&
           reply.message["type"] == "profile") {
         // The reply holds the counts; the record adds where they come from.
-        json counted = std::move(reply.message);
-        counted["group"] = group_.name;
-        counted["workload"] = cell.workload;
-        counted["payload"] = cell.payload;
-        counted["runtime"] = cell.runtime;
-        counted["workload_info"] = hello.message.value("workload", json());
+        journal::ProfileRecord record;
+        record.group = group_.name;
+        record.workload = cell.workload;
+        record.payload = cell.payload;
+        record.runtime = cell.runtime;
         try {
-          append(counted.get<journal::ProfileRecord>());
+          record.counted = reply.message.get<journal::AllocationCounts>();
+          record.workload_info =
+              hello.message.value("workload", json()).get<journal::WorkloadInfo>();
+          append(record);
         } catch (const journal::RecordError&) {
           // a malformed count is no profile: its absence shows in the report
         }

@@ -256,11 +256,11 @@ int main(int argc, char** argv) {
         workload->run(command.iterations);
         shim.enable(0);
         shim.read(&c1, &b1, &f1);
-        reply.send({{"type", "profile"},
-                    {"iters", command.iterations},
-                    {"calls", c1 - c0},
-                    {"bytes", b1 - b0},
-                    {"frees", f1 - f0}});
+        // The worker's part of the profile record.
+        json counted =
+            shootout::journal::AllocationCounts{command.iterations, c1 - c0, b1 - b0, f1 - f0};
+        counted["type"] = "profile";
+        reply.send(counted);
         continue;
       }
       if (command.kind == shootout::worker::CommandKind::trace) {
@@ -273,15 +273,17 @@ int main(int argc, char** argv) {
         tracer->start();
         workload->run(command.iterations);
         const auto calls = tracer->stop();
-        json source =
-            tracer->source() ? json(shootout::probe::to_string(*tracer->source())) : json();
-        reply.send({{"type", "trace"},
-                    {"iters", command.iterations},
-                    {"source", source},
-                    {"detail", tracer->detail()},
-                    {"lost", tracer->lost()},
-                    {"calls", calls},
-                    {"summary", shootout::probe::summarize(calls)}});
+        // The worker's part of the trace record, and the calls for its file.
+        shootout::journal::TracedCalls traced;
+        traced.iters = command.iterations;
+        if (tracer->source()) traced.source = shootout::probe::to_string(*tracer->source());
+        traced.detail = tracer->detail();
+        traced.lost = tracer->lost();
+        traced.summary = shootout::probe::summarize(calls);
+        json message = traced;
+        message["type"] = "trace";
+        message["calls"] = calls;
+        reply.send(message);
         continue;
       }
       const bool peak_reset = shootout::probe::reset_peak_rss();

@@ -82,6 +82,7 @@ TEST(Records, SampleRoundTrip) {
                 10240, 11000,   "sample"};
   r.load = SampleLoad{28100000, 2, 40000000, 0, 31500000};
   expect_round_trip(r);
+  expect_round_trip(r.measured);  // the worker's reply
   // exec's sample: no process, no rss, how the command ended.
   r.process.reset();
   r.measured.rss_kib.reset();
@@ -132,10 +133,10 @@ TEST(Records, TraceRoundTrip) {
   TraceRecord r;
   r.cell = identity().cell;
   r.group = "mpsc/32768";
-  r.iters = 2;
-  r.source = "perf_event";
-  r.detail = "tracepoints";
-  r.lost = 0;
+  r.traced.iters = 2;
+  r.traced.source = "perf_event";
+  r.traced.detail = "tracepoints";
+  r.traced.lost = 0;
   r.calls = 1997;
   r.file = "traces/x.jsonl";
   probe::CallSummary madvise;
@@ -150,16 +151,18 @@ TEST(Records, TraceRoundTrip) {
   brk.kind = "brk";
   brk.count = 3;
   brk.histogram = {{0, 3}};
-  r.summary = {madvise, brk};
+  r.traced.summary = {madvise, brk};
   expect_round_trip(r);
-  r.source.reset();
-  r.summary.clear();
+  expect_round_trip(r.traced);  // the worker's reply
+  r.traced.source.reset();
+  r.traced.summary.clear();
   expect_round_trip(r);
 }
 
 TEST(Records, ProfileSteadyStateRunStartRunEndRoundTrip) {
-  ProfileRecord p{"mpsc/8", "mpsc/8", "zeroed", "asio", 5, 15020, 163900000, 15020, {}};
+  ProfileRecord p{"mpsc/8", "mpsc/8", "zeroed", "asio", {5, 15020, 163900000, 15020}, {}};
   expect_round_trip(p);
+  expect_round_trip(p.counted);  // the worker's reply
   p.workload_info =
       WorkloadInfo{"mpsc/8", "mpsc", "d", "multi-thread", "asio", "", 2, false, 1000, 8};
   expect_round_trip(p);
