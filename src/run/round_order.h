@@ -1,7 +1,8 @@
 // The order of a lockstep round (docs/design.md §5), shared by `run` and
 // `exec`: round r starts at position r of the fixed list of participants
 // and wraps around, so each one takes every place in turn and slow drift of
-// the machine hits every variant alike.
+// the machine hits every variant alike. `run` starts process p of a group's
+// cells in the same rotation, by p.
 #pragma once
 
 #include <cstddef>
