@@ -358,9 +358,8 @@ class ExecDriver {
     } catch (const std::exception& e) {
       probe.message = e.what();
     }
-    if (probe.tuning_check.is_object())
-      live.tuning_check = probe.tuning_check.get<alloc::TuningCheck>();
-    else
+    live.tuning_check = probe.tuning_check;
+    if (!live.tuning_check)
       live.tuning_check = alloc::unverified_tuning(
           pairs, "not read back: the read-back worker failed (" + probe.message + ")");
     live.tuning_check->read_back =
