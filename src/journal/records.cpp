@@ -75,7 +75,7 @@ class Fields {
   std::uint64_t count(const std::string& field, double value) const {
     if (!(value >= 0 && value < kUint64Limit) || value != std::floor(value))
       fail(field + " must be a whole number from 0 to below 2^64");
-    return to_count(value);
+    return static_cast<std::uint64_t>(value);
   }
   std::uint64_t count(const char* key, double value) const {
     return count("\"" + std::string(key) + "\"", value);
@@ -86,10 +86,7 @@ class Fields {
     return v->is_number_unsigned() ? v->get<std::uint64_t>() : count(key, v->get<double>());
   }
 
-  const json& raw() const { return r_; }
-
  private:
-  static std::uint64_t to_count(double value) { return static_cast<std::uint64_t>(value); }
   const json& r_;
   std::string name_;
 };
