@@ -8,13 +8,19 @@
 #   bench/run.sh aa            A/A: the default plan with glibc, then jemalloc, under two
 #                              names; counts cells with a false verdict (README "Statistics")
 #                              (extra arguments go to every `run`, e.g. -w mpsc/64)
+#   bench/run.sh runtime       Asio against bench/tokio-reference (Tokio 1.24, Debian's crates)
+#                              under the same allocators, in interleaved rounds; first proves
+#                              both do the same work (elements, checksums). Tunable by env:
+#                              RUNTIME_CASES, RUNTIME_PAYLOADS, RUNTIME_ALLOCATORS, RUNTIME_ROUNDS,
+#                              RUNTIME_SAMPLE_MS, RUNTIME_WARM_UP_MS (smoke: see README)
 # Output: bench/out/<name>-<UTC time>/ (run directories and a summary .txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${SHOOTOUT_BUILD:-build/release}"   # another build dir of the project works too
 tool=$build/bin/alloc-shootout
 ratios=$build/bin/bench-paired-ratios
-[ -x "$tool" ] && [ -x "$ratios" ] || ./scripts/build.sh release >/dev/null
+compare=$build/bin/bench-runtime-compare
+[ -x "$tool" ] && [ -x "$ratios" ] && [ -x "$compare" ] || ./scripts/build.sh release >/dev/null
 stamp=$(date -u +%Y-%m-%dT%H-%M-%SZ)
 what="${1:-}"
 shift || true
@@ -59,9 +65,11 @@ case "$what" in
     # The same allocator under two names must give the same answer: any
     # faster/slower/within-noise verdict between them is false. glibc: std
     # (no preload) against libc.so.6 preloaded as "glibc2"; jemalloc: the
-    # registry's jemalloc against the same object as "jemalloc2".
-    libc=$(ldconfig -p | awk '/libc\.so\.6 \(libc6,x86-64\)/ {print $NF; exit}')
-    libjemalloc=$(ldconfig -p | awk '/libjemalloc\.so\.2 \(libc6,x86-64\)/ {print $NF; exit}')
+    # registry's jemalloc against the same object as "jemalloc2". awk reads
+    # all of ldconfig's output: an early exit would SIGPIPE it, and pipefail
+    # would end the script.
+    libc=$(ldconfig -p | awk '/libc\.so\.6 \(libc6,x86-64\)/ && !found {found = $NF} END {print found}')
+    libjemalloc=$(ldconfig -p | awk '/libjemalloc\.so\.2 \(libc6,x86-64\)/ && !found {found = $NF} END {print found}')
     [ -n "$libc" ] && [ -n "$libjemalloc" ] || {
       echo "bench/run.sh aa: libc.so.6 or libjemalloc.so.2 not found by ldconfig -p" >&2
       exit 1
@@ -78,8 +86,37 @@ case "$what" in
       done
     } | tee "$out/summary.txt"
     ;;
+  runtime)
+    # The Tokio reference: Debian's cargo and crates, offline
+    # (bench/tokio-reference/build.sh); its build lives beside the project's.
+    if [ ! -x /usr/bin/cargo ] || ! compgen -G '/usr/share/cargo/registry/tokio-1.*' >/dev/null; then
+      ALLOC_SHOOTOUT_BENCH_DEPS=1 ./scripts/install-deps.sh
+    fi
+    reference=$(bench/tokio-reference/build.sh "$build/tokio-reference")
+    # The issue's and the study's channel, spawn and block_on cases.
+    default_cases='spawn_many/{1000,10000},spawn_many_local/10k,mpsc/{64,1024,4096,32768}'
+    default_cases+=',mpsc_large/5x1000_32KB,block_on_alloc/{100x4096,1000x4096}'
+    cases="${RUNTIME_CASES:-$default_cases}"
+    common=(--tokio "$reference" --cases "$cases"
+      --payloads "${RUNTIME_PAYLOADS:-zeroed,filled}"
+      --allocators "${RUNTIME_ALLOCATORS:-std,jemalloc,mimalloc,tcmalloc}")
+    # Same work first: every process started, one iteration each; a
+    # difference in elements, payload bytes or checksum stops here.
+    status=0
+    "$compare" "${common[@]}" --check-only --out "$out/check" | tee "$out/check.txt" ||
+      status=${PIPESTATUS[0]}
+    if [ "$status" = 1 ]; then
+      echo "bench/run.sh runtime: FAILED: Asio and Tokio did not do the same work (above)" >&2
+    fi
+    [ "$status" = 0 ] || exit "$status"
+    # 30 rounds of ~50 ms samples per process: the standard profile's 30
+    # samples over 2 s (67 ms each on average).
+    "$compare" "${common[@]}" --rounds "${RUNTIME_ROUNDS:-30}" \
+      --sample-ms "${RUNTIME_SAMPLE_MS:-50}" --warm-up-ms "${RUNTIME_WARM_UP_MS:-500}" \
+      --out "$out" | tee "$out/summary.txt"
+    ;;
   *)
-    echo "usage: bench/run.sh overhead|stability|time|time-study|aa" >&2
+    echo "usage: bench/run.sh overhead|stability|time|time-study|aa|runtime" >&2
     exit 2
     ;;
 esac

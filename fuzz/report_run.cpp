@@ -1,5 +1,5 @@
 // Report analysis of a run directory: a fixed, valid manifest.json and a
-// fuzzed samples.jsonl. analyze_run must build a model or throw its
+// fuzzed samples.jsonl. analyse (report/model.h) must build a model or throw its
 // documented errors (ReportError, or journal::JournalError from the reader);
 // the in-memory renderers must then render that model. HTML is left out: it
 // starts gnuplot for its charts.
@@ -54,15 +54,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   samples.write(data, size);
 
-  report::RunModel model;
+  report::ReportModel model;
   try {
-    model = report::analyze_run(run_dir);
+    model = report::analyse(run_dir);
   } catch (const report::ReportError&) {
     return 0;
   } catch (const journal::JournalError&) {
     return 0;
   }
-  for (const auto& c : model.cells) {
+  for (const auto& c : model.run.cells) {
     FUZZ_CHECK(!c.id.empty());
     FUZZ_CHECK((c.status == report::CellStatus::failed) == c.failure.has_value());
   }

@@ -26,6 +26,12 @@ if [ "${ALLOC_SHOOTOUT_TEST_DEPS:-0}" = 1 ]; then
   packages+=(clang libclang-rt-14-dev chromium fonts-dejavu-core)
 fi
 
+if [ "${ALLOC_SHOOTOUT_BENCH_DEPS:-0}" = 1 ]; then
+  # bench/run.sh runtime: the Tokio reference, built offline by Debian's
+  # cargo from Debian's crates (tokio 1.24 with every feature it uses)
+  packages+=(cargo librust-tokio-dev)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
@@ -242,6 +243,18 @@ std::vector<Allocator> discover(const std::vector<LoaderCacheEntry>& cache,
     if (!replaced) all.push_back(u);
   }
   return all;
+}
+
+std::vector<std::string> names_to_run(const std::vector<std::string>& named,
+                                      const std::vector<Allocator>& user) {
+  std::vector<std::string> names;
+  const auto add = [&names](const std::string& name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  for (const auto& name : named) add(name);
+  if (!names.empty())
+    for (const auto& allocator : user) add(allocator.name);
+  return names;
 }
 
 std::vector<Allocator> select(const std::vector<Allocator>& all,

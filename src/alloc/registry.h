@@ -64,6 +64,14 @@ Allocator parse_user_allocator(const std::string& spec);
 std::vector<Allocator> discover(const std::vector<LoaderCacheEntry>& cache,
                                 const std::vector<Allocator>& user);
 
+// The allocator names a run or exec compares, from -a (`named`) and
+// --allocator (`user`). With -a: its names and every user allocator's, each
+// once — an allocator named on the command line is meant to run, listed in
+// -a or not. Without -a: empty, which means every available allocator, the
+// user's included.
+std::vector<std::string> names_to_run(const std::vector<std::string>& named,
+                                      const std::vector<Allocator>& user);
+
 // Picks allocators by name from a discovered list; throws
 // std::invalid_argument naming the unknown/unavailable one and the valid names.
 std::vector<Allocator> select(const std::vector<Allocator>& all,

@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/shared_options.h"
+
 namespace shootout::cli {
 
 enum ExitStatus { kSuccess = 0, kCellsFailed = 1, kBadInput = 2, kIoFailure = 3 };
@@ -24,17 +26,13 @@ struct ListArgs {
 int list_command(const ListArgs& args);
 
 struct RunArgs {
+  SharedArgs shared;  // -a, --allocator, --tune, --baseline, --out, counter flags
   std::string profile = "quick";
-  std::vector<std::string> allocators;
-  std::vector<std::string> user_allocators;
   std::vector<std::string> workloads;
   std::vector<std::string> payloads;
   std::vector<std::string> runtimes;
-  std::vector<std::string> tunings;
   std::string sweep;
   std::string injection = "preload";
-  std::string baseline = "std";
-  std::string out_dir;
   std::string resume_dir;
   int samples = 0;
   double measurement_seconds = 0;
@@ -42,8 +40,6 @@ struct RunArgs {
   int processes = 0;  // 0: the profile's
   int threads = 0;
   bool pin = false;
-  bool no_tracepoints = false;
-  bool hardware_counters = false;
   bool no_allocation_profile = false;
   bool trace_calls = false;
   std::vector<std::string> probe_modes;
@@ -56,19 +52,13 @@ void add_run_options(CLI::App& run, RunArgs& args);
 int run_command(const RunArgs& args, const std::vector<std::string>& tool_argv);
 
 struct ExecArgs {
-  std::vector<std::string> allocators;
-  std::vector<std::string> user_allocators;
-  std::vector<std::string> tunings;
+  SharedArgs shared;  // -a, --allocator, --tune, --baseline, --out, counter flags
   int runs = 10;
   int warmup = 0;
   std::string prepare;
   double timeout_seconds = 0;
   bool ignore_failure = false;
   bool shell = false;
-  std::string baseline = "std";
-  std::string out_dir;
-  bool no_tracepoints = false;
-  bool hardware_counters = false;
   std::vector<std::string> command;
 };
 void add_exec_options(CLI::App& exec, ExecArgs& args);

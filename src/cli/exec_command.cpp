@@ -15,14 +15,8 @@
 namespace shootout::cli {
 
 void add_exec_options(CLI::App& exec, ExecArgs& a) {
-  exec.add_option("-a,--allocators", a.allocators,
-                  "allocators to compare (default: every available one)")
-      ->delimiter(',');
-  exec.add_option("--allocator", a.user_allocators,
-                  "add a shared object as an allocator: NAME=PATH (repeatable)");
-  exec.add_option("--tune", a.tunings,
-                  "a tuned variant: ALLOC:KEY:VALUE[,KEY:VALUE] (repeatable), e.g. "
-                  "jemalloc:tcache_max:4096");
+  add_allocator_options(exec, a.shared);
+  add_tune_option(exec, a.shared);
   exec.add_option("-n,--runs", a.runs,
                   "timed runs per variant, in interleaved rounds (default 10)");
   exec.add_option("--warmup", a.warmup,
@@ -40,13 +34,11 @@ void add_exec_options(CLI::App& exec, ExecArgs& a) {
   exec.add_flag("--shell", a.shell,
                 "run CMD through /bin/sh -c (its words joined by spaces); without it CMD is "
                 "executed directly and its arguments reach it verbatim");
-  exec.add_option("--baseline", a.baseline, "allocator ratios are taken against (default std)");
-  exec.add_option("--out", a.out_dir, "run directory (default runs/<UTC time>)");
-  exec.add_flag("--no-tracepoints", a.no_tracepoints,
-                "do not count syscalls with perf tracepoints (those counters are then absent)");
-  exec.add_flag("--hardware-counters", a.hardware_counters,
-                "also count cycles, instructions and cache misses (per-task perf events: they "
-                "slow a program that switches threads often under every variant alike)");
+  add_baseline_and_out_options(exec, a.shared);
+  add_counter_flags(exec, a.shared,
+                    {"do not count syscalls with perf tracepoints (those counters are then absent)",
+                     "also count cycles, instructions and cache misses (per-task perf events: they "
+                     "slow a program that switches threads often under every variant alike)"});
   exec.add_option("command", a.command, "the command and its arguments, after --")->required();
   exec.footer(
       "Example: alloc-shootout exec -a std,jemalloc -n 20 -- xz -k -f -T1 data.bin\n"
@@ -59,20 +51,19 @@ int exec_command(const ExecArgs& args, const std::vector<std::string>& tool_argv
   exec::ExecOptions o;
   exec::ExecSummary summary;
   try {
-    o.allocators = args.allocators;
-    for (const auto& spec : args.user_allocators)
-      o.user_allocators.push_back(alloc::parse_user_allocator(spec));
-    o.tunings = args.tunings;
+    o.allocators = args.shared.allocators;
+    o.user_allocators = user_allocators(args.shared);
+    o.tunings = args.shared.tunings;
     o.runs = args.runs;
     o.warmup = args.warmup;
     o.prepare = args.prepare;
     o.timeout_seconds = args.timeout_seconds;
     o.ignore_failure = args.ignore_failure;
     o.shell = args.shell;
-    o.baseline = args.baseline;
-    o.out_dir = args.out_dir;
-    o.tracepoints = !args.no_tracepoints;
-    o.hardware_counters = args.hardware_counters;
+    o.baseline = args.shared.baseline;
+    o.out_dir = args.shared.out_dir;
+    o.tracepoints = !args.shared.no_tracepoints;
+    o.hardware_counters = args.shared.hardware_counters;
     o.command = args.command;
     o.tool_argv = tool_argv;
     exec::kill_running_command_on_interrupt();
@@ -82,8 +73,7 @@ int exec_command(const ExecArgs& args, const std::vector<std::string>& tool_argv
   } catch (const std::exception&) {
     return exit_status_of_current_exception("exec");
   }
-  std::fputs(summary.table.c_str(), stdout);
-  std::fflush(stdout);
+  // The report's summary is exec's table (a run of one case: one row per variant).
   const int reported = write_and_summarise(summary.run_dir);
   if (summary.failed > 0)
     std::fprintf(stderr,

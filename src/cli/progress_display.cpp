@@ -11,12 +11,10 @@ bool use_color(FILE* stream) {
   return isatty(fileno(stream)) && !(no_color && *no_color);
 }
 
-ProgressDisplay::ProgressDisplay(size_t groups, size_t cells, double seconds_per_cell, FILE* out)
+ProgressDisplay::ProgressDisplay(double seconds_per_cell, FILE* out)
     : out_(out),
       tty_(isatty(fileno(out)) != 0),
       color_(use_color(out)),
-      groups_total_(groups),
-      cells_total_(cells),
       seconds_per_cell_(seconds_per_cell) {}
 
 void ProgressDisplay::redraw(const std::string& status) {
@@ -41,6 +39,10 @@ void ProgressDisplay::update(const run::ProgressUpdate& u) {
   char eta[32];
   std::snprintf(eta, sizeof eta, "~%.0f s left", left);
   switch (u.kind) {
+    case K::run_planned:
+      groups_total_ = static_cast<size_t>(u.groups);
+      cells_total_ = static_cast<size_t>(u.cells);
+      break;
     case K::group_started:
       if (!tty_)
         redraw("[" + std::to_string(groups_done_ + 1) + "/" + std::to_string(groups_total_) + "] " +

@@ -14,7 +14,7 @@ int write_and_summarise(const std::string& run_dir, const std::vector<std::strin
     for (const auto& name : format_names) formats.push_back(report::parse_format(name));
     if (formats.empty()) formats = report::all_formats();
     // One analysis serves every format and the terminal summary.
-    const report::RunModel model = report::analyze_run(run_dir);
+    const report::ReportModel model = report::analyse(run_dir);
     const auto written = report::write_reports(model, formats);
     std::printf("%s", report::summary_table(model, use_color(stdout)).c_str());
     for (const auto& path : written) std::printf("wrote %s\n", path.c_str());
@@ -31,7 +31,9 @@ int report_command(const ReportArgs& args) { return write_and_summarise(args.dir
 
 int compare_command(const CompareArgs& args) {
   try {
-    std::printf("%s", report::compare(args.dir_a, args.dir_b).c_str());
+    const report::ReportModel a = report::analyse(args.dir_a);
+    const report::ReportModel b = report::analyse(args.dir_b);
+    std::printf("%s", report::compare(a, b).c_str());
     return kSuccess;
   } catch (const report::ReportError& e) {
     std::fprintf(stderr, "alloc-shootout compare: %s\n", e.what());

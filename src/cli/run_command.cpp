@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -12,11 +11,7 @@ namespace shootout::cli {
 
 void add_run_options(CLI::App& run, RunArgs& a) {
   run.add_option("--profile", a.profile, "quick (default), standard, study");
-  run.add_option("-a,--allocators", a.allocators,
-                 "allocators to compare (default: every available one)")
-      ->delimiter(',');
-  run.add_option("--allocator", a.user_allocators,
-                 "add a shared object as an allocator: NAME=PATH (repeatable)");
+  add_allocator_options(run, a.shared);
   run.add_option("-w,--workloads", a.workloads,
                  "workload names, globs, lists, grids (default: the study's cases); see `list "
                  "workloads`");  // no delimiter: the selection syntax has commas in braces
@@ -24,16 +19,13 @@ void add_run_options(CLI::App& run, RunArgs& a) {
                  "payload modes: zeroed, filled, uninit, floor "
                  "(default: zeroed,filled)")
       ->delimiter(',');
-  run.add_option("--tune", a.tunings,
-                 "a tuned variant: ALLOC:KEY:VALUE[,KEY:VALUE] (repeatable), e.g. "
-                 "jemalloc:tcache_max:4096");
+  add_tune_option(run, a.shared);
   run.add_option("--sweep", a.sweep,
                  "a built-in sweep (see `list tunings`) or a sweep file: its tunings, and its "
                  "workloads and payloads unless -w/--payload are given");
   run.add_option("--runtime", a.runtimes, "asio (default), asio-shipped")->delimiter(',');
   run.add_option("--injection", a.injection, "preload (default) or link");
-  run.add_option("--baseline", a.baseline, "allocator ratios are taken against (default std)");
-  run.add_option("--out", a.out_dir, "run directory (default runs/<UTC time>)");
+  add_baseline_and_out_options(run, a.shared);
   run.add_option("--resume", a.resume_dir, "finish an interrupted run in this directory");
   run.add_option("--samples", a.samples, "samples (= lockstep rounds) per cell");
   run.add_option("--measurement-time", a.measurement_seconds, "seconds of samples per cell");
@@ -44,12 +36,11 @@ void add_run_options(CLI::App& run, RunArgs& a) {
                  "6, the fewest with which a verdict is possible when they differ)");
   run.add_option("--threads", a.threads, "pool threads for every workload (default: each spec's)");
   run.add_flag("--pin", a.pin, "pin the bench thread and pool threads to CPUs");
-  run.add_flag("--no-tracepoints", a.no_tracepoints,
-               "count syscalls by interposition instead of perf tracepoints");
-  run.add_flag("--hardware-counters", a.hardware_counters,
-               "also count cycles, instructions and cache misses: per-task perf events, which "
-               "slow wake-up-heavy cells 2.1-2.5x (mpsc/64) under every allocator; off by "
-               "default");
+  add_counter_flags(run, a.shared,
+                    {"count syscalls by interposition instead of perf tracepoints",
+                     "also count cycles, instructions and cache misses: per-task perf events, "
+                     "which slow wake-up-heavy cells 2.1-2.5x (mpsc/64) under every allocator; "
+                     "off by default"});
   run.add_flag("--no-allocation-profile", a.no_allocation_profile, "skip the malloc-counting pass");
   run.add_option("--probes", a.probe_modes,
                  "counters (default); add off and/or strace to measure the tool's own overhead: "
@@ -85,26 +76,17 @@ run::RunOptions to_options(const RunArgs& a) {
                                   std::to_string(a.processes));
     o.profile.processes = a.processes;
   }
-  // Each allocator once, however often -a and --allocator name it.
-  auto add_allocator = [&o](const std::string& name) {
-    if (std::find(o.allocators.begin(), o.allocators.end(), name) == o.allocators.end())
-      o.allocators.push_back(name);
-  };
-  for (const auto& name : a.allocators) add_allocator(name);
-  for (const auto& spec : a.user_allocators) {
-    o.user_allocators.push_back(alloc::parse_user_allocator(spec));
-    // An allocator named on the command line is meant to run.
-    if (!o.allocators.empty()) add_allocator(o.user_allocators.back().name);
-  }
+  o.user_allocators = user_allocators(a.shared);
+  o.allocators = alloc::names_to_run(a.shared.allocators, o.user_allocators);
   o.workloads = a.workloads;
   if (!a.payloads.empty()) o.payloads = a.payloads;
   if (!a.runtimes.empty()) o.runtimes = a.runtimes;
   o.injection = alloc::injection_from_string(a.injection);
-  o.baseline = a.baseline;
+  o.baseline = a.shared.baseline;
   o.threads = a.threads;
   o.pin = a.pin;
-  o.tracepoints = !a.no_tracepoints;
-  o.hardware_counters = a.hardware_counters;
+  o.tracepoints = !a.shared.no_tracepoints;
+  o.hardware_counters = a.shared.hardware_counters;
   o.allocation_profile = !a.no_allocation_profile;
   o.trace_calls = a.trace_calls;
   if (a.memory_limit_mib < 0) throw std::invalid_argument("--worker-memory-limit must be >= 0");
@@ -118,8 +100,8 @@ run::RunOptions to_options(const RunArgs& a) {
   if (a.timeout_seconds <= 0)
     throw std::invalid_argument("--timeout must be a positive number of seconds");
   o.timeout = std::chrono::seconds(a.timeout_seconds);
-  o.out_dir = a.out_dir;
-  std::vector<std::string> tunings = a.tunings;
+  o.out_dir = a.shared.out_dir;
+  std::vector<std::string> tunings = a.shared.tunings;
   if (!a.sweep.empty()) {
     const alloc::Sweep sweep = alloc::load_sweep(a.sweep);
     tunings.insert(tunings.end(), sweep.tunings.begin(), sweep.tunings.end());
@@ -151,16 +133,11 @@ int run_command(const RunArgs& args, const std::vector<std::string>& tool_argv) 
     };
     if (!args.resume_dir.empty()) {
       const run::PendingRun pending = run::load_pending_run(args.resume_dir);
-      // What is left, not the whole plan: the time left counts down from it.
-      display = std::make_unique<ProgressDisplay>(pending.groups_left(), pending.cells_left(),
-                                                  seconds_per_cell(pending.options));
+      display = std::make_unique<ProgressDisplay>(seconds_per_cell(pending.options));
       summary = run::resume_run(pending, tool_argv, progress);
     } else {
-      run::RunOptions options = to_options(args);
-      const auto allocators = alloc::discover(alloc::read_loader_cache(), options.user_allocators);
-      const auto plan = run::expand_plan(options, allocators);
-      display = std::make_unique<ProgressDisplay>(plan.groups.size(), plan.cell_count(),
-                                                  seconds_per_cell(options));
+      const run::RunOptions options = to_options(args);
+      display = std::make_unique<ProgressDisplay>(seconds_per_cell(options));
       summary = run::execute_run(options, tool_argv, progress);
     }
     if (display) display->finish();

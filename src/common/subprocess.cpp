@@ -1,14 +1,13 @@
 #include "common/subprocess.h"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <string>
 
-extern char** environ;
+#include "common/spawn.h"
 
 namespace shootout::common {
 
@@ -38,22 +37,18 @@ std::optional<CapturedOutput> capture_stdout(const std::vector<std::string>& arg
 
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return std::nullopt;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
+  SpawnRequest request;
+  request.program = program;
+  request.argv = argv;
+  request.descriptors = {copy_to(fds[1], STDOUT_FILENO),
+                         open_on(STDERR_FILENO, "/dev/null", O_WRONLY)};
+  const Spawned spawned = spawn(request);
   close(fds[1]);
-  if (rc != 0) {
+  if (spawned.error != 0) {
     close(fds[0]);
     return std::nullopt;
   }
+  const pid_t pid = spawned.pid;
 
   CapturedOutput result;
   char buffer[4096];

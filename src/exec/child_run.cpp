@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -17,7 +16,7 @@
 #include <cstring>
 #include <stdexcept>
 
-extern char** environ;
+#include "common/spawn.h"
 
 namespace shootout::exec {
 
@@ -69,51 +68,28 @@ struct Pipe {
 };
 
 pid_t spawn_launcher(const RunSpec& spec, const Pipe& go, const Pipe& exec_error) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   const std::string out = spec.stdout_path.empty() ? "/dev/null" : spec.stdout_path;
   const std::string err = spec.stderr_path.empty() ? "/dev/null" : spec.stderr_path;
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (err == out) {
-    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  } else {
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
-  }
-  posix_spawn_file_actions_adddup2(&actions, go.read, 3);
-  posix_spawn_file_actions_adddup2(&actions, exec_error.write, 4);
-
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
+  constexpr int kAppend = O_WRONLY | O_CREAT | O_APPEND;
+  common::SpawnRequest request;
+  request.program = spec.launcher;
+  request.argv = {spec.launcher, spec.program};
+  request.argv.insert(request.argv.end(), spec.argv.begin(), spec.argv.end());
+  request.env = spec.env;
+  request.descriptors = {common::open_on(STDIN_FILENO, "/dev/null", O_RDONLY),
+                         common::open_on(STDOUT_FILENO, out, kAppend),
+                         err == out ? common::copy_to(STDOUT_FILENO, STDERR_FILENO)
+                                    : common::open_on(STDERR_FILENO, err, kAppend),
+                         common::copy_to(go.read, 3), common::copy_to(exec_error.write, 4)};
   // Its own process group: a timeout kills the whole tree, and a terminal's
   // Ctrl-C reaches the runner, which then ends the run in order.
-  short flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-  posix_spawnattr_setflags(&attributes, flags);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attributes, &none);
-  posix_spawnattr_setsigdefault(&attributes, &all);  // SIGPIPE is ignored in the CLI
+  request.own_process_group = true;
+  request.default_signals = true;  // SIGPIPE is ignored in the CLI
 
-  std::vector<std::string> args = {spec.launcher, spec.program};
-  args.insert(args.end(), spec.argv.begin(), spec.argv.end());
-  std::vector<char*> argv, envp;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env = spec.env;
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  pid_t pid = -1;
-  const int rc =
-      posix_spawn(&pid, spec.launcher.c_str(), &actions, &attributes, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  if (rc != 0) throw std::runtime_error("cannot start " + spec.launcher + ": " + std::strerror(rc));
-  return pid;
+  const common::Spawned spawned = common::spawn(request);
+  if (spawned.error != 0)
+    throw std::runtime_error("cannot start " + spec.launcher + ": " + std::strerror(spawned.error));
+  return spawned.pid;
 }
 
 // Waits for `pid` to exit, up to `timeout` (0: forever). Returns false on
@@ -244,12 +220,6 @@ void kill_running_command_on_interrupt() {
   action.sa_handler = on_interrupt;
   sigemptyset(&action.sa_mask);
   for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaction(s, &action, nullptr);
-}
-
-std::vector<std::string> own_environment() {
-  std::vector<std::string> env;
-  for (char** e = environ; *e; ++e) env.emplace_back(*e);
-  return env;
 }
 
 }  // namespace shootout::exec

@@ -61,7 +61,4 @@ RunOutcome run_once(const RunSpec& spec);
 // group, so a Ctrl-C on the terminal would not reach it otherwise.
 void kill_running_command_on_interrupt();
 
-// "KEY=VALUE" entries of this process's environment.
-std::vector<std::string> own_environment();
-
 }  // namespace shootout::exec

@@ -13,24 +13,22 @@
 #include "alloc/conf.h"
 #include "alloc/conf_verify.h"
 #include "alloc/registry.h"
-#include "common/atomic_file.h"
+#include "common/spawn.h"
 #include "exec/child_run.h"
 #include "exec/probe_protocol.h"
 #include "exec/program.h"
-#include "exec/summary.h"
 #include "exec/variants.h"
 #include "exec/verification.h"
 #include "journal/journal.h"
 #include "journal/manifest.h"
 #include "journal/records.h"
-#include "report/findings.h"
 #include "run/allocator_probe.h"
 #include "run/cell_launch.h"
 #include "run/cell_records.h"
 #include "run/manifest.h"
 #include "run/plan.h"
 #include "run/round_order.h"
-#include "run/runner.h"
+#include "run/run_directory.h"
 #include "run/system_load.h"
 
 namespace shootout::exec {
@@ -111,7 +109,6 @@ struct LiveVariant {
   std::optional<alloc::TuningCheck> tuning_check;  // none for an untuned variant
   double warmup_ns = 0;
   int warmup_runs = 0;
-  std::vector<RunSample> samples;
 };
 
 class ExecDriver {
@@ -140,23 +137,9 @@ class ExecDriver {
     }
     finish(/*complete=*/true);
     ExecSummary summary;
-    summary.run_dir = out_dir_;
+    summary.run_dir = directory_->path();
     summary.variants = static_cast<int>(variants_.size());
-    std::vector<VariantResult> results;
-    for (const auto& live : variants_) {
-      summary.failed += live.failed ? 1 : 0;
-      // A key read back as anything but verified marks the variant here as
-      // in every report (report/findings.h).
-      bool unverified = false;
-      if (live.tuning_check)
-        for (const auto& key : live.tuning_check->keys)
-          unverified = unverified || key.status != alloc::KeyCheck::Status::verified;
-      results.push_back(
-          {live.variant.label +
-               (unverified ? std::string(" ") + report::kUnverifiedMark : std::string()),
-           live.cell.baseline, live.failed, live.failure, live.samples});
-    }
-    summary.table = summary_table(command_text_, results);
+    for (const auto& live : variants_) summary.failed += live.failed ? 1 : 0;
     return summary;
   }
 
@@ -198,9 +181,7 @@ class ExecDriver {
     helpers_ = Helpers::beside_this_executable();
 
     allocators_ = alloc::discover(alloc::read_loader_cache(), options_.user_allocators);
-    std::vector<std::string> names = options_.allocators;
-    for (const auto& user : options_.user_allocators)
-      if (!names.empty()) names.push_back(user.name);  // named on the command line: meant to run
+    const auto names = alloc::names_to_run(options_.allocators, options_.user_allocators);
     const auto variants = expand_variants(allocators_, names, options_.tunings, options_.baseline);
 
     workload_ = "exec:" + command_text_;
@@ -223,21 +204,13 @@ class ExecDriver {
       cell.baseline_cell = baseline_cell;
       variants_.push_back(std::move(live));
     }
-
-    out_dir_ = options_.out_dir.empty() ? run::default_run_dir() : options_.out_dir;
-    if (fs::exists(out_dir_ + "/samples.jsonl"))
-      throw std::invalid_argument("the output directory " + out_dir_ +
-                                  " already holds a run; choose another --out");
   }
 
   void start_directory() {
-    std::error_code ec;
-    fs::create_directories(out_dir_ + "/logs", ec);
-    if (ec)
-      throw std::runtime_error("cannot create the output directory " + out_dir_ + ": " +
-                               ec.message());
+    directory_.emplace(
+        run::RunDirectory::create_new(options_.out_dir, run::RunDirectory::Kind::exec));
     for (auto& live : variants_)
-      live.log_path = out_dir_ + "/logs/" + log_stem(live.variant.label) + ".log";
+      live.log_path = directory_->logs_dir() + "/" + log_stem(live.variant.label) + ".log";
     std::vector<alloc::Allocator> used;
     for (const auto& live : variants_) {
       bool seen = false;
@@ -265,10 +238,10 @@ class ExecDriver {
                          {"baseline", options_.baseline},
                          {"tracepoints", options_.tracepoints},
                          {"hardware_counters", options_.hardware_counters},
-                         {"out_dir", out_dir_}};
-    manifest_.attempts = {{1, run::utc_now(), std::nullopt}};
-    common::write_file_atomically(out_dir_ + "/manifest.json", json(manifest_).dump(2) + "\n");
-    journal_.emplace(out_dir_ + "/samples.jsonl");
+                         {"out_dir", directory_->path()}};
+    run::RunDirectory::begin_attempt(manifest_, 1);
+    directory_->write_manifest(manifest_);
+    journal_.emplace(directory_->journal_path());
     append(journal::RunStartRecord{1, run::utc_now(), options_.tool_argv});
   }
 
@@ -302,13 +275,13 @@ class ExecDriver {
 
   void run_prepare(const std::string& label) {
     if (options_.prepare.empty()) return;
-    const std::string log = out_dir_ + "/logs/prepare.log";
+    const std::string log = directory_->logs_dir() + "/prepare.log";
     append_line(log, "=== before " + label + " ===");
     RunSpec spec;
     spec.launcher = helpers_.launcher;
     spec.program = "/bin/sh";
     spec.argv = {"sh", "-c", options_.prepare};
-    spec.env = clean_environment(own_environment());
+    spec.env = clean_environment(common::current_environment());
     spec.stdout_path = log;
     spec.stderr_path = log;
     spec.timeout = timeout();
@@ -377,13 +350,14 @@ class ExecDriver {
 
   void verification_run(LiveVariant& live) {
     run_prepare("the verification run of " + live.variant.label);
-    const std::string probe_file = out_dir_ + "/logs/" + log_stem(live.variant.label) + ".probe";
+    const std::string probe_file =
+        directory_->logs_dir() + "/" + log_stem(live.variant.label) + ".probe";
     create_probe_file(probe_file);
     RunSpec spec = spec_for(live);
     // Programs exec'd by the command's own process (not its descendants):
     // one more than the probe saw there means a program it did not enter.
     spec.extra_tracepoints.push_back({kCommandExecs, "sched/sched_process_exec", "pid == {pid}"});
-    spec.env = variant_environment(own_environment(), live.variant, {helpers_.probe},
+    spec.env = variant_environment(common::current_environment(), live.variant, {helpers_.probe},
                                    {std::string(SHOOTOUT_EXEC_PROBE_ENV) + "=" + probe_file});
     append_line(live.log_path, "=== verification run (exec probe preloaded) ===");
     RunOutcome outcome;
@@ -517,7 +491,7 @@ class ExecDriver {
                                std::to_string(round) + " of " + live.variant.label;
       run_prepare(what);
       RunSpec spec = spec_for(live);
-      spec.env = variant_environment(own_environment(), live.variant);
+      spec.env = variant_environment(common::current_environment(), live.variant);
       append_line(live.log_path, "=== " + what + " ===");
       run::LoadMeter load(cores_);
       load.start({});
@@ -563,13 +537,6 @@ class ExecDriver {
         load_window->run_ns += outcome.user_ns + outcome.sys_ns;
         record.load = load_window->to_record();
       }
-      RunSample sample;
-      sample.round = round;
-      sample.wall_ns = static_cast<double>(outcome.wall_ns);
-      for (const auto& [k, v] : record.measured.counters)
-        sample.counters[k] = static_cast<double>(v);
-      sample.peak_rss_kib = static_cast<double>(outcome.max_rss_kib);
-      live.samples.push_back(std::move(sample));
       append(record);
     }
   }
@@ -581,9 +548,9 @@ class ExecDriver {
     append(journal::RunEndRecord{run::utc_now(), variants_.size(),
                                  static_cast<std::uint64_t>(failed)});
     journal_->sync();
-    manifest_.attempts.back().end = run::utc_now();
+    run::RunDirectory::end_attempt(manifest_);
     manifest_.machine.loadavg_end = run::describe_machine().loadavg;
-    common::write_file_atomically(out_dir_ + "/manifest.json", json(manifest_).dump(2) + "\n");
+    directory_->write_manifest(manifest_);
   }
 
   const ExecOptions& options_;
@@ -597,7 +564,7 @@ class ExecDriver {
   std::vector<alloc::Allocator> allocators_;
   std::string workload_;
   std::vector<LiveVariant> variants_;
-  std::string out_dir_;
+  std::optional<run::RunDirectory> directory_;  // from start_directory() on
   journal::Manifest manifest_;
   std::optional<journal::JournalWriter> journal_;
   std::vector<journal::CounterStatus> counter_status_;

@@ -42,11 +42,12 @@ class PrepareFailed : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What the CLI needs once the runs are done; the figures are the report's
+// (report/model.h), analysed from run_dir like any run directory.
 struct ExecSummary {
   std::string run_dir;
   int variants = 0;
-  int failed = 0;     // not in effect, or the command failed
-  std::string table;  // the terminal summary
+  int failed = 0;  // not in effect, or the command failed
 };
 
 using ProgressSink = std::function<void(const std::string& line)>;

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "alloc/verify.h"
+#include "common/fd_io.h"
 #include "exec/probe_protocol.h"
 
 namespace shootout::exec {
@@ -80,19 +81,10 @@ void create_probe_file(const std::string& path) {
   header.magic = SHOOTOUT_EXEC_PROBE_MAGIC;
   header.slot_count = SHOOTOUT_EXEC_PROBE_SLOTS;
   // The whole file at once, zeroed: the probe maps it and never grows it.
-  const auto* bytes = reinterpret_cast<const char*>(&header);
-  size_t done = 0;
-  while (done < sizeof header) {
-    const ssize_t n = write(fd, bytes + done, sizeof header - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int error = n < 0 ? errno : ENOSPC;
-      close(fd);
-      throw std::runtime_error("cannot write " + path + ": " + std::strerror(error));
-    }
-    done += static_cast<size_t>(n);
-  }
+  const int error = common::write_all(
+      fd, std::string_view(reinterpret_cast<const char*>(&header), sizeof header));
   close(fd);
+  if (error != 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(error));
 }
 
 ProbeFindings read_probe_file(const std::string& path) {

@@ -20,7 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alloc/conf_verify.h"
-#include "probe/call_trace.h"
+#include "probe/call_summary.h"
 
 namespace shootout::journal {
 

@@ -1,5 +1,6 @@
 // CallTracer: sys_enter_* tracepoint samples through perf ring buffers, or
-// the interposer's recording buffer; plus the per-kind size summary.
+// the interposer's recording buffer. Tracepoint ids and record layouts come
+// from tracefs.h; the summary of a trace is call_summary.cpp's.
 //
 // perf refuses to mmap an inherited per-task event (cpu == -1), so there is
 // one ring per online CPU: on each CPU the five tracepoint events are opened
@@ -11,26 +12,22 @@
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
+#include <map>
 #include <stdexcept>
 #include <utility>
 
+#include "probe/call_summary.h"
 #include "probe/interpose.h"
 #include "probe/own_threads.h"
+#include "probe/tracefs.h"
 
 namespace shootout::probe {
 namespace {
@@ -119,131 +116,14 @@ void assign(RawCall& call, Role role, std::uint64_t value) {
   }
 }
 
-// ---- tracefs ----------------------------------------------------------
-
-struct Field {
-  std::size_t offset = 0;
-  std::size_t size = 0;
-  bool is_signed = false;
-};
-
-std::uint64_t read_field(const std::uint8_t* raw, std::size_t raw_size, const Field& field) {
-  if (field.offset + field.size > raw_size) return 0;
-  const std::uint8_t* p = raw + field.offset;
-  switch (field.size) {
-    case 1: {
-      std::uint8_t v;
-      std::memcpy(&v, p, 1);
-      return field.is_signed ? static_cast<std::uint64_t>(static_cast<std::int8_t>(v)) : v;
-    }
-    case 2: {
-      std::uint16_t v;
-      std::memcpy(&v, p, 2);
-      return field.is_signed ? static_cast<std::uint64_t>(static_cast<std::int16_t>(v)) : v;
-    }
-    case 4: {
-      std::uint32_t v;
-      std::memcpy(&v, p, 4);
-      return field.is_signed ? static_cast<std::uint64_t>(static_cast<std::int32_t>(v)) : v;
-    }
-    case 8: {
-      std::uint64_t v;
-      std::memcpy(&v, p, 8);
-      return v;
-    }
-  }
-  return 0;
-}
-
-std::size_t number_after(const std::string& line, const char* key, bool& ok) {
-  const auto at = line.find(key);
-  if (at == std::string::npos) {
-    ok = false;
-    return 0;
-  }
-  return std::strtoull(line.c_str() + at + std::strlen(key), nullptr, 10);
-}
-
-// Fields of events/syscalls/<name>/format, by name: lines such as
-// "field:unsigned long len;	offset:24;	size:8;	signed:0;".
-std::map<std::string, Field> parse_format(std::istream& in) {
-  std::map<std::string, Field> fields;
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto start = line.find("field:");
-    if (start == std::string::npos) continue;
-    const auto end = line.find(';', start);
-    if (end == std::string::npos) continue;
-    std::string declaration = line.substr(start + 6, end - start - 6);
-    if (const auto bracket = declaration.find('['); bracket != std::string::npos) {
-      declaration.resize(bracket);
-    }
-    const auto name_at = declaration.find_last_of(" \t*");
-    const std::string name =
-        name_at == std::string::npos ? declaration : declaration.substr(name_at + 1);
-    bool ok = true;
-    Field field;
-    field.offset = number_after(line, "offset:", ok);
-    field.size = number_after(line, "size:", ok);
-    field.is_signed = number_after(line, "signed:", ok) != 0;
-    if (ok && !name.empty()) fields[name] = field;
-  }
-  return fields;
-}
-
-bool has_events(const std::string& dir) {
-  struct stat st {};
-  return ::stat((dir + "/events").c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-// As KernelCounters does: as root, mount tracefs where the kernel expects it.
-std::string find_tracefs(std::string& error) {
-  for (const char* dir : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"}) {
-    if (has_events(dir)) return dir;
-  }
-  if (geteuid() != 0) {
-    error = "tracefs not mounted (not root, cannot mount it)";
-    return {};
-  }
-  if (::mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr) != 0) {
-    error = std::string("tracefs not mounted (mount failed: ") + std::strerror(errno) + ")";
-    return {};
-  }
-  if (has_events("/sys/kernel/tracing")) return "/sys/kernel/tracing";
-  error = "tracefs not mounted";
-  return {};
-}
-
 // ---- perf -------------------------------------------------------------
+
+using tracefs::Field;
 
 struct Decoder {
   const KindSpec* spec;
   std::vector<std::pair<Role, Field>> fields;
 };
-
-std::vector<int> online_cpus() {
-  std::vector<int> cpus;
-  std::ifstream in("/sys/devices/system/cpu/online");
-  std::string list;
-  if (in >> list) {
-    std::stringstream ranges(list);
-    std::string range;
-    while (std::getline(ranges, range, ',')) {
-      int first = 0, last = 0;
-      const int n = std::sscanf(range.c_str(), "%d-%d", &first, &last);
-      if (n == 1) last = first;
-      if (n >= 1) {
-        for (int cpu = first; cpu <= last; ++cpu) cpus.push_back(cpu);
-      }
-    }
-  }
-  if (cpus.empty()) {
-    for (long cpu = 0; cpu < sysconf(_SC_NPROCESSORS_ONLN); ++cpu) {
-      cpus.push_back(static_cast<int>(cpu));
-    }
-  }
-  return cpus;
-}
 
 // Ring-buffer sample layout for PERF_SAMPLE_TID | TIME | RAW.
 struct SampleHead {
@@ -381,23 +261,15 @@ struct CallTracer::Impl {
 
 std::string CallTracer::Impl::open_perf(const TraceOptions& options) {
   std::string error;
-  const std::string tracefs = find_tracefs(error);
-  if (tracefs.empty()) return error;
+  const tracefs::Location location = tracefs::find();
+  if (location.dir.empty()) return location.error;
 
   std::vector<std::uint64_t> ids;
   for (const auto& spec : kinds()) {
-    const std::string dir = tracefs + "/events/syscalls/" + spec.tracepoint;
-    std::ifstream id_in(dir + "/id");
-    std::uint64_t id = 0;
-    if (!(id_in >> id)) {
-      struct stat st {};
-      if (::stat((tracefs + "/events/syscalls").c_str(), &st) != 0) {
-        return "kernel has no syscall tracepoints (CONFIG_FTRACE_SYSCALLS)";
-      }
-      return "cannot read " + dir + "/id";
-    }
-    std::ifstream format_in(dir + "/format");
-    const auto fields = parse_format(format_in);
+    const std::string event = std::string("syscalls/") + spec.tracepoint;
+    const tracefs::EventId id = tracefs::event_id(location.dir, event);
+    if (!id.error.empty()) return id.error;
+    const tracefs::Format fields = tracefs::read_format(location.dir, event);
     Decoder decoder{&spec, {}};
     for (const auto& wanted : spec.fields) {
       const Field* found = nullptr;
@@ -410,12 +282,12 @@ std::string CallTracer::Impl::open_perf(const TraceOptions& options) {
       if (found) {
         decoder.fields.emplace_back(wanted.role, *found);
       } else if (wanted.required) {
-        return dir + "/format has no field " + wanted.names.front();
+        return location.dir + "/events/" + event + "/format has no field " + wanted.names.front();
       }
     }
     if (const auto it = fields.find("common_type"); it != fields.end()) common_type = it->second;
-    decoders[id] = std::move(decoder);
-    ids.push_back(id);
+    decoders[id.id] = std::move(decoder);
+    ids.push_back(id.id);
   }
 
   const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
@@ -449,7 +321,7 @@ std::string CallTracer::Impl::open_perf(const TraceOptions& options) {
   };
 
   std::size_t pages = wanted_pages;
-  for (const int cpu : online_cpus()) {
+  for (const int cpu : tracefs::online_cpus()) {
     Ring& ring = rings.emplace_back();
     ring.cpu = cpu;
     for (const std::uint64_t id : ids) {
@@ -523,14 +395,14 @@ void CallTracer::Impl::decode_sample(const std::uint8_t* record, std::size_t siz
   std::memcpy(&head, record, sizeof(head));
   if (kRawAt + head.raw_size > size) return;
   const std::uint8_t* raw = record + kRawAt;
-  const auto it = decoders.find(read_field(raw, head.raw_size, common_type));
+  const auto it = decoders.find(tracefs::read_field(raw, head.raw_size, common_type));
   if (it == decoders.end()) return;
   RawCall call;
   call.kind = it->second.spec->kind;
   call.tid = head.tid;
   call.time_ns = head.time;
   for (const auto& [role, field] : it->second.fields) {
-    assign(call, role, read_field(raw, head.raw_size, field));
+    assign(call, role, tracefs::read_field(raw, head.raw_size, field));
   }
   out.push_back(std::move(call));
 }
@@ -660,162 +532,5 @@ const std::string& CallTracer::detail() const {
 }
 
 std::uint64_t CallTracer::lost() const { return impl_ ? impl_->lost : 0; }
-
-// ---- names, summary, JSON ----------------------------------------------
-
-std::string advice_name(int advice) {
-  struct Name {
-    int value;
-    const char* name;
-  };
-#define SHOOTOUT_ADVICE(name) \
-  Name { name, #name }
-  static constexpr Name kNames[] = {
-      SHOOTOUT_ADVICE(MADV_NORMAL),
-      SHOOTOUT_ADVICE(MADV_RANDOM),
-      SHOOTOUT_ADVICE(MADV_SEQUENTIAL),
-      SHOOTOUT_ADVICE(MADV_WILLNEED),
-      SHOOTOUT_ADVICE(MADV_DONTNEED),
-      SHOOTOUT_ADVICE(MADV_FREE),
-      SHOOTOUT_ADVICE(MADV_REMOVE),
-      SHOOTOUT_ADVICE(MADV_DONTFORK),
-      SHOOTOUT_ADVICE(MADV_DOFORK),
-      SHOOTOUT_ADVICE(MADV_MERGEABLE),
-      SHOOTOUT_ADVICE(MADV_UNMERGEABLE),
-      SHOOTOUT_ADVICE(MADV_HUGEPAGE),
-      SHOOTOUT_ADVICE(MADV_NOHUGEPAGE),
-      SHOOTOUT_ADVICE(MADV_DONTDUMP),
-      SHOOTOUT_ADVICE(MADV_DODUMP),
-      SHOOTOUT_ADVICE(MADV_HWPOISON),
-#ifdef MADV_WIPEONFORK
-      SHOOTOUT_ADVICE(MADV_WIPEONFORK),
-      SHOOTOUT_ADVICE(MADV_KEEPONFORK),
-#endif
-#ifdef MADV_COLD
-      SHOOTOUT_ADVICE(MADV_COLD),
-      SHOOTOUT_ADVICE(MADV_PAGEOUT),
-#endif
-#ifdef MADV_POPULATE_READ
-      SHOOTOUT_ADVICE(MADV_POPULATE_READ),
-      SHOOTOUT_ADVICE(MADV_POPULATE_WRITE),
-#endif
-#ifdef MADV_DONTNEED_LOCKED
-      SHOOTOUT_ADVICE(MADV_DONTNEED_LOCKED),
-#endif
-#ifdef MADV_COLLAPSE
-      SHOOTOUT_ADVICE(MADV_COLLAPSE),
-#endif
-  };
-#undef SHOOTOUT_ADVICE
-  for (const auto& entry : kNames) {
-    if (entry.value == advice) return entry.name;
-  }
-  return std::to_string(advice);
-}
-
-std::string format_bytes(std::uint64_t bytes) {
-  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  std::size_t unit = 0;
-  std::uint64_t scale = 1;
-  while (unit + 1 < std::size(kUnits) && bytes >= scale * 1024) {
-    scale *= 1024;
-    ++unit;
-  }
-  if (bytes % scale == 0) return std::to_string(bytes / scale) + " " + kUnits[unit];
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.1f %s", static_cast<double>(bytes) / scale, kUnits[unit]);
-  return text;
-}
-
-std::vector<CallSummary> summarize(const std::vector<RawCall>& calls) {
-  // Group by (kind order, advice); lengths kept to find the median.
-  static constexpr const char* kOrder[] = {"madvise", "mmap", "munmap", "mremap", "brk"};
-  std::map<std::pair<int, int>, std::vector<std::uint64_t>> groups;
-  for (const auto& call : calls) {
-    const auto at = std::find(std::begin(kOrder), std::end(kOrder), call.kind);
-    if (at == std::end(kOrder)) continue;
-    const int order = static_cast<int>(at - std::begin(kOrder));
-    const bool is_madvise = order == 0;
-    const std::uint64_t bytes = call.kind == "mremap" ? call.new_length
-                                : call.kind == "brk"  ? 0
-                                                      : call.length;
-    groups[{order, is_madvise ? call.advice : -1}].push_back(bytes);
-  }
-
-  std::vector<CallSummary> summaries;
-  for (auto& [key, lengths] : groups) {
-    CallSummary s;
-    const std::string kind = kOrder[key.first];
-    s.advice = key.second;
-    s.kind = kind == "madvise" ? kind + "(" + advice_name(s.advice) + ")" : kind;
-    s.count = lengths.size();
-    std::sort(lengths.begin(), lengths.end());
-    for (const std::uint64_t length : lengths) {
-      s.total_bytes += length;
-      ++s.histogram[length == 0 ? 0 : std::bit_floor(length)];
-    }
-    s.min_bytes = lengths.front();
-    s.max_bytes = lengths.back();
-    s.median_bytes = lengths[(lengths.size() - 1) / 2];
-    s.text = s.kind + ": " + std::to_string(s.count) + (s.count == 1 ? " call" : " calls");
-    if (kind != "brk") {
-      if (s.min_bytes == s.max_bytes) {
-        s.text += (s.count == 1 ? ", " : ", each ") + format_bytes(s.min_bytes);
-      } else {
-        s.text += ", sizes " + format_bytes(s.min_bytes) + "\u2013" + format_bytes(s.max_bytes) +
-                  ", median " + format_bytes(s.median_bytes);
-      }
-    }
-    summaries.push_back(std::move(s));
-  }
-  return summaries;
-}
-
-namespace {
-std::string hex(std::uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof(text), "0x%llx", static_cast<unsigned long long>(value));
-  return text;
-}
-}  // namespace
-
-void to_json(nlohmann::json& j, const RawCall& call) {
-  j = nlohmann::json{{"kind", call.kind}, {"tid", call.tid}, {"time_ns", call.time_ns}};
-  j["addr"] = hex(call.addr);
-  if (call.kind == "madvise") {
-    j["length"] = call.length;
-    j["advice"] = call.advice;
-    j["advice_name"] = advice_name(call.advice);
-  } else if (call.kind == "mmap") {
-    j["length"] = call.length;
-    j["prot"] = call.prot;
-    j["flags"] = call.flags;
-    j["fd"] = call.fd;
-    j["offset"] = call.offset;
-  } else if (call.kind == "munmap") {
-    j["length"] = call.length;
-  } else if (call.kind == "mremap") {
-    j["length"] = call.length;
-    j["new_length"] = call.new_length;
-    j["flags"] = call.flags;
-    j["new_addr"] = hex(call.new_addr);
-  }
-}
-
-void to_json(nlohmann::json& j, const CallSummary& summary) {
-  nlohmann::json histogram = nlohmann::json::array();
-  for (const auto& [from, count] : summary.histogram) {
-    histogram.push_back({{"from_bytes", from}, {"count", count}});
-  }
-  j = nlohmann::json{{"kind", summary.kind},
-                     {"count", summary.count},
-                     {"total_bytes", summary.total_bytes},
-                     {"min_bytes", summary.min_bytes},
-                     {"median_bytes", summary.median_bytes},
-                     {"max_bytes", summary.max_bytes},
-                     {"histogram", std::move(histogram)},
-                     {"text", summary.text}};
-  if (summary.advice >= 0) j["advice"] = summary.advice;
-}
 
 }  // namespace shootout::probe

@@ -1,7 +1,7 @@
 // The raw-call diagnostic pass (docs/design.md §5, --trace-calls): every madvise,
 // mmap, munmap, brk and mremap call of the process, with its arguments, over
 // a few iterations run outside the timed samples — the study's strace files
-// without strace — and a per-kind size summary ("each purge is 36 KiB").
+// without strace. Their summary and JSON form: call_summary.h.
 //
 // Sources, like KernelCounters:
 //  * perf_event: perf_event_open on syscalls:sys_enter_* with `inherit`
@@ -17,12 +17,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "probe/counters.h"
 
@@ -87,31 +84,5 @@ class CallTracer {
   explicit CallTracer(Impl* impl);
   Impl* impl_;
 };
-
-// "MADV_DONTNEED", "MADV_FREE", ...; the number for values <sys/mman.h> does not name.
-std::string advice_name(int advice);
-// 36864 -> "36 KiB", 1536 -> "1.5 KiB", 100 -> "100 B".
-std::string format_bytes(std::uint64_t bytes);
-
-// One kind of call ("madvise(MADV_DONTNEED)", "mmap", ...) in a trace.
-struct CallSummary {
-  std::string kind;  // RawCall::kind, with the advice for madvise
-  int advice = -1;
-  std::uint64_t count = 0;
-  // Sizes are lengths (mremap: the new length); brk has none (all zero).
-  std::uint64_t total_bytes = 0;
-  std::uint64_t min_bytes = 0, median_bytes = 0, max_bytes = 0;  // median: the lower one
-  // Power-of-two buckets: key b counts lengths in [b, 2b); key 0 counts zero lengths.
-  std::map<std::uint64_t, std::uint64_t> histogram;
-  // "madvise(MADV_DONTNEED): 1000 calls, each 36 KiB" or
-  // "...: 1000 calls, sizes 4 KiB–2 MiB, median 36 KiB".
-  std::string text;
-};
-// Kinds in a fixed order: madvise by advice value, mmap, munmap, mremap, brk.
-std::vector<CallSummary> summarize(const std::vector<RawCall>& calls);
-
-// JSON: addresses as "0x..." strings, only the fields of the call's kind.
-void to_json(nlohmann::json& j, const RawCall& call);
-void to_json(nlohmann::json& j, const CallSummary& summary);
 
 }  // namespace shootout::probe

@@ -5,20 +5,18 @@
 
 #include "probe/interpose.h"
 #include "probe/own_threads.h"
+#include "probe/tracefs.h"
 
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <utility>
 
 namespace shootout::probe {
@@ -100,53 +98,13 @@ std::string errno_name(int err) {
 
 std::string perf_error(int err) { return std::string("perf_event_open: ") + std::strerror(err); }
 
-bool has_events(const std::string& dir) {
-  struct stat st {};
-  return ::stat((dir + "/events").c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+std::string syscall_event(const SyscallSpec& spec) {
+  return std::string("syscalls/") + spec.tracepoint;
 }
 
-struct Tracefs {
-  std::string dir;    // empty: unavailable
-  std::string error;  // why, when dir is empty
-};
-
-// A fresh machine may not have tracefs mounted; as root we mount it where
-// the kernel expects it, which is what `perf` itself would need.
-Tracefs find_tracefs() {
-  for (const char* dir : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"}) {
-    if (has_events(dir)) return {dir, {}};
-  }
-  if (geteuid() != 0) return {{}, "tracefs not mounted (not root, cannot mount it)"};
-  if (::mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr) != 0) {
-    return {{}, std::string("tracefs not mounted (mount failed: ") + std::strerror(errno) + ")"};
-  }
-  if (has_events("/sys/kernel/tracing")) return {"/sys/kernel/tracing", {}};
-  return {{}, "tracefs not mounted"};
-}
-
-// The tracepoint id, or an error text.
-std::pair<std::uint64_t, std::string> tracepoint_id(const std::string& tracefs,
-                                                    const char* tracepoint) {
-  const std::string path = tracefs + "/events/syscalls/" + tracepoint + "/id";
-  std::ifstream in(path);
-  std::uint64_t id = 0;
-  if (in >> id) return {id, {}};
-  const int err = errno;
-  struct stat st {};
-  if (::stat((tracefs + "/events/syscalls").c_str(), &st) != 0) {
-    return {0, "kernel has no syscall tracepoints (CONFIG_FTRACE_SYSCALLS)"};
-  }
-  return {0, "cannot read " + path + (err ? std::string(": ") + std::strerror(err) : "")};
-}
-
-// The id of any tracepoint ("sched/sched_process_exec"), or an error text.
-std::pair<std::uint64_t, std::string> event_id(const std::string& tracefs,
-                                               const std::string& event) {
-  const std::string path = tracefs + "/events/" + event + "/id";
-  std::ifstream in(path);
-  std::uint64_t id = 0;
-  if (in >> id) return {id, {}};
-  return {0, "cannot read " + path + " (no such tracepoint in this kernel?)"};
+tracefs::Location tracepoints_location(const ProbeOptions& options) {
+  if (!options.allow_tracepoints) return {{}, "tracepoints disabled by options"};
+  return tracefs::find();
 }
 
 // pid 0: this process; another pid: that process (open_for_child, with
@@ -312,29 +270,25 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
                         " threads running: threads that existed before open are not counted)"
                   : "";
 
-  Tracefs tracefs;
-  if (options.allow_tracepoints) {
-    tracefs = find_tracefs();
-  } else {
-    tracefs.error = "tracepoints disabled by options";
-  }
-  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  const tracefs::Location tracing = tracepoints_location(options);
+  // The online CPUs, as the call tracer opens its rings: tracefs.h says why
+  // not 0..nproc-1.
+  const std::vector<int> cpus = tracefs::online_cpus();
   const std::string own_threads = own_threads_filter();
   // One tracepoint on every CPU under `name`, filtered to this process's
   // threads; false (nothing kept) where any CPU refuses it.
   auto open_on_every_cpu = [&](const char* name, std::uint64_t id, const char* filter) {
     std::vector<int> fds;
-    for (long cpu = 0; cpu < cpus; ++cpu) {
-      const int fd = open_per_cpu(id, static_cast<int>(cpu), combined_filter(filter, own_threads));
+    for (const int cpu : cpus) {
+      const int fd = open_per_cpu(id, cpu, combined_filter(filter, own_threads));
       if (fd < 0) {
         for (int f : fds) close(f);
         return false;
       }
       fds.push_back(fd);
     }
-    for (long cpu = 0; cpu < cpus; ++cpu)
-      impl->per_cpu.push_back(
-          {name, filter, id, static_cast<int>(cpu), fds[static_cast<size_t>(cpu)]});
+    for (std::size_t i = 0; i < cpus.size(); ++i)
+      impl->per_cpu.push_back({name, filter, id, cpus[i], fds[i]});
     return true;
   };
 
@@ -342,11 +296,11 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
   // perf software events (per-task mode), else getrusage.
   std::string per_cpu_fault_reason = "perf events disabled by options";
   if (options.per_cpu && options.allow_software) {
-    per_cpu_fault_reason = tracefs.error;
+    per_cpu_fault_reason = tracing.error;
     std::vector<std::uint64_t> ids;
     for (const char* event : kFaultTracepoints) {
-      if (tracefs.dir.empty()) break;
-      const auto [id, id_error] = event_id(tracefs.dir, event);
+      if (tracing.dir.empty()) break;
+      const auto [id, id_error] = tracefs::event_id(tracing.dir, event);
       if (!id_error.empty()) {
         per_cpu_fault_reason = id_error;
         ids.clear();
@@ -401,9 +355,9 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
 
   // Syscalls: tracepoints (+ filter), else the executable's libc wrappers.
   for (const auto& spec : kSyscalls) {
-    std::string reason = tracefs.error;
-    if (!tracefs.dir.empty() && options.per_cpu) {
-      const auto [id, id_error] = tracepoint_id(tracefs.dir, spec.tracepoint);
+    std::string reason = tracing.error;
+    if (!tracing.dir.empty() && options.per_cpu) {
+      const auto [id, id_error] = tracefs::event_id(tracing.dir, syscall_event(spec));
       if (id_error.empty() && open_on_every_cpu(spec.name, id, spec.filter)) {
         std::string detail = std::string("syscalls:") + spec.tracepoint + " on every CPU, filter ";
         detail += spec.filter ? std::string(spec.filter) + " && " : "";
@@ -412,8 +366,8 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
         continue;
       }
     }
-    if (!tracefs.dir.empty()) {
-      const auto [id, id_error] = tracepoint_id(tracefs.dir, spec.tracepoint);
+    if (!tracing.dir.empty()) {
+      const auto [id, id_error] = tracefs::event_id(tracing.dir, syscall_event(spec));
       reason = id_error;
       if (id_error.empty()) {
         perf_event_attr attr{};
@@ -507,23 +461,15 @@ KernelCounters KernelCounters::open_for_child(pid_t pid, const ProbeOptions& opt
          std::string(spec.label) + (opened.user_only ? " (user mode only)" : "") + scope});
   }
 
-  Tracefs tracefs;
-  if (options.allow_tracepoints) {
-    tracefs = find_tracefs();
-  } else {
-    tracefs.error = "tracepoints disabled by options";
-  }
+  const tracefs::Location tracing = tracepoints_location(options);
   // One tracepoint counter; false with `reason` set when it cannot be opened.
   auto open_tracepoint = [&](const std::string& name, const std::string& event,
                              const std::string& filter, std::string& reason) {
-    if (tracefs.dir.empty()) {
-      reason = tracefs.error;
+    if (tracing.dir.empty()) {
+      reason = tracing.error;
       return false;
     }
-    // Syscall tracepoints: the lookup that explains a kernel without them.
-    const bool syscall_event = event.rfind("syscalls/", 0) == 0;
-    const auto [id, id_error] = syscall_event ? tracepoint_id(tracefs.dir, event.c_str() + 9)
-                                              : event_id(tracefs.dir, event);
+    const auto [id, id_error] = tracefs::event_id(tracing.dir, event);
     if (!id_error.empty()) {
       reason = id_error;
       return false;
@@ -547,8 +493,7 @@ KernelCounters KernelCounters::open_for_child(pid_t pid, const ProbeOptions& opt
   };
   for (const auto& spec : kSyscalls) {
     std::string reason;
-    const std::string event = std::string("syscalls/") + spec.tracepoint;
-    if (open_tracepoint(spec.name, event, spec.filter ? spec.filter : "", reason)) {
+    if (open_tracepoint(spec.name, syscall_event(spec), spec.filter ? spec.filter : "", reason)) {
       std::string detail = std::string("syscalls:") + spec.tracepoint;
       detail += spec.filter ? std::string(" filter ") + spec.filter : " (all calls)";
       status.push_back({spec.name, Source::perf_event, detail + scope});

@@ -14,6 +14,7 @@
 
 #include "journal/journal.h"
 #include "journal/records.h"
+#include "report/model.h"
 #include "report/text_format.h"
 
 namespace shootout::report {
@@ -207,8 +208,10 @@ SteadyState read_steady_state(const journal::SteadyStateRecord& r) {
   return s;
 }
 
-void read_failure(const journal::CellFailedRecord& r, CellAnalysis& c) {
-  apply_identity(r.identity, c);
+// `identified`: the cell's own record was read; its identity stands (an
+// older cell_failed record may lack fields the cell record has).
+void read_failure(const journal::CellFailedRecord& r, CellAnalysis& c, bool identified) {
+  if (!identified) apply_identity(r.identity, c);
   if (!r.verification.is_null()) c.verification = r.verification;
   c.failure = Failure{r.phase, r.reason, r.exit_code, r.signal, r.stderr_tail};
   c.status = CellStatus::failed;
@@ -483,17 +486,20 @@ std::vector<double> per_round_ratios(const CellAnalysis& candidate, const CellAn
 }
 
 KeyDriver cell_gap_driver(const CellAnalysis& slow, const CellAnalysis& fast) {
+  count_computation();
   return gap_driver(rates_of(slow), rates_of(fast), fast.variant, time_per_element(slow),
                     time_per_element(fast));
 }
 
 stats::RatioEstimate paired_ratio(const CellAnalysis& candidate, const CellAnalysis& reference,
                                   const AnalysisOptions& options) {
+  count_computation();
   return stats::paired_ratio_by_process(per_process_round_ratios(candidate, reference),
                                         options.ratio);
 }
 
 RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options) {
+  count_computation();
   if (!is_directory(run_dir)) throw ReportError("run directory " + run_dir + " does not exist");
   RunModel m;
   m.run_dir = run_dir;
@@ -524,6 +530,7 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
     return m.cells[it->second];
   };
   std::set<std::string> groups;
+  std::set<std::string> cell_records;  // cells whose `cell` record was read
   for (std::size_t i = 0; i < view.records.size(); ++i) {
     const json& r = view.records[i];
     const std::string type = r["type"].get<std::string>();
@@ -532,6 +539,7 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
       if (type == "cell") {
         const auto record = r.get<journal::CellRecord>();
         read_cell_record(record, cell_for(record.identity.cell));
+        cell_records.insert(record.identity.cell);
       } else if (type == "sample") {
         const auto record = r.get<journal::SampleRecord>();
         CellAnalysis& c = cell_for(record.cell);
@@ -539,7 +547,8 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
         c.samples.push_back(read_sample(record));
       } else if (type == "cell_failed") {
         const auto record = r.get<journal::CellFailedRecord>();
-        read_failure(record, cell_for(record.identity.cell));
+        read_failure(record, cell_for(record.identity.cell),
+                     cell_records.count(record.identity.cell) > 0);
       } else if (type == "profile") {
         m.profiles.push_back(read_profile(r.get<journal::ProfileRecord>()));
       } else if (type == "trace") {

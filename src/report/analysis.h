@@ -152,6 +152,10 @@ struct CellAnalysis {
   struct FloorShare {
     std::string floor_cell;
     stats::Interval share;
+    // The baseline cell's allocation time ÷ this cell's (allocation_speedup
+    // in report/floor.h); empty for the baseline itself and when this
+    // cell's share CI reaches 0.
+    std::optional<double> speedup;
   };
   std::optional<FloorShare> floor_share;
   std::optional<SteadyState> steady_state;  // absent in older runs and for failed cells

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "common/fd_io.h"
 #include "common/subprocess.h"
 #include "report/text_format.h"
 
@@ -184,18 +185,12 @@ std::optional<std::string> run_gnuplot(const std::string& gnuplot, const std::st
     error = "cannot create a temporary file in " + temp_dir + ": " + std::strerror(errno);
     return std::nullopt;
   }
-  std::size_t written = 0;
-  while (written < script.size()) {
-    const ssize_t n = write(fd, script.data() + written, script.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    written += static_cast<std::size_t>(n);
-  }
+  const bool written = common::write_all(fd, script) == 0;
   close(fd);
   std::optional<common::CapturedOutput> out;
-  if (written == script.size()) out = common::capture_stdout({gnuplot, path});
+  if (written) out = common::capture_stdout({gnuplot, path});
   unlink(path.c_str());
-  if (written != script.size()) {
+  if (!written) {
     error = "cannot write a temporary file in " + temp_dir;
     return std::nullopt;
   }

@@ -9,6 +9,7 @@
 
 #include "report/findings.h"
 #include "report/key_drivers.h"
+#include "report/model.h"
 #include "report/text_format.h"
 
 namespace shootout::report {
@@ -39,6 +40,7 @@ std::string where(const SizeSweep& s) {
 }  // namespace
 
 std::vector<SizeSweep> size_sweeps(const RunModel& model) {
+  count_computation();
   using Key = std::tuple<std::string, std::string, std::string, std::string, std::string>;
   std::map<Key, std::map<std::string, std::vector<const CellAnalysis*>>>
       groups;  // key -> variant -> cells
@@ -73,6 +75,7 @@ std::vector<SizeSweep> size_sweeps(const RunModel& model) {
 }
 
 std::vector<Cliff> detect_cliffs(const SizeSweep& sweep) {
+  count_computation();
   std::vector<Cliff> out;
   const auto& p = sweep.points;
 

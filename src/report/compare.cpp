@@ -10,6 +10,7 @@
 
 #include "report/findings.h"
 #include "report/manifest_view.h"
+#include "report/model.h"
 #include "report/report.h"
 #include "report/text_format.h"
 
@@ -128,11 +129,46 @@ std::string machine_state_section(const RunModel& a, const RunModel& b) {
 
 }  // namespace
 
-std::string compare(const std::string& dir_a, const std::string& dir_b) {
-  const RunModel a = analyze_run(dir_a);
-  const RunModel b = analyze_run(dir_b);
+Comparison compare_runs(const ReportModel& model_a, const ReportModel& model_b) {
+  count_computation();
+  const RunModel& a = model_a.run;
+  const RunModel& b = model_b.run;
   require_same_workloads(a, b);
+  Comparison out{model_a, model_b, {}, {}, {}};
+  std::map<MatchKey, const CellAnalysis*> cells_b;
+  for (const auto& c : b.cells) cells_b[match_key(c)] = &c;
+  std::vector<const CellAnalysis*> ordered;
+  for (const auto& c : a.cells) ordered.push_back(&c);
+  std::stable_sort(ordered.begin(), ordered.end(), [&](const auto* x, const auto* y) {
+    if (x->workload != y->workload) return natural_less(x->workload, y->workload);
+    if (x->payload != y->payload) return payload_rank(x->payload) < payload_rank(y->payload);
+    return std::tie(x->runtime, x->injection) < std::tie(y->runtime, y->injection);
+  });
+  std::set<MatchKey> matched;
+  for (const auto* ca : ordered) {
+    auto it = cells_b.find(match_key(*ca));
+    if (it == cells_b.end()) {
+      out.only_a.push_back(ca->id);
+      continue;
+    }
+    const CellAnalysis* cb = it->second;
+    matched.insert(match_key(*ca));
+    CellComparison row{ca, cb, std::nullopt};
+    if (ca->ratio && cb->ratio && ca->usable() && cb->usable())
+      row.change = stats::ratio_of_independent_ratios(ca->per_process_ratios,
+                                                      cb->per_process_ratios, a.options.ratio);
+    out.cells.push_back(row);
+  }
+  for (const auto& c : b.cells)
+    if (!matched.count(match_key(c))) out.only_b.push_back(c.id);
+  return out;
+}
 
+std::string compare_markdown(const Comparison& comparison) {
+  const RunModel& a = comparison.a.run;
+  const RunModel& b = comparison.b.run;
+  const std::string& dir_a = a.run_dir;
+  const std::string& dir_b = b.run_dir;
   std::string out = "# Comparison of two runs\n\n";
   out += "- A: " + text::escape_markdown(dir_a) + "\n- B: " + text::escape_markdown(dir_b) + "\n\n";
 
@@ -163,7 +199,7 @@ std::string compare(const std::string& dir_a, const std::string& dir_b) {
 
   out += machine_state_section(a, b);
 
-  const std::string base_a = baseline_variant(a), base_b = baseline_variant(b);
+  const std::string &base_a = comparison.a.baseline, &base_b = comparison.b.baseline;
   out += "## Cells\n\n";
   out += fmt::format(
       "Matched by workload, payload, runtime, injection and variant. Ratio = time ÷ the same "
@@ -174,38 +210,18 @@ std::string compare(const std::string& dir_a, const std::string& dir_b) {
       "variant gained on {} in B.\n\n",
       base_a == base_b ? base_a : base_a + " / " + base_b, text::percent(a.options.ratio.noise),
       a.options.ratio.significance, base_b);
-  std::map<MatchKey, const CellAnalysis*> cells_b;
-  for (const auto& c : b.cells) cells_b[match_key(c)] = &c;
-  std::vector<const CellAnalysis*> ordered;
-  for (const auto& c : a.cells) ordered.push_back(&c);
-  const RunDimensions dims = run_dimensions(a);
-  std::stable_sort(ordered.begin(), ordered.end(), [&](const auto* x, const auto* y) {
-    if (x->workload != y->workload) return natural_less(x->workload, y->workload);
-    if (x->payload != y->payload) return payload_rank(x->payload) < payload_rank(y->payload);
-    return std::tie(x->runtime, x->injection) < std::tie(y->runtime, y->injection);
-  });
+  const RunDimensions& dims = comparison.a.dims;
   out += table_head({"Case", "Variant", "Time A", "Time B", "Ratio A", "Ratio B",
                      "Ratio of ratios (95 % CI)", "Change"},
                     {false, false, true, true, true, true, true, false});
-  std::vector<std::string> only_a, only_b;
-  std::set<MatchKey> matched;
-  for (const auto* ca : ordered) {
-    auto it = cells_b.find(match_key(*ca));
-    if (it == cells_b.end()) {
-      only_a.push_back(ca->id);
-      continue;
-    }
-    const CellAnalysis* cb = it->second;
-    matched.insert(match_key(*ca));
+  for (const auto& [ca, cb, ratio_change] : comparison.cells) {
     std::string ra = ca->baseline ? "baseline" : "—", rb = cb->baseline ? "baseline" : "—";
     std::string ror = "—", change = "—";
     if (ca->ratio) ra = text::ratio_with_ci(ca->ratio->ratio);
     if (cb->ratio) rb = text::ratio_with_ci(cb->ratio->ratio);
-    if (ca->ratio && cb->ratio && ca->usable() && cb->usable()) {
-      const stats::RatioChange r = stats::ratio_of_independent_ratios(
-          ca->per_process_ratios, cb->per_process_ratios, a.options.ratio);
-      ror = text::ratio_with_ci(r.ratio);
-      change = stats::change_text(r);
+    if (ratio_change) {
+      ror = text::ratio_with_ci(ratio_change->ratio);
+      change = stats::change_text(*ratio_change);
     }
     // A tuning that could not be read back is marked, in whichever run it was.
     std::string variant = ca->variant;
@@ -219,10 +235,8 @@ std::string compare(const std::string& dir_a, const std::string& dir_b) {
     out += table_row({case_label({ca->workload, ca->payload, ca->runtime, ca->injection}, dims),
                       variant, time_text(*ca), time_text(*cb), ra, rb, ror, change});
   }
-  for (const auto& c : b.cells)
-    if (!matched.count(match_key(c))) only_b.push_back(c.id);
   out += "\n";
-  const auto unverified_a = unverified_variants(a), unverified_b = unverified_variants(b);
+  const auto &unverified_a = comparison.a.unverified, &unverified_b = comparison.b.unverified;
   if (!unverified_a.empty() || !unverified_b.empty()) {
     out += "## Unverified tunings\n\n";
     out +=
@@ -234,14 +248,24 @@ std::string compare(const std::string& dir_a, const std::string& dir_b) {
       out += "- B: " + text::escape_markdown(variant + ": " + reason) + "\n";
     out += "\n";
   }
-  if (!only_a.empty() || !only_b.empty()) {
+  if (!comparison.only_a.empty() || !comparison.only_b.empty()) {
     out += "## Cells in one run only\n\n";
-    for (const auto& id : only_a) out += "- only in A: " + text::escape_markdown(id) + "\n";
-    for (const auto& id : only_b) out += "- only in B: " + text::escape_markdown(id) + "\n";
+    for (const auto& id : comparison.only_a)
+      out += "- only in A: " + text::escape_markdown(id) + "\n";
+    for (const auto& id : comparison.only_b)
+      out += "- only in B: " + text::escape_markdown(id) + "\n";
     out += "\n";
   }
   out.pop_back();
   return out;
+}
+
+std::string compare(const ReportModel& a, const ReportModel& b) {
+  return compare_markdown(compare_runs(a, b));
+}
+
+std::string compare(const std::string& dir_a, const std::string& dir_b) {
+  return compare(analyse(dir_a), analyse(dir_b));
 }
 
 }  // namespace shootout::report

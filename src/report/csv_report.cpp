@@ -1,7 +1,5 @@
 #include "report/csv_report.h"
 
-#include "report/floor.h"
-
 #include <fmt/format.h>
 
 #include "report/text_format.h"
@@ -79,11 +77,11 @@ const std::vector<std::string>& csv_columns() {
   return columns;
 }
 
-std::string csv_report(const RunModel& model) {
+std::string csv_report(const ReportModel& model) {
   std::string out;
   for (std::size_t i = 0; i < csv_columns().size(); ++i) out += (i ? "," : "") + csv_columns()[i];
   out += "\n";
-  for (const auto& c : model.cells) {
+  for (const auto& c : model.run.cells) {
     std::vector<std::string> f = {c.id,
                                   c.group,
                                   c.workload,
@@ -148,10 +146,7 @@ std::string csv_report(const RunModel& model) {
       f.push_back(num(c.floor_share->share.point));
       f.push_back(num(c.floor_share->share.lower));
       f.push_back(num(c.floor_share->share.upper));
-      const CellAnalysis* base = model.find(c.baseline_cell);
-      std::optional<double> speedup;
-      if (base && !c.baseline) speedup = allocation_speedup(c, *base);
-      f.push_back(num(speedup));
+      f.push_back(num(c.floor_share->speedup));
     } else {
       f.insert(f.end(), 5, "");
     }

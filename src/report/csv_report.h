@@ -38,13 +38,13 @@
 #include <string>
 #include <vector>
 
-#include "report/analysis.h"
+#include "report/model.h"
 
 namespace shootout::report {
 
 // The header row's column names, in order (documented above).
 const std::vector<std::string>& csv_columns();
 
-std::string csv_report(const RunModel& model);
+std::string csv_report(const ReportModel& model);
 
 }  // namespace shootout::report

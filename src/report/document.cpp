@@ -9,7 +9,6 @@
 
 #include "report/cliffs.h"
 #include "report/findings.h"
-#include "report/floor.h"
 #include "report/key_drivers.h"
 #include "report/manifest_view.h"
 #include "report/text_format.h"
@@ -76,14 +75,16 @@ std::string opt_number(const std::optional<double>& v, int significant = 3) {
 }
 
 // Everything the document builder needs across sections.
+// Everything comes from the report model; the document only lays it out.
 struct Context {
-  const RunModel& model;
-  RunDimensions dims;
-  std::string base;  // baseline variant
-  std::vector<FamilyTable> tables;
-  std::map<std::string, std::string> colors;      // variant -> colour
-  std::map<std::string, std::string> unverified;  // variant -> its unverified keys and why
-  std::vector<std::string> unsteady;  // one line per cell whose counters were not steady
+  const ReportModel& report;
+  const RunModel& model;  // report.run
+  const RunDimensions& dims;
+  const std::string& base;  // baseline variant
+  const std::vector<FamilyTable>& tables;
+  std::map<std::string, std::string> colors;             // variant -> colour
+  const std::map<std::string, std::string>& unverified;  // variant -> unverified keys and why
+  const std::vector<std::string>& unsteady;  // one line per cell whose counters were not steady
   // A variant's name as a column heading: marked when its tuning is unverified.
   std::string label(const std::string& variant) const {
     return unverified.count(variant) ? variant + " " + kUnverifiedMark : variant;
@@ -105,7 +106,7 @@ std::string time_cell(const CellAnalysis* c) {
 std::string best_allocation_cell(const CaseRow& row, const BestVsBaseline& b) {
   if (b.outcome != BestVsBaseline::Outcome::faster || !row.baseline) return "—";
   if (!b.best->floor_share || !row.baseline->floor_share) return "—";
-  const auto speedup = allocation_speedup(*b.best, *row.baseline);
+  const auto& speedup = b.best->floor_share->speedup;
   if (!speedup) return b.best->variant + ": allocation within the floor's noise";
   return b.best->variant + " " + text::ratio(*speedup);
 }
@@ -137,9 +138,7 @@ Section run_section(const Context& cx) {
 
   int ok = 0, failed = 0, unfinished = 0;
   std::set<std::string> payloads, runtimes, injections, workloads, families;
-  std::vector<const CellAnalysis*> all;
   for (const auto& c : m.cells) {
-    all.push_back(&c);
     if (c.status == CellStatus::failed)
       ++failed;
     else if (c.status == CellStatus::incomplete)
@@ -180,7 +179,7 @@ Section run_section(const Context& cx) {
   // an object that failed verification was read, not verified: not listed.
   std::vector<std::string> version_list;
   std::set<std::string> versioned;
-  for (const auto& variant : ordered_variants(m, all))
+  for (const auto& variant : cx.report.variants)
     for (const auto& c : m.cells) {
       if (c.variant != variant || versioned.count(c.allocator) || !c.verification.is_object() ||
           c.verification.value("ok", false) != true)
@@ -200,7 +199,7 @@ Section run_section(const Context& cx) {
       fmt::format("Cells: {} finished, {} failed, {} unfinished (results of attempt {})", ok,
                   failed, unfinished, m.last_attempt));
   std::vector<std::string> variant_names;
-  for (const auto& v : ordered_variants(m, all)) variant_names.push_back(cx.label(v));
+  for (const auto& v : cx.report.variants) variant_names.push_back(cx.label(v));
   facts.push_back("Allocator variants: " + join(variant_names, ", ") +
                   " (ratios are taken against " + cx.base + ")");
   facts.push_back(fmt::format("Workloads: {} in {} families; payload modes: {}", workloads.size(),
@@ -259,10 +258,10 @@ Section summary_section(const Context& cx) {
   t.numeric = {false, false, true, false, false};
   for (const auto& table : cx.tables) {
     for (const auto& row : table.rows) {
-      const BestVsBaseline b = best_vs_baseline(row);
+      const BestVsBaseline& b = row.best;
       if (b.outcome == BestVsBaseline::Outcome::no_data) continue;
       const std::string winner = winner_text(b);
-      const std::string driver = summary_driver(row, b);
+      const std::string& driver = row.driver;
       std::string slowest = "—";
       if (b.slowest)
         slowest = fmt::format("{} {} slower: {}", variant_label(*b.slowest),
@@ -275,7 +274,7 @@ Section summary_section(const Context& cx) {
         paragraph("No case has a ratio to " + cx.base + " (no baseline cell measured)."));
   else
     s.blocks.push_back(table_block(std::move(t)));
-  const auto shares = allocation_share_sentences(cx.model);
+  const auto& shares = cx.report.allocation_shares;
   if (!shares.empty()) {
     s.blocks.push_back(paragraph(
         "The allocator's share of the time, (time − floor) ÷ time, where --payload floor ran the "
@@ -295,7 +294,7 @@ std::optional<BarChart> headline_chart(const Context& cx) {
   BarChart::Series best{"fastest variant", kPalette[0], {}};
   for (const auto& table : cx.tables)
     for (const auto& row : table.rows) {
-      const BestVsBaseline b = best_vs_baseline(row);
+      const BestVsBaseline& b = row.best;
       if (!b.best) continue;
       c.groups.push_back(case_label(row.key, cx.dims) + " · " + variant_label(*b.best));
       best.values.push_back(b.best->ratio->ratio);
@@ -374,12 +373,11 @@ std::optional<LineChart> sweep_chart(const Context& cx, const FamilyTable& table
   LineChart c;
   std::set<std::uint64_t> sizes;
   std::set<std::string> payload_set;
-  auto sweeps = size_sweeps(cx.model);
+  std::vector<SizeSweep> sweeps;
+  for (const auto& found : cx.report.sweeps) sweeps.push_back(found.sweep);
   for (const auto& s : sweeps) payload_set.insert(s.payload);
   // Legend order: by variant column order, then payload mode.
-  std::vector<const CellAnalysis*> all;
-  for (const auto& c : cx.model.cells) all.push_back(&c);
-  const auto variants = ordered_variants(cx.model, all);
+  const auto& variants = cx.report.variants;
   auto rank = [&](const SizeSweep& s) {
     return std::find(variants.begin(), variants.end(), s.variant) - variants.begin();
   };
@@ -480,7 +478,7 @@ std::vector<Section> family_sections(const Context& cx) {
         auto it = row.by_variant.find(v);
         cells.push_back(time_cell(it == row.by_variant.end() ? nullptr : it->second));
       }
-      const BestVsBaseline best = best_vs_baseline(row);
+      const BestVsBaseline& best = row.best;
       cells.push_back(best_cell(best));
       if (has_floor) cells.push_back(best_allocation_cell(row, best));
       t.rows.push_back(std::move(cells));
@@ -521,7 +519,7 @@ std::map<std::string, std::string> usual_sources(const std::vector<const CellAna
 }
 
 Section root_cause_section(const Context& cx) {
-  const auto cells = root_cause_cells(cx.model);
+  const auto& cells = cx.report.root_cause;
   Section s{"root-cause", "Root cause", 2, {}};
   s.blocks.push_back(paragraph(
       "Kernel-side counters of the timed samples, per iteration (one iteration = the elements "
@@ -585,7 +583,7 @@ Section root_cause_section(const Context& cx) {
 
 Section cliff_section(const Context& cx) {
   Section s{"cliffs", "Size cliffs", 2, {}};
-  const auto sweeps = size_sweeps(cx.model);
+  const auto& sweeps = cx.report.sweeps;
   if (sweeps.empty()) {
     s.blocks.push_back(
         paragraph("No size sweep in this run (a sweep is one workload pattern at two or more "
@@ -594,9 +592,9 @@ Section cliff_section(const Context& cx) {
   }
   std::set<std::string> patterns;
   std::vector<std::string> sentences;
-  for (const auto& sweep : sweeps) {
+  for (const auto& [sweep, cliffs] : sweeps) {
     patterns.insert(sweep.pattern + (sweep.payload.empty() ? "" : " " + sweep.payload));
-    for (const auto& cliff : detect_cliffs(sweep)) sentences.push_back(cliff.sentence);
+    for (const auto& cliff : cliffs) sentences.push_back(cliff.sentence);
   }
   s.blocks.push_back(paragraph(fmt::format(
       "Over each size sweep ({}): the smallest size at which a variant turns significantly slower "
@@ -615,7 +613,7 @@ Section cliff_section(const Context& cx) {
 // ---- tuning ------------------------------------------------------------------
 
 std::optional<Section> tuning_section(const Context& cx) {
-  const auto effects = tuning_effects(cx.model);
+  const auto& effects = cx.report.tuning;
   bool tuned_cells = false;
   for (const auto& c : cx.model.cells) tuned_cells = tuned_cells || !c.tuning.empty();
   if (!tuned_cells) return std::nullopt;
@@ -714,30 +712,14 @@ Section memory_section(const Context& cx) {
   chart.title = "Time vs peak RSS, relative to " + cx.base + " (one point per case)";
   chart.x_label = "peak RSS ÷ " + cx.base;
   chart.y_label = "time ÷ " + cx.base;
-  std::vector<const CellAnalysis*> all;
-  for (const auto& c : cx.model.cells) all.push_back(&c);
   Table t;
   t.header = {"Variant", "Cases", "Time ÷ " + cx.base, "Peak RSS ÷ " + cx.base};
   t.numeric = {false, true, true, true};
-  for (const auto& variant : ordered_variants(cx.model, all)) {
-    if (variant == cx.base) continue;
-    ScatterChart::Series series{variant, cx.colors.at(variant), {}};
-    double log_time = 0, log_rss = 0;
-    for (const auto& c : cx.model.cells) {
-      if (c.variant != variant || !c.usable() || !c.ratio || !c.peak_rss_kib) continue;
-      const CellAnalysis* b = cx.model.find(c.baseline_cell);
-      if (!b || !b->usable() || !b->peak_rss_kib || !(*b->peak_rss_kib > 0) ||
-          !(*c.peak_rss_kib > 0))
-        continue;
-      const double rss = *c.peak_rss_kib / *b->peak_rss_kib;
-      series.points.emplace_back(rss, c.ratio->ratio.point);
-      log_time += std::log(c.ratio->ratio.point);
-      log_rss += std::log(rss);
-    }
-    if (series.points.empty()) continue;
-    const double n = static_cast<double>(series.points.size());
-    t.rows.push_back({variant, std::to_string(series.points.size()),
-                      text::ratio(std::exp(log_time / n)), text::ratio(std::exp(log_rss / n))});
+  for (const auto& f : cx.report.footprints) {
+    ScatterChart::Series series{f.variant, cx.colors.at(f.variant), {}};
+    for (const auto& p : f.points) series.points.emplace_back(p.rss_ratio, p.time_ratio);
+    t.rows.push_back({f.variant, std::to_string(f.points.size()), text::ratio(f.time_ratio),
+                      text::ratio(f.rss_ratio)});
     chart.series.push_back(std::move(series));
   }
   if (t.rows.empty()) {
@@ -971,15 +953,13 @@ Section manifest_section(const Context& cx) {
 
 }  // namespace
 
-Document build_document(const RunModel& model) {
-  Context cx{model, run_dimensions(model),      baseline_variant(model),      family_tables(model),
-             {},    unverified_variants(model), unsteady_cell_warnings(model)};
-  std::vector<const CellAnalysis*> all;
-  for (const auto& c : model.cells) all.push_back(&c);
+Document build_document(const ReportModel& report) {
+  Context cx{report,        report.run, report.dims,       report.baseline,
+             report.tables, {},         report.unverified, report.unsteady};
   // The baseline is the reference line, never a bar or a point: the palette
   // starts with the first other variant so neighbours get distinct colours.
   std::size_t i = 0;
-  for (const auto& v : ordered_variants(model, all))
+  for (const auto& v : report.variants)
     cx.colors[v] =
         v == cx.base ? "#000000" : kPalette[i++ % (sizeof kPalette / sizeof kPalette[0])];
 

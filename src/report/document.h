@@ -1,5 +1,5 @@
 // The report as structured content — sections of paragraphs, bullet lists,
-// tables and charts — built once from the run model, so report.md and
+// tables and charts — laid out from the report model (report/model.h), so report.md and
 // report.html show the same tables with the same figures. Cell text is plain
 // (unescaped); each renderer escapes it for its format.
 #pragma once
@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "report/analysis.h"
 #include "report/charts.h"
+#include "report/model.h"
 
 namespace shootout::report {
 
@@ -40,6 +40,6 @@ struct Document {
   std::vector<Section> sections;
 };
 
-Document build_document(const RunModel& model);
+Document build_document(const ReportModel& model);
 
 }  // namespace shootout::report

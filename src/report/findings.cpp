@@ -1,6 +1,7 @@
 #include "report/findings.h"
 
 #include "report/floor.h"
+#include "report/model.h"
 #include "report/text_format.h"
 
 #include <fmt/format.h>
@@ -142,6 +143,7 @@ std::string case_label(const CaseKey& key, const RunDimensions& dims) {
 }
 
 std::vector<FamilyTable> family_tables(const RunModel& model) {
+  count_computation();
   // table title -> cells
   std::map<std::string, std::vector<const CellAnalysis*>> by_table;
   for (const auto& c : model.cells) {
@@ -180,6 +182,10 @@ std::vector<FamilyTable> family_tables(const RunModel& model) {
       if (fa != fb) return fa < fb;
       return case_less(a.key, b.key);
     });
+    for (auto& row : t.rows) {
+      row.best = best_vs_baseline(row);
+      row.driver = summary_driver(row, row.best);
+    }
     t.families.assign(families.begin(), families.end());
     tables.push_back(std::move(t));
   }
@@ -187,6 +193,7 @@ std::vector<FamilyTable> family_tables(const RunModel& model) {
 }
 
 BestVsBaseline best_vs_baseline(const CaseRow& row) {
+  count_computation();
   BestVsBaseline out;
   if (row.baseline) out.baseline_variant = row.baseline->variant;
   std::vector<const CellAnalysis*> candidates;
@@ -253,6 +260,7 @@ std::string best_ratio_text(const BestVsBaseline& best) {
 }
 
 std::string summary_driver(const CaseRow& row, const BestVsBaseline& best) {
+  count_computation();
   if (!row.baseline || !best.best) return "";
   switch (best.outcome) {
     case BestVsBaseline::Outcome::faster:
@@ -273,10 +281,11 @@ std::string summary_driver(const CaseRow& row, const BestVsBaseline& best) {
   return "";
 }
 
-std::vector<std::string> allocation_share_sentences(const RunModel& model) {
+std::vector<std::string> allocation_share_sentences(const std::vector<FamilyTable>& tables,
+                                                    const RunDimensions& dims) {
+  count_computation();
   std::vector<std::string> out;
-  const RunDimensions dims = run_dimensions(model);
-  for (const auto& table : family_tables(model))
+  for (const auto& table : tables)
     for (const auto& row : table.rows) {
       if (!row.baseline || !row.baseline->floor_share) continue;
       const stats::Interval& s = row.baseline->floor_share->share;
@@ -284,9 +293,9 @@ std::vector<std::string> allocation_share_sentences(const RunModel& model) {
           fmt::format("allocation is {} ({}–{}) of {}'s time in {}", text::percent(s.point),
                       text::percent(s.lower), text::percent(s.upper), row.baseline->variant,
                       case_label(row.key, dims));
-      const BestVsBaseline best = best_vs_baseline(row);
+      const BestVsBaseline& best = row.best;
       if (best.outcome == BestVsBaseline::Outcome::faster && best.best->floor_share) {
-        if (const auto speedup = allocation_speedup(*best.best, *row.baseline))
+        if (const auto& speedup = best.best->floor_share->speedup)
           sentence += fmt::format("; on allocation alone {} is {} slower than {} (on the whole {})",
                                   row.baseline->variant, text::ratio(*speedup), best.best->variant,
                                   text::ratio(1 / best.best->ratio->ratio.point));
@@ -299,10 +308,11 @@ std::vector<std::string> allocation_share_sentences(const RunModel& model) {
   return out;
 }
 
-std::vector<const CellAnalysis*> root_cause_cells(const RunModel& model) {
+std::vector<const CellAnalysis*> root_cause_cells(const std::vector<FamilyTable>& tables) {
+  count_computation();
   std::vector<const CellAnalysis*> all, chosen;
   std::size_t cases = 0;
-  for (const auto& t : family_tables(model)) {
+  for (const auto& t : tables) {
     cases += t.rows.size();
     for (const auto& row : t.rows)
       for (const auto& variant : t.variants) {
@@ -333,6 +343,7 @@ const char* to_string(TuningEffect::Effect effect) {
 }
 
 std::vector<TuningEffect> tuning_effects(const RunModel& model) {
+  count_computation();
   std::vector<TuningEffect> out;
   for (const auto& tuned : model.cells) {
     if (tuned.tuning.empty() || !tuned.usable()) continue;
@@ -365,6 +376,7 @@ std::vector<TuningEffect> tuning_effects(const RunModel& model) {
 }
 
 std::vector<std::string> unsteady_cell_warnings(const RunModel& model) {
+  count_computation();
   const RunDimensions dims = run_dimensions(model);
   std::vector<std::string> lines;
   for (const auto& c : model.cells) {

@@ -21,20 +21,6 @@ struct CaseKey {
   auto operator<=>(const CaseKey&) const = default;
 };
 
-struct CaseRow {
-  CaseKey key;
-  std::string family;
-  std::map<std::string, const CellAnalysis*> by_variant;  // failed cells included
-  const CellAnalysis* baseline = nullptr;                 // usable baseline cell, if any
-};
-
-struct FamilyTable {
-  std::string title;                  // the family, or "Tokio-suite patterns"
-  std::vector<std::string> families;  // families the table holds
-  std::vector<std::string> variants;  // columns, baseline first
-  std::vector<CaseRow> rows;          // cases in natural order
-};
-
 // The study's "best vs std" for one case.
 struct BestVsBaseline {
   enum class Outcome {
@@ -54,13 +40,30 @@ struct BestVsBaseline {
   const CellAnalysis* too_few = nullptr;  // too_few: a variant without a verdict
 };
 
+struct CaseRow {
+  CaseKey key;
+  std::string family;
+  std::map<std::string, const CellAnalysis*> by_variant;  // failed cells included
+  const CellAnalysis* baseline = nullptr;                 // usable baseline cell, if any
+  BestVsBaseline best;                                    // best_vs_baseline(*this)
+  std::string driver;                                     // summary_driver(*this, best)
+};
+
+struct FamilyTable {
+  std::string title;                  // the family, or "Tokio-suite patterns"
+  std::vector<std::string> families;  // families the table holds
+  std::vector<std::string> variants;  // columns, baseline first
+  std::vector<CaseRow> rows;          // cases in natural order
+};
+
 // Which dimensions vary in the run (labels show only those that do).
 struct RunDimensions {
   bool many_runtimes = false;
   bool many_injections = false;
 };
 
-// Orders and groups the run's usable and failed cells into the study's tables.
+// Orders and groups the run's usable and failed cells into the study's
+// tables, each case with its best variant and summary driver.
 std::vector<FamilyTable> family_tables(const RunModel& model);
 RunDimensions run_dimensions(const RunModel& model);
 // "mpsc/32768 zeroed" (+ " asio-shipped", " link" when those dimensions vary).
@@ -88,7 +91,8 @@ std::string summary_driver(const CaseRow& row, const BestVsBaseline& best);
 // baseline has a floor: "allocation is 91.5 % (90.2–92.6 %) of std's time in
 // mpsc/32768 filled; on allocation alone std is 4.09× slower than
 // mimalloc".
-std::vector<std::string> allocation_share_sentences(const RunModel& model);
+std::vector<std::string> allocation_share_sentences(const std::vector<FamilyTable>& tables,
+                                                    const RunDimensions& dims);
 // A tuned variant some of whose keys could not be read back carries this
 // mark wherever it is named (summary, tables, CSV, JSON, compare): the
 // setting may not have taken effect.
@@ -106,7 +110,7 @@ std::string baseline_variant(const RunModel& model);
 // at least 4 KiB, mpsc_large and block_on_alloc_st — or every usable cell
 // when the run has at most kRootCauseAllCases cases or none of those.
 inline constexpr std::size_t kRootCauseAllCases = 6;
-std::vector<const CellAnalysis*> root_cause_cells(const RunModel& model);
+std::vector<const CellAnalysis*> root_cause_cells(const std::vector<FamilyTable>& tables);
 
 // A tuned variant against the same allocator untuned, in the same group.
 struct TuningEffect {

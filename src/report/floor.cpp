@@ -17,8 +17,14 @@ void add_floor_shares(RunModel& model, const AnalysisOptions& options) {
     if (ratios.empty()) continue;
     // floor ÷ time per round; share = 1 − that, so the CI bounds swap.
     const stats::RatioEstimate r = stats::paired_ratio_by_process(ratios, options.ratio);
-    c.floor_share =
-        CellAnalysis::FloorShare{id, {1 - r.ratio.point, 1 - r.ratio.upper, 1 - r.ratio.lower}};
+    c.floor_share = CellAnalysis::FloorShare{
+        id, {1 - r.ratio.point, 1 - r.ratio.upper, 1 - r.ratio.lower}, std::nullopt};
+  }
+  // Every share is known now: each cell's allocation time against its baseline's.
+  for (auto& c : model.cells) {
+    if (!c.floor_share || c.baseline) continue;
+    if (const CellAnalysis* base = model.find(c.baseline_cell))
+      c.floor_share->speedup = allocation_speedup(c, *base);
   }
 }
 

@@ -53,9 +53,13 @@ std::string render_chart(const Chart& chart, ChartRenderer& renderer) {
 
 }  // namespace
 
-std::string html_report(const RunModel& model, const HtmlOptions& options) {
-  const Document doc = build_document(model);
-  ChartRenderer renderer(options.gnuplot, model.run_dir);
+std::string html_report(const ReportModel& model, const HtmlOptions& options) {
+  return html_report(build_document(model), model.run.run_dir, options);
+}
+
+std::string html_report(const Document& doc, const std::string& run_dir,
+                        const HtmlOptions& options) {
+  ChartRenderer renderer(options.gnuplot, run_dir);
   const std::string title = text::escape_html(doc.title);
 
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";

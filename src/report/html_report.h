@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "report/analysis.h"
+#include "report/model.h"
 
 namespace shootout::report {
 
@@ -15,6 +15,12 @@ struct HtmlOptions {
   std::string gnuplot = "gnuplot";  // path, or a name looked up in PATH
 };
 
-std::string html_report(const RunModel& model, const HtmlOptions& options = {});
+struct Document;
+
+std::string html_report(const ReportModel& model, const HtmlOptions& options = {});
+// The same from a document already laid out (report/document.h); charts are
+// drawn in run_dir (gnuplot's scratch files).
+std::string html_report(const Document& doc, const std::string& run_dir,
+                        const HtmlOptions& options = {});
 
 }  // namespace shootout::report

@@ -1,9 +1,5 @@
 #include "report/json_report.h"
 
-#include "report/cliffs.h"
-#include "report/findings.h"
-#include "report/floor.h"
-
 namespace shootout::report {
 
 namespace {
@@ -16,7 +12,7 @@ json interval(const stats::Interval& i) {
 
 json optional(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
-json cell_json(const RunModel& model, const CellAnalysis& c) {
+json cell_json(const CellAnalysis& c) {
   json j = {{"cell", c.id},
             {"group", c.group},
             {"workload", c.workload},
@@ -104,15 +100,12 @@ json cell_json(const RunModel& model, const CellAnalysis& c) {
   j["key_driver"] = c.driver.rule.empty() ? json(nullptr)
                                           : json{{"rule", c.driver.rule}, {"text", c.driver.text}};
   if (c.floor_share) {
-    const CellAnalysis* base = model.find(c.baseline_cell);
-    std::optional<double> speedup;
-    if (base && !c.baseline) speedup = allocation_speedup(c, *base);
     const stats::Interval& s = c.floor_share->share;
     j["allocation_share"] = {{"floor_cell", c.floor_share->floor_cell},
                              {"point", s.point},
                              {"lower", s.lower},
                              {"upper", s.upper},
-                             {"speedup", optional(speedup)}};
+                             {"speedup", optional(c.floor_share->speedup)}};
   } else {
     j["allocation_share"] = nullptr;
   }
@@ -131,12 +124,13 @@ json cell_json(const RunModel& model, const CellAnalysis& c) {
 
 }  // namespace
 
-nlohmann::ordered_json results_json(const RunModel& model) {
+nlohmann::ordered_json results_json(const ReportModel& model) {
+  const RunModel& run = model.run;
   json cells = json::array();
-  for (const auto& c : model.cells) cells.push_back(cell_json(model, c));
+  for (const auto& c : run.cells) cells.push_back(cell_json(c));
 
   json tuning = json::array();
-  for (const auto& e : tuning_effects(model))
+  for (const auto& e : model.tuning)
     tuning.push_back({{"tuned_cell", e.tuned->id},
                       {"untuned_cell", e.untuned->id},
                       {"change", interval(e.change.ratio)},
@@ -146,8 +140,8 @@ nlohmann::ordered_json results_json(const RunModel& model) {
                       {"effect", to_string(e.effect)}});
 
   json cliffs = json::array();
-  for (const auto& sweep : size_sweeps(model))
-    for (const auto& cliff : detect_cliffs(sweep))
+  for (const auto& [sweep, found] : model.sweeps)
+    for (const auto& cliff : found)
       cliffs.push_back(
           {{"pattern", sweep.pattern},
            {"payload", sweep.payload},
@@ -160,7 +154,7 @@ nlohmann::ordered_json results_json(const RunModel& model) {
            {"sentence", cliff.sentence}});
 
   json profiles = json::array();
-  for (const auto& p : model.profiles)
+  for (const auto& p : run.profiles)
     profiles.push_back(
         {{"group", p.group},
          {"workload", p.workload},
@@ -179,17 +173,17 @@ nlohmann::ordered_json results_json(const RunModel& model) {
   nlohmann::ordered_json out;
   for (auto& [key, value] : std::vector<std::pair<const char*, json>>{
            {"schema", kResultsSchemaVersion},
-           {"manifest", model.manifest},
-           {"baseline_variant", baseline_variant(model)},
-           {"bootstrap", json{{"resamples", model.options.bootstrap.resamples},
-                              {"confidence", model.options.bootstrap.confidence},
-                              {"seed", model.options.bootstrap.seed}}},
-           {"significance", model.options.ratio.significance},
-           {"noise_band", model.options.ratio.noise},
-           {"last_attempt", model.last_attempt},
-           {"truncated_tail", model.truncated_tail},
-           {"incomplete_groups", model.incomplete_groups},
-           {"warnings", model.warnings},
+           {"manifest", run.manifest},
+           {"baseline_variant", model.baseline},
+           {"bootstrap", json{{"resamples", run.options.bootstrap.resamples},
+                              {"confidence", run.options.bootstrap.confidence},
+                              {"seed", run.options.bootstrap.seed}}},
+           {"significance", run.options.ratio.significance},
+           {"noise_band", run.options.ratio.noise},
+           {"last_attempt", run.last_attempt},
+           {"truncated_tail", run.truncated_tail},
+           {"incomplete_groups", run.incomplete_groups},
+           {"warnings", run.warnings},
            {"cells", cells},
            {"tuning", tuning},
            {"cliffs", cliffs},
@@ -198,7 +192,7 @@ nlohmann::ordered_json results_json(const RunModel& model) {
   return out;
 }
 
-std::string json_report(const RunModel& model) {
+std::string json_report(const ReportModel& model) {
   // Invalid UTF-8 (a worker's stderr) is replaced, never a reason to fail.
   return results_json(model).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

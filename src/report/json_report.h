@@ -9,13 +9,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "report/analysis.h"
+#include "report/model.h"
 
 namespace shootout::report {
 
 inline constexpr int kResultsSchemaVersion = 1;
 
-nlohmann::ordered_json results_json(const RunModel& model);
-std::string json_report(const RunModel& model);  // results_json, indented, newline-terminated
+nlohmann::ordered_json results_json(const ReportModel& model);
+std::string json_report(const ReportModel& model);  // results_json, indented, newline-terminated
 
 }  // namespace shootout::report

@@ -24,8 +24,11 @@ void render_table(const Table& t, std::string& out) {
 
 }  // namespace
 
-std::string markdown_report(const RunModel& model) {
-  const Document doc = build_document(model);
+std::string markdown_report(const ReportModel& model) {
+  return markdown_report(build_document(model));
+}
+
+std::string markdown_report(const Document& doc) {
   std::string out = "# " + text::escape_markdown(doc.title) + "\n\n";
   out += "Charts of these tables are in report.html.\n\n";
   for (const auto& section : doc.sections) {

@@ -4,10 +4,14 @@
 
 #include <string>
 
-#include "report/analysis.h"
+#include "report/model.h"
 
 namespace shootout::report {
 
-std::string markdown_report(const RunModel& model);
+struct Document;
+
+std::string markdown_report(const ReportModel& model);
+// The same from a document already laid out (report/document.h).
+std::string markdown_report(const Document& doc);
 
 }  // namespace shootout::report

@@ -1,9 +1,11 @@
 #include "report/report.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "common/atomic_file.h"
 #include "report/csv_report.h"
+#include "report/document.h"
 #include "report/html_report.h"
 #include "report/json_report.h"
 #include "report/markdown_report.h"
@@ -39,13 +41,15 @@ Format parse_format(std::string_view name) {
                     "' (valid: md, csv, json, html)");
 }
 
-std::vector<std::string> write_reports(const std::string& run_dir,
+std::vector<std::string> write_reports(const ReportModel& model,
                                        const std::vector<Format>& formats) {
-  return write_reports(analyze_run(run_dir), formats);
-}
-
-std::vector<std::string> write_reports(const RunModel& model, const std::vector<Format>& formats) {
-  const std::string& run_dir = model.run_dir;
+  const std::string& run_dir = model.run.run_dir;
+  // report.md and report.html lay out the same document.
+  std::optional<Document> document;
+  auto laid_out = [&]() -> const Document& {
+    if (!document) document = build_document(model);
+    return *document;
+  };
   std::vector<std::string> written;
   std::vector<Format> done;
   for (Format f : formats) {
@@ -54,7 +58,7 @@ std::vector<std::string> write_reports(const RunModel& model, const std::vector<
     std::string text;
     switch (f) {
       case Format::markdown:
-        text = markdown_report(model);
+        text = markdown_report(laid_out());
         break;
       case Format::csv:
         text = csv_report(model);
@@ -63,7 +67,7 @@ std::vector<std::string> write_reports(const RunModel& model, const std::vector<
         text = json_report(model);
         break;
       case Format::html:
-        text = html_report(model);
+        text = html_report(laid_out(), run_dir);
         break;
     }
     const std::string path = run_dir + "/" + file_name(f);

@@ -15,12 +15,20 @@
 namespace shootout::run {
 
 struct ProgressUpdate {
-  enum class Kind { group_started, cell_warm, round_done, cell_failed, group_done } kind;
+  enum class Kind {
+    run_planned,  // once, before the first group: what this attempt will run
+    group_started,
+    cell_warm,
+    round_done,
+    cell_failed,
+    group_done
+  } kind;
   std::string group;
   std::string cell;     // for cell_* kinds
   std::string message;  // the failure reason
   int round = 0, rounds = 0;
-  int cells = 0;  // cells in the group (group_* kinds)
+  int cells = 0;   // cells in the group (group_* kinds); in the attempt (run_planned)
+  int groups = 0;  // groups in the attempt (run_planned)
 };
 using ProgressCallback = std::function<void(const ProgressUpdate&)>;
 

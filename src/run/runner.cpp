@@ -1,36 +1,18 @@
 #include "run/runner.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
-#include "common/atomic_file.h"
 #include "journal/journal.h"
 #include "journal/records.h"
 #include "run/manifest.h"
+#include "run/run_directory.h"
 
 namespace shootout::run {
 
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
-
-void make_writable_dir(const std::string& dir) {
-  std::error_code ec;
-  fs::create_directories(dir + "/logs", ec);
-  if (!ec) fs::create_directories(dir + "/traces", ec);
-  if (ec)
-    throw std::runtime_error("cannot create the output directory " + dir + ": " + ec.message());
-  if (access(dir.c_str(), W_OK) != 0)
-    throw std::runtime_error("the output directory " + dir +
-                             " is not writable: " + std::strerror(errno));
-}
 
 json read_json_file(const std::string& path) {
   std::ifstream in(path);
@@ -43,9 +25,8 @@ json read_json_file(const std::string& path) {
 RunSummary run_plan(const RunOptions& options, const Plan& plan,
                     const std::vector<alloc::Allocator>& allocators, int attempt,
                     const std::set<std::string>& done_groups, journal::Manifest manifest,
-                    const std::vector<std::string>& argv, const ProgressCallback& progress) {
-  const std::string& dir = options.out_dir;
-  const std::string manifest_path = dir + "/manifest.json";
+                    const RunDirectory& run_dir, const std::vector<std::string>& argv,
+                    const ProgressCallback& progress) {
   manifest.machine = describe_machine();
   manifest.allocators = describe_allocators(allocators);
   manifest.plan = {};
@@ -56,20 +37,28 @@ RunSummary run_plan(const RunOptions& options, const Plan& plan,
   }
   manifest.plan.cells = plan.cell_count();
   manifest.options = options.to_json();
-  manifest.attempts.push_back({attempt, utc_now(), std::nullopt});
-  common::write_file_atomically(manifest_path, json(manifest).dump(2) + "\n");
+  RunDirectory::begin_attempt(manifest, attempt);
+  run_dir.write_manifest(manifest);
 
-  journal::JournalWriter journal(dir + "/samples.jsonl");
+  journal::JournalWriter journal(run_dir.journal_path());
   journal.append(journal::RunStartRecord{attempt, utc_now(), argv});
 
+  const std::vector<const Group*> to_run = groups_to_run(plan, done_groups);
+  // What this attempt will run, not the whole plan: the time left counts down from it.
+  if (progress) {
+    ProgressUpdate planned{};
+    planned.kind = ProgressUpdate::Kind::run_planned;
+    planned.groups = static_cast<int>(to_run.size());
+    for (const Group* group : to_run) planned.cells += static_cast<int>(group->cells.size());
+    progress(planned);
+  }
+
   const WorkerPaths paths = WorkerPaths::beside_this_executable();
-  RunSummary summary{dir, 0, 0, 0};
-  for (const auto& group : plan.groups) {
-    if (done_groups.count(group.name)) {
-      ++summary.groups_skipped;
-      continue;
-    }
-    GroupOutcome outcome = run_group(group, options, paths, dir, attempt, journal, progress);
+  RunSummary summary{run_dir.path(), 0, 0, 0};
+  summary.groups_skipped = static_cast<int>(plan.groups.size() - to_run.size());
+  for (const Group* group : to_run) {
+    GroupOutcome outcome =
+        run_group(*group, options, paths, run_dir.path(), attempt, journal, progress);
     summary.cells += outcome.cells;
     summary.failed += outcome.failed;
   }
@@ -78,67 +67,44 @@ RunSummary run_plan(const RunOptions& options, const Plan& plan,
   end["attempt"] = attempt;
   journal.append(std::move(end));
   journal.sync();
-  manifest.attempts.back().end = utc_now();
+  RunDirectory::end_attempt(manifest);
   manifest.machine.loadavg_end = describe_machine().loadavg;
-  common::write_file_atomically(manifest_path, json(manifest).dump(2) + "\n");
+  run_dir.write_manifest(manifest);
   return summary;
 }
 
 }  // namespace
 
-std::string default_run_dir() {
-  std::string stamp = utc_now();
-  for (char& c : stamp)
-    if (c == ':') c = '-';
-  return "runs/" + stamp;
+std::vector<const Group*> groups_to_run(const Plan& plan,
+                                        const std::set<std::string>& done_groups) {
+  std::vector<const Group*> to_run;
+  for (const auto& group : plan.groups)
+    if (!done_groups.count(group.name)) to_run.push_back(&group);
+  return to_run;
 }
 
 RunSummary execute_run(RunOptions options, const std::vector<std::string>& argv,
                        const ProgressCallback& progress) {
   const auto allocators = alloc::discover(alloc::read_loader_cache(), options.user_allocators);
   const Plan plan = expand_plan(options, allocators);  // validates before anything is written
-  if (options.out_dir.empty()) options.out_dir = default_run_dir();
-  if (fs::exists(options.out_dir + "/samples.jsonl"))
-    throw std::invalid_argument("the output directory " + options.out_dir +
-                                " already holds a run; finish it with --resume " + options.out_dir +
-                                " or choose another --out");
-  make_writable_dir(options.out_dir);
-  return run_plan(options, plan, allocators, 1, {}, journal::Manifest{}, argv, progress);
+  const RunDirectory run_dir =
+      RunDirectory::create_new(options.out_dir, RunDirectory::Kind::workloads);
+  options.out_dir = run_dir.path();
+  return run_plan(options, plan, allocators, 1, {}, journal::Manifest{}, run_dir, argv, progress);
 }
 
-size_t PendingRun::groups_left() const {
-  size_t left = 0;
-  for (const auto& group : plan.groups) left += done_groups.count(group.name) ? 0 : 1;
-  return left;
-}
-
-size_t PendingRun::cells_left() const {
-  size_t left = 0;
-  for (const auto& group : plan.groups)
-    left += done_groups.count(group.name) ? 0 : group.cells.size();
-  return left;
-}
-
-PendingRun load_pending_run(const std::string& run_dir) {
-  const std::string manifest_path = run_dir + "/manifest.json";
-  if (!fs::exists(manifest_path))
-    throw std::invalid_argument("--resume " + run_dir +
-                                ": no manifest.json there (not a run directory)");
+PendingRun load_pending_run(const std::string& dir) {
+  const RunDirectory run_dir = RunDirectory::existing(dir);
   PendingRun pending;
-  const json manifest = read_json_file(manifest_path);
+  const json manifest = read_json_file(run_dir.manifest_path());
   if (!manifest.is_object() || !manifest.contains("options") || !manifest["options"].is_object())
-    throw std::invalid_argument("--resume " + run_dir +
+    throw std::invalid_argument("--resume " + run_dir.path() +
                                 ": manifest.json has no \"options\" (not written by `run`)");
   pending.manifest = manifest.get<journal::Manifest>();
   pending.options = RunOptions::from_json(pending.manifest.options);
-  pending.options.out_dir = run_dir;
-  const auto contents = journal::read_journal(run_dir + "/samples.jsonl");
-  if (contents.truncated_tail) {
-    // Drop the partial last line so the file is whole lines again.
-    std::ifstream in(run_dir + "/samples.jsonl", std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), {});
-    fs::resize_file(run_dir + "/samples.jsonl", text.rfind('\n') + 1);
-  }
+  pending.options.out_dir = run_dir.path();
+  const auto contents = journal::read_journal(run_dir.journal_path());
+  if (contents.truncated_tail) run_dir.cut_partial_last_record();
   const auto view = journal::latest_attempts(contents);
   pending.allocators = alloc::discover(alloc::read_loader_cache(), pending.options.user_allocators);
   pending.plan = expand_plan(pending.options, pending.allocators);
@@ -149,9 +115,10 @@ PendingRun load_pending_run(const std::string& run_dir) {
 
 RunSummary resume_run(const PendingRun& pending, const std::vector<std::string>& argv,
                       const ProgressCallback& progress) {
-  make_writable_dir(pending.options.out_dir);
+  const RunDirectory run_dir = RunDirectory::existing(pending.options.out_dir);
+  run_dir.prepare_for_writing();
   return run_plan(pending.options, pending.plan, pending.allocators, pending.attempt,
-                  pending.done_groups, pending.manifest, argv, progress);
+                  pending.done_groups, pending.manifest, run_dir, argv, progress);
 }
 
 }  // namespace shootout::run

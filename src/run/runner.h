@@ -1,6 +1,7 @@
-// A whole run: the run directory (manifest.json, samples.jsonl, logs/), its
-// groups one after another, and `--resume`, which re-runs only the groups
-// that have no `group_done` record, in a new attempt.
+// A whole run: the run directory (run_directory.h: manifest.json,
+// samples.jsonl, logs/, traces/), its groups one after another, and
+// `--resume`, which re-runs only the groups that have no `group_done`
+// record, in a new attempt.
 #pragma once
 
 #include <set>
@@ -29,8 +30,8 @@ RunSummary execute_run(RunOptions options, const std::vector<std::string>& argv,
                        const ProgressCallback& progress);
 
 // An interrupted run, loaded for --resume: its options and plan, and which
-// groups are already done, so the caller knows how much is left before
-// anything runs.
+// groups are already done — loaded before anything runs, so bad input
+// stops the resume before it writes.
 struct PendingRun {
   RunOptions options;
   Plan plan;
@@ -38,8 +39,6 @@ struct PendingRun {
   int attempt = 0;  // the attempt the resume will be
   std::set<std::string> done_groups;
   journal::Manifest manifest;
-  size_t groups_left() const;
-  size_t cells_left() const;
 };
 
 // Throws std::invalid_argument when `run_dir` is not a run directory. Cuts
@@ -50,7 +49,10 @@ PendingRun load_pending_run(const std::string& run_dir);
 RunSummary resume_run(const PendingRun& pending, const std::vector<std::string>& argv,
                       const ProgressCallback& progress);
 
-// Default output directory: runs/<UTC timestamp>.
-std::string default_run_dir();
+// The groups an attempt runs, in plan order: those without a group_done
+// record (`done_groups`, from journal::latest_attempts). The runner runs
+// exactly these and reports their number and cells to the progress display
+// (run_planned) before the first one starts.
+std::vector<const Group*> groups_to_run(const Plan& plan, const std::set<std::string>& done_groups);
 
 }  // namespace shootout::run

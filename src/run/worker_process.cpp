@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,9 +13,8 @@
 #include <stdexcept>
 
 #include "common/fd_io.h"
+#include "common/spawn.h"
 #include "worker/protocol.h"
-
-extern char** environ;
 
 namespace shootout::run {
 
@@ -24,8 +22,7 @@ namespace {
 
 std::vector<std::string> build_environment(const WorkerLaunch& launch) {
   std::vector<std::string> env;
-  for (char** e = environ; *e; ++e) {
-    std::string entry = *e;
+  for (std::string& entry : common::current_environment()) {
     const std::string key = entry.substr(0, entry.find('='));
     bool drop = launch.env_overrides.count(key) > 0;
     for (const auto& removed : launch.env_removed) {
@@ -33,7 +30,7 @@ std::vector<std::string> build_environment(const WorkerLaunch& launch) {
       drop = drop ||
              (prefix ? key.rfind(removed.substr(0, removed.size() - 1), 0) == 0 : removed == key);
     }
-    if (!drop) env.push_back(entry);
+    if (!drop) env.push_back(std::move(entry));
   }
   for (const auto& [key, value] : launch.env_overrides) env.push_back(key + "=" + value);
   return env;
@@ -50,42 +47,31 @@ WorkerProcess::WorkerProcess(const WorkerLaunch& launch) : log_path_(launch.log_
     close(commands[1]);
     throw std::runtime_error("pipe: " + std::string(strerror(errno)));
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
+  common::SpawnRequest request;
+  request.program = launch.argv.at(0);
+  request.argv = launch.argv;
+  request.env = build_environment(launch);
   // dup2 clears FD_CLOEXEC on the target, so only fds 0-4 reach the worker.
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, launch.log_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, commands[0], worker::kCommandFd);
-  posix_spawn_file_actions_adddup2(&actions, replies[1], worker::kReplyFd);
-
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
+  request.descriptors = {
+      common::open_on(STDIN_FILENO, "/dev/null", O_RDONLY),
+      common::open_on(STDOUT_FILENO, launch.log_path, O_WRONLY | O_CREAT | O_APPEND),
+      common::copy_to(STDOUT_FILENO, STDERR_FILENO),
+      common::copy_to(commands[0], worker::kCommandFd),
+      common::copy_to(replies[1], worker::kReplyFd),
+  };
   // Its own process group, so a terminal's Ctrl-C reaches the runner, which
   // then ends its workers in order.
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attributes, 0);
+  request.own_process_group = true;
 
-  std::vector<std::string> env = build_environment(launch);
-  std::vector<char*> envp, argv;
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> args = launch.argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  const int rc =
-      posix_spawn(&pid_, args[0].c_str(), &actions, &attributes, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
+  const common::Spawned spawned = common::spawn(request);
   close(commands[0]);
   close(replies[1]);
-  if (rc != 0) {
+  if (spawned.error != 0) {
     close(commands[1]);
     close(replies[0]);
-    throw std::runtime_error("cannot start " + args[0] + ": " + strerror(rc));
+    throw std::runtime_error("cannot start " + request.program + ": " + strerror(spawned.error));
   }
+  pid_ = spawned.pid;
   command_fd_ = commands[1];
   reply_fd_ = replies[0];
 }

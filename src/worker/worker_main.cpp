@@ -18,6 +18,7 @@
 #include "alloc/conf_verify.h"
 #include "alloc/verify.h"
 #include "journal/records.h"
+#include "probe/call_summary.h"
 #include "probe/call_trace.h"
 #include "probe/counters.h"
 #include "worker/protocol.h"

@@ -120,6 +120,26 @@ TEST(UserAllocator, ReplacesTheBuiltInOfTheSameName) {
   EXPECT_TRUE(found);
 }
 
+// The rule run and exec share: an allocator named on the command line
+// (--allocator) is meant to run, whether -a lists it or not.
+TEST(NamesToRun, AddsEveryUserAllocatorToAnExplicitListOnce) {
+  auto all = discover(read_loader_cache(), {});
+  std::string jemalloc_path;
+  for (const auto& a : all)
+    if (a.name == "jemalloc") jemalloc_path = a.path;
+  ASSERT_FALSE(jemalloc_path.empty());
+  const std::vector<Allocator> user = {parse_user_allocator("mine=" + jemalloc_path),
+                                       parse_user_allocator("other=" + jemalloc_path)};
+  EXPECT_EQ(names_to_run({"std", "jemalloc"}, user),
+            (std::vector<std::string>{"std", "jemalloc", "mine", "other"}));
+  // Named twice, by -a and --allocator, or twice in -a: once, in first-named order.
+  EXPECT_EQ(names_to_run({"mine", "std", "std"}, user),
+            (std::vector<std::string>{"mine", "std", "other"}));
+  // Without -a every available allocator runs, the user's included.
+  EXPECT_TRUE(names_to_run({}, user).empty());
+  EXPECT_EQ(names_to_run({"std"}, {}), std::vector<std::string>{"std"});
+}
+
 TEST(Select, NamesUnknownAndUnavailableAllocators) {
   auto all = discover(read_loader_cache(), {});
   try {

@@ -457,7 +457,7 @@ TEST(ExecTest, TuneReadsEveryKeyBackAndAnUnknownKeyFailsItsVariant) {
   EXPECT_NE(tbb["how"].get<std::string>().find("no read-back"), std::string::npos);
   for (const char* untuned : {"std", "jemalloc", "tbbmalloc"})
     EXPECT_TRUE(cells.at(untuned)["tuning_check"].is_null()) << untuned;
-  // exec's own table marks the unverified variant, and only that one.
+  // exec's summary (the report's) marks the unverified variant, and only that one.
   EXPECT_NE(r.out.find("tbbmalloc[use_huge_pages:1] (unverified tuning)"), std::string::npos)
       << context(r);
   EXPECT_EQ(r.out.find("jemalloc[tcache_max:4096] (unverified"), std::string::npos) << context(r);

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "callee.h"
+#include "probe/call_summary.h"
 #include "probe/call_trace.h"
 #include "probe/interpose.h"
 

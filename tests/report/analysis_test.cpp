@@ -21,19 +21,19 @@ namespace {
 
 using testing::TempDir;
 
-const RunModel& fixture_model() {
-  static const RunModel model = analyze_run(testing::committed_fixture());
+const ReportModel& fixture_model() {
+  static const ReportModel model = analyse(testing::committed_fixture());
   return model;
 }
 
 const CellAnalysis& cell(const std::string& id) {
-  const CellAnalysis* c = fixture_model().find(id);
+  const CellAnalysis* c = fixture_model().run.find(id);
   if (!c) throw std::runtime_error("no cell " + id);
   return *c;
 }
 
 TEST(Analysis, ReadsEveryCellOfTheLatestAttempts) {
-  const RunModel& m = fixture_model();
+  const RunModel& m = fixture_model().run;
   EXPECT_EQ(m.cells.size(),
             25u);  // 3 sizes x 2 payloads x 3 variants + 2 tuned + 4 spawn_many + 1 failed
   EXPECT_EQ(m.last_attempt, 2);
@@ -101,7 +101,7 @@ TEST(Analysis, FailedCellKeepsItsReason) {
 }
 
 TEST(Analysis, ProfilesAndWarnings) {
-  const RunModel& m = fixture_model();
+  const RunModel& m = fixture_model().run;
   ASSERT_EQ(m.profiles.size(), 3u);
   for (const auto& p : m.profiles) EXPECT_EQ(p.elements_per_iteration, 1000u) << p.workload;
   // std's spawn_many cell shared the machine with another process (15 %).
@@ -192,8 +192,8 @@ TEST(BadInput, SampleWithoutTimeIsNamed) {
 TEST(WriteReports, WritesEachFormatAtomically) {
   TempDir dir;
   testing::write_fixture_run(dir.path());
-  const auto paths = write_reports(
-      dir.path(), {Format::markdown, Format::csv, Format::json, Format::html, Format::csv});
+  const auto paths = write_reports(analyse(dir.path()), {Format::markdown, Format::csv,
+                                                         Format::json, Format::html, Format::csv});
   ASSERT_EQ(paths.size(), 4u);
   EXPECT_EQ(paths[0], dir / "report.md");
   EXPECT_EQ(paths[1], dir / "bench_results.csv");
@@ -250,17 +250,17 @@ TEST(SummaryTable, ColourOnlyWhenAsked) {
 
 // ---- the floor (--payload floor) ------------------------------------------------
 
-const RunModel& floor_model() {
-  static const RunModel m = [] {
+const ReportModel& floor_model() {
+  static const ReportModel m = [] {
     static TempDir dir;
     testing::write_fixture_run(dir.path(), {.with_floor = true});
-    return analyze_run(dir.path());
+    return analyse(dir.path());
   }();
   return m;
 }
 
 const CellAnalysis& floor_cell(const std::string& id) {
-  const CellAnalysis* c = floor_model().find(id);
+  const CellAnalysis* c = floor_model().run.find(id);
   if (!c) throw std::runtime_error("no cell " + id);
   return *c;
 }
@@ -280,6 +280,10 @@ TEST(Floor, AllocatorShareIsTimeMinusFloorOverTime) {
   // (2400 − 600) ÷ (900 − 500) = 4.5× on allocation alone (2.67× on the whole).
   ASSERT_TRUE(allocation_speedup(j, s));
   EXPECT_NEAR(*allocation_speedup(j, s), 4.5, 0.15);
+  // The model carries it, against the cell's own baseline cell.
+  ASSERT_TRUE(j.floor_share->speedup);
+  EXPECT_EQ(*j.floor_share->speedup, *allocation_speedup(j, s));
+  EXPECT_FALSE(s.floor_share->speedup);  // the baseline itself
   // The floor cells themselves, and workloads without one, have no share.
   EXPECT_FALSE(floor_cell("mpsc/32768|floor|asio|std|preload").floor_share);
   EXPECT_FALSE(floor_cell("mpsc/4096|filled|asio|std|preload").floor_share);
@@ -287,7 +291,7 @@ TEST(Floor, AllocatorShareIsTimeMinusFloorOverTime) {
 }
 
 TEST(Floor, EveryOutputShowsTheShare) {
-  const RunModel& m = floor_model();
+  const ReportModel& m = floor_model();
   const std::string md = markdown_report(m);
   EXPECT_NE(md.find("Best vs std on allocation (time − floor)"), std::string::npos);
   EXPECT_NE(md.find("(allocation 75."), std::string::npos);
@@ -466,7 +470,8 @@ TEST(SteadyState, UnsteadyCellIsOneWarningLineInTheReport) {
   EXPECT_NE(lines[0].find("Not steady: mpsc/4096 filled jemalloc: madvise_dontneed 40.0 → 10.0"),
             std::string::npos)
       << lines[0];
-  EXPECT_NE(markdown_report(m).find("Not steady: mpsc/4096 filled jemalloc"), std::string::npos);
+  EXPECT_NE(markdown_report(analyse(dir.path())).find("Not steady: mpsc/4096 filled jemalloc"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -14,8 +14,8 @@
 namespace shootout::report {
 namespace {
 
-const RunModel& model() {
-  static const RunModel m = analyze_run(testing::committed_fixture());
+const ReportModel& model() {
+  static const ReportModel m = analyse(testing::committed_fixture());
   return m;
 }
 
@@ -34,7 +34,7 @@ TEST(Golden, Markdown) { testing::expect_golden("golden_report.md", markdown_rep
 TEST(Golden, Csv) { testing::expect_golden("golden_bench_results.csv", csv_report(model())); }
 
 TEST(Markdown, ByteIdenticalAcrossAnalyses) {
-  const RunModel again = analyze_run(testing::committed_fixture());
+  const ReportModel again = analyse(testing::committed_fixture());
   EXPECT_EQ(markdown_report(again), markdown_report(model()));
   EXPECT_EQ(csv_report(again), csv_report(model()));
 }
@@ -140,7 +140,7 @@ TEST(Csv, OneRowPerCellWithTheDocumentedColumns) {
     lines.push_back(csv.substr(at, end - at));
     at = end + 1;
   }
-  ASSERT_EQ(lines.size(), 1 + model().cells.size());
+  ASSERT_EQ(lines.size(), 1 + model().run.cells.size());
   EXPECT_EQ(csv_fields(lines[0]), csv_columns());
   for (std::size_t i = 1; i < lines.size(); ++i)
     EXPECT_EQ(csv_fields(lines[i]).size(), csv_columns().size()) << lines[i];

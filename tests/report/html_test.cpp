@@ -83,7 +83,7 @@ TEST(Html, WellFormedWithEveryTableAndChart) {
   if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed";
   TempDir dir;
   testing::write_fixture_run(dir.path());
-  const std::string html = html_report(analyze_run(dir.path()));
+  const std::string html = html_report(analyse(dir.path()));
   const Parsed p = parse_markup(html);
   ASSERT_TRUE(p.well_formed) << p.error;
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
@@ -113,7 +113,7 @@ TEST(Html, WellFormedWithEveryTableAndChart) {
 TEST(Html, EscapesEveryStringFromTheData) {
   TempDir dir;
   testing::write_fixture_run(dir.path(), {.hostile_names = true});
-  const std::string html = html_report(analyze_run(dir.path()));
+  const std::string html = html_report(analyse(dir.path()));
   const Parsed p = parse_markup(html);
   ASSERT_TRUE(p.well_formed) << p.error;
   EXPECT_EQ(html.find("<script"), std::string::npos);
@@ -134,7 +134,7 @@ TEST(Html, SaysSoWhenGnuplotIsMissing) {
   TempDir dir;
   testing::write_fixture_run(dir.path());
   const std::string html =
-      html_report(analyze_run(dir.path()), {.gnuplot = "/nonexistent/bin/gnuplot"});
+      html_report(analyse(dir.path()), {.gnuplot = "/nonexistent/bin/gnuplot"});
   const Parsed p = parse_markup(html);
   ASSERT_TRUE(p.well_formed) << p.error;
   EXPECT_NE(html.find("Charts are not shown"), std::string::npos);

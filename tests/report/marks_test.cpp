@@ -57,22 +57,22 @@ TEST(UnverifiedTuning, IsMarkedInEveryOutputWithItsReason) {
   TempDir dir;
   testing::write_fixture_run(dir.path());
   mark_tuning_unverified(dir.path());
-  const RunModel m = analyze_run(dir.path());
+  const ReportModel report = analyse(dir.path());
   const std::string mark = std::string(kTuned) + " (unverified tuning)";
   const std::string reason = std::string("tcache_max:4096: ") + kWhy;
 
-  const std::string md = markdown_report(m);
+  const std::string md = markdown_report(report);
   EXPECT_TRUE(contains(md, "| " + mark + " |")) << "family column";
   EXPECT_TRUE(contains(md, "- " + std::string(kTuned) + ": " + reason)) << "tuning section";
   EXPECT_TRUE(contains(md, "Unverified tunings: 1 tuned variant")) << "warning";
   EXPECT_TRUE(contains(md, "| " + mark + " | ")) << "tuning tables";
 
-  const std::string csv = csv_report(m);
+  const std::string csv = csv_report(report);
   EXPECT_TRUE(contains(csv, ",steal_share,probes,tuning_verified,tuning_unverified,"));
   EXPECT_TRUE(contains(csv, ",counters,false," + reason + ",")) << csv;
   EXPECT_TRUE(contains(csv, ",counters,,,")) << "untuned: empty";
 
-  const auto results = results_json(m);
+  const auto results = results_json(report);
   int tuned = 0;
   for (const auto& c : results["cells"]) {
     if (c["variant"] != kTuned) {
@@ -87,7 +87,7 @@ TEST(UnverifiedTuning, IsMarkedInEveryOutputWithItsReason) {
   }
   EXPECT_GT(tuned, 0);
 
-  EXPECT_TRUE(contains(summary_table(m, false), mark + ": " + reason + "\n"));
+  EXPECT_TRUE(contains(summary_table(report, false), mark + ": " + reason + "\n"));
 
   TempDir other;
   testing::write_fixture_run(other.path());
@@ -109,9 +109,9 @@ TEST(UnverifiedTuning, VerifiedKeysAreNotMarked) {
                                 {"status", "verified"},
                                 {"how", "mallctl(\"opt.tcache_max\")"}}}}};
   });
-  const RunModel m = analyze_run(dir.path());
-  EXPECT_FALSE(contains(markdown_report(m), "unverified"));
-  EXPECT_TRUE(contains(csv_report(m), ",counters,true,,"));
+  const ReportModel report = analyse(dir.path());
+  EXPECT_FALSE(contains(markdown_report(report), "unverified"));
+  EXPECT_TRUE(contains(csv_report(report), ",counters,true,,"));
 }
 
 // mimalloc is the fastest variant of mpsc/4096 zeroed in the fixture; as a
@@ -142,7 +142,8 @@ TEST(ProbesVariant, IsNeverTheWinnerOrBestVsStd) {
             ASSERT_EQ(best_vs_baseline(row).best->variant, "mimalloc");
     }
     make_probes_variant(dir.path(), with_field);
-    const RunModel m = analyze_run(dir.path());
+    const ReportModel report = analyse(dir.path());
+    const RunModel& m = report.run;
     const CellAnalysis* probes = m.find("mpsc/4096|zeroed|asio|mimalloc(probes off)|preload");
     ASSERT_NE(probes, nullptr);
     EXPECT_TRUE(probes->measures_tool());
@@ -164,12 +165,12 @@ TEST(ProbesVariant, IsNeverTheWinnerOrBestVsStd) {
         EXPECT_FALSE(contains(best_ratio_text(b), "probes"));
       }
     EXPECT_TRUE(seen);
-    EXPECT_FALSE(contains(summary_table(m, false), "probes off"));
-    const std::string md = markdown_report(m);
+    EXPECT_FALSE(contains(summary_table(report, false), "probes off"));
+    const std::string md = markdown_report(report);
     const std::string summary = md.substr(0, md.find("\n## Run\n"));
     EXPECT_FALSE(contains(summary, "probes off")) << summary;
-    EXPECT_EQ(results_json(m)["cells"].size(), m.cells.size());
-    EXPECT_TRUE(contains(csv_report(m), ",off,,,"));
+    EXPECT_EQ(results_json(report)["cells"].size(), m.cells.size());
+    EXPECT_TRUE(contains(csv_report(report), ",off,,,"));
   }
 }
 
@@ -204,7 +205,8 @@ TEST(Noise, OtherLoadIsSummedOverTheSamplesMinusTheRun) {
                 {"steal_ns", n == 0 ? 10e6 : 0.0},
                 {"run_ns", run}};
   });
-  const RunModel m = analyze_run(dir.path());
+  const ReportModel report = analyse(dir.path());
+  const RunModel& m = report.run;
   for (const auto& c : m.cells) {
     if (c.samples.empty()) continue;
     const double k = static_cast<double>(c.samples.size());
@@ -217,7 +219,7 @@ TEST(Noise, OtherLoadIsSummedOverTheSamplesMinusTheRun) {
     EXPECT_FALSE(is_busy(c)) << c.id << ": one sample's 37 % is a tick, not a busy machine";
   }
   for (const auto& w : m.warnings) EXPECT_FALSE(contains(w, "Busy machine")) << w;
-  const std::string md = markdown_report(m);
+  const std::string md = markdown_report(report);
   EXPECT_TRUE(contains(md, "\n## Noise per cell\n"));
 }
 
@@ -235,7 +237,8 @@ TEST(Noise, EachKindIsOneWarningWithACountAndTheWorstThree) {
                 {"steal_ns", 0.3e9},
                 {"run_ns", 0.0}};
   });
-  const RunModel m = analyze_run(dir.path());
+  const ReportModel report = analyse(dir.path());
+  const RunModel& m = report.run;
   int measured = 0, busy = 0;
   for (const auto& c : m.cells)
     if (c.status != CellStatus::failed) {
@@ -265,7 +268,7 @@ TEST(Noise, EachKindIsOneWarningWithACountAndTheWorstThree) {
   EXPECT_TRUE(contains(line, "worst: " + worst->workload)) << line;
 
   // Every flagged cell in one table, after the results.
-  const std::string md = markdown_report(m);
+  const std::string md = markdown_report(report);
   const auto noise = md.find("\n## Noise per cell\n");
   ASSERT_NE(noise, std::string::npos);
   EXPECT_GT(noise, md.find("\n## Results by family\n"));
@@ -274,8 +277,8 @@ TEST(Noise, EachKindIsOneWarningWithACountAndTheWorstThree) {
 }
 
 TEST(Order, TheAnswerComesFirstThenTheRunAndItsWarnings) {
-  const RunModel m = analyze_run(testing::committed_fixture());
-  const std::string md = markdown_report(m);
+  const ReportModel report = analyse(testing::committed_fixture());
+  const std::string md = markdown_report(report);
   const auto summary = md.find("\n## Summary\n"), run = md.find("\n## Run\n");
   ASSERT_NE(summary, std::string::npos);
   ASSERT_NE(run, std::string::npos);
