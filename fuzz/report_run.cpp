@@ -21,13 +21,12 @@ namespace {
 
 // Few bootstrap resamples: the statistics are not under test, throughput is.
 constexpr char kManifest[] = R"({
-  "schema": 1,
-  "tool": "alloc-shootout 0.1.0",
-  "bootstrap_resamples": 20,
-  "page_size": 4096,
-  "machine": {"arch": "x86_64", "cores": 2},
-  "plan": {"baseline": "std", "payloads": ["zeroed", "filled"], "samples": 10},
-  "allocators": [{"name": "std", "object": "libc.so.6", "version": "2.36"}]
+  "tool": "alloc-shootout",
+  "machine": {"arch": "x86_64", "cores_online": 2, "page_size": 4096, "kernel": "Linux 6.1.0"},
+  "allocators": {"std": {"path": "", "user_supplied": false, "dialect": "none"}},
+  "plan": {"groups": [], "cells": 0},
+  "options": {"profile": "quick", "baseline": "std", "bootstrap_resamples": 20},
+  "attempts": [{"attempt": 1, "start": "2026-11-26T15:00:00Z"}]
 }
 )";
 

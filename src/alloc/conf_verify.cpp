@@ -8,6 +8,7 @@
 #include <cstring>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
 #include "common/subprocess.h"
 
@@ -264,7 +265,7 @@ bool same_setting(const std::string& asked, const std::string& effective) {
   return asked == effective;
 }
 
-nlohmann::json to_json(const TuningCheck& check) {
+void to_json(nlohmann::json& j, const TuningCheck& check) {
   nlohmann::json keys = nlohmann::json::array();
   for (const auto& k : check.keys)
     keys.push_back({{"key", k.key},
@@ -272,7 +273,31 @@ nlohmann::json to_json(const TuningCheck& check) {
                     {"effective", k.effective},
                     {"status", to_string(k.status)},
                     {"how", k.how}});
-  return {{"ok", check.ok}, {"message", check.message}, {"keys", keys}};
+  j = {{"ok", check.ok}, {"message", check.message}, {"keys", keys}};
+  if (!check.read_back.empty()) j["read_back"] = check.read_back;
+}
+
+void from_json(const nlohmann::json& j, TuningCheck& check) {
+  if (!j.is_object()) throw std::invalid_argument("\"tuning_check\" is not an object");
+  auto text = [](const nlohmann::json& o, const char* key) {
+    auto it = o.find(key);
+    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  check = TuningCheck{};
+  if (auto ok = j.find("ok"); ok != j.end() && ok->is_boolean()) check.ok = ok->get<bool>();
+  check.message = text(j, "message");
+  check.read_back = text(j, "read_back");
+  auto keys = j.find("keys");
+  if (keys == j.end() || !keys->is_array()) return;
+  for (const auto& k : *keys) {
+    if (!k.is_object()) continue;
+    KeyCheck key{text(k, "key"), text(k, "asked"), text(k, "effective"), Status::unverified,
+                 text(k, "how")};
+    const std::string status = text(k, "status");
+    for (Status s : {Status::verified, Status::mismatch, Status::unknown_key})
+      if (status == to_string(s)) key.status = s;
+    check.keys.push_back(std::move(key));
+  }
 }
 
 TuningCheck unverified_tuning(const std::vector<ConfPair>& pairs, const std::string& why) {

@@ -20,6 +20,7 @@ struct KeyCheck {
   std::string key, asked, effective;
   Status status = Status::unverified;
   std::string how;  // e.g. mallctl("opt.tcache_max"), or why it cannot be read back
+  bool operator==(const KeyCheck&) const = default;
 };
 const char* to_string(KeyCheck::Status status);
 
@@ -27,6 +28,10 @@ struct TuningCheck {
   bool ok = true;       // false: some key unknown or not taken
   std::string message;  // names the first bad key
   std::vector<KeyCheck> keys;
+  // Where the keys were read back when not in the cell's own worker (exec:
+  // a worker started before any run of the command); "" otherwise.
+  std::string read_back;
+  bool operator==(const TuningCheck&) const = default;
 };
 
 // `object` is the injected object ("" for the C library).
@@ -34,8 +39,12 @@ TuningCheck verify_tuning(ConfDialect dialect, const std::vector<ConfPair>& pair
                           const std::string& object);
 
 // The record's "tuning_check" (docs/results-schema.md):
-// {"ok","message","keys":[{"key","asked","effective","status","how"}]}.
-nlohmann::json to_json(const TuningCheck& check);
+// {"ok","message","keys":[{"key","asked","effective","status","how"}]} and
+// "read_back" when set. from_json reads what older runs wrote too: a missing
+// key is empty, a missing or unknown status is "unverified" (never taken for
+// verified); it throws std::invalid_argument when the value is not an object.
+void to_json(nlohmann::json& j, const TuningCheck& check);
+void from_json(const nlohmann::json& j, TuningCheck& check);
 
 // Every key of `pairs` unverified for one reason (the read-back could not run).
 TuningCheck unverified_tuning(const std::vector<ConfPair>& pairs, const std::string& why);

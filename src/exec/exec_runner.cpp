@@ -20,10 +20,14 @@
 #include "exec/variants.h"
 #include "exec/verification.h"
 #include "journal/journal.h"
+#include "journal/manifest.h"
+#include "journal/records.h"
 #include "run/allocator_probe.h"
 #include "run/cell_launch.h"
+#include "run/cell_records.h"
 #include "run/manifest.h"
 #include "run/plan.h"
+#include "run/round_order.h"
 #include "run/run_directory.h"
 #include "run/system_load.h"
 
@@ -42,12 +46,7 @@ constexpr const char* kExecs = "execs";
 constexpr const char* kCommandExecs = "command_execs";
 
 // One group per exec run, so the variant names a cell's files.
-std::string log_stem(const std::string& variant) {
-  std::string name = "exec-";
-  for (char c : variant)
-    name += (isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') ? c : '_';
-  return name;
-}
+std::string log_stem(const std::string& variant) { return "exec-" + run::file_stem(variant); }
 
 bool shell_safe(const std::string& word) {
   if (word.empty()) return false;
@@ -102,13 +101,12 @@ struct Helpers {
 
 struct LiveVariant {
   Variant variant;
-  std::string cell_id;
-  bool baseline = false;
+  run::Cell cell;  // the variant as a cell of the journal (workload "exec:<command>")
   std::string log_path;
   bool failed = false;
   std::string failure;
   json verification;
-  json tuning_check;  // null for an untuned variant
+  std::optional<alloc::TuningCheck> tuning_check;  // none for an untuned variant
   double warmup_ns = 0;
   int warmup_runs = 0;
 };
@@ -192,9 +190,18 @@ class ExecDriver {
     for (const auto& v : variants) {
       LiveVariant live;
       live.variant = v;
-      live.cell_id = run::cell_id(workload_, "none", "process", v.label, alloc::Injection::preload);
-      live.baseline = v.tuning.empty() && v.allocator.name == options_.baseline;
-      baseline_cell_ = baseline_cell;
+      run::Cell& cell = live.cell;
+      cell.id = run::cell_id(workload_, "none", "process", v.label, alloc::Injection::preload);
+      cell.group = cell.workload = workload_;
+      cell.family = "exec";
+      cell.payload = "none";
+      cell.runtime = "process";
+      cell.allocator = v.allocator;
+      cell.tuning = v.tuning;
+      cell.variant = v.label;
+      cell.injection = alloc::Injection::preload;
+      cell.baseline = v.tuning.empty() && v.allocator.name == options_.baseline;
+      cell.baseline_cell = baseline_cell;
       variants_.push_back(std::move(live));
     }
   }
@@ -210,46 +217,32 @@ class ExecDriver {
       for (const auto& a : used) seen = seen || a.name == live.variant.allocator.name;
       if (!seen) used.push_back(live.variant.allocator);
     }
-    json cells = json::array();
-    for (const auto& live : variants_) cells.push_back(live.cell_id);
-    manifest_ = {{"tool", "alloc-shootout"},
-                 {"mode", "exec"},
-                 {"machine", run::describe_machine()},
-                 {"allocators", run::describe_allocators(used)},
-                 {"command",
-                  {{"argv", options_.command},
-                   {"text", command_text_},
-                   {"shell", options_.shell},
-                   {"executed", argv_},
-                   {"program", program_},
-                   {"statically_linked", facts_.statically_linked},
-                   {"setid", facts_.setid},
-                   {"interpreter", facts_.interpreter}}},
-                 {"plan",
-                  {{"groups", json::array({{{"group", workload_}, {"cells", cells}}})},
-                   {"cells", variants_.size()},
-                   {"runs", options_.runs},
-                   {"warmup_runs", options_.warmup},
-                   {"verification_runs", 1}}},
-                 {"options",
-                  {{"allocators", options_.allocators},
-                   {"user_allocators", user_allocator_specs()},
-                   {"tunings", options_.tunings},
-                   {"runs", options_.runs},
-                   {"warmup", options_.warmup},
-                   {"prepare", options_.prepare},
-                   {"timeout_seconds", options_.timeout_seconds},
-                   {"ignore_failure", options_.ignore_failure},
-                   {"shell", options_.shell},
-                   {"baseline", options_.baseline},
-                   {"tracepoints", options_.tracepoints},
-                   {"hardware_counters", options_.hardware_counters},
-                   {"out_dir", directory_->path()}}},
-                 {"attempts", json::array()}};
+    journal::PlanGroup group{workload_, {}};
+    for (const auto& live : variants_) group.cells.push_back(live.cell.id);
+    manifest_.mode = "exec";
+    manifest_.machine = run::describe_machine();
+    manifest_.allocators = run::describe_allocators(used);
+    manifest_.command = journal::ExecCommand{
+        options_.command,         command_text_, options_.shell,    argv_, program_,
+        facts_.statically_linked, facts_.setid,  facts_.interpreter};
+    manifest_.plan = {{group}, variants_.size(), options_.runs, options_.warmup, 1};
+    manifest_.options = {{"allocators", options_.allocators},
+                         {"user_allocators", user_allocator_specs()},
+                         {"tunings", options_.tunings},
+                         {"runs", options_.runs},
+                         {"warmup", options_.warmup},
+                         {"prepare", options_.prepare},
+                         {"timeout_seconds", options_.timeout_seconds},
+                         {"ignore_failure", options_.ignore_failure},
+                         {"shell", options_.shell},
+                         {"baseline", options_.baseline},
+                         {"tracepoints", options_.tracepoints},
+                         {"hardware_counters", options_.hardware_counters},
+                         {"out_dir", directory_->path()}};
     run::RunDirectory::begin_attempt(manifest_, 1);
     directory_->write_manifest(manifest_);
     journal_.emplace(directory_->journal_path());
-    append({{"type", "run_start"}, {"time", run::utc_now()}, {"argv", options_.tool_argv}});
+    append(journal::RunStartRecord{1, run::utc_now(), options_.tool_argv});
   }
 
   json user_allocator_specs() const {
@@ -258,25 +251,10 @@ class ExecDriver {
     return specs;
   }
 
-  void append(json record) {
+  void append(const json& typed) {
+    json record = typed;
     record["attempt"] = 1;
     journal_->append(std::move(record));
-  }
-
-  json identity(const LiveVariant& live) const {
-    return {{"cell", live.cell_id},
-            {"group", workload_},
-            {"workload", workload_},
-            {"family", "exec"},
-            {"payload", "none"},
-            {"runtime", "process"},
-            {"allocator", live.variant.allocator.name},
-            {"variant", live.variant.label},
-            {"tuning", live.variant.tuning},
-            {"injection", "preload"},
-            {"baseline", live.baseline},
-            {"baseline_cell", baseline_cell_},
-            {"object", live.variant.allocator.is_std() ? "" : live.variant.allocator.path}};
   }
 
   RunSpec spec_for(const LiveVariant& live) const {
@@ -317,17 +295,19 @@ class ExecDriver {
   // Fails a variant: one cell_failed record; it takes no further part.
   void fail(LiveVariant& live, const std::string& phase, const std::string& reason,
             const std::optional<RunOutcome>& outcome, const json& verification = json(),
-            const json& tuning_check = json()) {
-    json record = identity(live);
-    record["type"] = "cell_failed";
-    record["phase"] = phase;
-    record["reason"] = reason;
-    record["exit_code"] = outcome && outcome->exit_code ? json(*outcome->exit_code) : json();
-    record["signal"] = outcome && outcome->signal ? json(*outcome->signal) : json();
-    record["timed_out"] = outcome && outcome->timed_out;
-    record["stderr_tail"] = last_run_tail(live.log_path, 10);
-    if (!verification.is_null()) record["verification"] = verification;
-    if (!tuning_check.is_null()) record["tuning_check"] = tuning_check;
+            const std::optional<alloc::TuningCheck>& tuning_check = std::nullopt) {
+    journal::CellFailedRecord record;
+    record.identity = run::cell_identity(live.cell);
+    record.phase = phase;
+    record.reason = reason;
+    if (outcome) {
+      record.exit_code = outcome->exit_code;
+      record.signal = outcome->signal;
+    }
+    record.timed_out = outcome && outcome->timed_out;
+    record.stderr_tail = last_run_tail(live.log_path, 10);
+    record.verification = verification;
+    record.tuning_check = tuning_check;
     append(record);
     live.failed = true;
     live.failure = reason;
@@ -352,20 +332,20 @@ class ExecDriver {
       probe.message = e.what();
     }
     live.tuning_check = probe.tuning_check;
-    if (live.tuning_check.is_null())
-      live.tuning_check = alloc::to_json(alloc::unverified_tuning(
-          pairs, "not read back: the read-back worker failed (" + probe.message + ")"));
-    live.tuning_check["read_back"] =
+    if (!live.tuning_check)
+      live.tuning_check = alloc::unverified_tuning(
+          pairs, "not read back: the read-back worker failed (" + probe.message + ")");
+    live.tuning_check->read_back =
         "in a worker process started under the same allocator and variables, before any run "
         "of the command";
     if (probe.failed_kind == "tuning") {
       fail(live, "tuning", "tuning: " + probe.message, std::nullopt, json(), live.tuning_check);
       return;
     }
-    for (const auto& key : live.tuning_check["keys"])
-      if (key["status"] != "verified")
-        say(live.variant.label + ": " + key["key"].get<std::string>() + " " +
-            key["status"].get<std::string>() + " (" + key["how"].get<std::string>() + ")");
+    for (const auto& key : live.tuning_check->keys)
+      if (key.status != alloc::KeyCheck::Status::verified)
+        say(live.variant.label + ": " + key.key + " " + alloc::to_string(key.status) + " (" +
+            key.how + ")");
   }
 
   void verification_run(LiveVariant& live) {
@@ -448,37 +428,32 @@ class ExecDriver {
       if (fault && !s.source) {
         faults_from_rusage_ = true;
         counter_status_.push_back(
-            {{"name", s.name},
-             {"source", "rusage"},
-             {"detail", std::string("wait4() rusage ") +
-                            (s.name == probe::names::kMinorFaults ? "ru_minflt" : "ru_majflt") +
-                            " of the command and the descendants it waited for (perf: " + s.detail +
-                            ")"}});
+            {s.name, "rusage",
+             std::string("wait4() rusage ") +
+                 (s.name == probe::names::kMinorFaults ? "ru_minflt" : "ru_majflt") +
+                 " of the command and the descendants it waited for (perf: " + s.detail + ")"});
         continue;
       }
-      counter_status_.push_back({{"name", s.name},
-                                 {"source", s.source ? json(probe::to_string(*s.source)) : json()},
-                                 {"detail", s.detail}});
+      counter_status_.push_back(
+          {s.name,
+           s.source ? std::optional<std::string>(probe::to_string(*s.source)) : std::nullopt,
+           s.detail});
     }
     counter_status_.push_back(
-        {{"name", probe::names::kUserNs},
-         {"source", "rusage"},
-         {"detail", "wait4() rusage ru_utime of the command and the descendants it waited for"}});
+        {probe::names::kUserNs, "rusage",
+         "wait4() rusage ru_utime of the command and the descendants it waited for"});
     counter_status_.push_back(
-        {{"name", probe::names::kSysNs},
-         {"source", "rusage"},
-         {"detail", "wait4() rusage ru_stime of the command and the descendants it waited for"}});
+        {probe::names::kSysNs, "rusage",
+         "wait4() rusage ru_stime of the command and the descendants it waited for"});
   }
 
-  json counters_of(const RunOutcome& outcome) const {
-    json c = json::object();
+  std::map<std::string, std::uint64_t> counters_of(const RunOutcome& outcome) const {
+    std::map<std::string, std::uint64_t> c;
     for (const auto& [name, value] : outcome.counters)
       if (name != kCommandExecs) c[name] = value;
     if (faults_from_rusage_) {
-      if (!c.contains(probe::names::kMinorFaults))
-        c[probe::names::kMinorFaults] = outcome.minor_faults;
-      if (!c.contains(probe::names::kMajorFaults))
-        c[probe::names::kMajorFaults] = outcome.major_faults;
+      c.emplace(probe::names::kMinorFaults, outcome.minor_faults);
+      c.emplace(probe::names::kMajorFaults, outcome.major_faults);
     }
     c[probe::names::kUserNs] = outcome.user_ns;
     c[probe::names::kSysNs] = outcome.sys_ns;
@@ -486,35 +461,31 @@ class ExecDriver {
   }
 
   void append_cell(const LiveVariant& live) {
-    json record = identity(live);
-    record["type"] = "cell";
-    record["verification"] = live.verification;
-    record["tuning_check"] = live.tuning_check;
-    record["workload_info"] = {
-        {"name", workload_},
-        {"family", "exec"},
-        {"description", "the command `" + command_text_ +
-                            "` run as a process tree, one run per iteration, allocator "
-                            "injected by LD_PRELOAD"},
-        {"pool_threads", 0},
-        {"runtime_kind", "process"},
-        {"runtime_build", "exec"},
-        {"wait_mode", ""},
-        {"pinned", false},
-        {"elements_per_iteration", 1},
-        {"payload_bytes", 0}};
-    record["counters"] = counter_status_;
-    record["warmup"] = {{"iters", live.warmup_runs}, {"ns", live.warmup_ns}};
-    record["plan"] = {
-        {"mode", "flat"},
-        {"iterations", std::vector<std::uint64_t>(static_cast<size_t>(options_.runs), 1)}};
+    journal::CellRecord record;
+    record.identity = run::cell_identity(live.cell);
+    record.verification = live.verification;
+    record.tuning_check = live.tuning_check;
+    journal::WorkloadInfo& info = record.workload_info;
+    info.name = workload_;
+    info.family = "exec";
+    info.description = "the command `" + command_text_ +
+                       "` run as a process tree, one run per iteration, allocator "
+                       "injected by LD_PRELOAD";
+    info.runtime_kind = "process";
+    info.runtime_build = "exec";
+    info.elements_per_iteration = 1;
+    record.counters = counter_status_;
+    record.warmup_iters = static_cast<std::uint64_t>(live.warmup_runs);
+    record.warmup_ns = live.warmup_ns;
+    record.plan_mode = "flat";
+    record.plan_iterations.assign(static_cast<size_t>(options_.runs), 1);
     append(record);
   }
 
   void run_round(int round, bool timed) {
     const size_t n = variants_.size();
     for (size_t position = 0; position < n; ++position) {
-      LiveVariant& live = variants_[(position + static_cast<size_t>(round)) % n];
+      LiveVariant& live = variants_[run::rotated_index(position, round, n)];
       if (live.failed) continue;
       const std::string what = std::string(timed ? "round " : "warm-up round ") +
                                std::to_string(round) + " of " + live.variant.label;
@@ -549,23 +520,22 @@ class ExecDriver {
         ++live.warmup_runs;
         continue;
       }
-      json record = {{"type", "sample"},
-                     {"cell", live.cell_id},
-                     {"group", workload_},
-                     {"round", round},
-                     {"position", position},
-                     {"iters", 1},
-                     {"ns", outcome.wall_ns},
-                     {"counters", counters_of(outcome)},
-                     {"hwm_kib", outcome.max_rss_kib},
-                     {"hwm_scope", "process"},
-                     {"exit_code", outcome.exit_code ? json(*outcome.exit_code) : json()}};
-      if (outcome.signal) record["signal"] = *outcome.signal;
-      if (outcome.killed_leftovers) record["killed_leftover_processes"] = true;
+      journal::SampleRecord record;
+      record.cell = live.cell.id;
+      record.group = workload_;
+      record.round = round;
+      record.position = static_cast<int>(position);
+      record.measured.iters = 1;
+      record.measured.ns = outcome.wall_ns;
+      record.measured.counters = counters_of(outcome);
+      record.measured.hwm_kib = outcome.max_rss_kib;
+      record.measured.hwm_scope = "process";
+      record.command =
+          journal::CommandExit{outcome.exit_code, outcome.signal, outcome.killed_leftovers};
       if (load_window) {
         // The command's tree is reaped by now: its CPU time is wait4's.
         load_window->run_ns += outcome.user_ns + outcome.sys_ns;
-        record["load"] = load_window->to_json();
+        record.load = load_window->to_record();
       }
       append(record);
     }
@@ -574,14 +544,12 @@ class ExecDriver {
   void finish(bool complete) {
     int failed = 0;
     for (const auto& live : variants_) failed += live.failed ? 1 : 0;
-    if (complete) append({{"type", "group_done"}, {"group", workload_}, {"rounds", options_.runs}});
-    append({{"type", "run_end"},
-            {"time", run::utc_now()},
-            {"cells", variants_.size()},
-            {"failed", failed}});
+    if (complete) append(journal::GroupDoneRecord{workload_, options_.runs, {}, {}});
+    append(journal::RunEndRecord{run::utc_now(), variants_.size(),
+                                 static_cast<std::uint64_t>(failed)});
     journal_->sync();
     run::RunDirectory::end_attempt(manifest_);
-    manifest_["machine"]["loadavg_end"] = run::describe_machine()["loadavg"];
+    manifest_.machine.loadavg_end = run::describe_machine().loadavg;
     directory_->write_manifest(manifest_);
   }
 
@@ -595,12 +563,11 @@ class ExecDriver {
   Helpers helpers_;
   std::vector<alloc::Allocator> allocators_;
   std::string workload_;
-  std::string baseline_cell_;
   std::vector<LiveVariant> variants_;
   std::optional<run::RunDirectory> directory_;  // from start_directory() on
-  json manifest_;
+  journal::Manifest manifest_;
   std::optional<journal::JournalWriter> journal_;
-  json counter_status_ = json::array();
+  std::vector<journal::CounterStatus> counter_status_;
   bool faults_from_rusage_ = false;
 };
 

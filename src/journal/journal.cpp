@@ -105,6 +105,7 @@ JournalContents read_journal(const std::string& path) {
     if (j["attempt"] < 1 || j["attempt"] > std::numeric_limits<int>::max())
       throw JournalError(where + "\"attempt\" " + j["attempt"].dump() + " is out of range");
     contents.records.push_back(std::move(j));
+    contents.lines.push_back(line_number);
   }
   return contents;
 }
@@ -120,15 +121,17 @@ JournalView latest_attempts(const JournalContents& contents) {
       a = std::max(a, attempt);
     }
   }
-  for (const auto& r : contents.records) {
-    if (!r.contains("group")) {
-      view.records.push_back(r);
-      continue;
+  for (std::size_t i = 0; i < contents.records.size(); ++i) {
+    const auto& r = contents.records[i];
+    // Contents put together by hand (tests) may lack line numbers: 0.
+    const int line = i < contents.lines.size() ? contents.lines[i] : 0;
+    if (r.contains("group")) {
+      const std::string group = r["group"];
+      if (r["attempt"].get<int>() != group_attempt[group]) continue;
+      if (r["type"] == "group_done") view.done_groups.insert(group);
     }
-    const std::string group = r["group"];
-    if (r["attempt"].get<int>() != group_attempt[group]) continue;
-    if (r["type"] == "group_done") view.done_groups.insert(group);
     view.records.push_back(r);
+    view.lines.push_back(line);
   }
   return view;
 }

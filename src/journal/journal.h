@@ -40,6 +40,7 @@ class JournalWriter {
 
 struct JournalContents {
   std::vector<nlohmann::json> records;  // in file order
+  std::vector<int> lines;               // the line number of each record (from 1)
   bool truncated_tail = false;          // last line had no newline and was ignored
 };
 
@@ -51,6 +52,7 @@ JournalContents read_journal(const std::string& path);
 // run-level records. Groups with a `group_done` in that attempt are `done`.
 struct JournalView {
   std::vector<nlohmann::json> records;
+  std::vector<int> lines;  // the line number of each record in samples.jsonl
   std::set<std::string> done_groups;
   int last_attempt = 0;
 };

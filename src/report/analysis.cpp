@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include "journal/journal.h"
-#include "report/manifest_view.h"
+#include "journal/records.h"
 #include "report/model.h"
 #include "report/text_format.h"
 
@@ -104,7 +104,7 @@ bool is_file(const std::string& path) {
   return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-json read_manifest(const std::string& run_dir) {
+journal::Manifest read_manifest(const std::string& run_dir) {
   const std::string path = run_dir + "/manifest.json";
   if (!is_file(path))
     throw ReportError(run_dir +
@@ -115,249 +115,105 @@ json read_manifest(const std::string& run_dir) {
   json manifest = json::parse(text.str(), nullptr, false);
   if (manifest.is_discarded() || !manifest.is_object())
     throw ReportError(path + ": not a JSON object");
-  return manifest;
+  return manifest.get<journal::Manifest>();
 }
 
-// Counts and nanoseconds are uint64 where they are measured: beyond that a
-// value is garbage, and sums of such values would overflow to infinity.
-constexpr double kUint64Limit = 18446744073709551616.0;  // 2^64
-
-// Helpers that read a record's field or name what is missing.
-std::string where(const json& r) {
-  std::string w = "samples.jsonl: " + r.value("type", std::string("record"));
-  if (r.contains("cell") && r["cell"].is_string())
-    w += " of cell '" + r["cell"].get<std::string>() + "'";
-  if (r.contains("round") && r["round"].is_number()) w += " (round " + r["round"].dump() + ")";
-  return w;
+// The identity of a cell record ("cell", "cell_failed"; a sample's cell id
+// until its cell record is read).
+void apply_identity(const journal::CellIdentity& id, CellAnalysis& c) {
+  c.id = id.cell;
+  if (!id.group.empty()) c.group = id.group;
+  c.workload = id.workload;
+  c.payload = id.payload;
+  c.runtime = id.runtime;
+  c.variant = id.variant;
+  c.injection = id.injection;
+  c.allocator = id.allocator;
+  c.tuning = id.tuning;
+  c.probes = id.probes;
+  c.family = id.family;
 }
 
-std::string string_field(const json& r, const char* key, const std::string& fallback = "") {
-  auto it = r.find(key);
-  return it != r.end() && it->is_string() ? it->get<std::string>() : fallback;
-}
-
-// A flag that is not a JSON boolean counts as absent, as string_field does.
-bool bool_field(const json& r, const char* key, bool fallback) {
-  auto it = r.find(key);
-  return it != r.end() && it->is_boolean() ? it->get<bool>() : fallback;
-}
-
-std::string required_string(const json& r, const char* key) {
-  auto it = r.find(key);
-  if (it == r.end() || !it->is_string())
-    throw ReportError(where(r) + ": \"" + key + "\" is missing or not a string");
-  return it->get<std::string>();
-}
-
-double required_number(const json& r, const char* key) {
-  auto it = r.find(key);
-  if (it == r.end() || !it->is_number())
-    throw ReportError(where(r) + ": \"" + key + "\" is missing or not a number");
-  return it->get<double>();
-}
-
-std::optional<double> optional_number(const json& r, const char* key) {
-  auto it = r.find(key);
-  if (it == r.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
-}
-
-std::optional<int> optional_int(const json& r, const char* key) {
-  auto it = r.find(key);
-  if (it == r.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<int>();
-}
-
-// Identity fields shared by "cell" and "cell_failed"; the cell id
-// "workload|payload|runtime|variant|injection" fills what a record lacks.
-void read_identity(const json& r, CellAnalysis& c) {
-  c.id = required_string(r, "cell");
-  std::vector<std::string> parts;
-  std::stringstream id(c.id);
-  for (std::string part; std::getline(id, part, '|');) parts.push_back(part);
-  auto part = [&](std::size_t i) { return i < parts.size() ? parts[i] : std::string(); };
-  c.group = string_field(r, "group", c.group);
-  c.workload = string_field(r, "workload", c.workload.empty() ? part(0) : c.workload);
-  c.payload = string_field(r, "payload", c.payload.empty() ? part(1) : c.payload);
-  c.runtime = string_field(r, "runtime", c.runtime.empty() ? part(2) : c.runtime);
-  c.variant = string_field(r, "variant", c.variant.empty() ? part(3) : c.variant);
-  c.injection = string_field(r, "injection", c.injection.empty() ? part(4) : c.injection);
-  c.allocator = string_field(
-      r, "allocator", c.allocator.empty() ? c.variant.substr(0, c.variant.find('[')) : c.allocator);
-  c.tuning = string_field(r, "tuning", c.tuning);
-  // Runs before the "probes" field name the mode in the variant only:
-  // "jemalloc(probes off)".
-  const std::string::size_type probes_at = c.variant.rfind("(probes ");
-  c.probes = string_field(r, "probes",
-                          probes_at != std::string::npos && c.variant.back() == ')'
-                              ? c.variant.substr(probes_at + 8, c.variant.size() - probes_at - 9)
-                              : c.probes);
-  c.family = string_field(r, "family",
-                          c.family.empty() ? c.workload.substr(0, c.workload.find('/')) : c.family);
-  if (r.contains("verification") && !r["verification"].is_null())
-    c.verification = r["verification"];
-}
-
-WorkloadInfo read_workload_info(const json& w) {
-  WorkloadInfo info;
-  if (!w.is_object()) return info;
-  info.name = string_field(w, "name");
-  info.family = string_field(w, "family");
-  info.description = string_field(w, "description");
-  info.runtime_kind = string_field(w, "runtime_kind");
-  info.runtime_build = string_field(w, "runtime_build");
-  info.wait_mode = string_field(w, "wait_mode");
-  info.pool_threads = optional_int(w, "pool_threads").value_or(0);
-  info.pinned = bool_field(w, "pinned", false);
-  // Out of uint64 range stays unknown (0): the cast would be undefined.
-  if (auto e = optional_number(w, "elements_per_iteration"); e && *e > 0 && *e < kUint64Limit)
-    info.elements_per_iteration = static_cast<std::uint64_t>(*e);
-  if (auto b = optional_number(w, "payload_bytes"); b && *b > 0 && *b < kUint64Limit)
-    info.payload_bytes = static_cast<std::uint64_t>(*b);
-  return info;
-}
-
-void read_cell_record(const json& r, CellAnalysis& c) {
-  read_identity(r, c);
-  c.baseline = bool_field(r, "baseline", false);
-  c.baseline_cell = string_field(r, "baseline_cell");
-  c.object = string_field(r, "object");
-  if (r.contains("workload_info")) {
-    c.workload_info_json = r["workload_info"];
-    c.workload_info = read_workload_info(r["workload_info"]);
-  }
+void read_cell_record(const journal::CellRecord& r, CellAnalysis& c) {
+  apply_identity(r.identity, c);
+  if (!r.verification.is_null()) c.verification = r.verification;
+  c.baseline = r.identity.baseline;
+  c.baseline_cell = r.identity.baseline_cell;
+  c.object = r.identity.object;
+  c.workload_info = r.workload_info;
+  c.workload_info_json = r.workload_info;
   if (c.family.empty()) c.family = c.workload_info.family;
-  c.counter_sources.clear();
-  if (r.contains("counters") && r["counters"].is_array()) {
-    for (const auto& s : r["counters"]) {
-      if (!s.is_object()) continue;
-      CounterSource src;
-      src.name = string_field(s, "name");
-      if (s.contains("source") && s["source"].is_string())
-        src.source = s["source"].get<std::string>();
-      src.detail = string_field(s, "detail");
-      c.counter_sources.push_back(std::move(src));
-    }
-  }
-  if (r.contains("plan") && r["plan"].is_object()) c.plan_mode = string_field(r["plan"], "mode");
+  c.counter_sources = r.counters;
+  c.plan_mode = r.plan_mode;
   c.tuning_keys.clear();
-  if (auto check = r.find("tuning_check"); check != r.end() && check->is_object())
-    if (auto keys = check->find("keys"); keys != check->end() && keys->is_array())
-      for (const auto& k : *keys) {
-        if (!k.is_object()) continue;
-        c.tuning_keys.push_back({string_field(k, "key"), string_field(k, "asked"),
-                                 string_field(k, "effective"),
-                                 string_field(k, "status", "unverified"), string_field(k, "how")});
-      }
+  if (r.tuning_check)
+    for (const auto& k : r.tuning_check->keys)
+      c.tuning_keys.push_back({k.key, k.asked, k.effective, alloc::to_string(k.status), k.how});
 }
 
-CellSample read_sample(const json& r) {
+CellSample read_sample(const journal::SampleRecord& r) {
   CellSample s;
-  const double round = required_number(r, "round");
-  // Checked before the cast: an out-of-range double to int is undefined.
-  if (!(round >= 0 && round <= std::numeric_limits<int>::max()))
-    throw ReportError(where(r) + ": \"round\" must be a round number >= 0");
-  s.round = static_cast<int>(round);
-  s.position = optional_int(r, "position").value_or(0);
-  s.process = optional_int(r, "process").value_or(0);
-  if (s.process < 0) throw ReportError(where(r) + ": \"process\" must be >= 0");
-  s.iters = required_number(r, "iters");
-  s.ns = required_number(r, "ns");
-  // iters is a count of iterations; with iters >= 1 and every total below
-  // 2^64, per-iteration values and their sums stay finite.
-  if (!(s.iters >= 1 && s.iters < kUint64Limit))
-    throw ReportError(where(r) + ": \"iters\" must be >= 1");
-  if (!(s.ns >= 0 && s.ns < kUint64Limit))
-    throw ReportError(where(r) + ": \"ns\" must be >= 0 and below 2^64");
-  if (r.contains("counters")) {
-    if (!r["counters"].is_object()) throw ReportError(where(r) + ": \"counters\" is not an object");
-    for (auto it = r["counters"].begin(); it != r["counters"].end(); ++it) {
-      if (!it->is_number() || !(std::abs(it->get<double>()) < kUint64Limit))
-        throw ReportError(where(r) + ": counter \"" + it.key() + "\" is not a number below 2^64");
-      s.counters[it.key()] = it->get<double>();
-    }
-  }
-  s.rss_kib = optional_number(r, "rss_kib");
-  s.hwm_kib = optional_number(r, "hwm_kib");
-  s.hwm_scope = string_field(r, "hwm_scope");
-  s.other_cpu_share = optional_number(r, "other_cpu_share");
-  if (auto load = r.find("load"); load != r.end() && load->is_object()) {
-    CellSample::Load l;
-    const std::pair<const char*, double*> fields[] = {{"window_ns", &l.window_ns},
-                                                      {"cpus", &l.cpus},
-                                                      {"busy_ns", &l.busy_ns},
-                                                      {"steal_ns", &l.steal_ns},
-                                                      {"run_ns", &l.run_ns}};
-    for (const auto& [field, into] : fields) {
-      const auto v = optional_number(*load, field);
-      if (!v || !(*v >= 0 && *v < kUint64Limit))
-        throw ReportError(where(r) + ": \"load\"." + field + " must be a number >= 0");
-      *into = *v;
-    }
-    if (l.window_ns > 0 && l.cpus > 0) s.load = l;
-  }
+  s.round = r.round;
+  s.position = r.position;
+  s.process = r.process.value_or(0);
+  s.iters = static_cast<double>(r.measured.iters);
+  s.ns = static_cast<double>(r.measured.ns);
+  for (const auto& [name, total] : r.measured.counters)
+    s.counters[name] = static_cast<double>(total);
+  if (r.measured.rss_kib) s.rss_kib = static_cast<double>(*r.measured.rss_kib);
+  if (r.measured.hwm_kib) s.hwm_kib = static_cast<double>(*r.measured.hwm_kib);
+  s.hwm_scope = r.measured.hwm_scope;
+  s.other_cpu_share = r.other_cpu_share;
+  // A window without time or CPUs says nothing about the machine.
+  if (r.load && r.load->window_ns > 0 && r.load->cpus > 0)
+    s.load = CellSample::Load{
+        static_cast<double>(r.load->window_ns), static_cast<double>(r.load->cpus),
+        static_cast<double>(r.load->busy_ns), static_cast<double>(r.load->steal_ns),
+        static_cast<double>(r.load->run_ns)};
   return s;
 }
 
-AllocationProfile read_profile(const json& r) {
+AllocationProfile read_profile(const journal::ProfileRecord& r) {
   AllocationProfile p;
-  p.group = required_string(r, "group");
-  p.workload = string_field(r, "workload", p.group);
-  p.payload = string_field(r, "payload");
-  p.runtime = string_field(r, "runtime");
-  p.iters = required_number(r, "iters");
-  p.calls = required_number(r, "calls");
-  p.bytes = required_number(r, "bytes");
-  p.frees = optional_number(r, "frees").value_or(0);
-  if (!(p.iters > 0)) throw ReportError(where(r) + ": \"iters\" must be > 0");
+  p.group = r.group;
+  p.workload = r.workload;
+  p.payload = r.payload;
+  p.runtime = r.runtime;
+  p.iters = static_cast<double>(r.counted.iters);
+  p.calls = static_cast<double>(r.counted.calls);
+  p.bytes = static_cast<double>(r.counted.bytes);
+  p.frees = static_cast<double>(r.counted.frees);
   return p;
 }
 
-CallTrace read_trace(const json& r) {
+CallTrace read_trace(const journal::TraceRecord& r) {
   CallTrace t;
-  t.cell = required_string(r, "cell");
-  t.iters = required_number(r, "iters");
-  t.source = string_field(r, "source");
-  t.detail = string_field(r, "detail");
-  t.file = string_field(r, "file");
-  t.lost = optional_number(r, "lost").value_or(0);
-  if (!(t.iters > 0)) throw ReportError(where(r) + ": \"iters\" must be > 0");
-  auto summary = r.find("summary");
-  if (summary != r.end() && summary->is_array())
-    for (const auto& k : *summary) {
-      if (!k.is_object()) throw ReportError(where(r) + ": \"summary\" entries must be objects");
-      t.kinds.push_back({string_field(k, "kind"), optional_number(k, "count").value_or(0),
-                         string_field(k, "text")});
-    }
+  t.cell = r.cell;
+  t.iters = static_cast<double>(r.traced.iters);
+  t.source = r.traced.source.value_or("");
+  t.detail = r.traced.detail;
+  t.file = r.file;
+  t.lost = static_cast<double>(r.traced.lost);
+  for (const auto& k : r.traced.summary)
+    t.kinds.push_back({k.kind, static_cast<double>(k.count), k.text});
   return t;
 }
 
-SteadyState read_steady_state(const json& r) {
+SteadyState read_steady_state(const journal::SteadyStateRecord& r) {
   SteadyState s;
-  if (r.contains("steady") && r["steady"].is_boolean()) s.steady = r["steady"].get<bool>();
-  s.why = string_field(r, "why");
-  auto counters = r.find("counters");
-  if (counters == r.end() || !counters->is_object()) return s;
-  for (const auto& [name, c] : counters->items()) {
-    if (!c.is_object()) throw ReportError(where(r) + ": \"counters\" entries must be objects");
-    if (c.value("agree", true)) continue;
-    s.drifting.push_back({name, required_number(c, "first_per_iteration"),
-                          required_number(c, "last_per_iteration")});
-  }
+  s.steady = r.steady;
+  s.why = r.why;
+  for (const auto& [name, c] : r.counters)
+    if (!c.agree) s.drifting.push_back({name, c.first_per_iteration, c.last_per_iteration});
   return s;
 }
 
-void read_failure(const json& r, CellAnalysis& c) {
-  read_identity(r, c);
-  Failure f;
-  f.phase = string_field(r, "phase");
-  f.reason = string_field(r, "reason", "no reason recorded");
-  f.exit_code = optional_int(r, "exit_code");
-  f.signal = optional_int(r, "signal");
-  if (r.contains("stderr_tail") && r["stderr_tail"].is_array())
-    for (const auto& line : r["stderr_tail"])
-      if (line.is_string()) f.stderr_tail.push_back(line.get<std::string>());
-  c.failure = std::move(f);
+// `identified`: the cell's own record was read; its identity stands (an
+// older cell_failed record may lack fields the cell record has).
+void read_failure(const journal::CellFailedRecord& r, CellAnalysis& c, bool identified) {
+  if (!identified) apply_identity(r.identity, c);
+  if (!r.verification.is_null()) c.verification = r.verification;
+  c.failure = Failure{r.phase, r.reason, r.exit_code, r.signal, r.stderr_tail};
   c.status = CellStatus::failed;
 }
 
@@ -649,16 +505,7 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
   m.run_dir = run_dir;
   m.manifest = read_manifest(run_dir);
   m.options = options;
-  if (auto resamples = manifest_value(
-          m.manifest,
-          {"bootstrap_resamples", "options.bootstrap_resamples", "plan.bootstrap_resamples"})) {
-    try {
-      const int n = std::stoi(*resamples);
-      if (n > 0) m.options.bootstrap.resamples = n;
-    } catch (const std::exception&) {
-      // not a number: keep the default, the manifest table shows the value
-    }
-  }
+  if (auto resamples = m.manifest.bootstrap_resamples()) m.options.bootstrap.resamples = *resamples;
 
   const std::string journal_path = run_dir + "/samples.jsonl";
   if (!is_file(journal_path))
@@ -683,37 +530,44 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
     return m.cells[it->second];
   };
   std::set<std::string> groups;
-  for (const auto& r : view.records) {
+  std::set<std::string> cell_records;  // cells whose `cell` record was read
+  for (std::size_t i = 0; i < view.records.size(); ++i) {
+    const json& r = view.records[i];
     const std::string type = r["type"].get<std::string>();
     if (r.contains("group")) groups.insert(r["group"].get<std::string>());
-    if (type == "cell") {
-      read_cell_record(r, cell_for(required_string(r, "cell")));
-    } else if (type == "sample") {
-      CellAnalysis& c = cell_for(required_string(r, "cell"));
-      if (c.group.empty()) read_identity(r, c);
-      c.samples.push_back(read_sample(r));
-    } else if (type == "cell_failed") {
-      read_failure(r, cell_for(required_string(r, "cell")));
-    } else if (type == "profile") {
-      m.profiles.push_back(read_profile(r));
-    } else if (type == "trace") {
-      m.traces.push_back(read_trace(r));
-    } else if (type == "steady_state") {
-      cell_for(required_string(r, "cell")).steady_state = read_steady_state(r);
-    } else if (type == "group_done" && r.contains("cross_cpu") && r["cross_cpu"].is_object()) {
-      CrossCpuReading reading;
-      reading.group = required_string(r, "group");
-      auto value = [&](const char* when) -> std::optional<double> {
-        const json& cc = r["cross_cpu"];
-        if (!cc.contains(when) || !cc[when].is_object()) return std::nullopt;
-        const auto v = optional_number(cc[when], "round_trip_ns");
-        if (v && !(*v > 0 && std::isfinite(*v)))
-          throw ReportError(where(r) + ": \"round_trip_ns\" must be a positive number");
-        return v;
-      };
-      reading.before_ns = value("before");
-      reading.after_ns = value("after");
-      m.cross_cpu.push_back(std::move(reading));
+    try {
+      if (type == "cell") {
+        const auto record = r.get<journal::CellRecord>();
+        read_cell_record(record, cell_for(record.identity.cell));
+        cell_records.insert(record.identity.cell);
+      } else if (type == "sample") {
+        const auto record = r.get<journal::SampleRecord>();
+        CellAnalysis& c = cell_for(record.cell);
+        if (c.group.empty()) apply_identity(r.get<journal::CellIdentity>(), c);
+        c.samples.push_back(read_sample(record));
+      } else if (type == "cell_failed") {
+        const auto record = r.get<journal::CellFailedRecord>();
+        read_failure(record, cell_for(record.identity.cell),
+                     cell_records.count(record.identity.cell) > 0);
+      } else if (type == "profile") {
+        m.profiles.push_back(read_profile(r.get<journal::ProfileRecord>()));
+      } else if (type == "trace") {
+        m.traces.push_back(read_trace(r.get<journal::TraceRecord>()));
+      } else if (type == "steady_state") {
+        const auto record = r.get<journal::SteadyStateRecord>();
+        cell_for(record.cell).steady_state = read_steady_state(record);
+      } else if (type == "group_done") {
+        const auto record = r.get<journal::GroupDoneRecord>();
+        if (record.cross_cpu_before || record.cross_cpu_after) {
+          auto value = [](const std::optional<journal::CrossCpuValue>& v) {
+            return v ? v->round_trip_ns : std::nullopt;
+          };
+          m.cross_cpu.push_back(
+              {record.group, value(record.cross_cpu_before), value(record.cross_cpu_after)});
+        }
+      }
+    } catch (const journal::RecordError& e) {
+      throw ReportError("samples.jsonl line " + std::to_string(view.lines[i]) + ": " + e.what());
     }
   }
   for (const auto& g : groups)

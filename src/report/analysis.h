@@ -16,6 +16,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "journal/manifest.h"
+#include "journal/records.h"
 #include "report/key_drivers.h"
 #include "stats/estimate.h"
 
@@ -30,27 +32,17 @@ class ReportError : public std::runtime_error {
 
 struct AnalysisOptions {
   // Fixed seed (the stats default) so reports are reproducible byte for
-  // byte. resamples is taken from the manifest's "bootstrap_resamples" (top
-  // level, or under "options" or "plan") when present. The bootstrap serves
+  // byte. resamples is taken from the manifest's options
+  // (journal::Manifest::bootstrap_resamples) when recorded. The bootstrap serves
   // the per-cell estimates; ratios use `ratio` (t interval, rank test).
   stats::BootstrapOptions bootstrap{};
   stats::RatioOptions ratio{};
 };
 
-// `workload_info` of a cell record (docs/results-schema.md).
-struct WorkloadInfo {
-  std::string name, family, description, runtime_kind, runtime_build, wait_mode;
-  int pool_threads = 0;
-  bool pinned = false;
-  std::uint64_t elements_per_iteration = 0;  // 0: unknown
-  std::uint64_t payload_bytes = 0;
-};
-
-struct CounterSource {
-  std::string name;
-  std::optional<std::string> source;  // empty: unavailable
-  std::string detail;
-};
+// `workload_info` of a cell record, and a counter with its source (empty:
+// unavailable), as the journal's records hold them.
+using WorkloadInfo = journal::WorkloadInfo;
+using CounterSource = journal::CounterStatus;
 
 struct CellSample {
   int round = 0;
@@ -219,7 +211,7 @@ struct CrossCpuReading {
 
 struct RunModel {
   std::string run_dir;
-  nlohmann::json manifest;
+  journal::Manifest manifest;
   std::vector<CellAnalysis> cells;  // in the order their first record appears
   std::vector<AllocationProfile> profiles;
   std::vector<CallTrace> traces;

@@ -154,31 +154,26 @@ Section run_section(const Context& cx) {
   std::vector<std::string> payload_list(payloads.begin(), payloads.end());
   std::sort(payload_list.begin(), payload_list.end(),
             [](const auto& a, const auto& b) { return payload_rank(a) < payload_rank(b); });
-  // The manifest's layout is the runner's; look facts up under the names it
-  // uses (machine.*, options.*) or at the top level.
-  auto fact = [&](std::initializer_list<std::string_view> paths) {
-    return manifest_value(m.manifest, paths).value_or("");
-  };
+  // The manifest as its writer wrote it (journal/manifest.h).
+  const journal::MachineFacts& host = m.manifest.machine;
   std::vector<std::string> machine;
   for (const auto& part :
-       {fact({"machine.cpu_model", "machine.cpu", "cpu"}),
-        fact({"machine.cores_online", "machine.cores", "cores"}), fact({"machine.arch", "arch"})})
+       {host.cpu_model, host.cores_online > 0 ? std::to_string(host.cores_online) : std::string(),
+        host.arch})
     if (!part.empty()) machine.push_back(part);
   if (machine.size() == 3) machine[1] += " cores";
   std::vector<std::string> facts;
   if (!machine.empty()) facts.push_back("Machine: " + join(machine, ", "));
   std::vector<std::string> system;
-  if (auto k = fact({"machine.kernel", "kernel"}); !k.empty()) system.push_back("kernel " + k);
-  if (auto p = fact({"machine.page_size", "page_size"}); !p.empty())
-    system.push_back("page size " + p + " B");
-  if (auto t = fact({"machine.thp_enabled", "machine.thp", "thp"}); !t.empty())
-    system.push_back("THP " + t);
-  if (auto g = fact({"machine.glibc", "glibc"}); !g.empty()) system.push_back("glibc " + g);
-  if (auto c = fact({"machine.compiler", "compiler"}); !c.empty()) system.push_back(c);
+  if (!host.kernel.empty()) system.push_back("kernel " + host.kernel);
+  if (host.page_size > 0) system.push_back("page size " + std::to_string(host.page_size) + " B");
+  if (!host.thp_enabled.empty()) system.push_back("THP " + host.thp_enabled);
+  if (!host.glibc.empty()) system.push_back("glibc " + host.glibc);
+  if (!host.compiler.empty()) system.push_back(host.compiler);
   if (!system.empty()) facts.push_back("System: " + join(system, "; "));
-  if (auto p = fact({"options.profile", "profile", "plan.profile"}); !p.empty())
+  if (auto p = m.manifest.profile().value_or(""); !p.empty())
     facts.push_back("Profile: " + p +
-                    (fact({"options.pin", "pin"}) == "true" ? "; threads pinned" : ""));
+                    (m.manifest.pinned() ? "; threads pinned" : ""));
 
   // Versions as the workers verified them (cell records), one per allocator;
   // an object that failed verification was read, not verified: not listed.
@@ -850,9 +845,7 @@ Section method_section(const Context& cx) {
   auto range = [](int a, int b) { return a == b ? std::to_string(a) : fmt::format("{}–{}", a, b); };
   std::vector<std::string> mode_list;
   for (const auto& [mode, n] : modes) mode_list.push_back(fmt::format("{} ({} cells)", mode, n));
-  const std::string profile =
-      manifest_value(m.manifest, {"profile", "options.profile", "plan.profile"})
-          .value_or("not recorded");
+  const std::string profile = m.manifest.profile().value_or("not recorded");
   const std::string processes =
       max_processes <= 1
           ? std::string("its own worker process")

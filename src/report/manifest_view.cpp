@@ -51,15 +51,6 @@ std::vector<ManifestEntry> flatten_manifest(const nlohmann::json& manifest) {
   return out;
 }
 
-std::optional<std::string> manifest_value(const nlohmann::json& manifest,
-                                          std::initializer_list<std::string_view> paths) {
-  const auto entries = flatten_manifest(manifest);
-  for (std::string_view p : paths)
-    for (const auto& [key, value] : entries)
-      if (key == p) return value;
-  return std::nullopt;
-}
-
 bool is_volatile_manifest_field(const std::string& path) {
   const std::size_t dot = path.find_last_of('.');
   const std::string last = dot == std::string::npos ? path : path.substr(dot + 1);

@@ -1,7 +1,7 @@
-// Reading manifest.json without depending on its exact layout (the results
-// schema lists what it holds, not how it nests): its scalar leaves flattened
-// to dotted paths, for the report's run table and for `compare`'s
-// differences, and lookup of the few values the reports quote.
+// manifest.json as a list of fields, for the report's manifest table and
+// `compare`'s differences: the scalar leaves of the manifest's JSON
+// (journal/manifest.h) flattened to dotted paths. The values the reports
+// quote are read from the typed journal::Manifest, never looked up here.
 #pragma once
 
 #include <initializer_list>
@@ -22,11 +22,6 @@ namespace shootout::report {
 // Arrays of scalars become one comma-separated value. In document order.
 using ManifestEntry = std::pair<std::string, std::string>;
 std::vector<ManifestEntry> flatten_manifest(const nlohmann::json& manifest);
-
-// The first of `paths` (dotted, as flatten_manifest names them) present in
-// the manifest, as text.
-std::optional<std::string> manifest_value(const nlohmann::json& manifest,
-                                          std::initializer_list<std::string_view> paths);
 
 // True for fields expected to differ between any two runs (times, load,
 // output directory): compare lists them after the differences that matter.

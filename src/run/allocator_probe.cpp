@@ -34,7 +34,9 @@ AllocatorProbe probe_allocator(const alloc::Allocator& allocator, alloc::Injecti
     const WorkerExit exit = worker.wait_or_kill(std::chrono::seconds(5));
     if (reply.status == WorkerProcess::ReadStatus::message) {
       probe.verification = reply.message.value("verification", nlohmann::json::object());
-      probe.tuning_check = reply.message.value("tuning_check", nlohmann::json());
+      if (auto check = reply.message.find("tuning_check");
+          check != reply.message.end() && check->is_object())
+        probe.tuning_check = check->get<alloc::TuningCheck>();
       probe.version = probe.verification.value("version", "");
       probe.version_source = probe.verification.value("version_source", "");
       probe.ok = reply.message["type"] == "hello" && probe.verification.value("ok", false);

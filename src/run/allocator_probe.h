@@ -4,10 +4,12 @@
 // `alloc-shootout list allocators` and by `exec --tune`.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "alloc/conf_verify.h"
 #include "alloc/registry.h"
 #include "run/cell_launch.h"
 
@@ -20,7 +22,8 @@ struct AllocatorProbe {
   std::string message;      // why not ok
   std::string failed_kind;  // the worker's error kind ("verification", "tuning"); "" otherwise
   nlohmann::json verification;
-  nlohmann::json tuning_check;  // the read-back of `tuning` (null without one, or not reached)
+  // The read-back of `tuning` (none without one, or when not reached).
+  std::optional<alloc::TuningCheck> tuning_check;
 };
 
 // `tuning`: "KEY:VALUE[,KEY:VALUE]", set through the allocator's own

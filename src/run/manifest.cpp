@@ -57,40 +57,41 @@ std::string utc_now() {
   return buffer;
 }
 
-nlohmann::json describe_machine() {
+journal::MachineFacts describe_machine() {
   utsname u{};
   uname(&u);
-  return {{"cpu_model", cpu_model()},
-          {"cores_online", sysconf(_SC_NPROCESSORS_ONLN)},
-          {"arch", u.machine},
-          {"kernel", std::string(u.sysname) + " " + u.release},
-          {"hostname", u.nodename},
-          {"page_size", sysconf(_SC_PAGESIZE)},
-          {"thp_enabled", bracketed(first_line("/sys/kernel/mm/transparent_hugepage/enabled"))},
-          {"thp_defrag", bracketed(first_line("/sys/kernel/mm/transparent_hugepage/defrag"))},
-          {"glibc", gnu_get_libc_version()},
-          {"compiler", std::string("GCC ") + __VERSION__},
-          {"build_type", SHOOTOUT_BUILD_TYPE},
-          {"cxx_flags", SHOOTOUT_CXX_FLAGS},
-          {"loadavg", first_line("/proc/loadavg")}};
+  journal::MachineFacts m;
+  m.cpu_model = cpu_model();
+  m.cores_online = sysconf(_SC_NPROCESSORS_ONLN);
+  m.arch = u.machine;
+  m.kernel = std::string(u.sysname) + " " + u.release;
+  m.hostname = u.nodename;
+  m.page_size = sysconf(_SC_PAGESIZE);
+  m.thp_enabled = bracketed(first_line("/sys/kernel/mm/transparent_hugepage/enabled"));
+  m.thp_defrag = bracketed(first_line("/sys/kernel/mm/transparent_hugepage/defrag"));
+  m.glibc = gnu_get_libc_version();
+  m.compiler = std::string("GCC ") + __VERSION__;
+  m.build_type = SHOOTOUT_BUILD_TYPE;
+  m.cxx_flags = SHOOTOUT_CXX_FLAGS;
+  m.loadavg = first_line("/proc/loadavg");
+  return m;
 }
 
-nlohmann::json describe_allocators(const std::vector<alloc::Allocator>& allocators) {
-  nlohmann::json all = nlohmann::json::object();
+std::map<std::string, journal::AllocatorFacts> describe_allocators(
+    const std::vector<alloc::Allocator>& allocators) {
+  std::map<std::string, journal::AllocatorFacts> all;
   for (const auto& a : allocators) {
     const std::string path = a.is_std() ? "" : a.path;
-    nlohmann::json entry = {{"path", path},
-                            {"user_supplied", a.user_supplied},
-                            {"dialect", alloc::to_string(a.dialect)}};
+    journal::AllocatorFacts entry{path, a.user_supplied, alloc::to_string(a.dialect), {}, {}};
     // Which Debian package owns the object, and its version (absent for a
     // user's own build).
     if (!a.is_std() && !path.empty()) {
       auto who = common::capture_stdout({"dpkg-query", "-S", path});
       if (who && who->exit_status == 0) {
         std::string package = who->out.substr(0, who->out.find(':'));
-        entry["package"] = package;
+        entry.package = package;
         auto version = common::capture_stdout({"dpkg-query", "-W", "-f=${Version}", package});
-        if (version && version->exit_status == 0) entry["package_version"] = version->out;
+        if (version && version->exit_status == 0) entry.package_version = version->out;
       }
     }
     all[a.name] = entry;

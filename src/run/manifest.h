@@ -6,15 +6,20 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <map>
+
+#include "journal/manifest.h"
 
 #include "alloc/registry.h"
 
 namespace shootout::run {
 
-nlohmann::json describe_machine();
+// The manifest's parts this layer knows how to measure (journal/manifest.h
+// is the file's type; runner.cpp and exec write it).
+journal::MachineFacts describe_machine();
 // For each allocator: path, and the Debian package and version that own it.
-nlohmann::json describe_allocators(const std::vector<alloc::Allocator>& allocators);
+std::map<std::string, journal::AllocatorFacts> describe_allocators(
+    const std::vector<alloc::Allocator>& allocators);
 std::string utc_now();  // ISO 8601, seconds
 
 }  // namespace shootout::run

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "alloc/conf.h"
+#include "journal/records.h"
 #include "workloads/workload.h"
 
 namespace shootout::run {
@@ -43,8 +44,7 @@ size_t Plan::cell_count() const {
 std::string cell_id(const std::string& workload, const std::string& payload,
                     const std::string& runtime, const std::string& variant,
                     alloc::Injection injection) {
-  return workload + "|" + payload + "|" + runtime + "|" + variant + "|" +
-         alloc::to_string(injection);
+  return journal::cell_id(workload, payload, runtime, variant, alloc::to_string(injection));
 }
 
 nlohmann::json RunOptions::to_json() const {

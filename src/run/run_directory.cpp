@@ -63,16 +63,16 @@ void RunDirectory::cut_partial_last_record() const {
   fs::resize_file(journal_path(), last_newline == std::string::npos ? 0 : last_newline + 1);
 }
 
-void RunDirectory::write_manifest(const nlohmann::json& manifest) const {
-  common::write_file_atomically(manifest_path(), manifest.dump(2) + "\n");
+void RunDirectory::write_manifest(const journal::Manifest& manifest) const {
+  common::write_file_atomically(manifest_path(), nlohmann::json(manifest).dump(2) + "\n");
 }
 
-void RunDirectory::begin_attempt(nlohmann::json& manifest, int attempt) {
-  manifest["attempts"].push_back({{"attempt", attempt}, {"start", utc_now()}});
+void RunDirectory::begin_attempt(journal::Manifest& manifest, int attempt) {
+  manifest.attempts.push_back({attempt, utc_now(), std::nullopt});
 }
 
-void RunDirectory::end_attempt(nlohmann::json& manifest) {
-  manifest["attempts"].back()["end"] = utc_now();
+void RunDirectory::end_attempt(journal::Manifest& manifest) {
+  if (!manifest.attempts.empty()) manifest.attempts.back().end = utc_now();
 }
 
 }  // namespace shootout::run

@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include "journal/manifest.h"
 
 namespace shootout::run {
 
@@ -47,12 +47,12 @@ class RunDirectory {
 
   // Writes manifest.json atomically (common/atomic_file.h): at the start of
   // each attempt and again at its end.
-  void write_manifest(const nlohmann::json& manifest) const;
+  void write_manifest(const journal::Manifest& manifest) const;
 
   // The manifest's "attempts": one {"attempt", "start"} entry per attempt,
   // its "end" added when the attempt finishes; times in UTC, ISO 8601.
-  static void begin_attempt(nlohmann::json& manifest, int attempt);
-  static void end_attempt(nlohmann::json& manifest);
+  static void begin_attempt(journal::Manifest& manifest, int attempt);
+  static void end_attempt(journal::Manifest& manifest);
 
  private:
   RunDirectory(std::string path, Kind kind) : path_(std::move(path)), kind_(kind) {}

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "journal/journal.h"
+#include "journal/records.h"
 #include "run/manifest.h"
 #include "run/run_directory.h"
 
@@ -23,25 +24,24 @@ json read_json_file(const std::string& path) {
 
 RunSummary run_plan(const RunOptions& options, const Plan& plan,
                     const std::vector<alloc::Allocator>& allocators, int attempt,
-                    const std::set<std::string>& done_groups, json manifest,
+                    const std::set<std::string>& done_groups, journal::Manifest manifest,
                     const RunDirectory& run_dir, const std::vector<std::string>& argv,
                     const ProgressCallback& progress) {
-  manifest["machine"] = describe_machine();
-  manifest["allocators"] = describe_allocators(allocators);
-  json groups = json::array();
+  manifest.machine = describe_machine();
+  manifest.allocators = describe_allocators(allocators);
+  manifest.plan = {};
   for (const auto& g : plan.groups) {
-    json cells = json::array();
-    for (const auto& c : g.cells) cells.push_back(c.id);
-    groups.push_back({{"group", g.name}, {"cells", cells}});
+    journal::PlanGroup group{g.name, {}};
+    for (const auto& c : g.cells) group.cells.push_back(c.id);
+    manifest.plan.groups.push_back(std::move(group));
   }
-  manifest["plan"] = {{"groups", groups}, {"cells", plan.cell_count()}};
-  manifest["options"] = options.to_json();
+  manifest.plan.cells = plan.cell_count();
+  manifest.options = options.to_json();
   RunDirectory::begin_attempt(manifest, attempt);
   run_dir.write_manifest(manifest);
 
   journal::JournalWriter journal(run_dir.journal_path());
-  journal.append(
-      {{"type", "run_start"}, {"attempt", attempt}, {"time", utc_now()}, {"argv", argv}});
+  journal.append(journal::RunStartRecord{attempt, utc_now(), argv});
 
   const std::vector<const Group*> to_run = groups_to_run(plan, done_groups);
   // What this attempt will run, not the whole plan: the time left counts down from it.
@@ -62,14 +62,13 @@ RunSummary run_plan(const RunOptions& options, const Plan& plan,
     summary.cells += outcome.cells;
     summary.failed += outcome.failed;
   }
-  journal.append({{"type", "run_end"},
-                  {"attempt", attempt},
-                  {"time", utc_now()},
-                  {"cells", summary.cells},
-                  {"failed", summary.failed}});
+  nlohmann::json end = journal::RunEndRecord{utc_now(), static_cast<std::uint64_t>(summary.cells),
+                                             static_cast<std::uint64_t>(summary.failed)};
+  end["attempt"] = attempt;
+  journal.append(std::move(end));
   journal.sync();
   RunDirectory::end_attempt(manifest);
-  manifest["machine"]["loadavg_end"] = describe_machine()["loadavg"];
+  manifest.machine.loadavg_end = describe_machine().loadavg;
   run_dir.write_manifest(manifest);
   return summary;
 }
@@ -91,15 +90,18 @@ RunSummary execute_run(RunOptions options, const std::vector<std::string>& argv,
   const RunDirectory run_dir =
       RunDirectory::create_new(options.out_dir, RunDirectory::Kind::workloads);
   options.out_dir = run_dir.path();
-  json manifest = {{"tool", "alloc-shootout"}, {"attempts", json::array()}};
-  return run_plan(options, plan, allocators, 1, {}, manifest, run_dir, argv, progress);
+  return run_plan(options, plan, allocators, 1, {}, journal::Manifest{}, run_dir, argv, progress);
 }
 
 PendingRun load_pending_run(const std::string& dir) {
   const RunDirectory run_dir = RunDirectory::existing(dir);
   PendingRun pending;
-  pending.manifest = read_json_file(run_dir.manifest_path());
-  pending.options = RunOptions::from_json(pending.manifest.at("options"));
+  const json manifest = read_json_file(run_dir.manifest_path());
+  if (!manifest.is_object() || !manifest.contains("options") || !manifest["options"].is_object())
+    throw std::invalid_argument("--resume " + run_dir.path() +
+                                ": manifest.json has no \"options\" (not written by `run`)");
+  pending.manifest = manifest.get<journal::Manifest>();
+  pending.options = RunOptions::from_json(pending.manifest.options);
   pending.options.out_dir = run_dir.path();
   const auto contents = journal::read_journal(run_dir.journal_path());
   if (contents.truncated_tail) run_dir.cut_partial_last_record();

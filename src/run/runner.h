@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "journal/manifest.h"
 #include "run/lockstep.h"
 #include "run/plan.h"
 
@@ -37,7 +38,7 @@ struct PendingRun {
   std::vector<alloc::Allocator> allocators;
   int attempt = 0;  // the attempt the resume will be
   std::set<std::string> done_groups;
-  nlohmann::json manifest;
+  journal::Manifest manifest;
 };
 
 // Throws std::invalid_argument when `run_dir` is not a run directory. Cuts

@@ -49,19 +49,19 @@ CounterDrift compare_thirds(const std::string& counter, double first_count, doub
   return d;
 }
 
-json steady_state_record(const std::vector<CounterSample>& samples, int rounds) {
+journal::SteadyStateRecord steady_state_record(const std::vector<CounterSample>& samples,
+                                               int rounds) {
   // Thirds of the rounds: [0, k) and [rounds - k, rounds).
   const int third = rounds / 3;
-  json record = {{"rounds", rounds}};
+  journal::SteadyStateRecord record;
+  record.rounds = rounds;
   if (third < 1) {
-    record["steady"] = nullptr;
-    record["why"] = "fewer than 3 rounds";
+    record.why = "fewer than 3 rounds";
     return record;
   }
-  record["first_third"] = {0, third};
-  record["last_third"] = {rounds - third, rounds};
-  json counters = json::object();
-  std::vector<std::string> drifting;
+  record.first_third = std::array<int, 2>{0, third};
+  record.last_third = std::array<int, 2>{rounds - third, rounds};
+  bool drifting = false;
   for (const auto& name : steady_state_counters()) {
     double counts[2] = {0, 0}, iterations[2] = {0, 0};
     bool measured = false;
@@ -77,20 +77,14 @@ json steady_state_record(const std::vector<CounterSample>& samples, int rounds) 
     if (!measured) continue;
     const CounterDrift d = compare_thirds(name, counts[0], iterations[0], counts[1], iterations[1]);
     if (!d.meaningful) continue;
-    counters[name] = {{"first_per_iteration", d.first_count / d.first_iterations},
-                      {"last_per_iteration", d.last_count / d.last_iterations},
-                      {"first_count", d.first_count},
-                      {"last_count", d.last_count},
-                      {"agree", d.agree}};
-    if (!d.agree) drifting.push_back(name);
+    record.counters[name] = {d.first_count / d.first_iterations, d.last_count / d.last_iterations,
+                             d.first_count, d.last_count, d.agree};
+    drifting = drifting || !d.agree;
   }
-  record["counters"] = counters;
-  if (counters.empty()) {
-    record["steady"] = nullptr;
-    record["why"] = "no counter with enough events to judge";
-  } else {
-    record["steady"] = drifting.empty();
-  }
+  if (record.counters.empty())
+    record.why = "no counter with enough events to judge";
+  else
+    record.steady = !drifting;
   return record;
 }
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "journal/records.h"
 
 namespace shootout::run {
 
@@ -41,6 +41,8 @@ CounterDrift compare_thirds(const std::string& counter, double first_count, doub
 // The journal's "steady_state" record body for a cell run over `rounds`
 // rounds (docs/results-schema.md): {"rounds", "first_third", "last_third",
 // "counters": {name: {...}}, "steady": true|false|null, "why"}.
-nlohmann::json steady_state_record(const std::vector<CounterSample>& samples, int rounds);
+// The record without its cell and group (the caller's).
+journal::SteadyStateRecord steady_state_record(const std::vector<CounterSample>& samples,
+                                               int rounds);
 
 }  // namespace shootout::run

@@ -60,12 +60,8 @@ std::uint64_t run_cpu_ns(const std::vector<pid_t>& pids) {
   return total;
 }
 
-nlohmann::json LoadWindow::to_json() const {
-  return {{"window_ns", window_ns},
-          {"cpus", cpus},
-          {"busy_ns", busy_ns},
-          {"steal_ns", steal_ns},
-          {"run_ns", run_ns}};
+journal::SampleLoad LoadWindow::to_record() const {
+  return {window_ns, static_cast<std::uint64_t>(cpus), busy_ns, steal_ns, run_ns};
 }
 
 void LoadMeter::start(const std::vector<pid_t>& pids) {

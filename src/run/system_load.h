@@ -15,7 +15,7 @@
 #include <optional>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "journal/records.h"
 
 namespace shootout::run {
 
@@ -37,7 +37,7 @@ struct LoadWindow {
   long cpus = 0;
   std::uint64_t busy_ns = 0, steal_ns = 0;  // the machine's, during the window
   std::uint64_t run_ns = 0;  // this run's processes (runner + every worker), during the window
-  nlohmann::json to_json() const;
+  journal::SampleLoad to_record() const;
 };
 
 // Brackets a sample: start() before the runner sends the command, stop()

@@ -17,6 +17,7 @@
 
 #include "alloc/conf_verify.h"
 #include "alloc/verify.h"
+#include "journal/records.h"
 #include "probe/call_summary.h"
 #include "probe/call_trace.h"
 #include "probe/counters.h"
@@ -51,25 +52,31 @@ json to_json(const shootout::alloc::Verification& v) {
           {"bindings", bindings}, {"version", v.version}, {"version_source", v.version_source}};
 }
 
-json to_json(const shootout::workloads::WorkloadInfo& info) {
-  return {{"name", info.name},
-          {"family", info.family},
-          {"description", info.description},
-          {"pool_threads", info.pool_threads},
-          {"runtime_kind", info.runtime_kind},
-          {"runtime_build", shootout::workloads::runtime_build()},
-          {"wait_mode", info.wait_mode},
-          {"pinned", info.pinned},
-          {"elements_per_iteration", info.elements_per_iteration},
-          {"payload_bytes", info.payload_bytes}};
+// The cell record's workload_info (journal/records.h).
+shootout::journal::WorkloadInfo info_record(const shootout::workloads::WorkloadInfo& info) {
+  shootout::journal::WorkloadInfo r;
+  r.name = info.name;
+  r.family = info.family;
+  r.description = info.description;
+  r.pool_threads = info.pool_threads;
+  r.runtime_kind = info.runtime_kind;
+  r.runtime_build = shootout::workloads::runtime_build();
+  r.wait_mode = info.wait_mode;
+  r.pinned = info.pinned;
+  r.elements_per_iteration = info.elements_per_iteration;
+  r.payload_bytes = info.payload_bytes;
+  return r;
 }
 
-json to_json(const std::vector<shootout::probe::CounterStatus>& status) {
-  json all = json::array();
+// The cell record's counters: each with its source, or why it is absent.
+std::vector<shootout::journal::CounterStatus> status_records(
+    const std::vector<shootout::probe::CounterStatus>& status) {
+  std::vector<shootout::journal::CounterStatus> all;
   for (const auto& s : status)
-    all.push_back({{"name", s.name},
-                   {"source", s.source ? json(shootout::probe::to_string(*s.source)) : json()},
-                   {"detail", s.detail}});
+    all.push_back({s.name,
+                   s.source ? std::optional<std::string>(shootout::probe::to_string(*s.source))
+                            : std::nullopt,
+                   s.detail});
   return all;
 }
 
@@ -150,7 +157,7 @@ int main(int argc, char** argv) {
     const auto check =
         shootout::alloc::verify_tuning(shootout::alloc::dialect_from_name(dialect_text),
                                        shootout::alloc::parse_conf(conf), expect_object);
-    tuning_check = shootout::alloc::to_json(check);
+    tuning_check = check;
     if (!check.ok) {
       reply.send({{"type", "error"},
                   {"kind", "tuning"},
@@ -216,8 +223,8 @@ int main(int argc, char** argv) {
               {"pid", getpid()},
               {"verification", to_json(verification)},
               {"tuning_check", tuning_check},
-              {"workload", to_json(workload->info())},
-              {"counters", counters ? to_json(counters->status()) : json::array()}});
+              {"workload", info_record(workload->info())},
+              {"counters", counters ? json(status_records(counters->status())) : json::array()}});
 
   const MallocCountShim shim = find_malloc_count_shim();
   bool timing_started = false;
@@ -250,11 +257,11 @@ int main(int argc, char** argv) {
         workload->run(command.iterations);
         shim.enable(0);
         shim.read(&c1, &b1, &f1);
-        reply.send({{"type", "profile"},
-                    {"iters", command.iterations},
-                    {"calls", c1 - c0},
-                    {"bytes", b1 - b0},
-                    {"frees", f1 - f0}});
+        // The worker's part of the profile record.
+        json counted =
+            shootout::journal::AllocationCounts{command.iterations, c1 - c0, b1 - b0, f1 - f0};
+        counted["type"] = "profile";
+        reply.send(counted);
         continue;
       }
       if (command.kind == shootout::worker::CommandKind::trace) {
@@ -267,15 +274,17 @@ int main(int argc, char** argv) {
         tracer->start();
         workload->run(command.iterations);
         const auto calls = tracer->stop();
-        json source =
-            tracer->source() ? json(shootout::probe::to_string(*tracer->source())) : json();
-        reply.send({{"type", "trace"},
-                    {"iters", command.iterations},
-                    {"source", source},
-                    {"detail", tracer->detail()},
-                    {"lost", tracer->lost()},
-                    {"calls", calls},
-                    {"summary", shootout::probe::summarize(calls)}});
+        // The worker's part of the trace record, and the calls for its file.
+        shootout::journal::TracedCalls traced;
+        traced.iters = command.iterations;
+        if (tracer->source()) traced.source = shootout::probe::to_string(*tracer->source());
+        traced.detail = tracer->detail();
+        traced.lost = tracer->lost();
+        traced.summary = shootout::probe::summarize(calls);
+        json message = traced;
+        message["type"] = "trace";
+        message["calls"] = calls;
+        reply.send(message);
         continue;
       }
       const bool peak_reset = shootout::probe::reset_peak_rss();
@@ -285,15 +294,19 @@ int main(int argc, char** argv) {
       const auto t1 = std::chrono::steady_clock::now();
       const auto after = counters ? counters->read() : shootout::probe::Reading{};
       const auto memory = shootout::probe::memory_usage();
-      json counts = json::object();
-      for (const auto& [name, value] : shootout::probe::delta(before, after)) counts[name] = value;
-      reply.send({{"type", "sample"},
-                  {"iters", command.iterations},
-                  {"ns", std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count()},
-                  {"counters", counts},
-                  {"rss_kib", memory.rss_kib},
-                  {"hwm_kib", memory.hwm_kib},
-                  {"hwm_scope", peak_reset ? "sample" : "process"}});
+      // The worker's part of the sample record; the runner adds the rest.
+      shootout::journal::Measurement measured;
+      measured.iters = command.iterations;
+      measured.ns = static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+      for (const auto& [name, value] : shootout::probe::delta(before, after))
+        measured.counters[name] = value;
+      measured.rss_kib = memory.rss_kib;
+      measured.hwm_kib = memory.hwm_kib;
+      measured.hwm_scope = peak_reset ? "sample" : "process";
+      json sample = measured;
+      sample["type"] = "sample";
+      reply.send(sample);
     } catch (const std::bad_alloc&) {
       reply.send({{"type", "error"},
                   {"kind", "out_of_memory"},

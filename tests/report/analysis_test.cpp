@@ -181,7 +181,8 @@ TEST(BadInput, SampleWithoutTimeIsNamed) {
       "{\"schema\":1,\"type\":\"sample\",\"attempt\":1,\"cell\":\"mpsc/8|zeroed|asio|std|preload\","
       "\"group\":\"mpsc/8\",\"round\":0,\"iters\":3}\n");
   const std::string e = error_of(dir.path());
-  EXPECT_NE(e.find("sample of cell 'mpsc/8|zeroed|asio|std|preload' (round 0): \"ns\" is missing"),
+  EXPECT_NE(e.find("samples.jsonl line 1: sample of cell 'mpsc/8|zeroed|asio|std|preload' "
+                   "(round 0): \"ns\" is missing"),
             std::string::npos)
       << e;
 }
@@ -211,7 +212,7 @@ TEST(WriteReports, WritesEachFormatAtomically) {
   EXPECT_EQ(text.rfind("{\n  \"schema\": 1,", 0), 0u);  // versioned, schema first
   const auto json = nlohmann::json::parse(text);
   EXPECT_EQ(json["cells"].size(), 25u);
-  EXPECT_EQ(json["manifest"]["kernel"], "6.1.0-26-amd64");
+  EXPECT_EQ(json["manifest"]["machine"]["kernel"], "6.1.0-26-amd64");
   for (const auto& c : json["cells"]) {
     if (c["cell"] != "mpsc/32768|zeroed|asio|jemalloc|preload") continue;
     EXPECT_EQ(c["key_driver"]["rule"], "madvise_dontneed_purge");

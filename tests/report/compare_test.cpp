@@ -58,12 +58,12 @@ TEST(Compare, ManifestDifferencesComeFirst) {
   testing::write_fixture_run(a.path());
   testing::write_fixture_run(b.path());
   auto manifest = nlohmann::json::parse(testing::fixture_manifest());
-  manifest["kernel"] = "6.12.86+deb13-arm64";
+  manifest["machine"]["kernel"] = "6.12.86+deb13-arm64";
   manifest["machine"]["arch"] = "aarch64";
-  manifest["finished"] = "2026-11-27T09:00:00Z";
+  manifest["attempts"][1]["end"] = "2026-11-27T09:00:00Z";
   testing::write_text(b / "manifest.json", manifest.dump(2));
   const std::string md = compare(a.path(), b.path());
-  const std::size_t kernel = md.find("| kernel | 6.1.0-26-amd64 | 6.12.86+deb13-arm64 |");
+  const std::size_t kernel = md.find("| machine.kernel | 6.1.0-26-amd64 | 6.12.86+deb13-arm64 |");
   const std::size_t arch = md.find("| machine.arch | x86_64 | aarch64 |");
   const std::size_t cells = md.find("## Cells");
   ASSERT_NE(kernel, std::string::npos) << md;
@@ -72,7 +72,7 @@ TEST(Compare, ManifestDifferencesComeFirst) {
   EXPECT_LT(kernel, cells);
   EXPECT_LT(md.find("## Manifest differences"), kernel);
   // Times differ between any two runs: named, after the differences that matter.
-  const std::size_t also = md.find("Also different, as between any two runs: finished.");
+  const std::size_t also = md.find("Also different, as between any two runs: attempts[1].end.");
   ASSERT_NE(also, std::string::npos) << md;
   EXPECT_LT(kernel, also);
 }

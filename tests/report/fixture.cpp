@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "journal/manifest.h"
+
 namespace shootout::report::testing {
 
 namespace {
@@ -287,37 +289,59 @@ json profile_record(const std::string& workload, const std::string& payload, dou
 
 }  // namespace
 
+// The manifest as `run` writes it (journal::Manifest, written by
+// run/runner.cpp): the report reads nothing else.
 std::string fixture_manifest(const FixtureOptions& o) {
-  json m = {
-      {"schema", 1},
-      {"tool", "alloc-shootout 0.1.0"},
-      {"profile", "quick"},
-      {"machine",
-       {{"cpu", o.hostile_names ? "<img src=x onerror=alert(2)>" : "Synthetic CPU @ 2.00GHz"},
-        {"arch", "x86_64"},
-        {"cores", 2},
-        {"memory_kib", 8147652}}},
-      {"kernel", "6.1.0-26-amd64"},
-      {"page_size", 4096},
-      {"thp", "madvise"},
-      {"glibc", "2.36"},
-      {"compiler", "GCC 12.2.0"},
-      {"runtime_builds", {"asio"}},
-      {"allocators",
-       {{{"name", "std"}, {"version", "2.36"}, {"object", "/lib/x86_64-linux-gnu/libc.so.6"}},
-        {{"name", "jemalloc"},
-         {"version", "5.3.0"},
-         {"object", "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"}},
-        {{"name", "mimalloc"},
-         {"version", "2.0.9"},
-         {"object", "/usr/lib/x86_64-linux-gnu/libmimalloc.so.2"}},
-        {{"name", "tcmalloc"},
-         {"version", "2.10"},
-         {"object", "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"}}}},
-      {"plan", {{"payloads", {"zeroed", "filled"}}, {"baseline", "std"}, {"samples", kRounds}}},
-      {"started", "2026-11-26T15:00:00Z"},
-      {"finished", "2026-11-26T15:04:10Z"}};
-  return m.dump(2) + "\n";
+  journal::Manifest m;
+  journal::MachineFacts& host = m.machine;
+  host.cpu_model = o.hostile_names ? "<img src=x onerror=alert(2)>" : "Synthetic CPU @ 2.00GHz";
+  host.cores_online = 2;
+  host.arch = "x86_64";
+  host.kernel = "6.1.0-26-amd64";
+  host.hostname = "fixture";
+  host.page_size = 4096;
+  host.thp_enabled = "madvise";
+  host.thp_defrag = "madvise";
+  host.glibc = "2.36";
+  host.compiler = "GCC 12.2.0";
+  host.build_type = "Release";
+  host.cxx_flags = "-O2 -DNDEBUG";
+  host.loadavg = "0.08 0.10 0.09 1/150 4000";
+  host.loadavg_end = "1.95 1.20 0.60 1/160 4100";
+  const std::string lib = "/usr/lib/x86_64-linux-gnu/";
+  m.allocators["std"] = {"", false, "GLIBC_TUNABLES=glibc.malloc.*", {}, {}};
+  m.allocators["jemalloc"] = {lib + "libjemalloc.so.2", false,
+                              "MALLOC_CONF (or <PREFIX>MALLOC_CONF)", "libjemalloc2", "5.3.0-1"};
+  m.allocators["mimalloc"] = {lib + "libmimalloc.so.2", false, "MIMALLOC_<OPTION>",
+                              "libmimalloc2.0", "2.0.9+ds-2"};
+  m.allocators["tcmalloc"] = {lib + "libtcmalloc_minimal.so.4", false, "TCMALLOC_*",
+                              "libtcmalloc-minimal4", "2.10-2"};
+  std::map<std::string, std::size_t> group_of;
+  for (const auto& c : cells(o)) {
+    if (!group_of.count(c.workload)) {
+      group_of[c.workload] = m.plan.groups.size();
+      m.plan.groups.push_back({c.workload, {}});
+    }
+    m.plan.groups[group_of[c.workload]].cells.push_back(cell_id(c, c.variant()));
+    ++m.plan.cells;
+  }
+  // The cell that failed its verification (fixture_journal) was planned too.
+  m.plan.groups[group_of["mpsc/8"]].cells.push_back("mpsc/8|zeroed|asio|tcmalloc|preload");
+  ++m.plan.cells;
+  m.options = {{"profile", "quick"},
+               {"samples", kRounds},
+               {"measurement_seconds", 0.8},
+               {"warmup_seconds", 0.2},
+               {"processes", 1},
+               {"allocators", {"std", "jemalloc", "mimalloc", "tcmalloc"}},
+               {"payloads", {"zeroed", "filled"}},
+               {"runtimes", {"asio"}},
+               {"injection", "preload"},
+               {"baseline", "std"},
+               {"bootstrap_resamples", 10000}};
+  m.attempts = {{1, "2026-11-26T15:00:00Z", "2026-11-26T15:02:00Z"},
+                {2, "2026-11-26T15:02:30Z", "2026-11-26T15:04:10Z"}};
+  return nlohmann::json(m).dump(2) + "\n";
 }
 
 std::string fixture_journal(const FixtureOptions& o) {

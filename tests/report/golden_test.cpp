@@ -51,8 +51,8 @@ TEST(Markdown, HasEveryTableOfTheStudy) {
       md,
       "| Case | std | jemalloc | jemalloc[tcache_max:4096] | mimalloc | tcmalloc | Best vs std"));
   // Manifest values and noise warning.
-  EXPECT_TRUE(contains(md, "| kernel | 6.1.0-26-amd64 |"));
-  EXPECT_TRUE(contains(md, "| allocators[jemalloc].version | 5.3.0 |"));
+  EXPECT_TRUE(contains(md, "| machine.kernel | 6.1.0-26-amd64 |"));
+  EXPECT_TRUE(contains(md, "| allocators.jemalloc.package_version | 5.3.0-1 |"));
   EXPECT_TRUE(contains(md, "Busy machine"));
   // Method: profile, resamples, counter sources, key-driver rules.
   EXPECT_TRUE(contains(md, "Profile: quick."));

@@ -2,6 +2,7 @@
 // and every renderer only formats its result; the terminal summary of a
 // one-case run (every `exec` run) has one row per variant with its key
 // driver, what `exec` printed from a second analysis of its own before.
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <string>
@@ -149,7 +150,7 @@ void write_exec_run(const std::string& dir, const std::vector<Variant>& variants
                          {"round", round},
                          {"position", 0},
                          {"iters", 1},
-                         {"ns", v.ms * 1e6 * wobble},
+                         {"ns", std::llround(v.ms * 1e6 * wobble)},  // whole ns, as exec writes
                          {"counters", v.counters},
                          {"hwm_kib", 70000},
                          {"hwm_scope", "process"}});

@@ -141,27 +141,29 @@ TEST(RunDirectory, APartialLastRecordIsCutBackToWholeLines) {
 }
 
 TEST(RunDirectory, EachAttemptIsStampedAtItsStartAndEnd) {
-  nlohmann::json manifest = {{"attempts", nlohmann::json::array()}};
+  journal::Manifest manifest;
   RunDirectory::begin_attempt(manifest, 1);
-  ASSERT_EQ(manifest["attempts"].size(), 1u);
-  EXPECT_EQ(manifest["attempts"][0]["attempt"], 1);
-  EXPECT_TRUE(std::regex_match(manifest["attempts"][0]["start"].get<std::string>(), kUtcStamp));
-  EXPECT_FALSE(manifest["attempts"][0].contains("end"));  // interrupted so far
-  RunDirectory::begin_attempt(manifest, 2);               // --resume
+  ASSERT_EQ(manifest.attempts.size(), 1u);
+  EXPECT_EQ(manifest.attempts[0].attempt, 1);
+  EXPECT_TRUE(std::regex_match(manifest.attempts[0].start, kUtcStamp));
+  EXPECT_FALSE(manifest.attempts[0].end);    // interrupted so far
+  RunDirectory::begin_attempt(manifest, 2);  // --resume
   RunDirectory::end_attempt(manifest);
-  ASSERT_EQ(manifest["attempts"].size(), 2u);
-  EXPECT_FALSE(manifest["attempts"][0].contains("end"));
-  EXPECT_EQ(manifest["attempts"][1]["attempt"], 2);
-  EXPECT_TRUE(std::regex_match(manifest["attempts"][1]["end"].get<std::string>(), kUtcStamp));
+  ASSERT_EQ(manifest.attempts.size(), 2u);
+  EXPECT_FALSE(manifest.attempts[0].end);
+  EXPECT_EQ(manifest.attempts[1].attempt, 2);
+  ASSERT_TRUE(manifest.attempts[1].end);
+  EXPECT_TRUE(std::regex_match(*manifest.attempts[1].end, kUtcStamp));
 }
 
 TEST(RunDirectory, TheManifestIsWrittenWholeAndReadable) {
   const fs::path dir = fresh("manifest");
   const RunDirectory run_dir = RunDirectory::create_new(dir.string(), Kind::exec);
-  nlohmann::json manifest = {{"tool", "alloc-shootout"}, {"attempts", nlohmann::json::array()}};
+  journal::Manifest manifest;
   RunDirectory::begin_attempt(manifest, 1);
   run_dir.write_manifest(manifest);
-  EXPECT_EQ(nlohmann::json::parse(contents(dir / "manifest.json")), manifest);
+  EXPECT_EQ(nlohmann::json::parse(contents(dir / "manifest.json")).get<journal::Manifest>(),
+            manifest);
   EXPECT_EQ(contents(dir / "manifest.json").back(), '\n');
 }
 

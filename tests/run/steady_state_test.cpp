@@ -43,7 +43,7 @@ TEST(SteadyState, TooFewEventsAreNotJudged) {
 
 TEST(SteadyState, RecordNamesTheDriftingCounterAndItsRates) {
   // 9 rounds: thirds are rounds 0-2 and 6-8; purging settles midway.
-  const auto record = steady_state_record(
+  const nlohmann::json record = steady_state_record(
       samples_with({400, 400, 400, 300, 200, 100, 100, 100, 100}, "madvise_dontneed"), 9);
   EXPECT_EQ(record["steady"], false) << record.dump();
   EXPECT_EQ(record["first_third"], nlohmann::json({0, 3}));
@@ -57,13 +57,13 @@ TEST(SteadyState, RecordNamesTheDriftingCounterAndItsRates) {
 TEST(SteadyState, SteadyCellAndCountersThatAreNotCompared) {
   auto samples = samples_with({50, 50, 51, 50, 49, 50}, "minor_faults");
   for (auto& s : samples) s.counts["user_ns"] = 1e6 * (s.round + 1);  // a time, not an event
-  const auto record = steady_state_record(samples, 6);
+  const nlohmann::json record = steady_state_record(samples, 6);
   EXPECT_EQ(record["steady"], true) << record.dump();
   EXPECT_FALSE(record["counters"].contains("user_ns"));
 }
 
 TEST(SteadyState, UnderThreeRoundsIsNotJudged) {
-  const auto record = steady_state_record(samples_with({50, 80}, "minor_faults"), 2);
+  const nlohmann::json record = steady_state_record(samples_with({50, 80}, "minor_faults"), 2);
   EXPECT_TRUE(record["steady"].is_null());
   EXPECT_EQ(record["why"], "fewer than 3 rounds");
 }

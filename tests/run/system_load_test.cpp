@@ -91,7 +91,7 @@ TEST(SystemLoad, AWindowRecordsTheMachineAndTheRun) {
   EXPECT_GT(window->window_ns, 0u);
   // The worker was idle in the window: only the runner's own reading counts.
   EXPECT_LT(window->run_ns, kBurnNs);
-  const auto json = window->to_json();
+  const nlohmann::json json = window->to_record();
   for (const char* field : {"window_ns", "cpus", "busy_ns", "steal_ns", "run_ns"})
     EXPECT_TRUE(json.contains(field)) << field;
 }
