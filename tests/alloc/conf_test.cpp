@@ -136,7 +136,7 @@ TEST(ReadBack, UnknownDialectKeysAreMarkedUnverified) {
 // The record shape `run` and `exec` both write (docs/results-schema.md).
 TEST(ReadBack, TuningCheckRecordShape) {
   const auto check = unverified_tuning(parse_conf("use_huge_pages:1"), "no read-back API");
-  EXPECT_EQ(to_json(check), nlohmann::json::parse(R"({"ok":true,"message":"","keys":[
+  EXPECT_EQ(nlohmann::json(check), nlohmann::json::parse(R"({"ok":true,"message":"","keys":[
       {"key":"use_huge_pages","asked":"1","effective":"","status":"unverified",
        "how":"no read-back API"}]})"));
 }
