@@ -186,6 +186,7 @@ void to_json(json& j, const WorkloadInfo& r) {
        {"pinned", r.pinned},
        {"elements_per_iteration", r.elements_per_iteration},
        {"payload_bytes", r.payload_bytes}};
+  if (!r.runtime_design.empty()) j["runtime_design"] = r.runtime_design;
 }
 
 void from_json(const json& j, WorkloadInfo& r) {
@@ -198,6 +199,7 @@ void from_json(const json& j, WorkloadInfo& r) {
   r.runtime_kind = f.text("runtime_kind");
   r.runtime_build = f.text("runtime_build");
   r.wait_mode = f.text("wait_mode");
+  r.runtime_design = f.text("runtime_design");
   r.pool_threads = f.integer("pool_threads").value_or(0);
   r.pinned = f.flag("pinned", false);
   // Out of uint64 range stays unknown (0): the cast would be undefined.

@@ -61,6 +61,9 @@ struct WorkloadInfo {
   bool pinned = false;
   std::uint64_t elements_per_iteration = 0;  // 0: unknown
   std::uint64_t payload_bytes = 0;
+  // How the runtime works (queues, wake-ups, threads), as `list workloads`
+  // says it; every result depends on it. "" in runs before it was recorded.
+  std::string runtime_design;
   bool operator==(const WorkloadInfo&) const = default;
 };
 

@@ -172,8 +172,7 @@ Section run_section(const Context& cx) {
   if (!host.compiler.empty()) system.push_back(host.compiler);
   if (!system.empty()) facts.push_back("System: " + join(system, "; "));
   if (auto p = m.manifest.profile().value_or(""); !p.empty())
-    facts.push_back("Profile: " + p +
-                    (m.manifest.pinned() ? "; threads pinned" : ""));
+    facts.push_back("Profile: " + p + (m.manifest.pinned() ? "; threads pinned" : ""));
 
   // Versions as the workers verified them (cell records), one per allocator;
   // an object that failed verification was read, not verified: not listed.
@@ -873,6 +872,18 @@ Section method_section(const Context& cx) {
       m.options.bootstrap.resamples, m.options.bootstrap.seed, cx.base, ratio_method,
       fmt::format("{}", m.options.ratio.significance), text::percent(m.options.ratio.noise),
       stats::signed_rank_units_needed(m.options.ratio.significance))));
+
+  // How the runtime the cells ran on works, as its worker recorded it: every
+  // time and ratio above depends on its queues and wake-up path.
+  std::map<std::string, std::set<std::string>> designs;  // design -> runtime builds
+  for (const auto& c : m.cells)
+    if (c.usable() && !c.workload_info.runtime_design.empty())
+      designs[c.workload_info.runtime_design].insert(c.workload_info.runtime_build);
+  for (const auto& [design, builds] : designs)
+    s.blocks.push_back(
+        paragraph(fmt::format("{} (Recorded by the cells' workers, runtime build{} {}.)", design,
+                              builds.size() == 1 ? "" : "s",
+                              join(std::vector<std::string>(builds.begin(), builds.end()), ", "))));
 
   // The machine's state for communicating threads (run/cross_cpu_latency.h).
   if (auto trips = m.cross_cpu_round_trips(); !trips.empty()) {

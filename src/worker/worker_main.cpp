@@ -62,6 +62,7 @@ shootout::journal::WorkloadInfo info_record(const shootout::workloads::WorkloadI
   r.runtime_kind = info.runtime_kind;
   r.runtime_build = shootout::workloads::runtime_build();
   r.wait_mode = info.wait_mode;
+  r.runtime_design = shootout::workloads::runtime_description();
   r.pinned = info.pinned;
   r.elements_per_iteration = info.elements_per_iteration;
   r.payload_bytes = info.payload_bytes;

@@ -166,6 +166,8 @@ TEST(Records, ProfileSteadyStateRunStartRunEndRoundTrip) {
   p.workload_info =
       WorkloadInfo{"mpsc/8", "mpsc", "d", "multi-thread", "asio", "", 2, false, 1000, 8};
   expect_round_trip(p);
+  p.workload_info->runtime_design = "W pool threads, one queue each";  // written only when set
+  expect_round_trip(p);
 
   SteadyStateRecord s;
   s.cell = identity().cell;

@@ -60,6 +60,26 @@ TEST(ReportModel, RenderersComputeNothing) {
 
 // compare: the pairing of two models is computed once (compare_runs), the
 // markdown only formats it.
+// The Method section says how the runtime works when the cells' workers
+// recorded it (issue 16: every result depends on it), once per design, with
+// the runtime builds that ran it; runs that did not record it say nothing.
+TEST(ReportModel, MethodSaysHowTheRuntimeWorks) {
+  RunModel run = analyze_run(testing::committed_fixture());
+  const std::string before = markdown_report(analyse(analyze_run(testing::committed_fixture())));
+  EXPECT_FALSE(contains(before, "per-worker queue"));
+  for (auto& c : run.cells) {
+    c.workload_info.runtime_design = "Runtime: W pool threads, a per-worker queue each.";
+    c.workload_info.runtime_build = "asio";
+  }
+  const std::string md = markdown_report(analyse(std::move(run)));
+  const auto at = md.find(
+      "Runtime: W pool threads, a per-worker queue each. (Recorded by the "
+      "cells' workers, runtime build asio.)");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(md.find("a per-worker queue each.", at + 30), std::string::npos) << "said once";
+  EXPECT_LT(md.find("## Method"), at);
+}
+
 TEST(ReportModel, CompareFormatsAComparisonComputedOnce) {
   const ReportModel a = analyse(testing::committed_fixture());
   const ReportModel b = analyse(testing::committed_fixture());
