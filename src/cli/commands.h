@@ -65,6 +65,19 @@ void add_exec_options(CLI::App& exec, ExecArgs& args);
 // `tool_argv`: alloc-shootout's own command line, recorded in the journal.
 int exec_command(const ExecArgs& args, const std::vector<std::string>& tool_argv);
 
+struct BenchArgs {
+  SharedArgs shared;  // -a, --allocator, --tune, --baseline, --out, counter flags
+  std::string filter;
+  int rounds = 10;
+  int repetitions = 0;
+  int warmup = 0;
+  double timeout_seconds = 0;
+  std::vector<std::string> command;
+};
+void add_bench_options(CLI::App& bench, BenchArgs& args);
+// `tool_argv`: alloc-shootout's own command line, recorded in the journal.
+int bench_command(const BenchArgs& args, const std::vector<std::string>& tool_argv);
+
 struct ReportArgs {
   std::string dir;
   std::vector<std::string> formats;

@@ -36,6 +36,13 @@ int main(int argc, char** argv) {
       "exec", "run your own command under every allocator: alloc-shootout exec [OPTIONS] -- CMD");
   shootout::cli::add_exec_options(*exec, exec_args);
 
+  shootout::cli::BenchArgs bench_args;
+  auto* bench = app.add_subcommand(
+      "bench",
+      "run your benchmark suite (google/benchmark) under every allocator, benchmark by "
+      "benchmark: alloc-shootout bench [OPTIONS] -- BINARY");
+  shootout::cli::add_bench_options(*bench, bench_args);
+
   shootout::cli::ReportArgs report_args;
   auto* report = app.add_subcommand("report", "(re)write the reports of a run directory");
   report->add_option("dir", report_args.dir, "run directory")->required();
@@ -58,6 +65,8 @@ int main(int argc, char** argv) {
     return shootout::cli::run_command(run_args, std::vector<std::string>(argv, argv + argc));
   if (*exec)
     return shootout::cli::exec_command(exec_args, std::vector<std::string>(argv, argv + argc));
+  if (*bench)
+    return shootout::cli::bench_command(bench_args, std::vector<std::string>(argv, argv + argc));
   if (*report) return shootout::cli::report_command(report_args);
   if (*compare) return shootout::cli::compare_command(compare_args);
   return 2;

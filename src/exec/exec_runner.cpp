@@ -15,6 +15,7 @@
 #include "alloc/registry.h"
 #include "common/spawn.h"
 #include "exec/child_run.h"
+#include "exec/gbench_output.h"
 #include "exec/probe_protocol.h"
 #include "exec/program.h"
 #include "exec/variants.h"
@@ -101,7 +102,9 @@ struct Helpers {
 
 struct LiveVariant {
   Variant variant;
-  run::Cell cell;  // the variant as a cell of the journal (workload "exec:<command>")
+  // The variant's cells in the journal: exec one (workload "exec:<command>"),
+  // bench one per benchmark, in the order of ExecDriver::benchmarks_.
+  std::vector<run::Cell> cells;
   std::string log_path;
   bool failed = false;
   std::string failure;
@@ -162,6 +165,10 @@ class ExecDriver {
     if (!(options_.timeout_seconds >= 0) || !std::isfinite(options_.timeout_seconds))
       throw std::invalid_argument("--timeout must be a number of seconds >= 0 (0 = none)");
     const char* path_env = getenv("PATH");
+    if (options_.bench && options_.shell)
+      throw std::invalid_argument("bench runs the suite's binary itself: --shell does not apply");
+    if (options_.bench_repetitions < 0)
+      throw std::invalid_argument("--repetitions must be at least 1 (0 = the harness's default)");
     if (options_.shell) {
       std::string script;
       for (const auto& word : options_.command) script += (script.empty() ? "" : " ") + word;
@@ -179,32 +186,112 @@ class ExecDriver {
     if (!options_.prepare.empty() && access("/bin/sh", X_OK) != 0)
       throw std::invalid_argument("--prepare needs /bin/sh, which is missing");
     helpers_ = Helpers::beside_this_executable();
+    if (options_.bench) list_benchmarks();
 
     allocators_ = alloc::discover(alloc::read_loader_cache(), options_.user_allocators);
     const auto names = alloc::names_to_run(options_.allocators, options_.user_allocators);
     const auto variants = expand_variants(allocators_, names, options_.tunings, options_.baseline);
 
-    workload_ = "exec:" + command_text_;
-    const std::string baseline_cell =
-        run::cell_id(workload_, "none", "process", options_.baseline, alloc::Injection::preload);
+    // exec: one case, the command; bench: one case per benchmark of the suite.
+    std::vector<std::string> workloads = {"exec:" + command_text_};
+    std::string family = "exec";
+    workload_ = workloads.front();
+    if (options_.bench) {
+      family = fs::path(program_).filename().string();
+      workload_ = "bench:" + family;
+      workloads = benchmarks_;
+    }
     for (const auto& v : variants) {
       LiveVariant live;
       live.variant = v;
-      run::Cell& cell = live.cell;
-      cell.id = run::cell_id(workload_, "none", "process", v.label, alloc::Injection::preload);
-      cell.group = cell.workload = workload_;
-      cell.family = "exec";
-      cell.payload = "none";
-      cell.runtime = "process";
-      cell.allocator = v.allocator;
-      cell.tuning = v.tuning;
-      cell.variant = v.label;
-      cell.injection = alloc::Injection::preload;
-      cell.baseline = v.tuning.empty() && v.allocator.name == options_.baseline;
-      cell.baseline_cell = baseline_cell;
+      for (const auto& workload : workloads) {
+        run::Cell cell;
+        cell.id = run::cell_id(workload, "none", "process", v.label, alloc::Injection::preload);
+        cell.group = workload_;
+        cell.workload = workload;
+        cell.family = family;
+        cell.payload = "none";
+        cell.runtime = "process";
+        cell.allocator = v.allocator;
+        cell.tuning = v.tuning;
+        cell.variant = v.label;
+        cell.injection = alloc::Injection::preload;
+        cell.baseline = v.tuning.empty() && v.allocator.name == options_.baseline;
+        cell.baseline_cell =
+            run::cell_id(workload, "none", "process", options_.baseline, alloc::Injection::preload);
+        live.cells.push_back(std::move(cell));
+      }
       variants_.push_back(std::move(live));
     }
   }
+
+  // The suite's benchmarks, as google/benchmark lists them (under no
+  // allocator of ours: the listing runs no benchmark). A binary that does not
+  // answer --benchmark_list_tests with names is no harness bench knows.
+  void list_benchmarks() {
+    char listing[] = "/tmp/alloc-shootout-bench-list-XXXXXX";
+    const int fd = mkstemp(listing);
+    if (fd < 0) throw std::runtime_error(std::string("mkstemp: ") + std::strerror(errno));
+    close(fd);
+    auto list = [&](const std::string& filter) {
+      RunSpec spec;
+      spec.launcher = helpers_.launcher;
+      spec.program = program_;
+      spec.argv = options_.command;
+      spec.argv.push_back("--benchmark_list_tests=true");
+      if (!filter.empty()) spec.argv.push_back("--benchmark_filter=" + filter);
+      spec.env = clean_environment(common::current_environment());
+      spec.stdout_path = listing;
+      spec.stderr_path = "";
+      spec.timeout = std::chrono::seconds(60);
+      spec.counters = false;
+      std::ofstream(listing, std::ios::trunc).close();
+      const RunOutcome outcome = run_once(spec);
+      std::ifstream in(listing);
+      const std::string text((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+      return std::make_pair(outcome, text);
+    };
+    const std::string refusal = command_text_ + " is not a benchmark suite bench knows (known: " +
+                                std::string(kKnownHarnesses) + ")";
+    auto [outcome, text] = list("");
+    std::vector<std::string> names;
+    try {
+      names = parse_benchmark_list(text);
+    } catch (const HarnessOutputError& e) {
+      fs::remove(listing);
+      throw std::invalid_argument(refusal + ": --benchmark_list_tests printed no list (" +
+                                  e.what() + ")");
+    }
+    if (!outcome.succeeded() || names.empty()) {
+      fs::remove(listing);
+      throw std::invalid_argument(refusal + ": asked for --benchmark_list_tests it " +
+                                  (outcome.succeeded() ? std::string("listed nothing")
+                                                       : outcome.description(spec_timeout())));
+    }
+    if (!options_.bench_filter.empty()) {
+      std::tie(outcome, text) = list(options_.bench_filter);
+      // google/benchmark exits non-zero and lists nothing when the filter
+      // matches no benchmark (or is no valid regex).
+      try {
+        names = outcome.succeeded() ? parse_benchmark_list(text) : std::vector<std::string>{};
+      } catch (const HarnessOutputError&) {
+        names.clear();
+      }
+      if (names.empty()) {
+        fs::remove(listing);
+        throw std::invalid_argument("--filter '" + options_.bench_filter +
+                                    "' selects no benchmark of " + command_text_ +
+                                    " (its benchmarks: --benchmark_list_tests lists them)");
+      }
+      argv_.push_back("--benchmark_filter=" + options_.bench_filter);
+    }
+    fs::remove(listing);
+    benchmarks_ = names;
+    say("google/benchmark suite: " + std::to_string(benchmarks_.size()) + " benchmarks");
+  }
+
+  std::chrono::milliseconds spec_timeout() const { return std::chrono::seconds(60); }
 
   void start_directory() {
     directory_.emplace(
@@ -218,14 +305,15 @@ class ExecDriver {
       if (!seen) used.push_back(live.variant.allocator);
     }
     journal::PlanGroup group{workload_, {}};
-    for (const auto& live : variants_) group.cells.push_back(live.cell.id);
-    manifest_.mode = "exec";
+    for (const auto& live : variants_)
+      for (const auto& cell : live.cells) group.cells.push_back(cell.id);
+    manifest_.mode = options_.bench ? "bench" : "exec";
     manifest_.machine = run::describe_machine();
     manifest_.allocators = run::describe_allocators(used);
     manifest_.command = journal::ExecCommand{
         options_.command,         command_text_, options_.shell,    argv_, program_,
         facts_.statically_linked, facts_.setid,  facts_.interpreter};
-    manifest_.plan = {{group}, variants_.size(), options_.runs, options_.warmup, 1};
+    manifest_.plan = {{group}, group.cells.size(), options_.runs, options_.warmup, 1};
     manifest_.options = {{"allocators", options_.allocators},
                          {"user_allocators", user_allocator_specs()},
                          {"tunings", options_.tunings},
@@ -239,6 +327,12 @@ class ExecDriver {
                          {"tracepoints", options_.tracepoints},
                          {"hardware_counters", options_.hardware_counters},
                          {"out_dir", directory_->path()}};
+    if (options_.bench) {
+      manifest_.options["harness"] = "google/benchmark";
+      manifest_.options["filter"] = options_.bench_filter;
+      manifest_.options["repetitions"] = options_.bench_repetitions;
+      manifest_.options["benchmarks"] = benchmarks_;
+    }
     run::RunDirectory::begin_attempt(manifest_, 1);
     directory_->write_manifest(manifest_);
     journal_.emplace(directory_->journal_path());
@@ -297,7 +391,6 @@ class ExecDriver {
             const std::optional<RunOutcome>& outcome, const json& verification = json(),
             const std::optional<alloc::TuningCheck>& tuning_check = std::nullopt) {
     journal::CellFailedRecord record;
-    record.identity = run::cell_identity(live.cell);
     record.phase = phase;
     record.reason = reason;
     if (outcome) {
@@ -308,7 +401,10 @@ class ExecDriver {
     record.stderr_tail = last_run_tail(live.log_path, 10);
     record.verification = verification;
     record.tuning_check = tuning_check;
-    append(record);
+    for (const auto& cell : live.cells) {
+      record.identity = run::cell_identity(cell);
+      append(record);
+    }
     live.failed = true;
     live.failure = reason;
     say(live.variant.label + ": " + reason);
@@ -461,25 +557,41 @@ class ExecDriver {
   }
 
   void append_cell(const LiveVariant& live) {
-    journal::CellRecord record;
-    record.identity = run::cell_identity(live.cell);
-    record.verification = live.verification;
-    record.tuning_check = live.tuning_check;
-    journal::WorkloadInfo& info = record.workload_info;
-    info.name = workload_;
-    info.family = "exec";
-    info.description = "the command `" + command_text_ +
-                       "` run as a process tree, one run per iteration, allocator "
-                       "injected by LD_PRELOAD";
-    info.runtime_kind = "process";
-    info.runtime_build = "exec";
-    info.elements_per_iteration = 1;
-    record.counters = counter_status_;
-    record.warmup_iters = static_cast<std::uint64_t>(live.warmup_runs);
-    record.warmup_ns = live.warmup_ns;
-    record.plan_mode = "flat";
-    record.plan_iterations.assign(static_cast<size_t>(options_.runs), 1);
-    append(record);
+    for (const auto& cell : live.cells) {
+      journal::CellRecord record;
+      record.identity = run::cell_identity(cell);
+      record.verification = live.verification;
+      record.tuning_check = live.tuning_check;
+      journal::WorkloadInfo& info = record.workload_info;
+      info.name = cell.workload;
+      info.family = cell.family;
+      info.description = "the command `" + command_text_ +
+                         "` run as a process tree, one run per iteration, allocator "
+                         "injected by LD_PRELOAD";
+      info.runtime_kind = "process";
+      info.runtime_build = "exec";
+      info.elements_per_iteration = 1;
+      record.counters = counter_status_;
+      record.warmup_iters = static_cast<std::uint64_t>(live.warmup_runs);
+      record.warmup_ns = live.warmup_ns;
+      record.plan_mode = "flat";
+      record.plan_iterations.assign(static_cast<size_t>(options_.runs), 1);
+      if (options_.bench) {
+        info.description = "benchmark " + cell.workload + " of the google/benchmark suite `" +
+                           command_text_ +
+                           "`: time per iteration as the harness reports it (real_time, every "
+                           "repetition), the suite run once per round with the allocator "
+                           "injected by LD_PRELOAD";
+        info.runtime_build = "bench";
+        // The harness chooses its iteration counts; the suite's counters
+        // are per process, attached to every benchmark of the run.
+        record.plan_iterations.clear();
+        for (auto& status : record.counters)
+          status.detail =
+              "per process (the whole suite run, not this benchmark alone): " + status.detail;
+      }
+      append(record);
+    }
   }
 
   void run_round(int round, bool timed) {
@@ -492,6 +604,16 @@ class ExecDriver {
       run_prepare(what);
       RunSpec spec = spec_for(live);
       spec.env = variant_environment(common::current_environment(), live.variant);
+      const std::string harness_json =
+          directory_->logs_dir() + "/" + run::file_stem(live.variant.label) + "-" +
+          (timed ? "round-" : "warmup-") + std::to_string(round) + ".json";
+      if (options_.bench) {
+        spec.argv.push_back("--benchmark_out=" + harness_json);
+        spec.argv.push_back("--benchmark_out_format=json");
+        if (options_.bench_repetitions > 0)
+          spec.argv.push_back("--benchmark_repetitions=" +
+                              std::to_string(options_.bench_repetitions));
+      }
       append_line(live.log_path, "=== " + what + " ===");
       run::LoadMeter load(cores_);
       load.start({});
@@ -520,8 +642,13 @@ class ExecDriver {
         ++live.warmup_runs;
         continue;
       }
+      if (options_.bench) {
+        append_bench_samples(live, outcome, load_window, harness_json, round,
+                             static_cast<int>(position), what);
+        continue;
+      }
       journal::SampleRecord record;
-      record.cell = live.cell.id;
+      record.cell = live.cells.front().id;
       record.group = workload_;
       record.round = round;
       record.position = static_cast<int>(position);
@@ -539,6 +666,65 @@ class ExecDriver {
       }
       append(record);
     }
+  }
+
+  // One sample per repetition of every benchmark in the harness's JSON.
+  void append_bench_samples(LiveVariant& live, const RunOutcome& outcome,
+                            std::optional<run::LoadWindow>& load_window, const std::string& path,
+                            int round, int position, const std::string& what) {
+    // The suite is reaped by now: its CPU time is wait4's.
+    if (load_window) load_window->run_ns += outcome.user_ns + outcome.sys_ns;
+    std::vector<BenchmarkRepetition> repetitions;
+    try {
+      std::ifstream in(path);
+      if (!in) throw HarnessOutputError("the harness wrote no JSON to " + path);
+      const std::string text((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+      repetitions = parse_benchmark_json(text);
+    } catch (const HarnessOutputError& e) {
+      fail(live, "sample", std::string(e.what()) + " (" + what + ", " + path + ")", outcome);
+      return;
+    }
+    std::vector<int> seen(benchmarks_.size(), 0);
+    std::vector<journal::SampleRecord> records;
+    for (const auto& r : repetitions) {
+      const auto at = std::find(benchmarks_.begin(), benchmarks_.end(), r.name);
+      if (at == benchmarks_.end()) {
+        fail(live, "sample",
+             "benchmark " + r.name + " is in the harness's JSON but was not listed (" + what + ")",
+             outcome);
+        return;
+      }
+      const auto index = static_cast<size_t>(at - benchmarks_.begin());
+      journal::SampleRecord record;
+      record.cell = live.cells[index].id;
+      record.group = workload_;
+      record.round = round;
+      record.position = position;
+      record.measured.iters = r.iterations;
+      record.measured.ns = static_cast<std::uint64_t>(
+          std::llround(r.real_ns_per_iteration * static_cast<double>(r.iterations)));
+      record.command =
+          journal::CommandExit{outcome.exit_code, outcome.signal, outcome.killed_leftovers};
+      // The process's counters once per benchmark and round, so that the
+      // report's sums over a round count the suite's run once per cell.
+      if (seen[index]++ == 0) {
+        record.measured.counters = counters_of(outcome);
+        record.measured.hwm_kib = outcome.max_rss_kib;
+        record.measured.hwm_scope = "process";
+        if (load_window) record.load = load_window->to_record();
+      }
+      records.push_back(std::move(record));
+    }
+    for (size_t i = 0; i < benchmarks_.size(); ++i)
+      if (seen[i] == 0) {
+        fail(live, "sample",
+             "benchmark " + benchmarks_[i] + " has no repetition in the harness's JSON (" + what +
+                 ", " + path + ")",
+             outcome);
+        return;
+      }
+    for (const auto& record : records) append(record);
   }
 
   void finish(bool complete) {
@@ -564,6 +750,7 @@ class ExecDriver {
   std::vector<alloc::Allocator> allocators_;
   std::string workload_;
   std::vector<LiveVariant> variants_;
+  std::vector<std::string> benchmarks_;         // bench: the suite's, as listed (filtered)
   std::optional<run::RunDirectory> directory_;  // from start_directory() on
   journal::Manifest manifest_;
   std::optional<journal::JournalWriter> journal_;

@@ -1,4 +1,4 @@
-// `alloc-shootout exec`: the user's own command under every allocator
+// `alloc-shootout exec` and `bench`: the user's own command under every allocator
 // variant. Per variant one un-timed verification run with the exec probe
 // (verification.h), then --warmup runs and -n timed runs in interleaved
 // rounds (round r runs the variants in their order rotated by r, as the
@@ -7,6 +7,16 @@
 // the results schema (docs/results-schema.md), so `report` and `compare`
 // read it like a workload run: group = workload = "exec:<command>", one
 // cell per variant, one sample (iters 1) per timed run.
+// `bench` (ExecOptions::bench) is the same machinery on a google/benchmark
+// suite: its benchmarks are listed (--benchmark_list_tests) before anything
+// runs; every timed run of the suite writes the harness's JSON into logs/,
+// and every repetition of every benchmark becomes one sample of the cell
+// benchmark x variant (iters and real time as the harness reports them), so
+// the report pairs each benchmark's rounds against the baseline as for
+// `run`. Group = "bench:<suite>", family = the suite's file name, workload =
+// the benchmark. Kernel counters are the suite process's, attached to the
+// first repetition of each benchmark's cell in the round (per process, not
+// per benchmark: the counter status says so).
 #pragma once
 
 #include <functional>
@@ -34,6 +44,11 @@ struct ExecOptions {
   bool hardware_counters = false;    // cycles, instructions, cache misses (off: they cost time)
   std::vector<std::string> command;  // the words after --
   std::vector<std::string> tool_argv;  // alloc-shootout's own argv, for run_start
+  // `bench`: the command is a google/benchmark suite; one cell per benchmark
+  // per variant, its samples the harness's own time per iteration.
+  bool bench = false;
+  std::string bench_filter;   // --benchmark_filter REGEX ("" = every benchmark)
+  int bench_repetitions = 0;  // --benchmark_repetitions (0 = the harness's default, 1)
 };
 
 // --prepare failed: the run stops (its records so far stay).

@@ -1,0 +1,108 @@
+#include "exec/gbench_output.h"
+
+#include <cmath>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace shootout::exec {
+
+namespace {
+
+using nlohmann::json;
+
+// google/benchmark's units (benchmark::TimeUnit): kNanosecond .. kSecond.
+double ns_per_unit(const std::string& unit) {
+  if (unit == "ns") return 1;
+  if (unit == "us") return 1e3;
+  if (unit == "ms") return 1e6;
+  if (unit == "s") return 1e9;
+  return 0;
+}
+
+std::size_t line_of(const std::string& text, std::size_t byte) {
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) line += text[i] == '\n' ? 1 : 0;
+  return line;
+}
+
+double positive_time(const json& entry, const char* key, const std::string& name) {
+  const auto it = entry.find(key);
+  if (it == entry.end() || !it->is_number() || !std::isfinite(it->get<double>()) ||
+      it->get<double>() < 0)
+    throw HarnessOutputError("benchmark " + name + ": \"" + key +
+                             "\" is missing or not a number >= 0 in the harness's JSON");
+  return it->get<double>();
+}
+
+}  // namespace
+
+std::vector<std::string> parse_benchmark_list(const std::string& text) {
+  std::vector<std::string> names;
+  std::istringstream in(text);
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos) continue;
+    const auto last = line.find_last_not_of(" \t\r");
+    const std::string name = line.substr(first, last - first + 1);
+    if (name.find_first_of(" \t") != std::string::npos)
+      throw HarnessOutputError("line " + std::to_string(number) +
+                               " of --benchmark_list_tests is not a benchmark name: \"" + name +
+                               "\"");
+    names.push_back(name);
+  }
+  return names;
+}
+
+std::vector<BenchmarkRepetition> parse_benchmark_json(const std::string& text) {
+  json document;
+  try {
+    document = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw HarnessOutputError("the harness's JSON cannot be parsed at line " +
+                             std::to_string(line_of(text, e.byte == 0 ? 0 : e.byte - 1)) + ": " +
+                             e.what());
+  }
+  const auto benchmarks = document.is_object() ? document.find("benchmarks") : document.end();
+  if (!document.is_object() || benchmarks == document.end() || !benchmarks->is_array())
+    throw HarnessOutputError("the harness's JSON has no \"benchmarks\" array");
+
+  std::vector<BenchmarkRepetition> repetitions;
+  for (const json& entry : *benchmarks) {
+    if (!entry.is_object()) throw HarnessOutputError("an entry of \"benchmarks\" is not an object");
+    // run_name is the name without the aggregate or /repeats: suffix
+    // (google/benchmark >= 1.5); older versions only write name.
+    const auto name_field =
+        entry.contains("run_name") ? entry.find("run_name") : entry.find("name");
+    if (name_field == entry.end() || !name_field->is_string() ||
+        name_field->get<std::string>().empty())
+      throw HarnessOutputError("an entry of \"benchmarks\" has no name");
+    const std::string name = name_field->get<std::string>();
+    if (entry.value("run_type", std::string("iteration")) != "iteration") continue;
+    if (entry.value("error_occurred", false))
+      throw HarnessOutputError("benchmark " + name + " reported an error: " +
+                               entry.value("error_message", std::string("(no message)")));
+    const auto iterations = entry.find("iterations");
+    if (iterations == entry.end() || !iterations->is_number_unsigned() ||
+        iterations->get<std::uint64_t>() == 0)
+      throw HarnessOutputError("benchmark " + name +
+                               ": \"iterations\" is missing or not a whole number >= 1");
+    const std::string unit = entry.value("time_unit", std::string("ns"));
+    const double scale = ns_per_unit(unit);
+    if (scale == 0)
+      throw HarnessOutputError("benchmark " + name + ": unknown \"time_unit\" \"" + unit +
+                               "\" (valid: ns, us, ms, s)");
+    BenchmarkRepetition r;
+    r.name = name;
+    r.repetition = entry.value("repetition_index", 0);
+    r.iterations = iterations->get<std::uint64_t>();
+    // google/benchmark writes times per iteration, already divided.
+    r.real_ns_per_iteration = positive_time(entry, "real_time", name) * scale;
+    r.cpu_ns_per_iteration = positive_time(entry, "cpu_time", name) * scale;
+    repetitions.push_back(std::move(r));
+  }
+  return repetitions;
+}
+
+}  // namespace shootout::exec

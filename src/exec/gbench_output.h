@@ -1,0 +1,45 @@
+// What a google/benchmark binary says about itself, read as text: the
+// names --benchmark_list_tests prints, and every repetition of every
+// benchmark in the file --benchmark_format=json --benchmark_out writes
+// (entries with "run_type": "iteration"; the aggregates — mean, median,
+// stddev — are left out, since they are computed from those). Times are
+// converted from the entry's "time_unit" to nanoseconds per iteration.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace shootout::exec {
+
+// The harnesses `bench` knows, for messages that refuse a binary.
+inline constexpr const char* kKnownHarnesses = "google/benchmark; Criterion.rs: not yet";
+
+struct BenchmarkRepetition {
+  std::string name;  // "BM_zeroed32k" or "BM_small/64" (run_name: without /repeats:N)
+  int repetition = 0;
+  std::uint64_t iterations = 0;
+  double real_ns_per_iteration = 0;  // the harness's wall time per iteration
+  double cpu_ns_per_iteration = 0;   // its CPU time per iteration (of the benchmark thread)
+};
+
+// Output the tool cannot read: the message names the benchmark or line.
+class HarnessOutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The benchmark names of --benchmark_list_tests output: one per non-empty
+// line, surrounding blanks removed. Throws HarnessOutputError when a line
+// cannot be a benchmark name (blanks inside it).
+std::vector<std::string> parse_benchmark_list(const std::string& text);
+
+// Every repetition in a --benchmark_format=json file, in file order.
+// Throws HarnessOutputError for text that is not JSON (with the line), no
+// "benchmarks" array, an entry without a name, or an entry whose
+// iterations, times or unit are missing or invalid (naming the benchmark),
+// or one the harness reports as failed ("error_occurred").
+std::vector<BenchmarkRepetition> parse_benchmark_json(const std::string& text);
+
+}  // namespace shootout::exec

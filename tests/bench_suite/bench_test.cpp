@@ -1,0 +1,169 @@
+// `alloc-shootout bench` end to end: the real command on a google/benchmark
+// suite built here (suite.cpp), under the real allocators. Assertions are
+// on counts, exit statuses, messages, counters' direction and files —
+// never on times.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include "cli_runner.h"
+
+namespace {
+
+using nlohmann::json;
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string context(const CliResult& r) { return "stdout:\n" + r.out + "\nstderr:\n" + r.err; }
+
+// cell id -> its cell (or cell_failed) record
+std::map<std::string, json> cells_by_id(const std::vector<json>& all, const std::string& type) {
+  std::map<std::string, json> out;
+  for (const auto& r : records_of_type(all, type)) out[r["cell"]] = r;
+  return out;
+}
+
+const std::vector<std::string> kBenchmarks = {"BM_zeroed32k/min_time:0.002",
+                                              "BM_small_objects/min_time:0.002"};
+
+// Every repetition of every benchmark is a sample of its cell (benchmark x
+// variant); each variant verified; the tuned one read back; the report has
+// a row per benchmark.
+TEST(BenchTest, EveryRepetitionOfEveryBenchmarkUnderEveryVariant) {
+  const std::string out = fresh_dir("bench_all");
+  const int rounds = 2, repetitions = 3;
+  const auto r = run_cli({"bench", "-a", "std,jemalloc", "--tune", "jemalloc:tcache_max:4096", "-n",
+                          std::to_string(rounds), "--repetitions", std::to_string(repetitions),
+                          "--out", out, "--", SUITE});
+  ASSERT_EQ(r.exit_code, 0) << context(r);
+  EXPECT_NE(r.err.find("google/benchmark suite: 2 benchmarks"), std::string::npos) << context(r);
+  const auto all = journal_records(out);
+  EXPECT_TRUE(records_of_type(all, "cell_failed").empty()) << context(r);
+  const auto cells = cells_by_id(all, "cell");
+  const std::set<std::string> variants = {"std", "jemalloc", "jemalloc[tcache_max:4096]"};
+  ASSERT_EQ(cells.size(), kBenchmarks.size() * variants.size()) << context(r);
+  for (const auto& [id, cell] : cells) {
+    SCOPED_TRACE(id);
+    EXPECT_TRUE(variants.count(cell["variant"])) << cell.dump();
+    EXPECT_EQ(cell["family"], "suite");
+    EXPECT_EQ(cell["group"], "bench:suite");
+    EXPECT_TRUE(cell["verification"]["ok"].get<bool>()) << cell["verification"].dump(2);
+    if (cell["variant"] != "std")
+      EXPECT_NE(cell["verification"]["active_object"].get<std::string>().find("jemalloc"),
+                std::string::npos)
+          << cell["verification"].dump(2);
+    if (cell["variant"] == "jemalloc[tcache_max:4096]") {
+      const json& check = cell["tuning_check"];
+      ASSERT_EQ(check["keys"].size(), 1u) << check.dump();
+      EXPECT_EQ(check["keys"][0]["status"], "verified");
+      EXPECT_EQ(check["keys"][0]["effective"], "4096");
+    }
+  }
+
+  // rounds x repetitions x benchmarks x variants, each with the harness's
+  // own iterations; per (cell, round) exactly `repetitions` samples.
+  const auto samples = records_of_type(all, "sample");
+  EXPECT_EQ(samples.size(),
+            static_cast<size_t>(rounds * repetitions) * kBenchmarks.size() * variants.size());
+  std::map<std::pair<std::string, int>, int> per_cell_round;
+  std::map<std::string, std::uint64_t> dontneed_per_variant;  // BM_zeroed32k's, summed
+  for (const auto& s : samples) {
+    ASSERT_TRUE(cells.count(s["cell"])) << s.dump();
+    ++per_cell_round[{s["cell"], s["round"]}];
+    EXPECT_GT(s["iters"].get<std::uint64_t>(), 1u) << "the harness's count, not 1 per run";
+    const json& cell = cells.at(s["cell"]);
+    if (cell["workload"] == kBenchmarks[0] && s["counters"].contains("madvise_dontneed"))
+      dontneed_per_variant[cell["variant"]] +=
+          s["counters"]["madvise_dontneed"].get<std::uint64_t>();
+  }
+  EXPECT_EQ(per_cell_round.size(), cells.size() * rounds);
+  for (const auto& [key, n] : per_cell_round) EXPECT_EQ(n, repetitions) << key.first;
+
+  // The counter proves the difference, not the time: glibc keeps a freed
+  // 32 KiB buffer on its free lists (no madvise), jemalloc purges pages.
+  if (!dontneed_per_variant.empty()) {
+    EXPECT_EQ(dontneed_per_variant["std"], 0u);
+    EXPECT_GT(dontneed_per_variant["jemalloc"], dontneed_per_variant["std"]);
+  }
+
+  const std::string md = slurp(out + "/report.md");
+  for (const auto& name : kBenchmarks) EXPECT_NE(md.find(name), std::string::npos) << name;
+  const std::string csv = slurp(out + "/report.csv");
+  for (const auto& name : kBenchmarks) EXPECT_NE(csv.find(name), std::string::npos) << name;
+  // Every run's JSON stays in the run directory.
+  EXPECT_TRUE(std::filesystem::exists(out + "/logs/std-round-0.json"));
+}
+
+TEST(BenchTest, FilterSelectsBenchmarks) {
+  const std::string out = fresh_dir("bench_filter");
+  const auto r = run_cli(
+      {"bench", "-a", "std,jemalloc", "-n", "1", "--filter", "zeroed", "--out", out, "--", SUITE});
+  ASSERT_EQ(r.exit_code, 0) << context(r);
+  const auto all = journal_records(out);
+  const auto cells = cells_by_id(all, "cell");
+  ASSERT_EQ(cells.size(), 2u);
+  for (const auto& [id, cell] : cells) EXPECT_EQ(cell["workload"], kBenchmarks[0]);
+  EXPECT_EQ(records_of_type(all, "sample").size(), 2u);  // 1 round x 1 repetition x 2 variants
+}
+
+TEST(BenchTest, FilterSelectingNothingIsBadInput) {
+  const std::string out = fresh_dir("bench_nothing");
+  const auto r = run_cli({"bench", "-a", "std", "-n", "1", "--filter", "^no_such_benchmark$",
+                          "--out", out, "--", SUITE});
+  EXPECT_EQ(r.exit_code, 2) << context(r);
+  EXPECT_NE(r.err.find("--filter '^no_such_benchmark$' selects no benchmark"), std::string::npos)
+      << context(r);
+  EXPECT_FALSE(std::filesystem::exists(out + "/samples.jsonl")) << "nothing written before";
+}
+
+TEST(BenchTest, AProgramThatIsNoHarnessIsRefusedNamingTheKnownOnes) {
+  const std::string out = fresh_dir("bench_not_a_suite");
+  const auto r = run_cli({"bench", "-a", "std", "-n", "1", "--out", out, "--", NOT_A_SUITE});
+  EXPECT_EQ(r.exit_code, 2) << context(r);
+  EXPECT_NE(r.err.find("is not a benchmark suite bench knows (known: google/benchmark; "
+                       "Criterion.rs: not yet)"),
+            std::string::npos)
+      << context(r);
+}
+
+// The suite aborts under jemalloc only: jemalloc's cells fail with the
+// signal and the suite's last words; std's are measured.
+TEST(BenchTest, ACrashUnderOneVariantFailsOnlyThatVariant) {
+  const std::string out = fresh_dir("bench_crash");
+  setenv("SHOOTOUT_SUITE_CRASH_UNDER", "jemalloc", 1);
+  const auto r = run_cli({"bench", "-a", "std,jemalloc", "-n", "1", "--out", out, "--", SUITE});
+  unsetenv("SHOOTOUT_SUITE_CRASH_UNDER");
+  EXPECT_EQ(r.exit_code, 1) << context(r);
+  const auto all = journal_records(out);
+  const auto failed = cells_by_id(all, "cell_failed");
+  ASSERT_EQ(failed.size(), 2u) << context(r);  // both benchmarks of jemalloc
+  for (const auto& [id, f] : failed) {
+    SCOPED_TRACE(id);
+    EXPECT_EQ(f["variant"], "jemalloc");
+    EXPECT_EQ(f["signal"], 6);
+    bool last_words = false;
+    for (const auto& line : f["stderr_tail"])
+      last_words =
+          last_words || line.get<std::string>().find("crashing on purpose") != std::string::npos;
+    EXPECT_TRUE(last_words) << f.dump(2);
+  }
+  const auto cells = cells_by_id(all, "cell");
+  ASSERT_EQ(cells.size(), 2u);
+  for (const auto& [id, cell] : cells) EXPECT_EQ(cell["variant"], "std");
+  EXPECT_EQ(records_of_type(all, "sample").size(), 2u);
+}
+
+}  // namespace

@@ -1,0 +1,53 @@
+// A small google/benchmark suite for `bench`'s tests, built from Debian's
+// libbenchmark-dev. BM_zeroed32k is where allocators differ by a counter:
+// jemalloc purges a freed 32 KiB calloc'd run with MADV_DONTNEED (about one
+// per buffer), glibc keeps it on its free list and calls madvise never.
+// SHOOTOUT_SUITE_CRASH_UNDER=TEXT makes the suite abort when LD_PRELOAD
+// contains TEXT: a harness that crashes under one allocator only.
+#include <unistd.h>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+namespace {
+
+// Short runs: the tests count samples and counters, never times.
+constexpr double kMinSeconds = 0.002;
+
+void BM_zeroed32k(benchmark::State& state) {
+  for (auto _ : state) {
+    void* buffer = std::calloc(1, 32 * 1024);
+    benchmark::DoNotOptimize(buffer);
+    std::free(buffer);
+  }
+}
+BENCHMARK(BM_zeroed32k)->MinTime(kMinSeconds);
+
+void BM_small_objects(benchmark::State& state) {
+  std::vector<void*> objects(64);
+  for (auto _ : state) {
+    for (auto& object : objects) object = std::malloc(48);
+    benchmark::DoNotOptimize(objects.data());
+    for (auto* object : objects) std::free(object);
+  }
+}
+BENCHMARK(BM_small_objects)->MinTime(kMinSeconds);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* crash_under = std::getenv("SHOOTOUT_SUITE_CRASH_UNDER");
+  const char* preload = std::getenv("LD_PRELOAD");
+  if (crash_under && *crash_under && preload && std::strstr(preload, crash_under)) {
+    const char message[] = "suite: crashing on purpose under this allocator\n";
+    (void)!write(2, message, sizeof message - 1);
+    std::abort();
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
