@@ -35,6 +35,38 @@ double positive_time(const json& entry, const char* key, const std::string& name
   return it->get<double>();
 }
 
+// One entry of "benchmarks": a repetition appended, an aggregate skipped.
+void read_entry(const json& entry, const std::string& name,
+                std::vector<BenchmarkRepetition>& repetitions) {
+  if (entry.value("run_type", std::string("iteration")) != "iteration") return;
+  if (entry.value("error_occurred", false))
+    throw HarnessOutputError("benchmark " + name + " reported an error: " +
+                             entry.value("error_message", std::string("(no message)")));
+  const auto iterations = entry.find("iterations");
+  if (iterations == entry.end() || !iterations->is_number_unsigned() ||
+      iterations->get<std::uint64_t>() == 0)
+    throw HarnessOutputError("benchmark " + name +
+                             ": \"iterations\" is missing or not a whole number >= 1");
+  const std::string unit = entry.value("time_unit", std::string("ns"));
+  const double scale = ns_per_unit(unit);
+  if (scale == 0)
+    throw HarnessOutputError("benchmark " + name + ": unknown \"time_unit\" \"" + unit +
+                             "\" (valid: ns, us, ms, s)");
+  BenchmarkRepetition r;
+  r.name = name;
+  r.repetition = entry.value("repetition_index", 0);
+  r.iterations = iterations->get<std::uint64_t>();
+  // google/benchmark writes times per iteration, already divided.
+  r.real_ns_per_iteration = positive_time(entry, "real_time", name) * scale;
+  r.cpu_ns_per_iteration = positive_time(entry, "cpu_time", name) * scale;
+  // A repetition's total must fit the journal's nanosecond count (2^63 ns
+  // are 292 years): beyond, the entry is not a real measurement.
+  if (r.real_ns_per_iteration * static_cast<double>(r.iterations) > 1e18)
+    throw HarnessOutputError("benchmark " + name +
+                             ": real_time x iterations exceeds 10^18 ns, not a real measurement");
+  repetitions.push_back(std::move(r));
+}
+
 }  // namespace
 
 std::vector<std::string> parse_benchmark_list(const std::string& text) {
@@ -79,28 +111,13 @@ std::vector<BenchmarkRepetition> parse_benchmark_json(const std::string& text) {
         name_field->get<std::string>().empty())
       throw HarnessOutputError("an entry of \"benchmarks\" has no name");
     const std::string name = name_field->get<std::string>();
-    if (entry.value("run_type", std::string("iteration")) != "iteration") continue;
-    if (entry.value("error_occurred", false))
-      throw HarnessOutputError("benchmark " + name + " reported an error: " +
-                               entry.value("error_message", std::string("(no message)")));
-    const auto iterations = entry.find("iterations");
-    if (iterations == entry.end() || !iterations->is_number_unsigned() ||
-        iterations->get<std::uint64_t>() == 0)
-      throw HarnessOutputError("benchmark " + name +
-                               ": \"iterations\" is missing or not a whole number >= 1");
-    const std::string unit = entry.value("time_unit", std::string("ns"));
-    const double scale = ns_per_unit(unit);
-    if (scale == 0)
-      throw HarnessOutputError("benchmark " + name + ": unknown \"time_unit\" \"" + unit +
-                               "\" (valid: ns, us, ms, s)");
-    BenchmarkRepetition r;
-    r.name = name;
-    r.repetition = entry.value("repetition_index", 0);
-    r.iterations = iterations->get<std::uint64_t>();
-    // google/benchmark writes times per iteration, already divided.
-    r.real_ns_per_iteration = positive_time(entry, "real_time", name) * scale;
-    r.cpu_ns_per_iteration = positive_time(entry, "cpu_time", name) * scale;
-    repetitions.push_back(std::move(r));
+    try {
+      read_entry(entry, name, repetitions);
+    } catch (const json::exception& e) {
+      // A field of the wrong type (value() of a string that is a number).
+      throw HarnessOutputError("benchmark " + name + ": a field has the wrong type (" + e.what() +
+                               ")");
+    }
   }
   return repetitions;
 }

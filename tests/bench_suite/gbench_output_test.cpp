@@ -87,6 +87,18 @@ TEST(GbenchOutputTest, BadEntriesNameTheBenchmark) {
   EXPECT_NE(error_of(failed).find("benchmark BM_d reported an error: out of buffers"),
             std::string::npos)
       << error_of(failed);
+  const std::string wrong_type =
+      R"({"benchmarks": [{"name": "BM_e", "run_type": 7, "iterations": 3, "real_time": 1,
+          "cpu_time": 1}]})";
+  EXPECT_NE(error_of(wrong_type).find("benchmark BM_e: a field has the wrong type"),
+            std::string::npos)
+      << error_of(wrong_type);
+  const std::string absurd =
+      R"({"benchmarks": [{"name": "BM_f", "iterations": 1000000, "real_time": 1e300,
+          "cpu_time": 1}]})";
+  EXPECT_NE(error_of(absurd).find("benchmark BM_f: real_time x iterations exceeds"),
+            std::string::npos)
+      << error_of(absurd);
   EXPECT_NE(error_of(R"({"benchmarks": [{"iterations": 1}]})").find("has no name"),
             std::string::npos);
 }
