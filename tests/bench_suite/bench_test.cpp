@@ -2,6 +2,7 @@
 // suite built here (suite.cpp), under the real allocators. Assertions are
 // on counts, exit statuses, messages, counters' direction and files —
 // never on times.
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -58,13 +59,14 @@ TEST(BenchTest, EveryRepetitionOfEveryBenchmarkUnderEveryVariant) {
   for (const auto& [id, cell] : cells) {
     SCOPED_TRACE(id);
     EXPECT_TRUE(variants.count(cell["variant"])) << cell.dump();
-    EXPECT_EQ(cell["family"], "suite");
-    EXPECT_EQ(cell["group"], "bench:suite");
+    EXPECT_EQ(cell["family"], "bench_fixture_suite");  // the binary's file name
+    EXPECT_EQ(cell["group"], "bench:bench_fixture_suite");
     EXPECT_TRUE(cell["verification"]["ok"].get<bool>()) << cell["verification"].dump(2);
-    if (cell["variant"] != "std")
+    if (cell["variant"] != "std") {
       EXPECT_NE(cell["verification"]["active_object"].get<std::string>().find("jemalloc"),
                 std::string::npos)
           << cell["verification"].dump(2);
+    }
     if (cell["variant"] == "jemalloc[tcache_max:4096]") {
       const json& check = cell["tuning_check"];
       ASSERT_EQ(check["keys"].size(), 1u) << check.dump();
@@ -93,15 +95,23 @@ TEST(BenchTest, EveryRepetitionOfEveryBenchmarkUnderEveryVariant) {
   for (const auto& [key, n] : per_cell_round) EXPECT_EQ(n, repetitions) << key.first;
 
   // The counter proves the difference, not the time: glibc keeps a freed
-  // 32 KiB buffer on its free lists (no madvise), jemalloc purges pages.
+  // 32 KiB buffer on its free lists (no madvise); jemalloc 5.3 calls
+  // MADV_DONTNEED once at start-up, and with tcache_max:4096 the 32 KiB
+  // buffers bypass its thread cache and are purged: thousands per run here
+  // (1181 and 2236 in two runs by hand), so "more than jemalloc untuned" is
+  // the direction, not a count. Per process: the whole suite's run.
   if (!dontneed_per_variant.empty()) {
     EXPECT_EQ(dontneed_per_variant["std"], 0u);
     EXPECT_GT(dontneed_per_variant["jemalloc"], dontneed_per_variant["std"]);
+    EXPECT_GT(dontneed_per_variant["jemalloc[tcache_max:4096]"],
+              dontneed_per_variant["jemalloc"] + 10u * rounds);
+  } else {
+    std::printf("syscall tracepoints refused on this machine: madvise direction not checked\n");
   }
 
   const std::string md = slurp(out + "/report.md");
   for (const auto& name : kBenchmarks) EXPECT_NE(md.find(name), std::string::npos) << name;
-  const std::string csv = slurp(out + "/report.csv");
+  const std::string csv = slurp(out + "/bench_results.csv");
   for (const auto& name : kBenchmarks) EXPECT_NE(csv.find(name), std::string::npos) << name;
   // Every run's JSON stays in the run directory.
   EXPECT_TRUE(std::filesystem::exists(out + "/logs/std-round-0.json"));
