@@ -45,6 +45,9 @@ constexpr const char* kProbe = "libshootout_exec_probe.so";
 constexpr const char* kExecs = "execs";
 // Verification run only: programs exec'd by the command's own process.
 constexpr const char* kCommandExecs = "command_execs";
+// bench: --benchmark_list_tests runs no benchmark, so a minute is ample;
+// a binary still running then is no harness that lists.
+constexpr std::chrono::milliseconds kListTimeout{60'000};
 
 // One group per exec run, so the variant names a cell's files.
 std::string log_stem(const std::string& variant) { return "exec-" + run::file_stem(variant); }
@@ -243,7 +246,7 @@ class ExecDriver {
       spec.env = clean_environment(common::current_environment());
       spec.stdout_path = listing;
       spec.stderr_path = "";
-      spec.timeout = std::chrono::seconds(60);
+      spec.timeout = kListTimeout;
       spec.counters = false;
       std::ofstream(listing, std::ios::trunc).close();
       const RunOutcome outcome = run_once(spec);
@@ -267,7 +270,7 @@ class ExecDriver {
       fs::remove(listing);
       throw std::invalid_argument(refusal + ": asked for --benchmark_list_tests it " +
                                   (outcome.succeeded() ? std::string("listed nothing")
-                                                       : outcome.description(spec_timeout())));
+                                                       : outcome.description(kListTimeout)));
     }
     if (!options_.bench_filter.empty()) {
       std::tie(outcome, text) = list(options_.bench_filter);
@@ -290,8 +293,6 @@ class ExecDriver {
     benchmarks_ = names;
     say("google/benchmark suite: " + std::to_string(benchmarks_.size()) + " benchmarks");
   }
-
-  std::chrono::milliseconds spec_timeout() const { return std::chrono::seconds(60); }
 
   void start_directory() {
     directory_.emplace(
@@ -501,8 +502,9 @@ class ExecDriver {
       fail(live, "verification", reason, outcome, live.verification);
     } else if (!outcome.succeeded() && !options_.ignore_failure) {
       fail(live, "verification",
-           "the command " + outcome.description(timeout()) +
-               " in the verification run (use --ignore-failure to measure it anyway)",
+           "the command " + outcome.description(timeout()) + " in the verification run" +
+               // A suite that fails has no times to read: bench has no --ignore-failure.
+               (options_.bench ? "" : " (use --ignore-failure to measure it anyway)"),
            outcome, live.verification);
     } else if (live.verification.value("active_object", std::string()).empty()) {
       // std where the probe could not look: the verification's note says why.
@@ -631,7 +633,7 @@ class ExecDriver {
       if (!counts) {
         fail(live, timed ? "sample" : "warmup",
              "the command " + outcome.description(timeout()) + " (" + what + ")" +
-                 (outcome.timed_out || options_.ignore_failure
+                 (outcome.timed_out || options_.ignore_failure || options_.bench
                       ? ""
                       : "; use --ignore-failure to measure failing runs"),
              outcome);

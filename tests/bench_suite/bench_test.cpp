@@ -113,6 +113,9 @@ TEST(BenchTest, EveryRepetitionOfEveryBenchmarkUnderEveryVariant) {
   for (const auto& name : kBenchmarks) EXPECT_NE(md.find(name), std::string::npos) << name;
   const std::string csv = slurp(out + "/bench_results.csv");
   for (const auto& name : kBenchmarks) EXPECT_NE(csv.find(name), std::string::npos) << name;
+  // `report` reads the run directory again, as any run's.
+  const auto again = run_cli({"report", out, "--format", "md"});
+  EXPECT_EQ(again.exit_code, 0) << context(again);
   // Every run's JSON stays in the run directory.
   EXPECT_TRUE(std::filesystem::exists(out + "/logs/std-round-0.json"));
 }
@@ -149,6 +152,28 @@ TEST(BenchTest, AProgramThatIsNoHarnessIsRefusedNamingTheKnownOnes) {
       << context(r);
 }
 
+// The harness's JSON is cut in half under jemalloc only: jemalloc's cells
+// fail naming the line where the JSON breaks and the file; std's are measured.
+TEST(BenchTest, JsonThatCannotBeParsedFailsItsVariantNamingTheLine) {
+  const std::string out = fresh_dir("bench_bad_json");
+  setenv("SHOOTOUT_SUITE_BREAK_JSON", "jemalloc", 1);
+  const auto r = run_cli({"bench", "-a", "std,jemalloc", "-n", "1", "--out", out, "--", SUITE});
+  unsetenv("SHOOTOUT_SUITE_BREAK_JSON");
+  EXPECT_EQ(r.exit_code, 1) << context(r);
+  const auto all = journal_records(out);
+  const auto failed = cells_by_id(all, "cell_failed");
+  ASSERT_EQ(failed.size(), 2u) << context(r);
+  for (const auto& [id, f] : failed) {
+    EXPECT_EQ(f["variant"], "jemalloc");
+    EXPECT_EQ(f["phase"], "sample");
+    const std::string reason = f["reason"];
+    EXPECT_NE(reason.find("the harness's JSON cannot be parsed at line "), std::string::npos)
+        << reason;
+    EXPECT_NE(reason.find("jemalloc-round-0.json"), std::string::npos) << reason;
+  }
+  EXPECT_EQ(records_of_type(all, "sample").size(), 2u);  // std: 2 benchmarks
+}
+
 // The suite aborts under jemalloc only: jemalloc's cells fail with the
 // signal and the suite's last words; std's are measured.
 TEST(BenchTest, ACrashUnderOneVariantFailsOnlyThatVariant) {
@@ -164,6 +189,9 @@ TEST(BenchTest, ACrashUnderOneVariantFailsOnlyThatVariant) {
     SCOPED_TRACE(id);
     EXPECT_EQ(f["variant"], "jemalloc");
     EXPECT_EQ(f["signal"], 6);
+    const std::string reason = f["reason"];
+    EXPECT_NE(reason.find("killed by signal 6"), std::string::npos) << reason;
+    EXPECT_EQ(reason.find("--ignore-failure"), std::string::npos) << "bench has no such option";
     bool last_words = false;
     for (const auto& line : f["stderr_tail"])
       last_words =
