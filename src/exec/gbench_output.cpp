@@ -95,6 +95,10 @@ std::vector<BenchmarkRepetition> parse_benchmark_json(const std::string& text) {
     throw HarnessOutputError("the harness's JSON cannot be parsed at line " +
                              std::to_string(line_of(text, e.byte == 0 ? 0 : e.byte - 1)) + ": " +
                              e.what());
+  } catch (const json::exception& e) {
+    // A number beyond a double (out_of_range 406, "2e308"): the parser
+    // gives no position, its message names the number.
+    throw HarnessOutputError(std::string("the harness's JSON cannot be parsed: ") + e.what());
   }
   const auto benchmarks = document.is_object() ? document.find("benchmarks") : document.end();
   if (!document.is_object() || benchmarks == document.end() || !benchmarks->is_array())

@@ -63,6 +63,9 @@ TEST(GbenchOutputTest, BadJsonNamesTheLine) {
             std::string::npos)
       << error_of("{\n  \"benchmarks\": [\n    {\"name\": oops}\n  ]\n}");
   EXPECT_NE(error_of("{\"context\": {}}").find("no \"benchmarks\" array"), std::string::npos);
+  // Found by fuzz_gbench_output: nlohmann throws out_of_range, not parse_error.
+  EXPECT_NE(error_of("{\"benchmarks\": [2e308]}").find("cannot be parsed: "), std::string::npos)
+      << error_of("{\"benchmarks\": [2e308]}");
   EXPECT_NE(error_of("[1, 2]").find("no \"benchmarks\" array"), std::string::npos);
 }
 
