@@ -28,6 +28,9 @@ void add_bench_options(CLI::App& bench, BenchArgs& a) {
   bench.add_option("--timeout", a.timeout_seconds,
                    "seconds one run of the suite may take before it is killed and the variant "
                    "fails (default: no limit)");
+  bench.add_flag("--isolate", a.isolate,
+                 "each benchmark in its own process, for per-benchmark counters (not yet "
+                 "supported: refused)");
   add_baseline_and_out_options(bench, a.shared);
   add_counter_flags(bench, a.shared,
                     {"do not count syscalls with perf tracepoints (those counters are then absent)",
@@ -46,6 +49,10 @@ int bench_command(const BenchArgs& args, const std::vector<std::string>& tool_ar
   exec::ExecOptions o;
   exec::ExecSummary summary;
   try {
+    if (args.isolate)
+      throw std::invalid_argument(
+          "--isolate (one process per benchmark, for per-benchmark counters) is not supported "
+          "yet; without it the counters are per run of the suite");
     o.allocators = args.shared.allocators;
     o.user_allocators = user_allocators(args.shared);
     o.tunings = args.shared.tunings;

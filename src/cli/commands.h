@@ -72,6 +72,7 @@ struct BenchArgs {
   int repetitions = 0;
   int warmup = 0;
   double timeout_seconds = 0;
+  bool isolate = false;  // refused: not there yet
   std::vector<std::string> command;
 };
 void add_bench_options(CLI::App& bench, BenchArgs& args);

@@ -579,11 +579,11 @@ class ExecDriver {
       record.plan_mode = "flat";
       record.plan_iterations.assign(static_cast<size_t>(options_.runs), 1);
       if (options_.bench) {
-        info.description = "benchmark " + cell.workload + " of the google/benchmark suite `" +
-                           command_text_ +
+        // One text for the suite: the report shows one per family.
+        info.description = "the benchmarks of the google/benchmark suite `" + command_text_ +
                            "`: time per iteration as the harness reports it (real_time, every "
-                           "repetition), the suite run once per round with the allocator "
-                           "injected by LD_PRELOAD";
+                           "repetition a sample), the suite run once per round with the "
+                           "allocator injected by LD_PRELOAD; counters per run of the suite";
         info.runtime_build = "bench";
         // The harness chooses its iteration counts; the suite's counters
         // are per process, attached to every benchmark of the run.

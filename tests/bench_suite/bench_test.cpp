@@ -142,6 +142,15 @@ TEST(BenchTest, FilterSelectingNothingIsBadInput) {
   EXPECT_FALSE(std::filesystem::exists(out + "/samples.jsonl")) << "nothing written before";
 }
 
+TEST(BenchTest, IsolateIsRefusedAsNotYetSupported) {
+  const auto r = run_cli({"bench", "--isolate", "-a", "std", "--", SUITE});
+  EXPECT_EQ(r.exit_code, 2) << context(r);
+  EXPECT_NE(r.err.find("--isolate (one process per benchmark, for per-benchmark counters) is not "
+                       "supported yet"),
+            std::string::npos)
+      << context(r);
+}
+
 TEST(BenchTest, AProgramThatIsNoHarnessIsRefusedNamingTheKnownOnes) {
   const std::string out = fresh_dir("bench_not_a_suite");
   const auto r = run_cli({"bench", "-a", "std", "-n", "1", "--out", out, "--", NOT_A_SUITE});
