@@ -22,8 +22,9 @@ packages=(
 if [ "${ALLOC_SHOOTOUT_TEST_DEPS:-0}" = 1 ]; then
   # sanitizer builds (clang's runtimes) and the exec tests' small programs;
   # headless Chromium (and a font for its text) for the test that opens
-  # report.html (HtmlReport.RendersInHeadlessChromiumWithCharts)
-  packages+=(clang libclang-rt-14-dev chromium fonts-dejavu-core)
+  # report.html (HtmlReport.RendersInHeadlessChromiumWithCharts); the
+  # google/benchmark suite the `bench` tests build (tests/bench_suite)
+  packages+=(clang libclang-rt-14-dev chromium fonts-dejavu-core libbenchmark-dev)
 fi
 
 if [ "${ALLOC_SHOOTOUT_BENCH_DEPS:-0}" = 1 ]; then
