@@ -1,4 +1,4 @@
-// The options `run` and `exec` share — which allocators (-a, --allocator),
+// The options `run`, `exec` and `bench` share — which allocators (-a, --allocator),
 // tuned variants (--tune), the baseline, the run directory (--out) and the
 // counters (--no-tracepoints, --hardware-counters) — declared here once,
 // with one help text and one reading, so the two commands cannot drift
