@@ -1,7 +1,7 @@
 // The options `run`, `exec` and `bench` share — which allocators (-a, --allocator),
 // tuned variants (--tune), the baseline, the run directory (--out) and the
 // counters (--no-tracepoints, --hardware-counters) — declared here once,
-// with one help text and one reading, so the two commands cannot drift
+// with one help text and one reading, so the commands cannot drift
 // apart. Each command adds them where its help lists them.
 #pragma once
 
