@@ -1,6 +1,7 @@
 // google/benchmark's output as `bench` reads it (exec/gbench_output.h): the
 // parsers must accept or throw HarnessOutputError, nothing else; what they
-// accept must be usable (a name, iterations >= 1, finite times >= 0).
+// accept must be usable (a name; unless the harness failed it, iterations
+// >= 1 and finite times >= 0).
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -14,6 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     for (const auto& r : parse_benchmark_json(text)) {
       FUZZ_CHECK(!r.name.empty());
+      if (!r.error.empty()) continue;  // a benchmark the harness failed: no figures
       FUZZ_CHECK(r.iterations >= 1);
       FUZZ_CHECK(std::isfinite(r.real_ns_per_iteration) && r.real_ns_per_iteration >= 0);
       FUZZ_CHECK(std::isfinite(r.cpu_ns_per_iteration) && r.cpu_ns_per_iteration >= 0);

@@ -81,8 +81,13 @@ int bench_command(const BenchArgs& args, const std::vector<std::string>& tool_ar
                  "alloc-shootout bench: %d of %d variants were not measured or failed (reasons "
                  "above and in the report)\n",
                  summary.failed, summary.variants);
+  if (summary.failed_cells > 0)
+    std::fprintf(stderr,
+                 "alloc-shootout bench: %d benchmark cells failed in the harness (reasons above "
+                 "and in the report)\n",
+                 summary.failed_cells);
   if (reported != kSuccess) return reported;
-  return summary.failed > 0 ? kCellsFailed : kSuccess;
+  return summary.failed > 0 || summary.failed_cells > 0 ? kCellsFailed : kSuccess;
 }
 
 }  // namespace shootout::cli

@@ -108,6 +108,8 @@ struct LiveVariant {
   // The variant's cells in the journal: exec one (workload "exec:<command>"),
   // bench one per benchmark, in the order of ExecDriver::benchmarks_.
   std::vector<run::Cell> cells;
+  // bench: why a cell failed on its own ("" = it did not), parallel to cells.
+  std::vector<std::string> cell_failures;
   std::string log_path;
   bool failed = false;
   std::string failure;
@@ -146,6 +148,7 @@ class ExecDriver {
     summary.run_dir = directory_->path();
     summary.variants = static_cast<int>(variants_.size());
     for (const auto& live : variants_) summary.failed += live.failed ? 1 : 0;
+    summary.failed_cells = failed_cells_;
     return summary;
   }
 
@@ -224,6 +227,7 @@ class ExecDriver {
             run::cell_id(workload, "none", "process", options_.baseline, alloc::Injection::preload);
         live.cells.push_back(std::move(cell));
       }
+      live.cell_failures.assign(live.cells.size(), "");
       variants_.push_back(std::move(live));
     }
   }
@@ -387,10 +391,43 @@ class ExecDriver {
                           label + " (its output is in " + log + ")");
   }
 
-  // Fails a variant: one cell_failed record; it takes no further part.
+  // Fails a variant: one cell_failed record per cell (not failed before);
+  // it takes no further part.
   void fail(LiveVariant& live, const std::string& phase, const std::string& reason,
             const std::optional<RunOutcome>& outcome, const json& verification = json(),
             const std::optional<alloc::TuningCheck>& tuning_check = std::nullopt) {
+    journal::CellFailedRecord record = failed_record(live, phase, reason, outcome);
+    record.verification = verification;
+    record.tuning_check = tuning_check;
+    for (size_t i = 0; i < live.cells.size(); ++i) {
+      if (!live.cell_failures[i].empty()) continue;
+      record.identity = run::cell_identity(live.cells[i]);
+      append(record);
+    }
+    live.failed = true;
+    live.failure = reason;
+    say(live.variant.label + ": " + reason);
+  }
+
+  // bench: fails one benchmark's cell of a variant; the variant goes on
+  // with its other benchmarks (and fails when none is left).
+  void fail_cell(LiveVariant& live, size_t index, const std::string& reason,
+                 const RunOutcome& outcome) {
+    journal::CellFailedRecord record = failed_record(live, "sample", reason, outcome);
+    record.identity = run::cell_identity(live.cells[index]);
+    append(record);
+    live.cell_failures[index] = reason;
+    ++failed_cells_;
+    say(live.variant.label + ": " + reason);
+    for (const auto& failure : live.cell_failures)
+      if (failure.empty()) return;
+    live.failed = true;
+    live.failure = reason;
+  }
+
+  journal::CellFailedRecord failed_record(const LiveVariant& live, const std::string& phase,
+                                          const std::string& reason,
+                                          const std::optional<RunOutcome>& outcome) {
     journal::CellFailedRecord record;
     record.phase = phase;
     record.reason = reason;
@@ -400,15 +437,7 @@ class ExecDriver {
     }
     record.timed_out = outcome && outcome->timed_out;
     record.stderr_tail = last_run_tail(live.log_path, 10);
-    record.verification = verification;
-    record.tuning_check = tuning_check;
-    for (const auto& cell : live.cells) {
-      record.identity = run::cell_identity(cell);
-      append(record);
-    }
-    live.failed = true;
-    live.failure = reason;
-    say(live.variant.label + ": " + reason);
+    return record;
   }
 
   // Every key of the tuning read back before any run of the command, by
@@ -698,6 +727,14 @@ class ExecDriver {
         return;
       }
       const auto index = static_cast<size_t>(at - benchmarks_.begin());
+      if (!live.cell_failures[index].empty()) continue;
+      if (!r.error.empty()) {
+        fail_cell(live, index,
+                  "benchmark " + r.name + ": the harness reported an error: " + r.error + " (" +
+                      what + ")",
+                  outcome);
+        continue;
+      }
       journal::SampleRecord record;
       record.cell = live.cells[index].id;
       record.group = workload_;
@@ -719,14 +756,20 @@ class ExecDriver {
       records.push_back(std::move(record));
     }
     for (size_t i = 0; i < benchmarks_.size(); ++i)
-      if (seen[i] == 0) {
+      if (seen[i] == 0 && live.cell_failures[i].empty()) {
         fail(live, "sample",
              "benchmark " + benchmarks_[i] + " has no repetition in the harness's JSON (" + what +
                  ", " + path + ")",
              outcome);
         return;
       }
-    for (const auto& record : records) append(record);
+    // A cell failed by a later repetition of this run keeps none of it.
+    for (const auto& record : records) {
+      const auto cell = std::find_if(live.cells.begin(), live.cells.end(),
+                                     [&](const run::Cell& c) { return c.id == record.cell; });
+      if (live.cell_failures[static_cast<size_t>(cell - live.cells.begin())].empty())
+        append(record);
+    }
   }
 
   void finish(bool complete) {
@@ -753,6 +796,7 @@ class ExecDriver {
   std::string workload_;
   std::vector<LiveVariant> variants_;
   std::vector<std::string> benchmarks_;         // bench: the suite's, as listed (filtered)
+  int failed_cells_ = 0;                        // bench: cells failed alone (fail_cell)
   std::optional<run::RunDirectory> directory_;  // from start_directory() on
   journal::Manifest manifest_;
   std::optional<journal::JournalWriter> journal_;

@@ -62,7 +62,8 @@ class PrepareFailed : public std::runtime_error {
 struct ExecSummary {
   std::string run_dir;
   int variants = 0;
-  int failed = 0;  // not in effect, or the command failed
+  int failed = 0;        // not in effect, or the command failed
+  int failed_cells = 0;  // bench: benchmarks the harness failed, one cell each
 };
 
 using ProgressSink = std::function<void(const std::string& line)>;

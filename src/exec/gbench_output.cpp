@@ -39,9 +39,15 @@ double positive_time(const json& entry, const char* key, const std::string& name
 void read_entry(const json& entry, const std::string& name,
                 std::vector<BenchmarkRepetition>& repetitions) {
   if (entry.value("run_type", std::string("iteration")) != "iteration") return;
-  if (entry.value("error_occurred", false))
-    throw HarnessOutputError("benchmark " + name + " reported an error: " +
-                             entry.value("error_message", std::string("(no message)")));
+  if (entry.value("error_occurred", false)) {
+    BenchmarkRepetition failed;
+    failed.name = name;
+    failed.repetition = entry.value("repetition_index", 0);
+    failed.error = entry.value("error_message", std::string());
+    if (failed.error.empty()) failed.error = "(no message)";
+    repetitions.push_back(std::move(failed));
+    return;
+  }
   const auto iterations = entry.find("iterations");
   if (iterations == entry.end() || !iterations->is_number_unsigned() ||
       iterations->get<std::uint64_t>() == 0)

@@ -22,6 +22,9 @@ struct BenchmarkRepetition {
   std::uint64_t iterations = 0;
   double real_ns_per_iteration = 0;  // the harness's wall time per iteration
   double cpu_ns_per_iteration = 0;   // its CPU time per iteration (of the benchmark thread)
+  // The harness's own failure of this benchmark ("error_occurred", e.g.
+  // State::SkipWithError): its message, and no iterations or times.
+  std::string error;
 };
 
 // Output the tool cannot read: the message names the benchmark or line.
@@ -38,8 +41,9 @@ std::vector<std::string> parse_benchmark_list(const std::string& text);
 // Every repetition in a --benchmark_format=json file, in file order.
 // Throws HarnessOutputError for text that is not JSON (with the line), no
 // "benchmarks" array, an entry without a name, or an entry whose
-// iterations, times or unit are missing or invalid (naming the benchmark),
-// or one the harness reports as failed ("error_occurred").
+// iterations, times or unit are missing or invalid (naming the benchmark).
+// A benchmark the harness reports as failed ("error_occurred") is returned
+// with `error` set, so that only its cell fails.
 std::vector<BenchmarkRepetition> parse_benchmark_json(const std::string& text);
 
 }  // namespace shootout::exec

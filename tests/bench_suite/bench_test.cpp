@@ -183,6 +183,33 @@ TEST(BenchTest, JsonThatCannotBeParsedFailsItsVariantNamingTheLine) {
   EXPECT_EQ(records_of_type(all, "sample").size(), 2u);  // std: 2 benchmarks
 }
 
+// One benchmark fails in the harness (SkipWithError) under jemalloc only:
+// that one cell fails with the harness's message; every other cell is measured.
+TEST(BenchTest, ABenchmarkTheHarnessFailsFailsOnlyItsCell) {
+  const std::string out = fresh_dir("bench_skip");
+  setenv("SHOOTOUT_SUITE_SKIP_UNDER", "jemalloc", 1);
+  const auto r = run_cli({"bench", "-a", "std,jemalloc", "-n", "2", "--out", out, "--", SUITE});
+  unsetenv("SHOOTOUT_SUITE_SKIP_UNDER");
+  EXPECT_EQ(r.exit_code, 1) << context(r);
+  const auto all = journal_records(out);
+  const auto failed = cells_by_id(all, "cell_failed");
+  ASSERT_EQ(failed.size(), 1u) << context(r);
+  const json& f = failed.begin()->second;
+  EXPECT_EQ(f["variant"], "jemalloc");
+  EXPECT_EQ(f["workload"], kBenchmarks[1]);
+  EXPECT_NE(f["reason"].get<std::string>().find(
+                "the harness reported an error: skipped on purpose under this allocator"),
+            std::string::npos)
+      << f.dump(2);
+  // std: 2 benchmarks x 2 rounds; jemalloc: BM_zeroed32k x 2 rounds.
+  const auto cells = cells_by_id(all, "cell");
+  std::map<std::string, int> per_cell;
+  for (const auto& s : records_of_type(all, "sample")) ++per_cell[s["cell"]];
+  EXPECT_EQ(per_cell.size(), 3u);
+  for (const auto& [id, n] : per_cell) EXPECT_EQ(n, 2) << id;
+  EXPECT_EQ(per_cell.count(f["cell"]), 0u);
+}
+
 // The suite aborts under jemalloc only: jemalloc's cells fail with the
 // signal and the suite's last words; std's are measured.
 TEST(BenchTest, ACrashUnderOneVariantFailsOnlyThatVariant) {

@@ -4,6 +4,8 @@
 // per buffer), glibc keeps it on its free list and calls madvise never.
 // SHOOTOUT_SUITE_CRASH_UNDER=TEXT makes the suite abort when LD_PRELOAD
 // contains TEXT: a harness that crashes under one allocator only.
+// SHOOTOUT_SUITE_SKIP_UNDER=TEXT: BM_small_objects fails in the harness
+// (State::SkipWithError) when LD_PRELOAD contains TEXT: one benchmark's cell.
 // SHOOTOUT_SUITE_BREAK_JSON=TEXT cuts the --benchmark_out file in half
 // after the run when LD_PRELOAD contains TEXT: output nobody can parse.
 #include <unistd.h>
@@ -30,7 +32,13 @@ void BM_zeroed32k(benchmark::State& state) {
 }
 BENCHMARK(BM_zeroed32k)->MinTime(kMinSeconds);
 
+bool skip_small_objects = false;  // set by main from the environment
+
 void BM_small_objects(benchmark::State& state) {
+  if (skip_small_objects) {
+    state.SkipWithError("skipped on purpose under this allocator");
+    return;
+  }
   std::vector<void*> objects(64);
   for (auto _ : state) {
     for (auto& object : objects) object = std::malloc(48);
@@ -50,6 +58,8 @@ int main(int argc, char** argv) {
     (void)!write(2, message, sizeof message - 1);
     std::abort();
   }
+  const char* skip_under = std::getenv("SHOOTOUT_SUITE_SKIP_UNDER");
+  skip_small_objects = skip_under && *skip_under && preload && std::strstr(preload, skip_under);
   const char* break_under = std::getenv("SHOOTOUT_SUITE_BREAK_JSON");
   const bool break_json =
       break_under && *break_under && preload && std::strstr(preload, break_under);
