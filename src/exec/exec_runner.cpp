@@ -617,9 +617,23 @@ class ExecDriver {
         // The harness chooses its iteration counts; the suite's counters
         // are per process, attached to every benchmark of the run.
         record.plan_iterations.clear();
-        for (auto& status : record.counters)
-          status.detail =
-              "per process (the whole suite run, not this benchmark alone): " + status.detail;
+        // A process's counters cover every benchmark it ran: divided by one
+        // benchmark's iterations they would be wrong (a sys share above
+        // 100 % was seen). They count only when the suite ran one benchmark.
+        for (auto& status : record.counters) {
+          if (benchmarks_.size() == 1) {
+            status.detail =
+                "per process (the suite run with this one benchmark selected, the "
+                "harness's own start-up included): " +
+                status.detail;
+          } else {
+            status.source.reset();
+            status.detail = "not per benchmark: a suite process's counters cover all " +
+                            std::to_string(benchmarks_.size()) +
+                            " benchmarks it ran; select one with --filter (per-benchmark "
+                            "processes, --isolate, are not supported yet)";
+          }
+        }
       }
       append(record);
     }
@@ -747,7 +761,7 @@ class ExecDriver {
           journal::CommandExit{outcome.exit_code, outcome.signal, outcome.killed_leftovers};
       // The process's counters once per benchmark and round, so that the
       // report's sums over a round count the suite's run once per cell.
-      if (seen[index]++ == 0) {
+      if (seen[index]++ == 0 && benchmarks_.size() == 1) {
         record.measured.counters = counters_of(outcome);
         record.measured.hwm_kib = outcome.max_rss_kib;
         record.measured.hwm_scope = "process";
