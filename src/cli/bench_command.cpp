@@ -1,12 +1,9 @@
 // `alloc-shootout bench`: options in, the exec layer runs the user's
 // google/benchmark suite under every allocator (exec_runner.h, bench mode),
 // then the run directory's reports and the summary.
-#include <cstdio>
 #include <stdexcept>
 
 #include "cli/commands.h"
-#include "cli/reporting.h"
-#include "exec/child_run.h"
 #include "exec/exec_runner.h"
 #include "exec/gbench_output.h"
 
@@ -41,53 +38,25 @@ void add_bench_options(CLI::App& bench, BenchArgs& a) {
                            "./my_benchmarks\nHarnesses: ") +
                exec::kKnownHarnesses +
                ". The time of each benchmark is the harness's own time per iteration; kernel "
-               "counters are per run of the suite (--isolate, one process per benchmark, is "
-               "not there yet).");
+               "counters are counted per process, so a benchmark has them only when --filter "
+               "selects it alone (--isolate, one process per benchmark, is not there yet).");
 }
 
 int bench_command(const BenchArgs& args, const std::vector<std::string>& tool_argv) {
-  exec::ExecOptions o;
-  exec::ExecSummary summary;
-  try {
-    if (args.isolate)
-      throw std::invalid_argument(
-          "--isolate (one process per benchmark, for per-benchmark counters) is not supported "
-          "yet; without it the counters are per run of the suite");
-    o.allocators = args.shared.allocators;
-    o.user_allocators = user_allocators(args.shared);
-    o.tunings = args.shared.tunings;
-    o.runs = args.rounds;
-    o.warmup = args.warmup;
-    o.timeout_seconds = args.timeout_seconds;
-    o.baseline = args.shared.baseline;
-    o.out_dir = args.shared.out_dir;
-    o.tracepoints = !args.shared.no_tracepoints;
-    o.hardware_counters = args.shared.hardware_counters;
-    o.command = args.command;
-    o.tool_argv = tool_argv;
-    o.bench = true;
-    o.bench_filter = args.filter;
-    o.bench_repetitions = args.repetitions;
-    exec::kill_running_command_on_interrupt();
-    summary = exec::execute(o, [](const std::string& line) {
-      std::fprintf(stderr, "alloc-shootout bench: %s\n", line.c_str());
-    });
-  } catch (const std::exception&) {
-    return exit_status_of_current_exception("bench");
-  }
-  const int reported = write_and_summarise(summary.run_dir);
-  if (summary.failed > 0)
-    std::fprintf(stderr,
-                 "alloc-shootout bench: %d of %d variants were not measured or failed (reasons "
-                 "above and in the report)\n",
-                 summary.failed, summary.variants);
-  if (summary.failed_cells > 0)
-    std::fprintf(stderr,
-                 "alloc-shootout bench: %d benchmark cells failed in the harness (reasons above "
-                 "and in the report)\n",
-                 summary.failed_cells);
-  if (reported != kSuccess) return reported;
-  return summary.failed > 0 || summary.failed_cells > 0 ? kCellsFailed : kSuccess;
+  return execute_and_report("bench", args.shared, args.command, tool_argv,
+                            [&](exec::ExecOptions& o) {
+                              if (args.isolate)
+                                throw std::invalid_argument(
+                                    "--isolate (one process per benchmark, for per-benchmark "
+                                    "counters) is not supported yet; without it a benchmark has "
+                                    "counters only when --filter selects it alone");
+                              o.runs = args.rounds;
+                              o.warmup = args.warmup;
+                              o.timeout_seconds = args.timeout_seconds;
+                              o.bench = true;
+                              o.bench_filter = args.filter;
+                              o.bench_repetitions = args.repetitions;
+                            });
 }
 
 }  // namespace shootout::cli

@@ -2,12 +2,17 @@
 // 0 success, 1 measured but some cells failed, 2 bad input, 3 I/O failure.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/shared_options.h"
+
+namespace shootout::exec {
+struct ExecOptions;
+}
 
 namespace shootout::cli {
 
@@ -64,6 +69,13 @@ struct ExecArgs {
 void add_exec_options(CLI::App& exec, ExecArgs& args);
 // `tool_argv`: alloc-shootout's own command line, recorded in the journal.
 int exec_command(const ExecArgs& args, const std::vector<std::string>& tool_argv);
+// exec and bench: the shared options into exec::ExecOptions, then the
+// command's own (set_own_options may throw: bad input), run, reports, and the
+// exit status; `verb` prefixes every message.
+int execute_and_report(const char* verb, const SharedArgs& shared,
+                       const std::vector<std::string>& command,
+                       const std::vector<std::string>& tool_argv,
+                       const std::function<void(exec::ExecOptions&)>& set_own_options);
 
 struct BenchArgs {
   SharedArgs shared;  // -a, --allocator, --tune, --baseline, --out, counter flags

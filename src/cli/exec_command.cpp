@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <functional>
 #include <stdexcept>
 
 #include "alloc/registry.h"
@@ -47,41 +48,56 @@ void add_exec_options(CLI::App& exec, ExecArgs& a) {
       "and stdout are /dev/null; its stderr goes to logs/ in the run directory.");
 }
 
-int exec_command(const ExecArgs& args, const std::vector<std::string>& tool_argv) {
+int execute_and_report(const char* verb, const SharedArgs& shared,
+                       const std::vector<std::string>& command,
+                       const std::vector<std::string>& tool_argv,
+                       const std::function<void(exec::ExecOptions&)>& set_own_options) {
   exec::ExecOptions o;
   exec::ExecSummary summary;
   try {
-    o.allocators = args.shared.allocators;
-    o.user_allocators = user_allocators(args.shared);
-    o.tunings = args.shared.tunings;
-    o.runs = args.runs;
-    o.warmup = args.warmup;
-    o.prepare = args.prepare;
-    o.timeout_seconds = args.timeout_seconds;
-    o.ignore_failure = args.ignore_failure;
-    o.shell = args.shell;
-    o.baseline = args.shared.baseline;
-    o.out_dir = args.shared.out_dir;
-    o.tracepoints = !args.shared.no_tracepoints;
-    o.hardware_counters = args.shared.hardware_counters;
-    o.command = args.command;
+    o.allocators = shared.allocators;
+    o.user_allocators = user_allocators(shared);
+    o.tunings = shared.tunings;
+    o.baseline = shared.baseline;
+    o.out_dir = shared.out_dir;
+    o.tracepoints = !shared.no_tracepoints;
+    o.hardware_counters = shared.hardware_counters;
+    o.command = command;
     o.tool_argv = tool_argv;
+    set_own_options(o);
     exec::kill_running_command_on_interrupt();
-    summary = exec::execute(o, [](const std::string& line) {
-      std::fprintf(stderr, "alloc-shootout exec: %s\n", line.c_str());
+    summary = exec::execute(o, [verb](const std::string& line) {
+      std::fprintf(stderr, "alloc-shootout %s: %s\n", verb, line.c_str());
     });
   } catch (const std::exception&) {
-    return exit_status_of_current_exception("exec");
+    return exit_status_of_current_exception(verb);
   }
   // The report's summary is exec's table (a run of one case: one row per variant).
   const int reported = write_and_summarise(summary.run_dir);
   if (summary.failed > 0)
     std::fprintf(stderr,
-                 "alloc-shootout exec: %d of %d variants were not measured or failed (reasons "
+                 "alloc-shootout %s: %d of %d variants were not measured or failed (reasons "
                  "above and in the report)\n",
-                 summary.failed, summary.variants);
+                 verb, summary.failed, summary.variants);
+  if (summary.failed_cells > 0)
+    std::fprintf(stderr,
+                 "alloc-shootout %s: %d benchmark cells failed in the harness (reasons above "
+                 "and in the report)\n",
+                 verb, summary.failed_cells);
   if (reported != kSuccess) return reported;
-  return summary.failed > 0 ? kCellsFailed : kSuccess;
+  return summary.failed > 0 || summary.failed_cells > 0 ? kCellsFailed : kSuccess;
+}
+
+int exec_command(const ExecArgs& args, const std::vector<std::string>& tool_argv) {
+  return execute_and_report("exec", args.shared, args.command, tool_argv,
+                            [&](exec::ExecOptions& o) {
+                              o.runs = args.runs;
+                              o.warmup = args.warmup;
+                              o.prepare = args.prepare;
+                              o.timeout_seconds = args.timeout_seconds;
+                              o.ignore_failure = args.ignore_failure;
+                              o.shell = args.shell;
+                            });
 }
 
 }  // namespace shootout::cli
