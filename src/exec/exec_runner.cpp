@@ -300,7 +300,8 @@ class ExecDriver {
         harness_ = std::move(harness);
         break;
       }
-      answers += "; asked for " + harness->list_flags() + " it " + why;
+      answers += (answers.empty() ? ": asked for " : "; asked for ") + harness->list_flags() +
+                 " it " + why;
     }
     if (!harness_)
       throw std::invalid_argument(command_text_ + " is not a benchmark suite bench knows (known: " +
