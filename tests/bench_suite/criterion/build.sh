@@ -6,14 +6,14 @@
 #   build.sh TARGET_DIR    copies the bench binary to
 #                          TARGET_DIR/criterion_fixture_suite, prints its path
 # Exit 77 (a skip, for ctest) when Debian's cargo or librust-criterion-dev is
-# missing: `ALLOC_SHOOTOUT_TEST_DEPS=1 scripts/install-deps.sh` installs them.
+# missing: `ALLOC_SHOOTOUT_BENCH_DEPS=1 scripts/install-deps.sh` installs them.
 set -euo pipefail
 target_dir=$(realpath -m "${1:?usage: build.sh TARGET_DIR}")
 cd "$(dirname "$0")"
 if [ ! -x /usr/bin/cargo ] || [ ! -x /usr/bin/rustc ] ||
   ! compgen -G '/usr/share/cargo/registry/criterion-0.3.*' >/dev/null; then
   echo "criterion suite: not built: Debian's cargo and librust-criterion-dev are needed" \
-    "(ALLOC_SHOOTOUT_TEST_DEPS=1 scripts/install-deps.sh installs them)" >&2
+    "(ALLOC_SHOOTOUT_BENCH_DEPS=1 scripts/install-deps.sh installs them)" >&2
   exit 77
 fi
 mkdir -p "$target_dir"
