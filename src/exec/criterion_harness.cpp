@@ -39,8 +39,8 @@ class Criterion final : public Harness {
   std::string name() const override { return "Criterion.rs"; }
 
   HarnessInvocation list(const std::string& filter, const std::string& scratch) const override {
-    // CRITERION_HOME even here: without it Criterion runs `cargo metadata`
-    // to find a target directory.
+    // CRITERION_HOME even here: without it Criterion looks for a target
+    // directory, by running `cargo metadata` when started by cargo.
     HarnessInvocation invocation{{"--bench", "--list"}, environment(scratch)};
     if (!filter.empty()) invocation.arguments.push_back(filter);
     return invocation;
