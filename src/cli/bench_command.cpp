@@ -25,14 +25,17 @@ void add_bench_options(CLI::App& bench, BenchArgs& a) {
   bench.add_option("--sample-size", a.sample_size,
                    "Criterion.rs: samples of each benchmark per run of the suite (--sample-size, "
                    "at least 10); each is a sample (default: the suite's, 100)");
-  bench.add_option("--measurement-time", a.measurement_seconds,
-                   "seconds each benchmark is measured per run (google/benchmark: "
-                   "--benchmark_min_time, per repetition; Criterion.rs: --measurement-time; "
-                   "default: the suite's)");
-  bench.add_option("--warm-up-time", a.warmup_seconds,
-                   "seconds each benchmark runs un-timed before it is measured, per run "
-                   "(google/benchmark: --benchmark_min_warmup_time; Criterion.rs: --warm-up-time; "
-                   "default: the suite's)");
+  bench.add_option(
+      "--measurement-time", a.measurement_seconds,
+      "seconds each benchmark is measured per run (google/benchmark: "
+      "--benchmark_min_time, per repetition; Criterion.rs: --measurement-time, whole seconds; "
+      "default: the suite's)");
+  bench.add_option(
+      "--warm-up-time", a.warmup_seconds,
+      "seconds each benchmark runs un-timed before it is measured, per run "
+      "(google/benchmark: --benchmark_min_warmup_time; Criterion.rs: --warm-up-time, whole "
+      "seconds; "
+      "default: the suite's)");
   bench.add_option("--warmup", a.warmup,
                    "un-timed runs of the suite per variant before the rounds (default 0)");
   bench.add_option("--timeout", a.timeout_seconds,
@@ -47,12 +50,16 @@ void add_bench_options(CLI::App& bench, BenchArgs& a) {
                      "also count cycles, instructions and cache misses"});
   bench.add_option("command", a.command, "the benchmark binary and its arguments, after --")
       ->required();
-  bench.footer(std::string("Example: alloc-shootout bench -a std,jemalloc -n 10 --repetitions 3 -- "
-                           "./my_benchmarks\nHarnesses: ") +
-               exec::known_harness_names() +
-               ". The time of each benchmark is the harness's own time per iteration; kernel "
-               "counters are counted per process, so a benchmark has them only when --filter "
-               "selects it alone (--isolate, one process per benchmark, is not there yet).");
+  bench.footer(
+      std::string("Examples: alloc-shootout bench -a std,jemalloc -n 10 --repetitions 3 -- "
+                  "./my_benchmarks (google/benchmark)\n"
+                  "alloc-shootout bench -a std,jemalloc -n 10 --sample-size 20 -- "
+                  "target/release/deps/my_bench-HASH (Criterion.rs, the binary `cargo "
+                  "bench --no-run` names)\nHarnesses: ") +
+      exec::known_harness_names() +
+      ". The time of each benchmark is the harness's own time per iteration; kernel "
+      "counters are counted per process, so a benchmark has them only when --filter "
+      "selects it alone (--isolate, one process per benchmark, is not there yet).");
 }
 
 int bench_command(const BenchArgs& args, const std::vector<std::string>& tool_argv) {
