@@ -65,6 +65,11 @@ TEST(CriterionOutputTest, ListIsNameColonBenchPerLine) {
   EXPECT_FALSE(error_of([] { parse_criterion_list(": bench\n"); }).empty()) << "no name";
   EXPECT_FALSE(error_of([] { parse_criterion_list("BM_x\n"); }).empty())
       << "google/benchmark's listing is not Criterion's";
+  // A libtest bench (harness = true) lists "NAME: bench" too, then a count:
+  // it writes no sample.json, so it must not pass for Criterion.
+  EXPECT_TRUE(
+      has(error_of([] { parse_criterion_list("bench_add: bench\n\n0 tests, 1 benchmarks\n"); }),
+          "line 3 of --bench --list"));
 }
 
 TEST(CriterionOutputTest, EverySampleIsItsItersAndTimes) {
