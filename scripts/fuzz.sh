@@ -15,7 +15,8 @@ shift || true
 case "$seconds" in '' | *[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, got '$seconds'" >&2; exit 2 ;; esac
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(journal report_run sweep tuning elf protocol workload_selection gbench_output)
+  targets=(journal report_run sweep tuning elf protocol workload_selection gbench_output
+    criterion_output)
 fi
 jobs="${JOBS:-2}"
 build=build/fuzz

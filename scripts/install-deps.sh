@@ -29,8 +29,12 @@ fi
 
 if [ "${ALLOC_SHOOTOUT_BENCH_DEPS:-0}" = 1 ]; then
   # bench/run.sh runtime: the Tokio reference, built offline by Debian's
-  # cargo from Debian's crates (tokio 1.24 with every feature it uses)
-  packages+=(cargo librust-tokio-dev)
+  # cargo from Debian's crates (tokio 1.24 with every feature it uses);
+  # the Criterion.rs suite of the `bench` tests (tests/bench_suite/criterion,
+  # Criterion 0.3.6 and its crates). Not in the test set-up: its first build
+  # compiles 59 crates, Criterion and its dependencies (278 s of CPU; 10 min on a busy
+  # 2-core machine), so without them those tests are reported as skipped.
+  packages+=(cargo librust-tokio-dev librust-criterion-dev)
 fi
 
 missing=()

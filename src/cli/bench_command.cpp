@@ -1,11 +1,12 @@
 // `alloc-shootout bench`: options in, the exec layer runs the user's
-// google/benchmark suite under every allocator (exec_runner.h, bench mode),
-// then the run directory's reports and the summary.
+// benchmark suite (google/benchmark or Criterion.rs, exec/harness.h) under
+// every allocator (exec_runner.h, bench mode), then the run directory's
+// reports and the summary.
 #include <stdexcept>
 
 #include "cli/commands.h"
 #include "exec/exec_runner.h"
-#include "exec/gbench_output.h"
+#include "exec/harness.h"
 
 namespace shootout::cli {
 
@@ -14,12 +15,27 @@ void add_bench_options(CLI::App& bench, BenchArgs& a) {
   add_tune_option(bench, a.shared);
   bench.add_option("--filter", a.filter,
                    "only the benchmarks whose names match this regular expression (passed to the "
-                   "harness as --benchmark_filter)");
+                   "harness: google/benchmark's --benchmark_filter, Criterion.rs's FILTER)");
   bench.add_option("-n,--rounds", a.rounds,
                    "rounds: runs of the suite per variant, interleaved (default 10)");
   bench.add_option("--repetitions", a.repetitions,
-                   "repetitions of each benchmark per run of the suite (--benchmark_repetitions); "
-                   "every repetition is a sample (default: the harness's, 1)");
+                   "google/benchmark: repetitions of each benchmark per run of the suite "
+                   "(--benchmark_repetitions); every repetition is a sample (default: the "
+                   "harness's, 1)");
+  bench.add_option("--sample-size", a.sample_size,
+                   "Criterion.rs: samples of each benchmark per run of the suite (--sample-size, "
+                   "at least 10); each is a sample (default: the suite's, 100)");
+  bench.add_option(
+      "--measurement-time", a.measurement_seconds,
+      "seconds each benchmark is measured per run (google/benchmark: "
+      "--benchmark_min_time, per repetition; Criterion.rs: --measurement-time, whole seconds; "
+      "default: the suite's)");
+  bench.add_option(
+      "--warm-up-time", a.warmup_seconds,
+      "seconds each benchmark runs un-timed before it is measured, per run "
+      "(google/benchmark: --benchmark_min_warmup_time; Criterion.rs: --warm-up-time, whole "
+      "seconds; "
+      "default: the suite's)");
   bench.add_option("--warmup", a.warmup,
                    "un-timed runs of the suite per variant before the rounds (default 0)");
   bench.add_option("--timeout", a.timeout_seconds,
@@ -34,12 +50,16 @@ void add_bench_options(CLI::App& bench, BenchArgs& a) {
                      "also count cycles, instructions and cache misses"});
   bench.add_option("command", a.command, "the benchmark binary and its arguments, after --")
       ->required();
-  bench.footer(std::string("Example: alloc-shootout bench -a std,jemalloc -n 10 --repetitions 3 -- "
-                           "./my_benchmarks\nHarnesses: ") +
-               exec::kKnownHarnesses +
-               ". The time of each benchmark is the harness's own time per iteration; kernel "
-               "counters are counted per process, so a benchmark has them only when --filter "
-               "selects it alone (--isolate, one process per benchmark, is not there yet).");
+  bench.footer(
+      std::string("Examples: alloc-shootout bench -a std,jemalloc -n 10 --repetitions 3 -- "
+                  "./my_benchmarks (google/benchmark)\n"
+                  "alloc-shootout bench -a std,jemalloc -n 10 --sample-size 20 -- "
+                  "target/release/deps/my_bench-HASH (Criterion.rs, the binary `cargo "
+                  "bench --no-run` names)\nHarnesses: ") +
+      exec::known_harness_names() +
+      ". The time of each benchmark is the harness's own time per iteration; kernel "
+      "counters are counted per process, so a benchmark has them only when --filter "
+      "selects it alone (--isolate, one process per benchmark, is not there yet).");
 }
 
 int bench_command(const BenchArgs& args, const std::vector<std::string>& tool_argv) {
@@ -55,7 +75,10 @@ int bench_command(const BenchArgs& args, const std::vector<std::string>& tool_ar
                               o.timeout_seconds = args.timeout_seconds;
                               o.bench = true;
                               o.bench_filter = args.filter;
-                              o.bench_repetitions = args.repetitions;
+                              o.bench_settings.repetitions = args.repetitions;
+                              o.bench_settings.sample_size = args.sample_size;
+                              o.bench_settings.measurement_seconds = args.measurement_seconds;
+                              o.bench_settings.warmup_seconds = args.warmup_seconds;
                             });
 }
 

@@ -81,8 +81,11 @@ struct BenchArgs {
   SharedArgs shared;  // -a, --allocator, --tune, --baseline, --out, counter flags
   std::string filter;
   int rounds = 10;
-  int repetitions = 0;
-  int warmup = 0;
+  int repetitions = 0;             // google/benchmark
+  int sample_size = 0;             // Criterion.rs
+  double measurement_seconds = 0;  // both: 0 = the suite's own
+  double warmup_seconds = 0;       // per benchmark, per run (--warm-up-time)
+  int warmup = 0;                  // un-timed runs of the suite (--warmup)
   double timeout_seconds = 0;
   bool isolate = false;  // refused: not there yet
   std::vector<std::string> command;

@@ -39,8 +39,8 @@ int main(int argc, char** argv) {
   shootout::cli::BenchArgs bench_args;
   auto* bench = app.add_subcommand(
       "bench",
-      "run your benchmark suite (google/benchmark) under every allocator, benchmark by "
-      "benchmark: alloc-shootout bench [OPTIONS] -- BINARY");
+      "run your benchmark suite (google/benchmark, Criterion.rs) under every allocator, "
+      "benchmark by benchmark: alloc-shootout bench [OPTIONS] -- BINARY");
   shootout::cli::add_bench_options(*bench, bench_args);
 
   shootout::cli::ReportArgs report_args;

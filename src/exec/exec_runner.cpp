@@ -15,7 +15,7 @@
 #include "alloc/registry.h"
 #include "common/spawn.h"
 #include "exec/child_run.h"
-#include "exec/gbench_output.h"
+#include "exec/harness.h"
 #include "exec/probe_protocol.h"
 #include "exec/program.h"
 #include "exec/variants.h"
@@ -45,8 +45,8 @@ constexpr const char* kProbe = "libshootout_exec_probe.so";
 constexpr const char* kExecs = "execs";
 // Verification run only: programs exec'd by the command's own process.
 constexpr const char* kCommandExecs = "command_execs";
-// bench: --benchmark_list_tests runs no benchmark, so a minute is ample;
-// a binary still running then is no harness that lists.
+// bench: listing runs no benchmark, so a minute is ample; a binary still
+// running then is no harness that lists.
 constexpr std::chrono::milliseconds kListTimeout{60'000};
 
 // One group per exec run, so the variant names a cell's files.
@@ -173,8 +173,17 @@ class ExecDriver {
     const char* path_env = getenv("PATH");
     if (options_.bench && options_.shell)
       throw std::invalid_argument("bench runs the suite's binary itself: --shell does not apply");
-    if (options_.bench_repetitions < 0)
+    const HarnessSettings& settings = options_.bench_settings;
+    if (settings.repetitions < 0)
       throw std::invalid_argument("--repetitions must be at least 1 (0 = the harness's default)");
+    if (settings.sample_size < 0)
+      throw std::invalid_argument("--sample-size must be at least 10 (0 = the suite's own)");
+    for (const auto& [option, seconds] :
+         {std::pair{"--measurement-time", settings.measurement_seconds},
+          std::pair{"--warm-up-time", settings.warmup_seconds}})
+      if (!(seconds >= 0) || !std::isfinite(seconds))
+        throw std::invalid_argument(std::string(option) +
+                                    " must be a number of seconds > 0 (0 = the suite's own)");
     if (options_.shell) {
       std::string script;
       for (const auto& word : options_.command) script += (script.empty() ? "" : " ") + word;
@@ -232,22 +241,35 @@ class ExecDriver {
     }
   }
 
-  // The suite's benchmarks, as google/benchmark lists them (under no
-  // allocator of ours: the listing runs no benchmark). A binary that does not
-  // answer --benchmark_list_tests with names is no harness bench knows.
+  // The suite's benchmarks, as its harness lists them (under no allocator
+  // of ours: listing runs no benchmark). Each harness bench knows is asked
+  // in turn (known_harnesses() says in which order); the first whose
+  // listing the binary answers with names is the suite's.
   void list_benchmarks() {
-    char listing[] = "/tmp/alloc-shootout-bench-list-XXXXXX";
-    const int fd = mkstemp(listing);
-    if (fd < 0) throw std::runtime_error(std::string("mkstemp: ") + std::strerror(errno));
-    close(fd);
-    auto list = [&](const std::string& filter) {
+    char scratch_template[] = "/tmp/alloc-shootout-bench-list-XXXXXX";
+    if (!mkdtemp(scratch_template))
+      throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
+    // Removed however the listing ends, a refusal included.
+    struct Scratch {
+      fs::path path;
+      ~Scratch() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+      }
+    } scratch{scratch_template};
+    const std::string listing = (scratch.path / "list.out").string();
+    auto list = [&](const Harness& harness, const std::string& filter) {
+      const fs::path home = scratch.path / "home";
+      std::error_code ec;
+      fs::remove_all(home, ec);
+      fs::create_directory(home, ec);
+      const HarnessInvocation invocation = harness.list(filter, home.string());
       RunSpec spec;
       spec.launcher = helpers_.launcher;
       spec.program = program_;
       spec.argv = options_.command;
-      spec.argv.push_back("--benchmark_list_tests=true");
-      if (!filter.empty()) spec.argv.push_back("--benchmark_filter=" + filter);
-      spec.env = clean_environment(common::current_environment());
+      spec.argv.insert(spec.argv.end(), invocation.arguments.begin(), invocation.arguments.end());
+      spec.env = clean_environment(common::current_environment(), invocation.environment);
       spec.stdout_path = listing;
       spec.stderr_path = "";
       spec.timeout = kListTimeout;
@@ -259,43 +281,50 @@ class ExecDriver {
                              std::istreambuf_iterator<char>());
       return std::make_pair(outcome, text);
     };
-    const std::string refusal = command_text_ + " is not a benchmark suite bench knows (known: " +
-                                std::string(kKnownHarnesses) + ")";
-    auto [outcome, text] = list("");
+    std::string answers;  // what each harness's listing got, for the refusal
     std::vector<std::string> names;
-    try {
-      names = parse_benchmark_list(text);
-    } catch (const HarnessOutputError& e) {
-      fs::remove(listing);
-      throw std::invalid_argument(refusal + ": --benchmark_list_tests printed no list (" +
-                                  e.what() + ")");
+    for (auto& harness : known_harnesses()) {
+      auto [outcome, text] = list(*harness, "");
+      std::string why;
+      if (!outcome.succeeded()) {
+        why = outcome.description(kListTimeout);
+      } else {
+        try {
+          names = harness->parse_list(text);
+          if (names.empty()) why = "listed nothing";
+        } catch (const HarnessOutputError& e) {
+          why = std::string("printed no list (") + e.what() + ")";
+        }
+      }
+      if (why.empty()) {
+        harness_ = std::move(harness);
+        break;
+      }
+      answers += (answers.empty() ? ": asked for " : "; asked for ") + harness->list_flags() +
+                 " it " + why;
     }
-    if (!outcome.succeeded() || names.empty()) {
-      fs::remove(listing);
-      throw std::invalid_argument(refusal + ": asked for --benchmark_list_tests it " +
-                                  (outcome.succeeded() ? std::string("listed nothing")
-                                                       : outcome.description(kListTimeout)));
-    }
+    if (!harness_)
+      throw std::invalid_argument(command_text_ + " is not a benchmark suite bench knows (known: " +
+                                  known_harness_names() + ")" + answers);
+    harness_->check(options_.bench_settings);
     if (!options_.bench_filter.empty()) {
-      std::tie(outcome, text) = list(options_.bench_filter);
+      auto [outcome, text] = list(*harness_, options_.bench_filter);
       // google/benchmark exits non-zero and lists nothing when the filter
-      // matches no benchmark (or is no valid regex).
+      // matches no benchmark (or is no valid regex); Criterion.rs lists
+      // nothing, or exits non-zero for an invalid regex.
       try {
-        names = outcome.succeeded() ? parse_benchmark_list(text) : std::vector<std::string>{};
+        names = outcome.succeeded() ? harness_->parse_list(text) : std::vector<std::string>{};
       } catch (const HarnessOutputError&) {
         names.clear();
       }
-      if (names.empty()) {
-        fs::remove(listing);
+      if (names.empty())
         throw std::invalid_argument("--filter '" + options_.bench_filter +
-                                    "' selects no benchmark of " + command_text_ +
-                                    " (its benchmarks: --benchmark_list_tests lists them)");
-      }
-      argv_.push_back("--benchmark_filter=" + options_.bench_filter);
+                                    "' selects no benchmark of " + command_text_ + " (its " +
+                                    harness_->name() + " benchmarks: " + harness_->list_flags() +
+                                    " lists them)");
     }
-    fs::remove(listing);
     benchmarks_ = names;
-    say("google/benchmark suite: " + std::to_string(benchmarks_.size()) + " benchmarks");
+    say(harness_->name() + " suite: " + std::to_string(benchmarks_.size()) + " benchmarks");
   }
 
   void start_directory() {
@@ -333,9 +362,12 @@ class ExecDriver {
                          {"hardware_counters", options_.hardware_counters},
                          {"out_dir", directory_->path()}};
     if (options_.bench) {
-      manifest_.options["harness"] = "google/benchmark";
+      manifest_.options["harness"] = harness_->name();
       manifest_.options["filter"] = options_.bench_filter;
-      manifest_.options["repetitions"] = options_.bench_repetitions;
+      manifest_.options["repetitions"] = options_.bench_settings.repetitions;
+      manifest_.options["sample_size"] = options_.bench_settings.sample_size;
+      manifest_.options["measurement_seconds"] = options_.bench_settings.measurement_seconds;
+      manifest_.options["warmup_seconds"] = options_.bench_settings.warmup_seconds;
       manifest_.options["benchmarks"] = benchmarks_;
     }
     run::RunDirectory::begin_attempt(manifest_, 1);
@@ -354,6 +386,14 @@ class ExecDriver {
     json record = typed;
     record["attempt"] = 1;
     journal_->append(std::move(record));
+  }
+
+  // bench: the harness's arguments after the user's, its variables into
+  // the environment the run gets.
+  static void add_invocation(RunSpec& spec, std::vector<std::string>& variables,
+                             const HarnessInvocation& invocation) {
+    spec.argv.insert(spec.argv.end(), invocation.arguments.begin(), invocation.arguments.end());
+    variables.insert(variables.end(), invocation.environment.begin(), invocation.environment.end());
   }
 
   RunSpec spec_for(const LiveVariant& live) const {
@@ -483,8 +523,16 @@ class ExecDriver {
     // Programs exec'd by the command's own process (not its descendants):
     // one more than the probe saw there means a program it did not enter.
     spec.extra_tracepoints.push_back({kCommandExecs, "sched/sched_process_exec", "pid == {pid}"});
+    std::vector<std::string> variables = {std::string(SHOOTOUT_EXEC_PROBE_ENV) + "=" + probe_file};
+    if (options_.bench) {
+      const HarnessInvocation invocation = harness_->verification(
+          options_.bench_filter,
+          harness_->output_path(directory_->logs_dir(),
+                                run::file_stem(live.variant.label) + "-verification"));
+      add_invocation(spec, variables, invocation);
+    }
     spec.env = variant_environment(common::current_environment(), live.variant, {helpers_.probe},
-                                   {std::string(SHOOTOUT_EXEC_PROBE_ENV) + "=" + probe_file});
+                                   variables);
     append_line(live.log_path, "=== verification run (exec probe preloaded) ===");
     RunOutcome outcome;
     try {
@@ -609,10 +657,11 @@ class ExecDriver {
       record.plan_iterations.assign(static_cast<size_t>(options_.runs), 1);
       if (options_.bench) {
         // One text for the suite: the report shows one per family.
-        info.description = "the benchmarks of the google/benchmark suite `" + command_text_ +
-                           "`: time per iteration as the harness reports it (real_time, every "
-                           "repetition a sample), the suite run once per round with the "
-                           "allocator injected by LD_PRELOAD; counters per run of the suite";
+        info.description = "the benchmarks of the " + harness_->name() + " suite `" +
+                           command_text_ + "`: time per iteration as the harness reports it (" +
+                           harness_->sample_description() +
+                           "), the suite run once per round with the allocator injected by "
+                           "LD_PRELOAD; counters per run of the suite";
         info.runtime_build = "bench";
         // The harness chooses its iteration counts; the suite's counters
         // are per process, attached to every benchmark of the run.
@@ -648,17 +697,17 @@ class ExecDriver {
                                std::to_string(round) + " of " + live.variant.label;
       run_prepare(what);
       RunSpec spec = spec_for(live);
-      spec.env = variant_environment(common::current_environment(), live.variant);
-      const std::string harness_json =
-          directory_->logs_dir() + "/" + run::file_stem(live.variant.label) + "-" +
-          (timed ? "round-" : "warmup-") + std::to_string(round) + ".json";
+      std::vector<std::string> variables;
+      std::string harness_output;
       if (options_.bench) {
-        spec.argv.push_back("--benchmark_out=" + harness_json);
-        spec.argv.push_back("--benchmark_out_format=json");
-        if (options_.bench_repetitions > 0)
-          spec.argv.push_back("--benchmark_repetitions=" +
-                              std::to_string(options_.bench_repetitions));
+        harness_output = harness_->output_path(
+            directory_->logs_dir(), run::file_stem(live.variant.label) + "-" +
+                                        (timed ? "round-" : "warmup-") + std::to_string(round));
+        add_invocation(
+            spec, variables,
+            harness_->round(options_.bench_settings, options_.bench_filter, harness_output));
       }
+      spec.env = variant_environment(common::current_environment(), live.variant, {}, variables);
       append_line(live.log_path, "=== " + what + " ===");
       run::LoadMeter load(cores_);
       load.start({});
@@ -688,7 +737,7 @@ class ExecDriver {
         continue;
       }
       if (options_.bench) {
-        append_bench_samples(live, outcome, load_window, harness_json, round,
+        append_bench_samples(live, outcome, load_window, harness_output, round,
                              static_cast<int>(position), what);
         continue;
       }
@@ -713,30 +762,27 @@ class ExecDriver {
     }
   }
 
-  // One sample per repetition of every benchmark in the harness's JSON.
+  // One journal sample per sample the harness took of every benchmark.
   void append_bench_samples(LiveVariant& live, const RunOutcome& outcome,
                             std::optional<run::LoadWindow>& load_window, const std::string& path,
                             int round, int position, const std::string& what) {
     // The suite is reaped by now: its CPU time is wait4's.
     if (load_window) load_window->run_ns += outcome.user_ns + outcome.sys_ns;
-    std::vector<BenchmarkRepetition> repetitions;
+    std::vector<HarnessSample> samples;
     try {
-      std::ifstream in(path);
-      if (!in) throw HarnessOutputError("the harness wrote no JSON to " + path);
-      const std::string text((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
-      repetitions = parse_benchmark_json(text);
+      samples = harness_->read_round(path);
     } catch (const HarnessOutputError& e) {
-      fail(live, "sample", std::string(e.what()) + " (" + what + ", " + path + ")", outcome);
+      fail(live, "sample", std::string(e.what()) + " (" + what + ")", outcome);
       return;
     }
     std::vector<int> seen(benchmarks_.size(), 0);
     std::vector<journal::SampleRecord> records;
-    for (const auto& r : repetitions) {
+    for (const auto& r : samples) {
       const auto at = std::find(benchmarks_.begin(), benchmarks_.end(), r.name);
       if (at == benchmarks_.end()) {
         fail(live, "sample",
-             "benchmark " + r.name + " is in the harness's JSON but was not listed (" + what + ")",
+             "benchmark " + r.name + " is in the harness's output but was not listed (" + what +
+                 ", " + path + ")",
              outcome);
         return;
       }
@@ -755,8 +801,7 @@ class ExecDriver {
       record.round = round;
       record.position = position;
       record.measured.iters = r.iterations;
-      record.measured.ns = static_cast<std::uint64_t>(
-          std::llround(r.real_ns_per_iteration * static_cast<double>(r.iterations)));
+      record.measured.ns = static_cast<std::uint64_t>(std::llround(r.total_ns));
       record.command =
           journal::CommandExit{outcome.exit_code, outcome.signal, outcome.killed_leftovers};
       // The process's counters once per benchmark and round, so that the
@@ -772,12 +817,12 @@ class ExecDriver {
     for (size_t i = 0; i < benchmarks_.size(); ++i)
       if (seen[i] == 0 && live.cell_failures[i].empty()) {
         fail(live, "sample",
-             "benchmark " + benchmarks_[i] + " has no repetition in the harness's JSON (" + what +
+             "benchmark " + benchmarks_[i] + " has no sample in the harness's output (" + what +
                  ", " + path + ")",
              outcome);
         return;
       }
-    // A cell failed by a later repetition of this run keeps none of it.
+    // A cell failed by a later sample of this run keeps none of it.
     for (const auto& record : records) {
       const auto cell = std::find_if(live.cells.begin(), live.cells.end(),
                                      [&](const run::Cell& c) { return c.id == record.cell; });
@@ -809,6 +854,7 @@ class ExecDriver {
   std::vector<alloc::Allocator> allocators_;
   std::string workload_;
   std::vector<LiveVariant> variants_;
+  std::unique_ptr<Harness> harness_;            // bench: the suite's, once recognised
   std::vector<std::string> benchmarks_;         // bench: the suite's, as listed (filtered)
   int failed_cells_ = 0;                        // bench: cells failed alone (fail_cell)
   std::optional<run::RunDirectory> directory_;  // from start_directory() on

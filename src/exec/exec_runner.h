@@ -7,16 +7,17 @@
 // the results schema (docs/results-schema.md), so `report` and `compare`
 // read it like a workload run: group = workload = "exec:<command>", one
 // cell per variant, one sample (iters 1) per timed run.
-// `bench` (ExecOptions::bench) is the same machinery on a google/benchmark
-// suite: its benchmarks are listed (--benchmark_list_tests) before anything
-// runs; every timed run of the suite writes the harness's JSON into logs/,
-// and every repetition of every benchmark becomes one sample of the cell
-// benchmark x variant (iters and real time as the harness reports them), so
-// the report pairs each benchmark's rounds against the baseline as for
-// `run`. Group = "bench:<suite>", family = the suite's file name, workload =
+// `bench` (ExecOptions::bench) is the same machinery on a benchmark suite
+// of a harness it knows (harness.h: google/benchmark, Criterion.rs): the
+// harness is recognised and the benchmarks listed before anything runs;
+// every timed run of the suite writes the harness's output into logs/, and
+// every sample the harness took of every benchmark becomes one sample of
+// the cell benchmark x variant (iters and wall time as the harness reports
+// them), so the report pairs each benchmark's rounds against the baseline
+// as for `run`. Group = "bench:<suite>", family = the suite's file name, workload =
 // the benchmark. Kernel counters are the suite process's, attached to the
-// first repetition of each benchmark's cell in the round (per process, not
-// per benchmark: the counter status says so).
+// first sample of the benchmark's cell in the round only when the process
+// ran that one benchmark (per process: the counter status says so).
 #pragma once
 
 #include <functional>
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include "alloc/registry.h"
+#include "exec/harness.h"
 
 namespace shootout::exec {
 
@@ -44,11 +46,11 @@ struct ExecOptions {
   bool hardware_counters = false;    // cycles, instructions, cache misses (off: they cost time)
   std::vector<std::string> command;  // the words after --
   std::vector<std::string> tool_argv;  // alloc-shootout's own argv, for run_start
-  // `bench`: the command is a google/benchmark suite; one cell per benchmark
-  // per variant, its samples the harness's own time per iteration.
+  // `bench`: the command is a benchmark suite; one cell per benchmark per
+  // variant, its samples the harness's own time per iteration.
   bool bench = false;
-  std::string bench_filter;   // --benchmark_filter REGEX ("" = every benchmark)
-  int bench_repetitions = 0;  // --benchmark_repetitions (0 = the harness's default, 1)
+  std::string bench_filter;        // the harness's regular expression ("" = every benchmark)
+  HarnessSettings bench_settings;  // samples, measurement and warm-up time per run
 };
 
 // --prepare failed: the run stops (its records so far stay).

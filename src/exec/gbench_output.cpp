@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "exec/harness_json.h"
+
 namespace shootout::exec {
 
 namespace {
@@ -18,12 +20,6 @@ double ns_per_unit(const std::string& unit) {
   if (unit == "ms") return 1e6;
   if (unit == "s") return 1e9;
   return 0;
-}
-
-std::size_t line_of(const std::string& text, std::size_t byte) {
-  std::size_t line = 1;
-  for (std::size_t i = 0; i < byte && i < text.size(); ++i) line += text[i] == '\n' ? 1 : 0;
-  return line;
 }
 
 double positive_time(const json& entry, const char* key, const std::string& name) {
@@ -94,18 +90,7 @@ std::vector<std::string> parse_benchmark_list(const std::string& text) {
 }
 
 std::vector<BenchmarkRepetition> parse_benchmark_json(const std::string& text) {
-  json document;
-  try {
-    document = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw HarnessOutputError("the harness's JSON cannot be parsed at line " +
-                             std::to_string(line_of(text, e.byte == 0 ? 0 : e.byte - 1)) + ": " +
-                             e.what());
-  } catch (const json::exception& e) {
-    // A number beyond a double (out_of_range 406, "2e308"): the parser
-    // gives no position, its message names the number.
-    throw HarnessOutputError(std::string("the harness's JSON cannot be parsed: ") + e.what());
-  }
+  const json document = parse_harness_json(text, "the harness's JSON");
   const auto benchmarks = document.is_object() ? document.find("benchmarks") : document.end();
   if (!document.is_object() || benchmarks == document.end() || !benchmarks->is_array())
     throw HarnessOutputError("the harness's JSON has no \"benchmarks\" array");

@@ -7,14 +7,12 @@
 #pragma once
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
-namespace shootout::exec {
+#include "exec/harness.h"  // HarnessOutputError
 
-// The harnesses `bench` knows, for messages that refuse a binary.
-inline constexpr const char* kKnownHarnesses = "google/benchmark; Criterion.rs: not yet";
+namespace shootout::exec {
 
 struct BenchmarkRepetition {
   std::string name;  // "BM_zeroed32k" or "BM_small/64" (run_name: without /repeats:N)
@@ -25,12 +23,6 @@ struct BenchmarkRepetition {
   // The harness's own failure of this benchmark ("error_occurred", e.g.
   // State::SkipWithError): its message, and no iterations or times.
   std::string error;
-};
-
-// Output the tool cannot read: the message names the benchmark or line.
-class HarnessOutputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
 };
 
 // The benchmark names of --benchmark_list_tests output: one per non-empty

@@ -20,6 +20,22 @@ bool is_foreign_setting(const std::string& key) {
 
 std::string key_of(const std::string& entry) { return entry.substr(0, entry.find('=')); }
 
+// `own` without allocator settings, each variable of `overrides` replacing
+// ours of the same name.
+std::vector<std::string> with_overrides(const std::vector<std::string>& own,
+                                        const std::map<std::string, std::string>& overrides) {
+  std::vector<std::string> env;
+  for (const auto& entry : own)
+    if (!is_foreign_setting(key_of(entry)) && !overrides.count(key_of(entry))) env.push_back(entry);
+  for (const auto& [key, value] : overrides) env.push_back(key + "=" + value);
+  return env;
+}
+
+void add_variables(const std::vector<std::string>& entries,
+                   std::map<std::string, std::string>& overrides) {
+  for (const auto& entry : entries) overrides[key_of(entry)] = entry.substr(entry.find('=') + 1);
+}
+
 }  // namespace
 
 std::vector<Variant> expand_variants(const std::vector<alloc::Allocator>& available,
@@ -55,11 +71,11 @@ std::vector<Variant> expand_variants(const std::vector<alloc::Allocator>& availa
   return variants;
 }
 
-std::vector<std::string> clean_environment(const std::vector<std::string>& own_environment) {
-  std::vector<std::string> env;
-  for (const auto& entry : own_environment)
-    if (!is_foreign_setting(key_of(entry))) env.push_back(entry);
-  return env;
+std::vector<std::string> clean_environment(const std::vector<std::string>& own_environment,
+                                           const std::vector<std::string>& extra) {
+  std::map<std::string, std::string> overrides;
+  add_variables(extra, overrides);
+  return with_overrides(own_environment, overrides);
 }
 
 std::vector<std::string> variant_environment(const std::vector<std::string>& own_environment,
@@ -75,13 +91,8 @@ std::vector<std::string> variant_environment(const std::vector<std::string>& own
     for (const auto& [key, value] :
          alloc::conf_environment(variant.allocator, alloc::parse_conf(variant.tuning)))
       overrides[key] = value;
-  for (const auto& entry : extra) overrides[key_of(entry)] = entry.substr(entry.find('=') + 1);
-
-  std::vector<std::string> env;
-  for (const auto& entry : clean_environment(own_environment))
-    if (!overrides.count(key_of(entry))) env.push_back(entry);
-  for (const auto& [key, value] : overrides) env.push_back(key + "=" + value);
-  return env;
+  add_variables(extra, overrides);
+  return with_overrides(own_environment, overrides);
 }
 
 }  // namespace shootout::exec

@@ -36,7 +36,8 @@ std::vector<std::string> variant_environment(const std::vector<std::string>& own
                                              const std::vector<std::string>& extra = {});
 
 // The environment of --prepare: ours without allocator settings, nothing
-// preloaded.
-std::vector<std::string> clean_environment(const std::vector<std::string>& own_environment);
+// preloaded; `extra` variables ("KEY=VALUE") replace ours of the same name.
+std::vector<std::string> clean_environment(const std::vector<std::string>& own_environment,
+                                           const std::vector<std::string>& extra = {});
 
 }  // namespace shootout::exec
