@@ -23,18 +23,18 @@ if [ "${ALLOC_SHOOTOUT_TEST_DEPS:-0}" = 1 ]; then
   # sanitizer builds (clang's runtimes) and the exec tests' small programs;
   # headless Chromium (and a font for its text) for the test that opens
   # report.html (HtmlReport.RendersInHeadlessChromiumWithCharts); the
-  # google/benchmark suite the `bench` tests build (tests/bench_suite)
-  packages+=(clang libclang-rt-14-dev chromium fonts-dejavu-core libbenchmark-dev)
+  # google/benchmark suite the `bench` tests build (tests/bench_suite); the
+  # Criterion.rs suite they build offline with Debian's cargo from Debian's
+  # crates (tests/bench_suite/criterion: Criterion 0.3.6 and 58 more crates,
+  # about 140 s of CPU at the opt-level its Cargo.toml sets)
+  packages+=(clang libclang-rt-14-dev chromium fonts-dejavu-core libbenchmark-dev
+             cargo librust-criterion-dev)
 fi
 
 if [ "${ALLOC_SHOOTOUT_BENCH_DEPS:-0}" = 1 ]; then
   # bench/run.sh runtime: the Tokio reference, built offline by Debian's
-  # cargo from Debian's crates (tokio 1.24 with every feature it uses);
-  # the Criterion.rs suite of the `bench` tests (tests/bench_suite/criterion,
-  # Criterion 0.3.6 and its crates). Not in the test set-up: its first build
-  # compiles 59 crates, Criterion and its dependencies (278 s of CPU; 10 min on a busy
-  # 2-core machine), so without them those tests are reported as skipped.
-  packages+=(cargo librust-tokio-dev librust-criterion-dev)
+  # cargo from Debian's crates (tokio 1.24 with every feature it uses).
+  packages+=(cargo librust-tokio-dev)
 fi
 
 missing=()
