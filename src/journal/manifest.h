@@ -47,11 +47,11 @@ struct PlanGroup {
 struct ManifestPlan {
   std::vector<PlanGroup> groups;
   std::size_t cells = 0;
+  // exec: runs of the command per variant, warm-up runs, verification runs.
+  std::optional<int> runs, warmup_runs, verification_runs;
   // plan_digest() of the whole expanded plan and its options (run only; ""
   // for exec and older runs): shards of one plan have the same digest.
   std::string digest;
-  // exec: runs of the command per variant, warm-up runs, verification runs.
-  std::optional<int> runs, warmup_runs, verification_runs;
   bool operator==(const ManifestPlan&) const = default;
 };
 
