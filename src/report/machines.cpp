@@ -24,7 +24,7 @@ struct Judgement {
   std::string otherwise;  // when there is no verdict: "too few rounds", "not measured"
 };
 
-// "faster on A, C; slower on B": per value, the machines that have it.
+// "faster on A and C; slower on B": per value, the machines that have it.
 std::string grouped(const std::vector<std::pair<std::string, std::string>>& value_label) {
   std::vector<std::string> order;
   std::map<std::string, std::vector<std::string>> labels;
@@ -34,8 +34,9 @@ std::string grouped(const std::vector<std::pair<std::string, std::string>>& valu
   }
   std::string out;
   for (const auto& v : order) {
+    // Labels hold commas ("x86_64, 4 KiB pages"): joined by "and".
     std::string who;
-    for (const auto& l : labels[v]) who += (who.empty() ? "" : ", ") + l;
+    for (const auto& l : labels[v]) who += (who.empty() ? "" : " and ") + l;
     out += (out.empty() ? "" : "; ") + v + " on " + who;
   }
   return out;
