@@ -39,6 +39,7 @@ struct RunArgs {
   std::string sweep;
   std::string injection = "preload";
   std::string resume_dir;
+  std::string shard;  // --shard K/N ("" = the whole plan)
   int samples = 0;
   double measurement_seconds = 0;
   double warmup_seconds = -1;
@@ -104,5 +105,15 @@ struct CompareArgs {
   std::string dir_a, dir_b;
 };
 int compare_command(const CompareArgs& args);
+
+struct MergeArgs {
+  std::vector<std::string> dirs;
+  std::string out;
+};
+void add_merge_options(CLI::App& merge, MergeArgs& args);
+// Shards of one plan -> one run directory and its reports (exit 1 when
+// shards are missing); whole runs of different machines -> a cross-machine
+// directory and its report.
+int merge_command(const MergeArgs& args);
 
 }  // namespace shootout::cli

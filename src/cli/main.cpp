@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "run/manifest.h"
 
 int main(int argc, char** argv) {
   // A worker that dies mid-write must cost its cell, not the runner.
@@ -17,7 +18,7 @@ int main(int argc, char** argv) {
       "alloc-shootout: runs allocators against async-runtime workloads and your own "
       "programs, measures time and the kernel-side cause, and reports which to use and why"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "alloc-shootout 0.1.0");
+  app.set_version_flag("--version", "alloc-shootout " + shootout::run::tool_version());
 
   shootout::cli::ListArgs list_args;
   auto* list = app.add_subcommand("list", "list allocators, workloads or tunings");
@@ -54,6 +55,13 @@ int main(int argc, char** argv) {
   compare->add_option("dir_a", compare_args.dir_a, "first run directory")->required();
   compare->add_option("dir_b", compare_args.dir_b, "second run directory")->required();
 
+  shootout::cli::MergeArgs merge_args;
+  auto* merge = app.add_subcommand(
+      "merge",
+      "join run directories: the shards of one plan (run --shard K/N) into one run, or the runs "
+      "of different machines into a cross-machine report");
+  shootout::cli::add_merge_options(*merge, merge_args);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -69,5 +77,6 @@ int main(int argc, char** argv) {
     return shootout::cli::bench_command(bench_args, std::vector<std::string>(argv, argv + argc));
   if (*report) return shootout::cli::report_command(report_args);
   if (*compare) return shootout::cli::compare_command(compare_args);
+  if (*merge) return shootout::cli::merge_command(merge_args);
   return 2;
 }

@@ -4,6 +4,8 @@
 
 #include "cli/commands.h"
 #include "cli/progress_display.h"
+#include "report/machines.h"
+#include "report/machines_report.h"
 #include "report/report.h"
 
 namespace shootout::cli {
@@ -27,7 +29,29 @@ int write_and_summarise(const std::string& run_dir, const std::vector<std::strin
   }
 }
 
-int report_command(const ReportArgs& args) { return write_and_summarise(args.dir, args.formats); }
+int write_and_summarise_machines(const report::MachineComparison& comparison,
+                                 const std::string& dir,
+                                 const std::vector<report::Format>& formats) {
+  const auto written = report::write_machine_reports(comparison, dir, formats);
+  std::printf("%s", report::machines_summary(comparison).c_str());
+  for (const auto& path : written) std::printf("wrote %s\n", path.c_str());
+  if (!written.empty()) std::printf("report: %s\n", written.front().c_str());
+  return kSuccess;
+}
+
+int report_command(const ReportArgs& args) {
+  if (!report::is_machine_set(args.dir)) return write_and_summarise(args.dir, args.formats);
+  // A cross-machine directory (merge): its report from the machines' runs.
+  try {
+    std::vector<report::Format> formats;
+    for (const auto& name : args.formats) formats.push_back(report::parse_format(name));
+    if (formats.empty()) formats = report::machine_formats();
+    return write_and_summarise_machines(report::analyse_machine_set(args.dir), args.dir, formats);
+  } catch (const report::ReportError& e) {
+    std::fprintf(stderr, "alloc-shootout: %s\n", e.what());
+    return kBadInput;
+  }
+}
 
 int compare_command(const CompareArgs& args) {
   try {

@@ -6,6 +6,7 @@
 #include "cli/progress_display.h"
 #include "cli/reporting.h"
 #include "run/runner.h"
+#include "run/shard.h"
 
 namespace shootout::cli {
 
@@ -27,6 +28,9 @@ void add_run_options(CLI::App& run, RunArgs& a) {
   run.add_option("--injection", a.injection, "preload (default) or link");
   add_baseline_and_out_options(run, a.shared);
   run.add_option("--resume", a.resume_dir, "finish an interrupted run in this directory");
+  run.add_option("--shard", a.shard,
+                 "K/N: run part K (1..N) of the plan split into N by workload group, the same "
+                 "split on every machine; `merge` joins the parts");
   run.add_option("--samples", a.samples, "samples (= lockstep rounds) per cell");
   run.add_option("--measurement-time", a.measurement_seconds, "seconds of samples per cell");
   run.add_option("--warm-up-time", a.warmup_seconds, "seconds of warm-up per cell");
@@ -101,6 +105,7 @@ run::RunOptions to_options(const RunArgs& a) {
     throw std::invalid_argument("--timeout must be a positive number of seconds");
   o.timeout = std::chrono::seconds(a.timeout_seconds);
   o.out_dir = a.shared.out_dir;
+  if (!a.shard.empty()) o.shard = run::parse_shard(a.shard);
   std::vector<std::string> tunings = a.shared.tunings;
   if (!a.sweep.empty()) {
     const alloc::Sweep sweep = alloc::load_sweep(a.sweep);
@@ -131,6 +136,9 @@ int run_command(const RunArgs& args, const std::vector<std::string>& tool_argv) 
     auto progress = [&](const run::ProgressUpdate& u) {
       if (display) display->update(u);
     };
+    if (!args.resume_dir.empty() && !args.shard.empty())
+      throw std::invalid_argument(
+          "--shard with --resume: a resumed run keeps the shard it was started with");
     if (!args.resume_dir.empty()) {
       const run::PendingRun pending = run::load_pending_run(args.resume_dir);
       display = std::make_unique<ProgressDisplay>(seconds_per_cell(pending.options));

@@ -343,6 +343,7 @@ class ExecDriver {
       for (const auto& cell : live.cells) group.cells.push_back(cell.id);
     manifest_.mode = options_.bench ? "bench" : "exec";
     manifest_.machine = run::describe_machine();
+    manifest_.tool_version = run::tool_version();
     manifest_.allocators = run::describe_allocators(used);
     manifest_.command = journal::ExecCommand{
         options_.command,         command_text_, options_.shell,    argv_, program_,

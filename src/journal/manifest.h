@@ -49,6 +49,9 @@ struct ManifestPlan {
   std::size_t cells = 0;
   // exec: runs of the command per variant, warm-up runs, verification runs.
   std::optional<int> runs, warmup_runs, verification_runs;
+  // plan_digest() of the whole expanded plan and its options (run only; ""
+  // for exec and older runs): shards of one plan have the same digest.
+  std::string digest;
   bool operator==(const ManifestPlan&) const = default;
 };
 
@@ -72,8 +75,34 @@ struct Attempt {
   bool operator==(const Attempt&) const = default;
 };
 
+// The part of a plan a run directory holds (`run --shard K/N`): the groups
+// run::shard_groups gives part K. The manifest's `plan` is the whole plan.
+struct ShardFacts {
+  int index = 0, count = 0;         // K and N, from 1
+  std::vector<std::string> groups;  // this part's workload groups, in plan order
+  bool operator==(const ShardFacts&) const = default;
+};
+
+// One shard that `merge` joined into a run directory (run/merge.h).
+struct MergedShard {
+  int index = 0;
+  std::string source;   // its directory, as given to merge
+  std::string machine;  // machine_name() of its manifest
+  std::vector<Attempt> attempts;
+  bool operator==(const MergedShard&) const = default;
+};
+
+// A run directory `merge` made from the shards of one plan.
+struct MergeFacts {
+  int count = 0;                    // N: the shards the plan was split into
+  std::vector<MergedShard> shards;  // those merged, by index
+  std::vector<int> missing;         // those not given to merge
+  bool operator==(const MergeFacts&) const = default;
+};
+
 struct Manifest {
   std::string tool = "alloc-shootout";
+  std::string tool_version;         // run::tool_version() of the writer ("" in older runs)
   std::optional<std::string> mode;  // "exec"; absent for `run`
   MachineFacts machine;
   std::map<std::string, AllocatorFacts> allocators;  // by name
@@ -83,7 +112,9 @@ struct Manifest {
   // reads back), `exec`'s own. Kept as written; the values a report needs
   // are read by the accessors below, under the keys RunOptions writes.
   nlohmann::json options = nlohmann::json::object();
-  std::vector<Attempt> attempts;
+  std::vector<Attempt> attempts;     // a merged run's are its shards' (merged->shards)
+  std::optional<ShardFacts> shard;   // `run --shard K/N`
+  std::optional<MergeFacts> merged;  // made by `merge` from shards
 
   // options.profile: quick | standard | study (absent for exec).
   std::optional<std::string> profile() const;
@@ -93,6 +124,21 @@ struct Manifest {
   bool pinned() const;
   bool operator==(const Manifest&) const = default;
 };
+
+// What names a machine in every cross-machine output: "AMD EPYC 7763
+// 64-Core Processor, x86_64, 4 KiB pages, Linux 6.8.0-1017-azure" — the
+// CPU model, architecture, page size and kernel, so a 64 KiB-page ARM
+// machine is visibly not a 4 KiB one.
+std::string machine_name(const MachineFacts& m);
+// The page size as people write it: "4 KiB", "64 KiB" ("? B" when unknown).
+std::string page_size_text(long bytes);
+
+// The digest of a plan: FNV-1a (64 bit, hex) of its groups and cells and of
+// the options other than "out_dir" and "shard", as compact JSON. The same
+// command line with only --shard and --out changed gives the same digest
+// wherever the same allocators expand it to the same cells; it identifies a
+// plan, it does not protect against forgery.
+std::string plan_digest(const ManifestPlan& plan, const nlohmann::json& options);
 
 void to_json(nlohmann::json& j, const MachineFacts& m);
 void from_json(const nlohmann::json& j, MachineFacts& m);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -367,6 +368,63 @@ std::string noise_label(const CellAnalysis& c) {
   return out + " " + c.variant;
 }
 
+std::string joined(const std::vector<std::string>& items, const std::string& sep = ", ") {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
+  return out;
+}
+
+// What a run directory holds of its plan: a shard's part, a merge's shards,
+// the groups never started.
+void add_plan_warnings(RunModel& m) {
+  const journal::Manifest& manifest = m.manifest;
+  if (manifest.shard)
+    m.warnings.push_back(fmt::format(
+        "Shard {}/{}: this run holds {} of the plan's {} workload groups; alloc-shootout merge "
+        "joins the shards' run directories into the whole plan.",
+        manifest.shard->index, manifest.shard->count, manifest.shard->groups.size(),
+        manifest.plan.groups.size()));
+  if (!m.unrun_groups.empty()) {
+    const auto n = m.unrun_groups.size();
+    const std::string groups = fmt::format("{} workload group{} of the plan", n, n == 1 ? "" : "s");
+    if (manifest.merged && !manifest.merged->missing.empty()) {
+      std::vector<std::string> missing;
+      for (int k : manifest.merged->missing)
+        missing.push_back(std::to_string(k) + "/" + std::to_string(manifest.merged->count));
+      m.warnings.push_back(fmt::format(
+          "Incomplete merge: shard{} {} {} not merged, so {} {} not run ({}). Measure them with "
+          "alloc-shootout run --resume {}, or merge again with every shard.",
+          missing.size() == 1 ? "" : "s", joined(missing), missing.size() == 1 ? "was" : "were",
+          groups, n == 1 ? "was" : "were", joined(m.unrun_groups), m.run_dir));
+    } else {
+      m.warnings.push_back(fmt::format(
+          "Not run: {} {} no record — the run stopped before {}; resume the run to measure {} "
+          "({}).",
+          groups, n == 1 ? "has" : "have", n == 1 ? "it" : "them", n == 1 ? "it" : "them",
+          joined(m.unrun_groups)));
+    }
+  }
+  if (manifest.merged) {
+    std::vector<std::string> machines;
+    std::map<std::string, std::vector<std::string>> shards_on;
+    for (const auto& s : manifest.merged->shards) {
+      if (!shards_on.count(s.machine)) machines.push_back(s.machine);
+      shards_on[s.machine].push_back(std::to_string(s.index) + "/" +
+                                     std::to_string(manifest.merged->count));
+    }
+    if (machines.size() > 1) {
+      std::vector<std::string> parts;
+      for (const auto& name : machines)
+        parts.push_back("shard" + std::string(shards_on[name].size() == 1 ? " " : "s ") +
+                        joined(shards_on[name]) + " on " + name);
+      m.warnings.push_back(
+          "The shards ran on different machines: " + joined(parts, "; ") +
+          ". Each workload's cells were measured together on one machine, but comparisons "
+          "across workloads (size sweeps, cliffs) mix machines.");
+    }
+  }
+}
+
 void add_warnings(RunModel& m) {
   if (m.truncated_tail)
     m.warnings.push_back("samples.jsonl ends in a partial line (a killed runner); it was ignored.");
@@ -376,6 +434,7 @@ void add_warnings(RunModel& m) {
     m.warnings.push_back(
         "Unfinished groups (no group_done; resume the run to complete them): " + groups + ".");
   }
+  add_plan_warnings(m);
   // Each kind of noise is one warning: how many cells, and the worst few by
   // name; every flagged cell is in the report's Noise table.
   struct Flagged {
@@ -572,6 +631,14 @@ RunModel analyze_run(const std::string& run_dir, const AnalysisOptions& options)
   }
   for (const auto& g : groups)
     if (!view.done_groups.count(g)) m.incomplete_groups.push_back(g);
+  if (!m.manifest.mode) {
+    std::vector<std::string> expected =
+        m.manifest.shard ? m.manifest.shard->groups : std::vector<std::string>{};
+    if (!m.manifest.shard)
+      for (const auto& g : m.manifest.plan.groups) expected.push_back(g.group);
+    for (const auto& g : expected)
+      if (!groups.count(g)) m.unrun_groups.push_back(g);
+  }
 
   // The statistics throw std::invalid_argument for input they cannot
   // estimate from (non-finite values): that is a malformed file here.

@@ -219,6 +219,9 @@ struct RunModel {
   int last_attempt = 0;
   bool truncated_tail = false;  // samples.jsonl ended in a partial line (ignored)
   std::vector<std::string> incomplete_groups;
+  // Groups of the plan (of a shard: of its part) with no record at all: a
+  // run stopped before them, or a merge without some shards. `run` only.
+  std::vector<std::string> unrun_groups;
   std::vector<std::string> warnings;  // noise and completeness warnings, for the reader
   AnalysisOptions options;
 

@@ -23,35 +23,6 @@ constexpr const char* kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
 // Manifest values longer than this are cut in the run table (lists of cells).
 constexpr std::size_t kManifestValueWidth = 160;
 
-Block paragraph(std::string text) {
-  Block b;
-  b.kind = Block::Kind::paragraph;
-  b.text = std::move(text);
-  return b;
-}
-
-Block bullets(std::vector<std::string> items) {
-  Block b;
-  b.kind = Block::Kind::bullets;
-  b.items = std::move(items);
-  return b;
-}
-
-Block table_block(Table t) {
-  Block b;
-  b.kind = Block::Kind::table;
-  if (t.numeric.size() < t.header.size()) t.numeric.resize(t.header.size(), false);
-  b.table = std::move(t);
-  return b;
-}
-
-Block chart_block(Chart c) {
-  Block b;
-  b.kind = Block::Kind::chart;
-  b.chart = std::move(c);
-  return b;
-}
-
 std::string slug(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -964,15 +935,46 @@ Section manifest_section(const Context& cx) {
 
 }  // namespace
 
+const char* series_color(std::size_t i) {
+  return kPalette[i % (sizeof kPalette / sizeof kPalette[0])];
+}
+
+Block paragraph(std::string text) {
+  Block b;
+  b.kind = Block::Kind::paragraph;
+  b.text = std::move(text);
+  return b;
+}
+
+Block bullets(std::vector<std::string> items) {
+  Block b;
+  b.kind = Block::Kind::bullets;
+  b.items = std::move(items);
+  return b;
+}
+
+Block table_block(Table t) {
+  Block b;
+  b.kind = Block::Kind::table;
+  if (t.numeric.size() < t.header.size()) t.numeric.resize(t.header.size(), false);
+  b.table = std::move(t);
+  return b;
+}
+
+Block chart_block(Chart c) {
+  Block b;
+  b.kind = Block::Kind::chart;
+  b.chart = std::move(c);
+  return b;
+}
+
 Document build_document(const ReportModel& report) {
   Context cx{report,        report.run, report.dims,       report.baseline,
              report.tables, {},         report.unverified, report.unsteady};
   // The baseline is the reference line, never a bar or a point: the palette
   // starts with the first other variant so neighbours get distinct colours.
   std::size_t i = 0;
-  for (const auto& v : report.variants)
-    cx.colors[v] =
-        v == cx.base ? "#000000" : kPalette[i++ % (sizeof kPalette / sizeof kPalette[0])];
+  for (const auto& v : report.variants) cx.colors[v] = v == cx.base ? "#000000" : series_color(i++);
 
   Document d;
   d.title = "Allocator shootout";

@@ -42,4 +42,13 @@ struct Document {
 
 Document build_document(const ReportModel& model);
 
+// Blocks, for every document builder (this report's and the cross-machine
+// report's, report/machines_report.h).
+Block paragraph(std::string text);
+Block bullets(std::vector<std::string> items);
+Block table_block(Table t);  // pads `numeric` to the header's width
+Block chart_block(Chart c);
+// The i-th colour of the charts' palette (Okabe–Ito, repeating).
+const char* series_color(std::size_t i);
+
 }  // namespace shootout::report

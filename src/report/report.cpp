@@ -41,6 +41,25 @@ Format parse_format(std::string_view name) {
                     "' (valid: md, csv, json, html)");
 }
 
+std::vector<std::string> write_formats(const std::string& dir, const std::vector<Format>& formats,
+                                       const std::function<std::string(Format)>& render) {
+  std::vector<std::string> written;
+  std::vector<Format> done;
+  for (Format f : formats) {
+    if (std::find(done.begin(), done.end(), f) != done.end()) continue;
+    done.push_back(f);
+    const std::string text = render(f);
+    const std::string path = dir + "/" + file_name(f);
+    try {
+      common::write_file_atomically(path, text);
+    } catch (const common::FileWriteError& e) {
+      throw ReportError(e.what());
+    }
+    written.push_back(path);
+  }
+  return written;
+}
+
 std::vector<std::string> write_reports(const ReportModel& model,
                                        const std::vector<Format>& formats) {
   const std::string& run_dir = model.run.run_dir;
@@ -50,35 +69,19 @@ std::vector<std::string> write_reports(const ReportModel& model,
     if (!document) document = build_document(model);
     return *document;
   };
-  std::vector<std::string> written;
-  std::vector<Format> done;
-  for (Format f : formats) {
-    if (std::find(done.begin(), done.end(), f) != done.end()) continue;
-    done.push_back(f);
-    std::string text;
+  return write_formats(run_dir, formats, [&](Format f) {
     switch (f) {
       case Format::markdown:
-        text = markdown_report(laid_out());
-        break;
+        return markdown_report(laid_out());
       case Format::csv:
-        text = csv_report(model);
-        break;
+        return csv_report(model);
       case Format::json:
-        text = json_report(model);
-        break;
+        return json_report(model);
       case Format::html:
-        text = html_report(laid_out(), run_dir);
-        break;
+        return html_report(laid_out(), run_dir);
     }
-    const std::string path = run_dir + "/" + file_name(f);
-    try {
-      common::write_file_atomically(path, text);
-    } catch (const common::FileWriteError& e) {
-      throw ReportError(e.what());
-    }
-    written.push_back(path);
-  }
-  return written;
+    return std::string();
+  });
 }
 
 }  // namespace shootout::report

@@ -14,6 +14,7 @@
 // MismatchedRunsError; the message is meant for the user as is.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,11 @@ Format parse_format(std::string_view name);
 // gnuplot; without it the page says so instead.
 std::vector<std::string> write_reports(const ReportModel& model,
                                        const std::vector<Format>& formats);
+// The writing behind write_reports (and the cross-machine report's): each
+// format once, in order, render(format) written atomically to
+// dir/file_name(format). Returns the paths.
+std::vector<std::string> write_formats(const std::string& dir, const std::vector<Format>& formats,
+                                       const std::function<std::string(Format)>& render);
 
 // compare() refuses runs whose workload specs differ (a workload present in
 // one run only, or the same name with other parameters): comparing them

@@ -13,6 +13,9 @@
 #ifndef SHOOTOUT_CXX_FLAGS
 #define SHOOTOUT_CXX_FLAGS ""
 #endif
+#ifndef SHOOTOUT_VERSION
+#define SHOOTOUT_VERSION ""
+#endif
 #ifndef SHOOTOUT_BUILD_TYPE
 #define SHOOTOUT_BUILD_TYPE ""
 #endif
@@ -56,6 +59,8 @@ std::string utc_now() {
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buffer;
 }
+
+std::string tool_version() { return SHOOTOUT_VERSION; }
 
 journal::MachineFacts describe_machine() {
   utsname u{};

@@ -21,5 +21,8 @@ journal::MachineFacts describe_machine();
 std::map<std::string, journal::AllocatorFacts> describe_allocators(
     const std::vector<alloc::Allocator>& allocators);
 std::string utc_now();  // ISO 8601, seconds
+// This build's version ("0.1.0", CMake's PROJECT_VERSION): `--version`, and
+// every manifest, so `merge` can refuse shards of different versions.
+std::string tool_version();
 
 }  // namespace shootout::run

@@ -6,6 +6,7 @@
 
 #include "alloc/conf.h"
 #include "journal/records.h"
+#include "run/shard.h"
 #include "workloads/workload.h"
 
 namespace shootout::run {
@@ -52,30 +53,32 @@ nlohmann::json RunOptions::to_json() const {
   for (const auto& a : user_allocators) user.push_back(a.name + "=" + a.path);
   nlohmann::json tunes = nlohmann::json::array();
   for (const auto& t : tunings) tunes.push_back(t.allocator + ":" + t.conf);
-  return {{"profile", profile.name},
-          {"samples", profile.sampling.samples},
-          {"measurement_seconds", profile.sampling.measurement_seconds},
-          {"warmup_seconds", profile.sampling.warmup_seconds},
-          {"processes", profile.processes},
-          {"allocators", allocators},
-          {"user_allocators", user},
-          {"workloads", workloads},
-          {"payloads", payloads},
-          {"runtimes", runtimes},
-          {"injection", alloc::to_string(injection)},
-          {"tunings", tunes},
-          {"baseline", baseline},
-          {"threads", threads},
-          {"pin", pin},
-          {"tracepoints", tracepoints},
-          {"hardware_counters", hardware_counters},
-          {"allocation_profile", allocation_profile},
-          {"trace_calls", trace_calls},
-          {"probe_modes", probe_modes},
-          {"memory_limit_mib", memory_limit_mib},
-          {"bootstrap_resamples", bootstrap_resamples},
-          {"timeout_seconds", timeout.count()},
-          {"out_dir", out_dir}};
+  nlohmann::json j = {{"profile", profile.name},
+                      {"samples", profile.sampling.samples},
+                      {"measurement_seconds", profile.sampling.measurement_seconds},
+                      {"warmup_seconds", profile.sampling.warmup_seconds},
+                      {"processes", profile.processes},
+                      {"allocators", allocators},
+                      {"user_allocators", user},
+                      {"workloads", workloads},
+                      {"payloads", payloads},
+                      {"runtimes", runtimes},
+                      {"injection", alloc::to_string(injection)},
+                      {"tunings", tunes},
+                      {"baseline", baseline},
+                      {"threads", threads},
+                      {"pin", pin},
+                      {"tracepoints", tracepoints},
+                      {"hardware_counters", hardware_counters},
+                      {"allocation_profile", allocation_profile},
+                      {"trace_calls", trace_calls},
+                      {"probe_modes", probe_modes},
+                      {"memory_limit_mib", memory_limit_mib},
+                      {"bootstrap_resamples", bootstrap_resamples},
+                      {"timeout_seconds", timeout.count()},
+                      {"out_dir", out_dir}};
+  if (shard) j["shard"] = shard->text();
+  return j;
 }
 
 RunOptions RunOptions::from_json(const nlohmann::json& j) {
@@ -109,6 +112,8 @@ RunOptions RunOptions::from_json(const nlohmann::json& j) {
   o.bootstrap_resamples = j.value("bootstrap_resamples", 10000);
   o.timeout = std::chrono::seconds(j.at("timeout_seconds").get<long>());
   o.out_dir = j.at("out_dir").get<std::string>();
+  if (auto shard = j.find("shard"); shard != j.end())
+    o.shard = parse_shard(shard->get<std::string>());
   return o;
 }
 

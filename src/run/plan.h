@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,14 @@ const std::vector<std::string>& profile_names();
 struct TuningRequest {
   std::string allocator;
   std::string conf;  // "tcache_max:4096,narenas:1"
+};
+
+// `--shard K/N`: this machine runs part K (from 1) of the plan split into N
+// (run/shard.h says how).
+struct ShardSpec {
+  int index = 1, count = 1;
+  std::string text() const { return std::to_string(index) + "/" + std::to_string(count); }
+  bool operator==(const ShardSpec&) const = default;
 };
 
 struct RunOptions {
@@ -60,6 +69,7 @@ struct RunOptions {
       "counters"};                   // the raw-call pass (--trace-calls), after the rounds
   std::chrono::seconds timeout{60};  // longest wait for any one reply of a worker
   std::string out_dir;
+  std::optional<ShardSpec> shard;  // --shard K/N; the whole plan when empty
 
   nlohmann::json to_json() const;
   static RunOptions from_json(const nlohmann::json& j);  // for --resume

@@ -7,6 +7,7 @@
 #include "journal/records.h"
 #include "run/manifest.h"
 #include "run/run_directory.h"
+#include "run/shard.h"
 
 namespace shootout::run {
 
@@ -37,13 +38,22 @@ RunSummary run_plan(const RunOptions& options, const Plan& plan,
   }
   manifest.plan.cells = plan.cell_count();
   manifest.options = options.to_json();
+  manifest.plan.digest = journal::plan_digest(manifest.plan, manifest.options);
+  manifest.tool_version = tool_version();
+  // A shard measures its part only; the manifest keeps the whole plan, so
+  // `merge` can check the parts against it and name what is missing.
+  const Plan measured = part_to_run(plan, options.shard);
+  if (options.shard) {
+    manifest.shard = journal::ShardFacts{options.shard->index, options.shard->count, {}};
+    for (const auto& g : measured.groups) manifest.shard->groups.push_back(g.name);
+  }
   RunDirectory::begin_attempt(manifest, attempt);
   run_dir.write_manifest(manifest);
 
   journal::JournalWriter journal(run_dir.journal_path());
   journal.append(journal::RunStartRecord{attempt, utc_now(), argv});
 
-  const std::vector<const Group*> to_run = groups_to_run(plan, done_groups);
+  const std::vector<const Group*> to_run = groups_to_run(measured, done_groups);
   // What this attempt will run, not the whole plan: the time left counts down from it.
   if (progress) {
     ProgressUpdate planned{};
@@ -55,7 +65,7 @@ RunSummary run_plan(const RunOptions& options, const Plan& plan,
 
   const WorkerPaths paths = WorkerPaths::beside_this_executable();
   RunSummary summary{run_dir.path(), 0, 0, 0};
-  summary.groups_skipped = static_cast<int>(plan.groups.size() - to_run.size());
+  summary.groups_skipped = static_cast<int>(measured.groups.size() - to_run.size());
   for (const Group* group : to_run) {
     GroupOutcome outcome =
         run_group(*group, options, paths, run_dir.path(), attempt, journal, progress);
@@ -87,6 +97,7 @@ RunSummary execute_run(RunOptions options, const std::vector<std::string>& argv,
                        const ProgressCallback& progress) {
   const auto allocators = alloc::discover(alloc::read_loader_cache(), options.user_allocators);
   const Plan plan = expand_plan(options, allocators);  // validates before anything is written
+  part_to_run(plan, options.shard);                    // refuses more shards than groups
   const RunDirectory run_dir =
       RunDirectory::create_new(options.out_dir, RunDirectory::Kind::workloads);
   options.out_dir = run_dir.path();

@@ -328,6 +328,39 @@ TEST(Manifest, RoundTripOfRunAndExecManifests) {
   EXPECT_FALSE(m.pinned());
 }
 
+TEST(Manifest, RoundTripOfShardAndMergedManifests) {
+  Manifest m;
+  m.tool_version = "0.1.0";
+  m.machine.cpu_model = "Neoverse-N1";
+  m.machine.arch = "aarch64";
+  m.machine.page_size = 65536;
+  m.machine.kernel = "Linux 6.1.0-26-arm64";
+  m.plan.groups = {{"mpsc/8", {"mpsc/8|zeroed|asio|std|preload"}}, {"mpsc/64", {}}};
+  m.plan.cells = 1;
+  m.plan.digest = plan_digest(m.plan, m.options);
+  m.shard = ShardFacts{2, 3, {"mpsc/64"}};
+  expect_round_trip(m);
+  EXPECT_EQ(json(m).at("shard").at("groups"), json::array({"mpsc/64"}));
+
+  m.shard.reset();
+  m.merged = MergeFacts{3,
+                        {{1,
+                          "runs/part-1",
+                          machine_name(m.machine),
+                          {{1, "2026-12-01T10:00:00Z", "2026-12-01T10:05:00Z"}}},
+                         {3, "runs/part-3", machine_name(m.machine), {}}},
+                        {2}};
+  expect_round_trip(m);
+  EXPECT_EQ(machine_name(m.machine), "Neoverse-N1, aarch64, 64 KiB pages, Linux 6.1.0-26-arm64");
+  // Fields older runs lack stay empty, never guessed.
+  const auto old = json::parse(R"({"plan":{"groups":[],"cells":0}})").get<Manifest>();
+  EXPECT_TRUE(old.tool_version.empty());
+  EXPECT_TRUE(old.plan.digest.empty());
+  EXPECT_FALSE(old.shard);
+  EXPECT_FALSE(old.merged);
+  EXPECT_EQ(machine_name(old.machine), "unknown CPU, unknown architecture, ? B pages");
+}
+
 TEST(Manifest, ValuesOfAnotherTypeAreAbsentNotGuessed) {
   const auto m = json::parse(R"({"options":{"bootstrap_resamples":"5000","profile":3},
                                  "machine":{"cores_online":"2"}})")

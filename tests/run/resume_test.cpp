@@ -15,6 +15,7 @@
 
 #include "journal/journal.h"
 #include "run/runner.h"
+#include "run/shard.h"
 
 namespace shootout::run {
 namespace {
@@ -191,6 +192,22 @@ TEST(LoadPendingRun, ADirectoryWithoutAManifestIsBadInput) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   EXPECT_THROW(load_pending_run(dir.string()), std::invalid_argument);
+}
+
+TEST(LoadPendingRun, AResumedShardRunsOnlyItsOwnGroups) {
+  const fs::path dir = interrupted_run("shard");
+  json manifest = json::parse(contents(dir / "manifest.json"));
+  manifest["options"]["shard"] = "2/2";
+  std::ofstream(dir / "manifest.json") << manifest.dump(2) << "\n";
+  write_journal(dir, {record("run_start", 1)}, "");
+
+  const PendingRun pending = load_pending_run(dir.string());
+  ASSERT_TRUE(pending.options.shard);
+  EXPECT_EQ(pending.options.shard->text(), "2/2");
+  // The whole plan is expanded (the manifest records it); the part runs.
+  ASSERT_EQ(pending.plan.groups.size(), 2u);
+  const Plan part = part_to_run(pending.plan, pending.options.shard);
+  EXPECT_EQ(names(groups_to_run(part, pending.done_groups)), std::vector<std::string>{"mpsc/4096"});
 }
 
 }  // namespace
