@@ -3,6 +3,7 @@
 // faults), each counter's source and reason kept in status().
 #include "probe/counters.h"
 
+#include "common/emulation.h"
 #include "probe/interpose.h"
 #include "probe/own_threads.h"
 #include "probe/tracefs.h"
@@ -348,9 +349,15 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
       reason = perf_error(opened.err);
     }
     impl->faults_from_rusage = true;
+    // qemu-user answers getrusage for its own process: the emulated
+    // program's faults and the emulator's, in the build machine's pages.
+    const char* emulated = common::emulator().empty()
+                               ? ""
+                               : "; under an emulator: the emulator process's faults, its own "
+                                 "included, in the build machine's pages";
     status.push_back({spec.name, Source::rusage,
                       std::string("getrusage(RUSAGE_SELF) ") + (minor ? "ru_minflt" : "ru_majflt") +
-                          " (" + reason + ")"});
+                          " (" + reason + emulated + ")"});
   }
 
   // Syscalls: tracepoints (+ filter), else the executable's libc wrappers.
