@@ -15,6 +15,11 @@
 namespace shootout::common {
 
 inline constexpr const char* kEmulatorVariable = "ALLOC_SHOOTOUT_EMULATOR";
+// qemu-user's own variables: log every guest system call (QEMU_STRACE) into
+// a file (QEMU_LOG_FILENAME). An emulated worker is started with both and
+// counts its memory system calls from that file (probe/qemu_strace.h).
+inline constexpr const char* kQemuStraceVariable = "QEMU_STRACE";
+inline constexpr const char* kQemuLogVariable = "QEMU_LOG_FILENAME";
 
 // The emulator's path from ALLOC_SHOOTOUT_EMULATOR; "" when unset (native).
 std::string emulator();

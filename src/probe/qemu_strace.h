@@ -31,11 +31,12 @@ class QemuStraceLog {
   // Reads what the log gained since the last call; false on a read error.
   bool update();
   const QemuStraceCounts& counts() const { return counts_; }
+  int fd() const { return fd_; }
 
  private:
   int fd_;
   QemuStraceCounts counts_;
-  char buffer_[1 << 16];
+  char buffer_[1 << 14];  // under 64 KiB, as everything of the worker's start-up
   std::size_t kept_ = 0;  // bytes of an unfinished entry at the start of buffer_
 };
 
