@@ -1,7 +1,9 @@
 #include "probe/qemu_strace.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -74,11 +76,17 @@ std::size_t count_qemu_strace(std::string_view text, QemuStraceCounts& counts) {
 }
 
 bool QemuStraceLog::update() {
-  for (;;) {
-    const ssize_t n = read(fd_, buffer_ + kept_, sizeof buffer_ - kept_);
+  // Up to the size the log has now: each read() below is itself logged, so
+  // reading to the end of file would never end.
+  struct stat file {};
+  if (fstat(fd_, &file) != 0) return false;
+  const auto end = static_cast<std::uint64_t>(file.st_size);
+  while (offset_ < end) {
+    const std::size_t room = sizeof buffer_ - kept_;
+    const ssize_t n = read(fd_, buffer_ + kept_, std::min<std::uint64_t>(room, end - offset_));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return false;
-    if (n == 0) return true;
+    if (n <= 0) return n == 0;
+    offset_ += static_cast<std::uint64_t>(n);
     const std::size_t size = kept_ + static_cast<std::size_t>(n);
     std::size_t used = count_qemu_strace(std::string_view(buffer_, size), counts_);
     // An "entry" longer than the buffer is not one of qemu's: drop it.
@@ -86,6 +94,7 @@ bool QemuStraceLog::update() {
     kept_ = size - used;
     std::memmove(buffer_, buffer_ + used, kept_);
   }
+  return true;
 }
 
 }  // namespace shootout::probe

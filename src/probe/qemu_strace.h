@@ -36,8 +36,9 @@ class QemuStraceLog {
  private:
   int fd_;
   QemuStraceCounts counts_;
-  char buffer_[1 << 14];  // under 64 KiB, as everything of the worker's start-up
-  std::size_t kept_ = 0;  // bytes of an unfinished entry at the start of buffer_
+  char buffer_[1 << 14];      // under 64 KiB, as everything of the worker's start-up
+  std::size_t kept_ = 0;      // bytes of an unfinished entry at the start of buffer_
+  std::uint64_t offset_ = 0;  // of the file, read so far
 };
 
 }  // namespace shootout::probe
