@@ -181,12 +181,19 @@ if [ "${SHOOTOUT_ARM64_E2E:-1}" = 1 ] && [ "$have_cache" = 1 ]; then
     phase "end-to-end plan under qemu-aarch64 with a $((size / 1024)) KiB page size: $out"
     e2e_status=0
     QEMU_PAGESIZE=$size "$qemu_static" "$build/bin/alloc-shootout" run "${plan[@]}" --out "$out" || e2e_status=$?
-    # 1: measured, some cells failed (each with its reason in the report).
-    if [ "$e2e_status" -le 1 ] && [ -f "$out/report.md" ]; then
+    # Every cell must be measured, but one known limit of qemu 7.2: at 64 KiB
+    # pages jemalloc dies of SIGSEGV at its first allocation (README "On
+    # aarch64"), so there its cells may fail — with exit status 1 and that
+    # reason, and no other cell.
+    unexpected=$(grep -h '"type":"cell_failed"' "$out/samples.jsonl" 2>/dev/null |
+                 grep -v -e '"allocator":"jemalloc".*signal 11' || true)
+    if [ -f "$out/report.md" ] && { [ "$e2e_status" = 0 ] ||
+         { [ "$e2e_status" = 1 ] && [ "$size" = 65536 ] && [ -z "$unexpected" ]; }; }; then
       arm64_runs+=("$out")
-      [ "$e2e_status" = 0 ] || echo "cross-test-arm64: some cells failed at $size B pages: see $out/report.md"
+      [ "$e2e_status" = 0 ] ||
+        echo "cross-test-arm64: jemalloc's cells failed at 64 KiB pages (SIGSEGV under qemu, as known): see $out/report.md"
     else
-      echo "cross-test-arm64: the end-to-end plan FAILED at $size B pages (exit $e2e_status)" >&2
+      echo "cross-test-arm64: the end-to-end plan FAILED at $size B pages (exit $e2e_status): see $out/report.md" >&2
       status=1
     fi
   done
