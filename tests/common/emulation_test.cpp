@@ -45,7 +45,10 @@ int exit_status(pid_t pid) {
 class Emulation : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(testing::TempDir()) / "emulation_test";
+    // One directory per test: ctest runs them in parallel processes.
+    dir_ = fs::path(testing::TempDir()) /
+           (std::string("emulation_test_") +
+            testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     record_ = dir_ / "arguments";
