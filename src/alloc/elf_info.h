@@ -8,18 +8,13 @@
 #include <string_view>
 #include <vector>
 
+#include "common/elf_identity.h"
+
 namespace shootout::alloc {
 
-struct ElfIdentity {
-  int elf_class = 0;  // ELFCLASS32 / ELFCLASS64
-  int machine = 0;    // EM_X86_64, EM_AARCH64, ...
-  int type = 0;       // ET_DYN, ET_EXEC
-};
-
-// Empty when the file cannot be read or is not ELF.
-std::optional<ElfIdentity> read_elf_identity(const std::string& path);
-// The identity of the running executable (/proc/self/exe).
-const ElfIdentity& own_elf_identity();
+using common::ElfIdentity;
+using common::own_elf_identity;
+using common::read_elf_identity;
 bool loadable_here(const ElfIdentity& identity);
 
 // Names of the functions and objects a 64-bit shared object defines in its

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "common/emulation.h"
 #include "run/manifest.h"
 
 int main(int argc, char** argv) {
@@ -66,6 +67,11 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
+  }
+  // Every subcommand may start a process through the emulator (common/spawn).
+  if (const std::string problem = shootout::common::emulator_problem(); !problem.empty()) {
+    std::fprintf(stderr, "alloc-shootout: %s\n", problem.c_str());
+    return 2;
   }
 
   if (*list) return shootout::cli::list_command(list_args);

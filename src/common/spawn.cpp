@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <spawn.h>
 
+#include "common/emulation.h"
+
 extern char** environ;
 
 namespace shootout::common {
@@ -55,7 +57,15 @@ Spawned spawn(const SpawnRequest& request) {
   }
   posix_spawnattr_setflags(&attributes, flags);
 
+  // Under a user-mode emulator, a program of the emulated architecture is
+  // started through it (common/emulation.h); everything else natively.
+  std::string program = request.program;
   std::vector<std::string> args = request.argv;
+  if (const std::string emulator_path = emulator();
+      !emulator_path.empty() && is_own_machine_elf(program)) {
+    args = emulated_argv(emulator_path, program, args);
+    program = emulator_path;
+  }
   std::vector<char*> argv = c_array(args);
   std::vector<std::string> env;
   std::vector<char*> envp;
@@ -65,8 +75,8 @@ Spawned spawn(const SpawnRequest& request) {
   }
 
   Spawned spawned;
-  spawned.error = posix_spawn(&spawned.pid, request.program.c_str(), &actions, &attributes,
-                              argv.data(), request.env ? envp.data() : environ);
+  spawned.error = posix_spawn(&spawned.pid, program.c_str(), &actions, &attributes, argv.data(),
+                              request.env ? envp.data() : environ);
   if (spawned.error != 0) spawned.pid = -1;
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);

@@ -4,7 +4,8 @@
 // helper programs whose output is read (subprocess.cpp). Each caller says
 // what the new process gets on its descriptors and in its environment; the
 // C arrays posix_spawn wants are built, and every spawn object destroyed,
-// here once.
+// here once. With ALLOC_SHOOTOUT_EMULATOR set, a program of this build's
+// architecture is started through that emulator (common/emulation.h).
 #pragma once
 
 #include <sys/types.h>

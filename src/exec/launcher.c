@@ -14,9 +14,15 @@
  *   fd 4: close-on-exec; receives errno (an int) if execve fails.
  *
  * Linked statically, so the allocator and probe named in LD_PRELOAD (meant
- * for the command) never load into it, and it costs ~100 KiB of RSS. */
+ * for the command) never load into it, and it costs ~100 KiB of RSS.
+ *
+ * Under a user-mode emulator without binfmt_misc (ALLOC_SHOOTOUT_EMULATOR,
+ * src/common/emulation.h) the kernel refuses a command of the emulated
+ * architecture with ENOEXEC; it is then executed through the emulator as
+ * `EMULATOR -0 ARGV0 PATH ARGS...`, keeping the pid. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 extern char** environ;
@@ -32,7 +38,21 @@ int main(int argc, char** argv) {
   if (n != 1) _exit(125);
   close(3);
   execve(argv[1], argv + 2, environ);
-  const int error = errno;
+  int error = errno;
+  const char* emulator = getenv("ALLOC_SHOOTOUT_EMULATOR");
+  if (error == ENOEXEC && emulator && *emulator) {
+    /* emulator, -0, argv0, path, the arguments after argv0, NULL */
+    char** emulated = calloc((size_t)argc + 3, sizeof *emulated);
+    if (emulated) {
+      emulated[0] = (char*)emulator;
+      emulated[1] = "-0";
+      emulated[2] = argv[2];
+      emulated[3] = argv[1];
+      for (int i = 3; i < argc; ++i) emulated[i + 1] = argv[i];
+      execve(emulator, emulated, environ);
+      error = errno;
+    }
+  }
   (void)!write(4, &error, sizeof error);
   _exit(127);
 }

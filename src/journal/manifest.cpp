@@ -135,6 +135,7 @@ void to_json(json& j, const MachineFacts& m) {
        {"compiler", m.compiler},       {"build_type", m.build_type},     {"cxx_flags", m.cxx_flags},
        {"loadavg", m.loadavg}};
   if (!m.loadavg_end.empty()) j["loadavg_end"] = m.loadavg_end;
+  if (!m.emulator.empty()) j["emulator"] = m.emulator;
 }
 
 void from_json(const json& j, MachineFacts& m) {
@@ -154,6 +155,7 @@ void from_json(const json& j, MachineFacts& m) {
   m.cxx_flags = text(j, "cxx_flags");
   m.loadavg = text(j, "loadavg");
   m.loadavg_end = text(j, "loadavg_end");
+  m.emulator = text(j, "emulator");
 }
 
 void to_json(json& j, const AllocatorFacts& a) {

@@ -25,6 +25,10 @@ struct MachineFacts {
   std::string glibc, compiler, build_type, cxx_flags;
   std::string loadavg;      // /proc/loadavg at the start of the attempt
   std::string loadavg_end;  // and at its end ("" until then)
+  // The user-mode emulator the run executed under, e.g. "qemu-aarch64
+  // version 7.2.18 (...), page size 65536"; "" on a native run. Its times
+  // mean nothing, its counters do (docs/design.md §8).
+  std::string emulator;
   bool operator==(const MachineFacts&) const = default;
 };
 

@@ -3,8 +3,10 @@
 // faults), each counter's source and reason kept in status().
 #include "probe/counters.h"
 
+#include "common/emulation.h"
 #include "probe/interpose.h"
 #include "probe/own_threads.h"
+#include "probe/qemu_strace.h"
 #include "probe/tracefs.h"
 
 #include <fcntl.h>
@@ -16,7 +18,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <utility>
 
 namespace shootout::probe {
@@ -29,6 +33,8 @@ const char* to_string(Source source) {
       return "interpose";
     case Source::rusage:
       return "rusage";
+    case Source::qemu_strace:
+      return "qemu_strace";
   }
   return "unknown";
 }
@@ -139,6 +145,31 @@ Opened perf_open_with_fallback(perf_event_attr attr, pid_t pid = 0) {
   return {-1, err, false};
 }
 
+std::uint64_t qemu_logged_value(const QemuStraceCounts& counts, const SyscallSpec& spec) {
+  if (spec.call == Call::madvise)
+    return spec.advice == MADV_DONTNEED ? counts.madvise_dontneed
+           : spec.advice == MADV_FREE   ? counts.madvise_free
+                                        : counts.madvise;
+  if (spec.call == Call::mmap) return counts.mmap;
+  if (spec.call == Call::munmap) return counts.munmap;
+  if (spec.call == Call::brk) return counts.brk;
+  return counts.mremap;
+}
+
+// The log qemu-user writes of this process's system calls, when this
+// process is emulated and was started with it (run/cell_launch.cpp); empty
+// otherwise, or with why it cannot be read in `error`.
+std::unique_ptr<QemuStraceLog> open_qemu_log(std::string& error) {
+  const char* log = std::getenv(common::kQemuLogVariable);
+  if (common::emulator().empty() || !std::getenv(common::kQemuStraceVariable) || !log) return {};
+  const int fd = ::open(log, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = std::string("qemu's syscall log ") + log + ": " + std::strerror(errno);
+    return {};
+  }
+  return std::make_unique<QemuStraceLog>(fd);
+}
+
 std::uint64_t interposed_value(const interpose::Counts& counts, const SyscallSpec& spec) {
   return spec.advice < 0 ? counts.of(spec.call) : counts.advice(spec.advice);
 }
@@ -207,6 +238,8 @@ struct KernelCounters::Impl {
   std::vector<PerCpu> per_cpu;
   std::string filtered_tids;  // the thread list the filters were last set for
   std::vector<const SyscallSpec*> interposed;
+  std::unique_ptr<QemuStraceLog> qemu_log;  // under qemu-user with QEMU_STRACE
+  std::vector<const SyscallSpec*> from_qemu_log;
   interpose::Counts interpose_base;
   bool holds_interpose = false;
   bool faults_from_rusage = false;
@@ -216,6 +249,7 @@ struct KernelCounters::Impl {
   std::vector<CounterStatus> status;
 
   ~Impl() {
+    if (qemu_log) close(qemu_log->fd());
     for (const auto& p : perf) close(p.fd);
     for (const auto& p : per_cpu)
       if (p.fd >= 0) close(p.fd);
@@ -348,12 +382,21 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
       reason = perf_error(opened.err);
     }
     impl->faults_from_rusage = true;
+    // qemu-user answers getrusage for its own process: the emulated
+    // program's faults and the emulator's, in the build machine's pages.
+    const char* emulated = common::emulator().empty()
+                               ? ""
+                               : "; under an emulator: the emulator process's faults, its own "
+                                 "included, in the build machine's pages";
     status.push_back({spec.name, Source::rusage,
                       std::string("getrusage(RUSAGE_SELF) ") + (minor ? "ru_minflt" : "ru_majflt") +
-                          " (" + reason + ")"});
+                          " (" + reason + emulated + ")"});
   }
 
-  // Syscalls: tracepoints (+ filter), else the executable's libc wrappers.
+  // Syscalls: tracepoints (+ filter), else qemu-user's syscall log (which
+  // sees glibc's internal calls too), else the executable's libc wrappers.
+  std::string qemu_log_error;
+  impl->qemu_log = open_qemu_log(qemu_log_error);
   for (const auto& spec : kSyscalls) {
     std::string reason = tracing.error;
     if (!tracing.dir.empty() && options.per_cpu) {
@@ -388,6 +431,16 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
         }
       }
     }
+    if (impl->qemu_log) {
+      impl->from_qemu_log.push_back(&spec);
+      std::string detail = std::string("qemu-user's log of every guest system call (") +
+                           common::kQemuStraceVariable + "): " + interpose::symbol(spec.call) +
+                           " entries of every thread";
+      if (spec.advice >= 0) detail += ", advice == " + std::to_string(spec.advice);
+      status.push_back({spec.name, Source::qemu_strace, detail + " (" + reason + ")"});
+      continue;
+    }
+    if (!qemu_log_error.empty()) reason += "; " + qemu_log_error;
     const char* symbol = interpose::symbol(spec.call);
     if (options.malloc_in_c_library) {
       status.push_back({spec.name, std::nullopt, "not measured: " + reason + kInterposeBlind});
@@ -424,6 +477,8 @@ KernelCounters KernelCounters::open(const ProbeOptions& options) {
     impl->holds_interpose = true;
     impl->interpose_base = interpose::snapshot();
   }
+  if (impl->from_qemu_log.empty()) impl->qemu_log.reset();
+  if (impl->qemu_log) impl->qemu_log->update();
   impl->base = self_rusage();
   impl->filtered_tids = own_threads;
   for (const auto& p : impl->perf) ioctl(p.fd, PERF_EVENT_IOC_ENABLE, 0);
@@ -579,6 +634,10 @@ Reading KernelCounters::read() const {
       reading[spec->name] =
           interposed_value(now, *spec) - interposed_value(impl_->interpose_base, *spec);
     }
+  }
+  if (impl_->qemu_log && impl_->qemu_log->update()) {
+    for (const auto* spec : impl_->from_qemu_log)
+      reading[spec->name] = qemu_logged_value(impl_->qemu_log->counts(), *spec);
   }
   if (impl_->child) return reading;  // our own rusage says nothing about that process
   const rusage now = self_rusage();

@@ -40,9 +40,10 @@ inline constexpr const char* kSysNs = "sys_ns";
 // Every perf_event_open counter has one source, "perf_event"; which event
 // (tracepoint and filter, software or hardware event) is in its detail.
 enum class Source {
-  perf_event,  // perf_event_open: a tracepoint (+ filter), software or hardware event
-  interpose,   // the worker executable's own wrappers of the libc functions
-  rusage,      // getrusage(RUSAGE_SELF)
+  perf_event,   // perf_event_open: a tracepoint (+ filter), software or hardware event
+  interpose,    // the worker executable's own wrappers of the libc functions
+  rusage,       // getrusage(RUSAGE_SELF)
+  qemu_strace,  // under qemu-user: its log of every guest system call (qemu_strace.h)
 };
 const char* to_string(Source source);
 

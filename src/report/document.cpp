@@ -216,6 +216,7 @@ Section run_section(const Context& cx) {
 
 Section summary_section(const Context& cx) {
   Section s{"summary", "Summary", 2, {}};
+  if (!cx.report.emulation.empty()) s.blocks.push_back(paragraph(cx.report.emulation));
   s.blocks.push_back(paragraph(fmt::format(
       "Per case: the winner (every variant significantly faster than {0} whose ratio CI overlaps "
       "the best one's), {0}'s time ÷ the best variant's time with its 95 % CI, the key driver — "

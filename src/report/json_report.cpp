@@ -170,25 +170,28 @@ nlohmann::ordered_json results_json(const ReportModel& model) {
               : json(nullptr)}});
 
   // Insertion order (schema first), so a reader sees what the file is at once.
+  std::vector<std::pair<const char*, json>> parts{
+      {"schema", kResultsSchemaVersion},
+      {"manifest", run.manifest},
+      {"baseline_variant", model.baseline},
+      {"bootstrap", json{{"resamples", run.options.bootstrap.resamples},
+                         {"confidence", run.options.bootstrap.confidence},
+                         {"seed", run.options.bootstrap.seed}}},
+      {"significance", run.options.ratio.significance},
+      {"noise_band", run.options.ratio.noise},
+      {"last_attempt", run.last_attempt},
+      {"truncated_tail", run.truncated_tail},
+      {"incomplete_groups", run.incomplete_groups},
+      {"warnings", run.warnings},
+      {"cells", cells},
+      {"tuning", tuning},
+      {"cliffs", cliffs},
+      {"profiles", profiles}};
+  // An emulated run says so before anything else (emulation.h); a native
+  // run's file has no such key.
+  if (!model.emulation.empty()) parts.insert(parts.begin() + 1, {"emulation", model.emulation});
   nlohmann::ordered_json out;
-  for (auto& [key, value] : std::vector<std::pair<const char*, json>>{
-           {"schema", kResultsSchemaVersion},
-           {"manifest", run.manifest},
-           {"baseline_variant", model.baseline},
-           {"bootstrap", json{{"resamples", run.options.bootstrap.resamples},
-                              {"confidence", run.options.bootstrap.confidence},
-                              {"seed", run.options.bootstrap.seed}}},
-           {"significance", run.options.ratio.significance},
-           {"noise_band", run.options.ratio.noise},
-           {"last_attempt", run.last_attempt},
-           {"truncated_tail", run.truncated_tail},
-           {"incomplete_groups", run.incomplete_groups},
-           {"warnings", run.warnings},
-           {"cells", cells},
-           {"tuning", tuning},
-           {"cliffs", cliffs},
-           {"profiles", profiles}})
-    out[key] = nlohmann::ordered_json(value);
+  for (auto& [key, value] : parts) out[key] = nlohmann::ordered_json(value);
   return out;
 }
 

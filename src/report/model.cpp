@@ -3,6 +3,8 @@
 #include <atomic>
 #include <cmath>
 
+#include "report/emulation.h"
+
 namespace shootout::report {
 
 namespace {
@@ -65,6 +67,7 @@ ReportModel analyse(RunModel run) {
   m.allocation_shares = allocation_share_sentences(m.tables, m.dims);
   m.root_cause = root_cause_cells(m.tables);
   m.footprints = footprints(m);
+  m.emulation = emulation_note(r.manifest.machine);
   return m;
 }
 

@@ -54,6 +54,7 @@ struct ReportModel {
   std::vector<std::string> allocation_shares;     // with --payload floor, one per case
   std::vector<const CellAnalysis*> root_cause;    // the root-cause table's cells
   std::vector<VariantFootprint> footprints;       // time vs peak RSS, per variant
+  std::string emulation;  // "" natively; else what every output says first (emulation.h)
 
   ReportModel() = default;
   ReportModel(ReportModel&&) = default;

@@ -113,9 +113,7 @@ std::string variant_details(const ReportModel& model, const FamilyTable& table,
   return out;
 }
 
-}  // namespace
-
-std::string summary_table(const ReportModel& model, bool color) {
+std::string case_summary(const ReportModel& model, bool color) {
   const std::string& base = model.baseline;
   const RunDimensions& dims = model.dims;
   struct Row {
@@ -175,6 +173,14 @@ std::string summary_table(const ReportModel& model, bool color) {
   for (const auto& r : rows) out += line(r.cells, r.tone, false);
   for (const auto& sentence : model.allocation_shares) out += sentence + "\n";
   return out + unverified + details;
+}
+
+}  // namespace
+
+std::string summary_table(const ReportModel& model, bool color) {
+  // An emulated run's times are the emulator's: said before any of them.
+  const std::string summary = case_summary(model, color);
+  return model.emulation.empty() ? summary : model.emulation + "\n\n" + summary;
 }
 
 }  // namespace shootout::report

@@ -7,6 +7,7 @@
 
 #include "alloc/conf.h"
 #include "alloc/verify.h"
+#include "common/emulation.h"
 
 namespace shootout::run {
 
@@ -91,6 +92,12 @@ WorkerLaunch launch_for_cell(const Cell& cell, const RunOptions& options, const 
   }
   if (cell.probe_mode == "off") launch.argv.push_back("--no-counters");
   if (cell.probe_mode == "strace") wrap_in_strace(launch);
+  // Under qemu-user no perf event opens: the worker counts its memory
+  // system calls from qemu's log of them, one file per worker process.
+  if (cell.probe_mode == "counters" && !common::emulator().empty()) {
+    launch.env_overrides[common::kQemuStraceVariable] = "1";
+    launch.env_overrides[common::kQemuLogVariable] = log_path + ".qemu-strace";
+  }
   launch.log_path = log_path;
   return launch;
 }

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/emulation.h"
 #include "common/subprocess.h"
 
 #ifndef SHOOTOUT_CXX_FLAGS
@@ -40,6 +41,45 @@ std::string cpu_model() {
       return line.substr(line.find(':') + 2);
   }
   return "unknown";
+}
+
+// The CPU family /proc/cpuinfo describes — the kernel's, which qemu-user
+// 7.2 passes through to an aarch64 program unchanged — and the family of the
+// machine uname() names, which it reports as the emulated one.
+std::string cpuinfo_family() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("vendor_id", 0) == 0) return "x86";
+    if (line.rfind("CPU implementer", 0) == 0) return "arm";
+  }
+  return "";
+}
+std::string machine_family(const std::string& machine) {
+  if (machine == "x86_64" ||
+      (machine.size() == 4 && machine[0] == 'i' && machine.substr(2) == "86"))
+    return "x86";
+  if (machine == "aarch64" || machine.rfind("arm", 0) == 0) return "arm";
+  return "";
+}
+
+// "" natively. The emulator is told (ALLOC_SHOOTOUT_EMULATOR, which also
+// starts the workers, common/emulation.h) and named by its own --version;
+// an emulator nobody named (binfmt_misc) is still detected where the
+// kernel's CPU is of another family than the program's.
+std::string describe_emulator(const std::string& machine, long page_size) {
+  std::string what;
+  if (const std::string told = common::emulator(); !told.empty()) {
+    what = told;
+    const auto version = common::capture_stdout({told, "--version"});
+    if (version && version->exit_status == 0 && !version->out.empty())
+      what = version->out.substr(0, version->out.find('\n'));
+  } else if (const std::string cpu = cpuinfo_family(), own = machine_family(machine);
+             !cpu.empty() && !own.empty() && cpu != own) {
+    what = "an emulator not named (this " + machine + " program sees an " + cpu +
+           " CPU in /proc/cpuinfo; set " + common::kEmulatorVariable + ")";
+  }
+  return what.empty() ? what : what + ", page size " + std::to_string(page_size);
 }
 
 // "always [madvise] never" -> "madvise"
@@ -79,6 +119,7 @@ journal::MachineFacts describe_machine() {
   m.build_type = SHOOTOUT_BUILD_TYPE;
   m.cxx_flags = SHOOTOUT_CXX_FLAGS;
   m.loadavg = first_line("/proc/loadavg");
+  m.emulator = describe_emulator(m.arch, m.page_size);
   return m;
 }
 

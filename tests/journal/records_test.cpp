@@ -323,6 +323,9 @@ TEST(Manifest, RoundTripOfRunAndExecManifests) {
   m.options = {{"runs", 10}};
   m.machine.loadavg_end = "1.0 0.5 0.3 1/100 1001";
   expect_round_trip(m);
+  EXPECT_FALSE(json(m)["machine"].contains("emulator")) << "a native run's has no such key";
+  m.machine.emulator = "qemu-aarch64 version 7.2.18, page size 65536";
+  expect_round_trip(m);
   EXPECT_FALSE(m.profile());
   EXPECT_FALSE(m.bootstrap_resamples());
   EXPECT_FALSE(m.pinned());

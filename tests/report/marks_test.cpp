@@ -1,6 +1,7 @@
 // What every output marks as not what it seems: a tuning that could not be
 // read back, a --probes off/strace variant (a measurement of the tool, never
-// a winner); and the noise warnings: other load summed over a cell's samples
+// a winner), a run under an emulator (its times are the emulator's); and the
+// noise warnings: other load summed over a cell's samples
 // (minus the run's own processes, steal apart), one line per kind with the
 // worst few, every flagged cell in one table after the answer.
 #include <string>
@@ -12,6 +13,7 @@
 #include "report/analysis.h"
 #include "report/csv_report.h"
 #include "report/findings.h"
+#include "report/html_report.h"
 #include "report/json_report.h"
 #include "report/markdown_report.h"
 #include "report/report.h"
@@ -94,6 +96,43 @@ TEST(UnverifiedTuning, IsMarkedInEveryOutputWithItsReason) {
   const std::string cmp = compare(other.path(), dir.path());
   EXPECT_TRUE(contains(cmp, "| " + mark + " in B |"));
   EXPECT_TRUE(contains(cmp, "- B: " + std::string(kTuned) + ": " + reason));
+}
+
+TEST(Emulation, EveryOutputSaysItsTimesAreNotComparableAndItsCountersAre) {
+  TempDir dir;
+  testing::write_fixture_run(dir.path());
+  json manifest = json::parse(testing::read_text(dir / "manifest.json"));
+  manifest["machine"]["arch"] = "aarch64";
+  manifest["machine"]["emulator"] = "qemu-aarch64 version 7.2.18, page size 65536";
+  testing::write_text(dir / "manifest.json", manifest.dump());
+  const ReportModel report = analyse(dir.path());
+  const std::string note =
+      "Emulated run (qemu-aarch64 version 7.2.18, page size 65536): its times measure the "
+      "emulator";
+
+  const std::string md = markdown_report(report);
+  const auto summary = md.find("## Summary");
+  ASSERT_NE(summary, std::string::npos);
+  EXPECT_LT(md.find(note), md.find("| Case |", summary)) << "before the first time";
+  EXPECT_TRUE(contains(md, "not comparable with any other run's, nor between its allocators"));
+  EXPECT_TRUE(contains(md,
+                       "Its counters are: where measured, the system calls each allocator "
+                       "made (madvise by advice, mmap, munmap, brk)"));
+  EXPECT_TRUE(contains(html_report(report, {"/nonexistent/gnuplot"}), note));
+  const auto results = results_json(report);
+  ASSERT_TRUE(results.contains("emulation"));
+  EXPECT_EQ(results["emulation"].get<std::string>().rfind(note, 0), 0u);
+  auto second = results.begin();
+  ++second;
+  EXPECT_EQ(second.key(), "emulation") << "right after the schema";
+  EXPECT_EQ(summary_table(report, false).rfind(note, 0), 0u) << "the terminal's first line";
+
+  TempDir native;
+  testing::write_fixture_run(native.path());
+  const ReportModel native_report = analyse(native.path());
+  EXPECT_FALSE(contains(markdown_report(native_report), "Emulated run"));
+  EXPECT_FALSE(results_json(native_report).contains("emulation"));
+  EXPECT_FALSE(contains(summary_table(native_report, false), "Emulated run"));
 }
 
 TEST(UnverifiedTuning, VerifiedKeysAreNotMarked) {
