@@ -220,6 +220,7 @@ if [ "${SHOOTOUT_ARM64_E2E:-1}" = 1 ] && [ "$have_cache" = 1 ]; then
     rm -rf "$merged"
     phase "merging ${arm64_runs[*]} $x86_run into $merged"
     ALLOC_SHOOTOUT_EMULATOR= "$native" merge "${arm64_runs[@]}" "$x86_run" --out "$merged" || status=1
+    echo "cross-test-arm64: the x86-64 vs aarch64 table: $merged/report.md"
   fi
 fi
 

@@ -57,7 +57,8 @@ std::vector<MachineEntry> name_machines(const std::vector<MachineFacts>& machine
   std::vector<std::string> labels, dirs;
   for (const auto& m : machines) {
     labels.push_back((m.arch.empty() ? std::string("unknown architecture") : m.arch) + ", " +
-                     page_size_text(m.page_size) + " pages");
+                     page_size_text(m.page_size) + " pages" +
+                     (m.emulator.empty() ? "" : ", emulated"));
     dirs.push_back(directory_name(m));
   }
   // A detail is added only to labels that still collide, and only where it

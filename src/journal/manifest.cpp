@@ -95,6 +95,7 @@ std::string machine_name(const MachineFacts& m) {
   out += ", " + (m.arch.empty() ? std::string("unknown architecture") : m.arch);
   out += ", " + page_size_text(m.page_size) + " pages";
   if (!m.kernel.empty()) out += ", " + m.kernel;
+  if (!m.emulator.empty()) out += ", emulated by " + m.emulator;
   return out;
 }
 

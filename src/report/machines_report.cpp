@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "report/emulation.h"
 #include "report/html_report.h"
 #include "report/json_report.h"
 #include "report/markdown_report.h"
@@ -147,8 +148,13 @@ Section machines_section(const MachineComparison& mc) {
   }
   s.blocks.push_back(table_block(std::move(t)));
   std::vector<std::string> warnings;
-  for (const auto& m : mc.machines)
+  for (const auto& m : mc.machines) {
+    // An emulated machine's times are the emulator's: its ratios stay in
+    // the tables, but the reader is told before reading them.
+    if (const std::string note = emulation_note(m.model.run.manifest.machine); !note.empty())
+      warnings.push_back(m.entry.label + ": " + note);
     for (const auto& w : m.model.run.warnings) warnings.push_back(m.entry.label + ": " + w);
+  }
   if (!warnings.empty()) {
     s.blocks.push_back(paragraph("Warnings of each machine's run, as its own report gives them:"));
     s.blocks.push_back(bullets(std::move(warnings)));
