@@ -15,7 +15,11 @@
 # Not batched:
 # * the code that runs in the timed region (the workloads, the worker, the
 #   probes): its object code stays what it is in a build without batches, so
-#   a unity build never changes what a shootout measures;
+#   a unity build never changes what a shootout measures. A sanitizer build
+#   never measures a shootout and batches the workloads and the worker too,
+#   but never the probes: interpose.cpp's libc wrappers must stay an archive
+#   member of their own, linked only where they are asked for
+#   (shootout_export_interposers);
 # * sources that define a helper of the same name as a neighbour's in an
 #   anonymous namespace (SHOOTOUT_UNITY_ALONE below): batched, the two would
 #   collide, or one would silently overload the other.
@@ -42,8 +46,8 @@ set(SHOOTOUT_UNITY_ALONE
 )
 
 # Targets whose code runs while a sample is timed.
-set(SHOOTOUT_UNITY_TIMED_TARGETS
-  shootout_workloads_asio shootout_workloads_shipped shootout_worker_main shootout_probe)
+set(SHOOTOUT_UNITY_TIMED_TARGETS shootout_workloads_asio shootout_workloads_shipped
+                                 shootout_worker_main)
 
 # shootout_unity_build(): call once, after every add_subdirectory.
 function(shootout_unity_build)
@@ -56,7 +60,8 @@ function(shootout_unity_build)
     if(NOT type MATCHES "^(EXECUTABLE|STATIC_LIBRARY|OBJECT_LIBRARY)$")
       continue()
     endif()
-    if(target IN_LIST SHOOTOUT_UNITY_TIMED_TARGETS)
+    if(target STREQUAL "shootout_probe"
+       OR (target IN_LIST SHOOTOUT_UNITY_TIMED_TARGETS AND NOT SHOOTOUT_SANITIZE))
       continue()
     endif()
     set_target_properties(${target} PROPERTIES UNITY_BUILD ON)
