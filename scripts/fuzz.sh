@@ -5,6 +5,7 @@
 # sanitizer report, an uncaught exception, a hang (an input taking longer
 # than FUZZ_TIMEOUT s, default 10) or memory over FUZZ_RSS_MB (default 2048).
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
+# JOBS (default 2): compile jobs, and targets fuzzed at the same time.
 # What libFuzzer discovers goes to build/fuzz/corpus/<target>/ (kept between
 # runs, never committed); a finding's input to build/fuzz/findings/, with the
 # command that replays it.
@@ -42,22 +43,49 @@ dict_of() {
 }
 
 mkdir -p "$build/findings"
-failed=()
 for target in "${targets[@]}"; do
-  exe="$build/fuzz/fuzz_$target"
-  [ -x "$exe" ] || { echo "fuzz.sh: no target '$target'" >&2; exit 2; }
-  work="$build/corpus/$target"
+  [ -x "$build/fuzz/fuzz_$target" ] || { echo "fuzz.sh: no target '$target'" >&2; exit 2; }
+done
+
+# fuzz_one TARGET: fuzzes one target; its output goes to its log, its exit
+# status to $build/findings/TARGET.status.
+fuzz_one() {
+  local target="$1" exe="$build/fuzz/fuzz_$1" work="$build/corpus/$1"
+  local log="$build/findings/$target.log" status=0
   mkdir -p "$work"
-  log="$build/findings/$target.log"
-  echo "fuzz.sh: $target for ${seconds}s"
   # The first corpus directory receives new inputs; the committed seeds stay
   # untouched. detect_leaks: a parser that leaks on bad input is a finding
   # too. A smaller quarantine of freed memory (default 256 MB) keeps the RSS
   # of the selection grammar's large expansions far below -rss_limit_mb.
-  if ASAN_OPTIONS="detect_leaks=1:quarantine_size_mb=64" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+  ASAN_OPTIONS="detect_leaks=1:quarantine_size_mb=64" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     "$exe" "$work" "fuzz/corpus/$target" $(dict_of "$target") \
     -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb="${FUZZ_RSS_MB:-2048}" \
-    -artifact_prefix="$build/findings/$target-" -print_final_stats=1 >"$log" 2>&1; then
+    -artifact_prefix="$build/findings/$target-" -print_final_stats=1 >"$log" 2>&1 || status=$?
+  echo "$status" >"$build/findings/$target.status"
+}
+
+# JOBS targets at a time (each libFuzzer process is one thread, so each
+# still gets a whole CPU for its SECONDS): 8 targets x 5 s take 20 s of
+# the test command on 2 CPUs instead of 40.
+running=0
+for target in "${targets[@]}"; do
+  echo "fuzz.sh: $target for ${seconds}s"
+  rm -f "$build/findings/$target.status"
+  fuzz_one "$target" &
+  running=$((running + 1))
+  if [ "$running" -ge "$jobs" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+done
+wait
+
+failed=()
+for target in "${targets[@]}"; do
+  exe="$build/fuzz/fuzz_$target"
+  log="$build/findings/$target.log"
+  if [ "$(cat "$build/findings/$target.status" 2>/dev/null)" = 0 ]; then
+    echo "fuzz.sh: $target"
     grep -E '^stat::number_of_executed_units|^#[0-9]+ *DONE' "$log" | tail -2 | sed "s/^/  /"
   else
     failed+=("$target")

@@ -1,0 +1,73 @@
+# Unity builds: each target's sources compiled in batches of up to 8 per
+# translation unit (CMake's UNITY_BUILD).
+#
+# Why: at -O0 with sanitizers more than half of a source's compile time is
+# instantiating and generating code for the same templates (nlohmann/json,
+# GoogleTest, fmt, the standard library) that its neighbours instantiate
+# again; a batch does it once. src/journal under ASan: 47 CPU s as three
+# translation units, 28 s as one. The test command (scripts/test.sh, CI)
+# builds the tree three times from scratch on 2 cores.
+#
+# Off by default when a compiler launcher (ccache) is set: a cache skips
+# unchanged sources one by one, and a batch is recompiled whenever any of
+# its sources changes.
+#
+# Not batched:
+# * the code that runs in the timed region (the workloads, the worker, the
+#   probes): its object code stays what it is in a build without batches, so
+#   a unity build never changes what a shootout measures. A sanitizer build
+#   never measures a shootout and batches the workloads and the worker too,
+#   but never the probes: interpose.cpp's libc wrappers must stay an archive
+#   member of their own, linked only where they are asked for
+#   (shootout_export_interposers);
+# * sources that define a helper of the same name as a neighbour's in an
+#   anonymous namespace (SHOOTOUT_UNITY_ALONE below): batched, the two would
+#   collide, or one would silently overload the other.
+if(CMAKE_CXX_COMPILER_LAUNCHER)
+  set(_unity_default OFF)
+else()
+  set(_unity_default ON)
+endif()
+option(SHOOTOUT_UNITY_BUILD "Compile each target's sources in batches (CMake UNITY_BUILD)"
+       ${_unity_default})
+
+# Sources compiled alone, relative to the project root (see above).
+set(SHOOTOUT_UNITY_ALONE
+  src/report/csv_report.cpp             # num(), as charts.cpp
+  tests/integration/cli_runner.cpp      # slurp(), as exec_test.cpp and bench_test.cpp
+  tests/probe/call_trace_test.cpp       # kPage, as counters_test.cpp
+  tests/probe/interpose_test.cpp        # kPage, as counters_test.cpp
+  tests/probe/tracefs_test.cpp          # write() hides ::write; namespace testing hides ::testing
+  tests/report/compare_test.cpp         # contains(), as model_test.cpp
+  tests/report/golden_test.cpp          # contains(), as model_test.cpp
+  tests/report/marks_test.cpp           # contains(), as model_test.cpp
+  tests/run/resume_test.cpp             # contents(), as run_directory_test.cpp
+  tests/run/run_directory_test.cpp      # write() hides ::write (system_load_test.cpp)
+)
+
+# Targets whose code runs while a sample is timed.
+set(SHOOTOUT_UNITY_TIMED_TARGETS shootout_workloads_asio shootout_workloads_shipped
+                                 shootout_worker_main)
+
+# shootout_unity_build(): call once, after every add_subdirectory.
+function(shootout_unity_build)
+  if(NOT SHOOTOUT_UNITY_BUILD)
+    return()
+  endif()
+  shootout_project_targets(targets)
+  foreach(target IN LISTS targets)
+    get_target_property(type ${target} TYPE)
+    if(NOT type MATCHES "^(EXECUTABLE|STATIC_LIBRARY|OBJECT_LIBRARY)$")
+      continue()
+    endif()
+    if(target STREQUAL "shootout_probe"
+       OR (target IN_LIST SHOOTOUT_UNITY_TIMED_TARGETS AND NOT SHOOTOUT_SANITIZE))
+      continue()
+    endif()
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON)
+  endforeach()
+  foreach(source IN LISTS SHOOTOUT_UNITY_ALONE)
+    set_source_files_properties(${PROJECT_SOURCE_DIR}/${source} TARGET_DIRECTORY ${targets}
+                                PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
+  endforeach()
+endfunction()
