@@ -346,7 +346,7 @@ Section partial_section(const MachineComparison& mc) {
   return s;
 }
 
-ordered_json interval(const stats::Interval& i) {
+ordered_json ordered_interval(const stats::Interval& i) {
   return {{"point", i.point}, {"lower", i.lower}, {"upper", i.upper}};
 }
 
@@ -395,9 +395,10 @@ ordered_json machines_json(const MachineComparison& mc) {
   for (const auto& r : mc.cases) {
     ordered_json per = ordered_json::array();
     for (std::size_t i = 0; i < r.rows.size(); ++i)
-      per.push_back({{"machine", labels(i)},
-                     {"best", r.rows[i] ? ordered_json(best_cell(r.rows[i])) : ordered_json(nullptr)},
-                     {"key_driver", r.rows[i] ? ordered_json(r.rows[i]->driver) : ordered_json(nullptr)}});
+      per.push_back(
+          {{"machine", labels(i)},
+           {"best", r.rows[i] ? ordered_json(best_cell(r.rows[i])) : ordered_json(nullptr)},
+           {"key_driver", r.rows[i] ? ordered_json(r.rows[i]->driver) : ordered_json(nullptr)}});
     ordered_json row = key_json(r.key);
     row["machines"] = per;
     row["agreement"] = to_string(r.agreement);
@@ -412,13 +413,13 @@ ordered_json machines_json(const MachineComparison& mc) {
       const CellAnalysis* c = r.cells[i];
       ordered_json m = {{"machine", labels(i)}, {"status", c ? to_string(c->status) : "not run"}};
       if (c && c->ratio) {
-        m["ratio"] = interval(c->ratio->ratio);
+        m["ratio"] = ordered_interval(c->ratio->ratio);
         m["verdict"] = stats::to_string(c->ratio->verdict);
         m["p_value"] = c->ratio->p_value;
       }
       if (i > 0 && r.versus_first[i]) {
         const stats::RatioChange& change = *r.versus_first[i];
-        m["versus_first"] = {{"ratio", interval(change.ratio)},
+        m["versus_first"] = {{"ratio", ordered_interval(change.ratio)},
                              {"verdict", stats::to_string(change.verdict)},
                              {"p_value", change.p_value}};
       }
@@ -452,7 +453,7 @@ ordered_json machines_json(const MachineComparison& mc) {
       const TuningEffect* e = r.effects[i];
       ordered_json m = {{"machine", labels(i)}};
       if (e) {
-        m["change"] = interval(e->change.ratio);
+        m["change"] = ordered_interval(e->change.ratio);
         m["effect"] = to_string(e->effect);
       }
       per.push_back(m);
