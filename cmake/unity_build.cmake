@@ -36,7 +36,7 @@ set(SHOOTOUT_UNITY_ALONE
   src/journal/machine_set.cpp           # text(), as manifest.cpp
   src/report/csv_report.cpp             # num(), as charts.cpp
   tests/common/emulation_test.cpp       # contents(), as atomic_file_test.cpp
-  tests/report/machines_fixture.cpp     # kRounds, wobble(), hash(), as fixture.cpp
+  tests/report/machines_fixture.cpp     # kRounds, as fixture.cpp
   tests/report/machines_test.cpp        # contains(), as model_test.cpp
   tests/integration/cli_runner.cpp      # slurp(), as exec_test.cpp and bench_test.cpp
   tests/probe/call_trace_test.cpp       # kPage, as counters_test.cpp

@@ -46,19 +46,6 @@ std::string cell_id(const CellSpec& c, const std::string& variant) {
   return c.workload + "|" + c.payload + "|asio|" + variant + "|preload";
 }
 
-// Deterministic noise in [-1 %, +1 %] from integers only.
-double wobble(std::uint64_t seed) {
-  seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-  seed ^= seed >> 33;
-  return static_cast<double>(static_cast<std::int64_t>(seed % 2001) - 1000) / 100000.0;
-}
-
-std::uint64_t hash(const std::string& s) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  return h;
-}
-
 json counter_sources(const Behaviour& b) {
   const std::string sys = b.interposed_syscalls ? "interpose" : "perf_event";
   auto tp = [&](const char* name, const char* detail) {
@@ -223,7 +210,7 @@ json sample_record(const CellSpec& c, int attempt, int round, int position) {
   // Machine drift shared by every cell of a round (cancels in paired ratios)
   // plus the cell's own noise.
   const double drift = 0.03 * static_cast<double>((round * 7) % 5) / 4.0;
-  const double noise = wobble(hash(cell_id(c, c.variant())) + static_cast<std::uint64_t>(round));
+  const double noise = fixture_noise(cell_id(c, c.variant()), round);
   const auto ns = std::llround(static_cast<double>(iters) * c.ns_per_iter * (1 + drift + noise));
   const double elements = static_cast<double>(iters * kElements);
   auto total = [&](double per_element) { return std::llround(per_element * elements); };
@@ -415,6 +402,15 @@ void write_fixture_run(const std::string& dir, const FixtureOptions& options) {
   std::ofstream(dir + "/samples.jsonl", std::ios::binary) << fixture_journal(options);
   std::ifstream check(dir + "/samples.jsonl");
   if (!check) throw std::runtime_error("cannot write the fixture into " + dir);
+}
+
+double fixture_noise(const std::string& cell, int round) {
+  std::uint64_t seed = 1469598103934665603ULL;  // FNV-1a of the cell's id
+  for (char c : cell) seed = (seed ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  seed += static_cast<std::uint64_t>(round);
+  seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+  seed ^= seed >> 33;
+  return static_cast<double>(static_cast<std::int64_t>(seed % 2001) - 1000) / 100000.0;
 }
 
 }  // namespace shootout::report::testing

@@ -27,4 +27,8 @@ void write_fixture_run(const std::string& dir, const FixtureOptions& options = {
 std::string fixture_manifest(const FixtureOptions& options = {});
 std::string fixture_journal(const FixtureOptions& options = {});
 
+// Deterministic noise in [-1 %, +1 %] for one cell's sample of one round,
+// from integers only (so fixtures are identical on every machine).
+double fixture_noise(const std::string& cell, int round);
+
 }  // namespace shootout::report::testing

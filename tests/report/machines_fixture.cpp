@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fixture.h"
 #include "journal/manifest.h"
 #include "journal/records.h"
 
@@ -35,19 +36,6 @@ struct Spec {
     return journal::cell_id(workload, "zeroed", "asio", v, "preload");
   }
 };
-
-// ±1 % from integers only.
-double wobble(std::uint64_t seed) {
-  seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-  seed ^= seed >> 33;
-  return static_cast<double>(static_cast<std::int64_t>(seed % 2001) - 1000) / 100000.0;
-}
-
-std::uint64_t hash(const std::string& s) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  return h;
-}
 
 std::vector<Spec> specs(FixtureMachine machine) {
   const bool x86 = machine == FixtureMachine::x86_64;
@@ -128,7 +116,7 @@ journal::SampleRecord sample_record(const Spec& s, int round, int position) {
   // Drift shared by every cell of a round (cancels in paired ratios) plus
   // the cell's own noise.
   const double drift = 0.02 * static_cast<double>((round * 7) % 5) / 4.0;
-  const double noise = wobble(hash(r.cell) + static_cast<std::uint64_t>(round));
+  const double noise = fixture_noise(r.cell, round);
   const double ns = static_cast<double>(kIters) * s.us_per_iter * 1000 * (1 + drift + noise);
   r.measured.iters = kIters;
   r.measured.ns = static_cast<std::uint64_t>(std::llround(ns));
