@@ -22,6 +22,12 @@ constexpr const char* kListSuffix = ": bench";
 // gnuplot ran but failed, the notice says "or not usable" and gnuplot's
 // error follows on lines of its own.
 constexpr const char* kGnuplotNotice = "Gnuplot not found";
+// criterion_main! prints these first, on stdout, in every run (--list
+// included) of a suite built without the `html_reports` feature (not a
+// default feature of 0.3.6): "WARNING: HTML report generation will become a
+// non-default optional feature in Criterion.rs 0.4.0.", a paragraph, a blank
+// line; the same for `cargo_bench_support` when that is off.
+constexpr const char* kFeatureWarning = "WARNING: ";
 // A sample's total must fit the journal's nanosecond count (2^63 ns are
 // 292 years): beyond, it is not a real measurement.
 constexpr double kMaxSampleNs = 1e18;
@@ -47,11 +53,12 @@ std::vector<std::string> parse_criterion_list(const std::string& text) {
   std::istringstream in(text);
   std::string line;
   const std::string suffix = kListSuffix;
-  bool in_notice = false;  // between the gnuplot notice and the first name
+  bool in_notice = false;  // between a notice and the next name
   for (std::size_t number = 1; std::getline(in, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    if (names.empty() && line.rfind(kGnuplotNotice, 0) == 0) {
+    if (names.empty() &&
+        (line.rfind(kGnuplotNotice, 0) == 0 || line.rfind(kFeatureWarning, 0) == 0)) {
       in_notice = true;
       continue;
     }

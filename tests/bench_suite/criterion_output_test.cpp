@@ -59,6 +59,19 @@ TEST(CriterionOutputTest, ListIsNameColonBenchPerLine) {
                                  "no display\n"
                                  "a: bench\n"),
             (std::vector<std::string>{"a"}));
+  // What criterion_main! prints first when the suite has no `html_reports`
+  // feature (Criterion 0.3.6's default), verbatim, then its list.
+  EXPECT_EQ(parse_criterion_list(
+                "WARNING: HTML report generation will become a non-default optional feature in "
+                "Criterion.rs 0.4.0.\n"
+                "This feature is being moved to cargo-criterion "
+                "(https://github.com/bheisler/cargo-criterion) and will be optional in a future "
+                "version of Criterion.rs. To silence this warning, either switch to "
+                "cargo-criterion or enable the 'html_reports' feature in your Cargo.toml.\n"
+                "\nmpsc/64: bench\n\nmpsc/32768: bench\n\n"),
+            (std::vector<std::string>{"mpsc/64", "mpsc/32768"}));
+  // A warning after the list is no notice.
+  EXPECT_FALSE(error_of([] { parse_criterion_list("a: bench\nWARNING: x\n"); }).empty());
   const std::string error =
       error_of([] { parse_criterion_list("a: bench\nhello, I am no suite\n"); });
   EXPECT_TRUE(has(error, "line 2 of --bench --list is not \"NAME: bench\"")) << error;

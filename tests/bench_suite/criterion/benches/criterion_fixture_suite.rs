@@ -77,6 +77,11 @@ fn break_sample_files(directory: &Path) {
 
 // criterion_main!, with the failures the tests ask for around it.
 fn main() {
+    // What criterion_main! prints first, in every run: a suite without the
+    // `html_reports` feature (Criterion 0.3.6's default) warns on stdout,
+    // before --bench --list's names.
+    criterion::__warn_about_html_reports_feature();
+    criterion::__warn_about_cargo_bench_support_feature();
     if preloaded_under("SHOOTOUT_SUITE_CRASH_UNDER") {
         eprintln!("suite: crashing on purpose under this allocator");
         std::process::abort();
