@@ -134,6 +134,9 @@ exclude=(
   'Spawn\.AMissingProgramIsAnErrorNumberNotAPid'
 )
 have_cache=0
+# The native steps at the end (the x86-64 run, merge) must see the build
+# machine's own loader cache, not the arm64 one the emulated steps see.
+native_path=$PATH
 if emulated_cache; then
   export PATH="$emu/bin:$PATH"
   have_cache=1
@@ -206,7 +209,7 @@ if [ "${SHOOTOUT_ARM64_E2E:-1}" = 1 ] && [ "$have_cache" = 1 ]; then
   native=build/release/bin/alloc-shootout
   if [ ${#arm64_runs[@]} -eq 0 ]; then
     echo "cross-test-arm64: merge skipped: no aarch64 run"
-  elif ! { [ -x "$native" ] && ALLOC_SHOOTOUT_EMULATOR= "$native" merge --help >/dev/null 2>&1; }; then
+  elif ! { [ -x "$native" ] && PATH=$native_path ALLOC_SHOOTOUT_EMULATOR= "$native" merge --help >/dev/null 2>&1; }; then
     echo "cross-test-arm64: merge skipped: $native has no 'merge' command (build it: scripts/build.sh release)"
   else
     x86_run="${ARM64_X86_RUN:-}"
@@ -214,12 +217,12 @@ if [ "${SHOOTOUT_ARM64_E2E:-1}" = 1 ] && [ "$have_cache" = 1 ]; then
       x86_run="$build/e2e/x86-64"
       rm -rf "$x86_run"
       phase "the same plan natively (x86-64): $x86_run"
-      ALLOC_SHOOTOUT_EMULATOR= "$native" run "${plan[@]}" --out "$x86_run" || [ $? -le 1 ] || status=1
+      PATH=$native_path ALLOC_SHOOTOUT_EMULATOR= "$native" run "${plan[@]}" --out "$x86_run" || [ $? -le 1 ] || status=1
     fi
     merged="$build/e2e/merged"
     rm -rf "$merged"
     phase "merging ${arm64_runs[*]} $x86_run into $merged"
-    ALLOC_SHOOTOUT_EMULATOR= "$native" merge "${arm64_runs[@]}" "$x86_run" --out "$merged" || status=1
+    PATH=$native_path ALLOC_SHOOTOUT_EMULATOR= "$native" merge "${arm64_runs[@]}" "$x86_run" --out "$merged" || status=1
     echo "cross-test-arm64: the x86-64 vs aarch64 table: $merged/report.md"
   fi
 fi
