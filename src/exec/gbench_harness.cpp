@@ -87,6 +87,14 @@ class GoogleBenchmark final : public Harness {
   std::string sample_description() const override {
     return "real_time of every repetition (--benchmark_repetitions) a sample";
   }
+
+  // google/benchmark 1.7 matches --benchmark_filter with std::regex's
+  // extended (POSIX ERE) grammar, searching the whole name ("BM_x/64"):
+  // ^...$ anchors it. These are ERE's operators; libstdc++ refuses the
+  // escape of any other character (error_escape) in a strict-ANSI build.
+  std::string exact_filter(const std::string& name) const override {
+    return anchored_literal(name, R"(^$\.*+?()[]{}|)");
+  }
 };
 
 }  // namespace
