@@ -11,12 +11,24 @@
 // SHOOTOUT_SUITE_BREAK_JSON=TEXT cuts every sample.json under CRITERION_HOME
 // in half after the run when LD_PRELOAD contains TEXT: output nobody can
 // parse.
+// SHOOTOUT_SUITE_CRASH_MEASURING=TEXT: "zeroed 32 KiB" aborts when LD_PRELOAD
+// contains TEXT in a measured run (not --test, the verification run): one
+// benchmark's process crashes.
 use std::path::Path;
 use std::time::Duration;
 
 use criterion::{black_box, criterion_group, BenchmarkId, Criterion};
 
 fn zeroed_32k(c: &mut Criterion) {
+    let measuring = !std::env::args().any(|arg| arg == "--test");
+    if measuring && preloaded_under("SHOOTOUT_SUITE_CRASH_MEASURING") {
+        // Only when Criterion runs this benchmark, not when it skips it.
+        c.bench_function("zeroed 32 KiB", |_| {
+            eprintln!("suite: zeroed 32 KiB crashing on purpose under this allocator");
+            std::process::abort();
+        });
+        return;
+    }
     c.bench_function("zeroed 32 KiB", |b| {
         b.iter(|| black_box(vec![0u8; 32 * 1024]));
     });
