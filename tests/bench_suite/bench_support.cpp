@@ -98,7 +98,7 @@ void expect_isolated_run(const std::string& run_dir, const std::string& zeroed,
     }
   }
   for (const std::string& benchmark : {zeroed, small})
-    for (const std::string& variant : {"std", "jemalloc", tuned})
+    for (const std::string& variant : {std::string("std"), std::string("jemalloc"), tuned})
       EXPECT_TRUE(cell_of.count({benchmark, variant})) << benchmark << " under " << variant;
 
   // Every process ran one benchmark: per (cell, round) the harness's
