@@ -718,7 +718,7 @@ class ExecDriver {
                 std::string(
                     "divided by the iterations the harness reported for it; the "
                     "process's start-up and the harness's warm-up are counted too "
-                    "(their share: Method): ") +
+                    "(how much: the measured share of each benchmark): ") +
                 status.detail;
           } else {
             // A process's counters cover every benchmark it ran: divided by
