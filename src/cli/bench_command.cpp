@@ -40,10 +40,12 @@ void add_bench_options(CLI::App& bench, BenchArgs& a) {
                    "un-timed runs of the suite per variant before the rounds (default 0)");
   bench.add_option("--timeout", a.timeout_seconds,
                    "seconds one run of the suite may take before it is killed and the variant "
-                   "fails (default: no limit)");
+                   "fails (with --isolate: one benchmark's process, and that benchmark's cell "
+                   "fails; default: no limit)");
   bench.add_flag("--isolate", a.isolate,
-                 "each benchmark in its own process, for per-benchmark counters (not yet "
-                 "supported: refused)");
+                 "each benchmark in its own process, selected by an exact filter "
+                 "(^name$, escaped), in every round and warm-up round: counters per benchmark "
+                 "and iteration, and a crash fails only that benchmark's cell");
   add_baseline_and_out_options(bench, a.shared);
   add_counter_flags(bench, a.shared,
                     {"do not count syscalls with perf tracepoints (those counters are then absent)",
@@ -58,23 +60,20 @@ void add_bench_options(CLI::App& bench, BenchArgs& a) {
                   "bench --no-run` names)\nHarnesses: ") +
       exec::known_harness_names() +
       ". The time of each benchmark is the harness's own time per iteration; kernel "
-      "counters are counted per process, so a benchmark has them only when --filter "
-      "selects it alone (--isolate, one process per benchmark, is not there yet).");
+      "counters are counted per process, so a benchmark has them only when its process "
+      "ran it alone: with --isolate (one process per benchmark), or when --filter selects "
+      "it alone.");
 }
 
 int bench_command(const BenchArgs& args, const std::vector<std::string>& tool_argv) {
   return execute_and_report("bench", args.shared, args.command, tool_argv,
                             [&](exec::ExecOptions& o) {
-                              if (args.isolate)
-                                throw std::invalid_argument(
-                                    "--isolate (one process per benchmark, for per-benchmark "
-                                    "counters) is not supported yet; without it a benchmark has "
-                                    "counters only when --filter selects it alone");
                               o.runs = args.rounds;
                               o.warmup = args.warmup;
                               o.timeout_seconds = args.timeout_seconds;
                               o.bench = true;
                               o.bench_filter = args.filter;
+                              o.bench_isolate = args.isolate;
                               o.bench_settings.repetitions = args.repetitions;
                               o.bench_settings.sample_size = args.sample_size;
                               o.bench_settings.measurement_seconds = args.measurement_seconds;

@@ -88,7 +88,7 @@ struct BenchArgs {
   double warmup_seconds = 0;       // per benchmark, per run (--warm-up-time)
   int warmup = 0;                  // un-timed runs of the suite (--warmup)
   double timeout_seconds = 0;
-  bool isolate = false;  // refused: not there yet
+  bool isolate = false;  // one process per benchmark (per-benchmark counters)
   std::vector<std::string> command;
 };
 void add_bench_options(CLI::App& bench, BenchArgs& args);

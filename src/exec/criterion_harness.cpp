@@ -107,6 +107,15 @@ class Criterion final : public Harness {
     return "every sample of the benchmark's sample.json: the wall time of a batch of "
            "iterations (times[i] / iters[i] per iteration)";
   }
+
+  // Criterion 0.3 has no --exact: its FILTER is a regular expression of
+  // the regex crate (1.7, regex-syntax 0.6) searched in the whole id
+  // ("group/function/value"). These are the characters regex::escape()
+  // escapes; they are the only ones that crate lets be escaped (a space or
+  // '/' after a backslash is an error).
+  std::string exact_filter(const std::string& name) const override {
+    return anchored_literal(name, R"(\.+*?()|[]{}^$#&-~)");
+  }
 };
 
 }  // namespace

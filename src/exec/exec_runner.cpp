@@ -115,8 +115,10 @@ struct LiveVariant {
   std::string failure;
   json verification;
   std::optional<alloc::TuningCheck> tuning_check;  // none for an untuned variant
-  double warmup_ns = 0;
-  int warmup_runs = 0;
+  // Warm-up runs per cell, parallel to cells: a suite's run warms up each
+  // of its benchmarks; with --isolate each benchmark has its own.
+  std::vector<double> warmup_ns;
+  std::vector<int> warmup_runs;
 };
 
 class ExecDriver {
@@ -237,6 +239,8 @@ class ExecDriver {
         live.cells.push_back(std::move(cell));
       }
       live.cell_failures.assign(live.cells.size(), "");
+      live.warmup_ns.assign(live.cells.size(), 0);
+      live.warmup_runs.assign(live.cells.size(), 0);
       variants_.push_back(std::move(live));
     }
   }
@@ -325,6 +329,37 @@ class ExecDriver {
     }
     benchmarks_ = names;
     say(harness_->name() + " suite: " + std::to_string(benchmarks_.size()) + " benchmarks");
+    if (!options_.bench_isolate) return;
+    // --isolate selects each benchmark by its exact filter: before anything
+    // runs, each filter must list its benchmark and no other.
+    for (const auto& name : benchmarks_) {
+      const std::string filter = harness_->exact_filter(name);
+      auto [outcome, text] = list(*harness_, filter);
+      std::vector<std::string> selected;
+      std::string why;
+      if (!outcome.succeeded()) {
+        why = outcome.description(kListTimeout);
+      } else {
+        try {
+          selected = harness_->parse_list(text);
+        } catch (const HarnessOutputError& e) {
+          why = std::string("printed no list (") + e.what() + ")";
+        }
+      }
+      if (selected == std::vector<std::string>{name}) continue;
+      if (why.empty()) {
+        why = "lists ";
+        if (selected.empty()) why += "nothing";
+        for (size_t i = 0; i < selected.size(); ++i)
+          why += (i == 0 ? "'" : ", '") + selected[i] + "'";
+      }
+      throw std::invalid_argument(
+          "--isolate: benchmark '" + name + "' cannot be run alone: its exact filter '" + filter +
+          "' " + why + " (" + harness_->list_flags() +
+          "; a name the harness lists otherwise than it matches it, as Criterion.rs shortens "
+          "names past 100 characters, cannot be selected exactly: select the others with "
+          "--filter)");
+    }
   }
 
   void start_directory() {
@@ -370,6 +405,7 @@ class ExecDriver {
       manifest_.options["measurement_seconds"] = options_.bench_settings.measurement_seconds;
       manifest_.options["warmup_seconds"] = options_.bench_settings.warmup_seconds;
       manifest_.options["benchmarks"] = benchmarks_;
+      manifest_.options["isolate"] = options_.bench_isolate;
     }
     run::RunDirectory::begin_attempt(manifest_, 1);
     directory_->write_manifest(manifest_);
@@ -452,9 +488,9 @@ class ExecDriver {
 
   // bench: fails one benchmark's cell of a variant; the variant goes on
   // with its other benchmarks (and fails when none is left).
-  void fail_cell(LiveVariant& live, size_t index, const std::string& reason,
-                 const RunOutcome& outcome) {
-    journal::CellFailedRecord record = failed_record(live, "sample", reason, outcome);
+  void fail_cell(LiveVariant& live, size_t index, const std::string& phase,
+                 const std::string& reason, const RunOutcome& outcome) {
+    journal::CellFailedRecord record = failed_record(live, phase, reason, outcome);
     record.identity = run::cell_identity(live.cells[index]);
     append(record);
     live.cell_failures[index] = reason;
@@ -637,7 +673,10 @@ class ExecDriver {
   }
 
   void append_cell(const LiveVariant& live) {
-    for (const auto& cell : live.cells) {
+    for (size_t index = 0; index < live.cells.size(); ++index) {
+      // A benchmark whose own warm-up process failed has its cell_failed.
+      if (!live.cell_failures[index].empty()) continue;
+      const run::Cell& cell = live.cells[index];
       journal::CellRecord record;
       record.identity = run::cell_identity(cell);
       record.verification = live.verification;
@@ -652,36 +691,44 @@ class ExecDriver {
       info.runtime_build = "exec";
       info.elements_per_iteration = 1;
       record.counters = counter_status_;
-      record.warmup_iters = static_cast<std::uint64_t>(live.warmup_runs);
-      record.warmup_ns = live.warmup_ns;
+      record.warmup_iters = static_cast<std::uint64_t>(live.warmup_runs[index]);
+      record.warmup_ns = live.warmup_ns[index];
       record.plan_mode = "flat";
       record.plan_iterations.assign(static_cast<size_t>(options_.runs), 1);
       if (options_.bench) {
         // One text for the suite: the report shows one per family.
-        info.description = "the benchmarks of the " + harness_->name() + " suite `" +
-                           command_text_ + "`: time per iteration as the harness reports it (" +
-                           harness_->sample_description() +
-                           "), the suite run once per round with the allocator injected by "
-                           "LD_PRELOAD; counters per run of the suite";
+        info.description =
+            "the benchmarks of the " + harness_->name() + " suite `" + command_text_ +
+            "`: time per iteration as the harness reports it (" + harness_->sample_description() +
+            (options_.bench_isolate
+                 ? "); isolated: one process per benchmark (selected by its exact filter) per "
+                   "round, with the allocator injected by LD_PRELOAD; counters per benchmark "
+                   "process"
+                 : "), the suite run once per round with the allocator injected by LD_PRELOAD; "
+                   "counters per run of the suite");
         info.runtime_build = "bench";
-        // The harness chooses its iteration counts; the suite's counters
-        // are per process, attached to every benchmark of the run.
+        // The harness chooses its iteration counts.
         record.plan_iterations.clear();
-        // A process's counters cover every benchmark it ran: divided by one
-        // benchmark's iterations they would be wrong (a sys share above
-        // 100 % was seen). They count only when the suite ran one benchmark.
         for (auto& status : record.counters) {
-          if (benchmarks_.size() == 1) {
+          if (one_benchmark_per_process()) {
             status.detail =
-                "per process (the suite run with this one benchmark selected, the "
-                "harness's own start-up included): " +
+                (options_.bench_isolate ? "per process running only this benchmark (--isolate), "
+                                        : "per process (the suite run with this one benchmark "
+                                          "selected), ") +
+                std::string(
+                    "divided by the iterations the harness reported for it; the "
+                    "process's start-up and the harness's warm-up are counted too "
+                    "(how much: the measured share of each benchmark): ") +
                 status.detail;
           } else {
+            // A process's counters cover every benchmark it ran: divided by
+            // one benchmark's iterations they would be wrong (a sys share
+            // above 100 % was seen).
             status.source.reset();
             status.detail = "not per benchmark: a suite process's counters cover all " +
                             std::to_string(benchmarks_.size()) +
-                            " benchmarks it ran; select one with --filter (per-benchmark "
-                            "processes, --isolate, are not supported yet)";
+                            " benchmarks it ran; --isolate runs each benchmark in a process of "
+                            "its own and credits it with that process's counters";
           }
         }
       }
@@ -689,108 +736,149 @@ class ExecDriver {
     }
   }
 
+  // Whether every process of a timed round ran one benchmark, whose cell
+  // its counters then are.
+  bool one_benchmark_per_process() const {
+    return options_.bench_isolate || benchmarks_.size() == 1;
+  }
+
   void run_round(int round, bool timed) {
     const size_t n = variants_.size();
     for (size_t position = 0; position < n; ++position) {
       LiveVariant& live = variants_[run::rotated_index(position, round, n)];
-      if (live.failed) continue;
-      const std::string what = std::string(timed ? "round " : "warm-up round ") +
-                               std::to_string(round) + " of " + live.variant.label;
-      run_prepare(what);
-      RunSpec spec = spec_for(live);
-      std::vector<std::string> variables;
-      std::string harness_output;
-      if (options_.bench) {
-        harness_output = harness_->output_path(
-            directory_->logs_dir(), run::file_stem(live.variant.label) + "-" +
-                                        (timed ? "round-" : "warmup-") + std::to_string(round));
-        add_invocation(
-            spec, variables,
-            harness_->round(options_.bench_settings, options_.bench_filter, harness_output));
-      }
-      spec.env = variant_environment(common::current_environment(), live.variant, {}, variables);
-      append_line(live.log_path, "=== " + what + " ===");
-      run::LoadMeter load(cores_);
-      load.start({});
-      RunOutcome outcome;
-      try {
-        outcome = run_once(spec);
-      } catch (const std::exception& e) {
-        fail(live, timed ? "sample" : "warmup", e.what(), std::nullopt);
+      if (!options_.bench_isolate) {
+        if (!live.failed) run_process(live, round, timed, static_cast<int>(position), std::nullopt);
         continue;
       }
-      auto load_window = load.stop({});
-      remember_counter_status(outcome);
-      const bool counts = outcome.succeeded() ||
-                          (options_.ignore_failure && !outcome.timed_out && !outcome.exec_error);
-      if (!counts) {
-        fail(live, timed ? "sample" : "warmup",
-             "the command " + outcome.description(timeout()) + " (" + what + ")" +
-                 (outcome.timed_out || options_.ignore_failure || options_.bench
-                      ? ""
-                      : "; use --ignore-failure to measure failing runs"),
-             outcome);
-        continue;
-      }
-      if (!timed) {
-        live.warmup_ns += static_cast<double>(outcome.wall_ns);
-        ++live.warmup_runs;
-        continue;
-      }
-      if (options_.bench) {
-        append_bench_samples(live, outcome, load_window, harness_output, round,
-                             static_cast<int>(position), what);
-        continue;
-      }
-      journal::SampleRecord record;
-      record.cell = live.cells.front().id;
-      record.group = workload_;
-      record.round = round;
-      record.position = static_cast<int>(position);
-      record.measured.iters = 1;
-      record.measured.ns = outcome.wall_ns;
-      record.measured.counters = counters_of(outcome);
-      record.measured.hwm_kib = outcome.max_rss_kib;
-      record.measured.hwm_scope = "process";
-      record.command =
-          journal::CommandExit{outcome.exit_code, outcome.signal, outcome.killed_leftovers};
-      if (load_window) {
-        // The command's tree is reaped by now: its CPU time is wait4's.
-        load_window->run_ns += outcome.user_ns + outcome.sys_ns;
-        record.load = load_window->to_record();
-      }
-      append(record);
+      // --isolate: the variant's benchmarks one after the other, each in its
+      // own process; a failed one leaves the others running.
+      for (size_t index = 0; index < benchmarks_.size() && !live.failed; ++index)
+        if (live.cell_failures[index].empty())
+          run_process(live, round, timed, static_cast<int>(position * benchmarks_.size() + index),
+                      index);
     }
   }
 
-  // One journal sample per sample the harness took of every benchmark.
+  // One run of the command (exec), of the suite (bench), or with `alone` of
+  // that one benchmark of the suite (bench --isolate). `position`: its place
+  // in the round.
+  void run_process(LiveVariant& live, int round, bool timed, int position,
+                   std::optional<size_t> alone) {
+    std::string what = std::string(timed ? "round " : "warm-up round ") + std::to_string(round) +
+                       " of " + live.variant.label;
+    if (alone) what += ", benchmark " + benchmarks_[*alone];
+    const std::string phase = timed ? "sample" : "warmup";
+    run_prepare(what);
+    RunSpec spec = spec_for(live);
+    std::vector<std::string> variables;
+    std::string harness_output;
+    if (options_.bench) {
+      std::string stem = run::file_stem(live.variant.label) + "-" + (timed ? "round-" : "warmup-") +
+                         std::to_string(round);
+      if (alone) stem += "-benchmark-" + std::to_string(*alone);
+      harness_output = harness_->output_path(directory_->logs_dir(), stem);
+      const std::string filter =
+          alone ? harness_->exact_filter(benchmarks_[*alone]) : options_.bench_filter;
+      add_invocation(spec, variables,
+                     harness_->round(options_.bench_settings, filter, harness_output));
+    }
+    spec.env = variant_environment(common::current_environment(), live.variant, {}, variables);
+    append_line(live.log_path, "=== " + what + " ===");
+    run::LoadMeter load(cores_);
+    load.start({});
+    RunOutcome outcome;
+    try {
+      outcome = run_once(spec);
+    } catch (const std::exception& e) {
+      fail(live, phase, e.what(), std::nullopt);
+      return;
+    }
+    auto load_window = load.stop({});
+    remember_counter_status(outcome);
+    const bool counts = outcome.succeeded() ||
+                        (options_.ignore_failure && !outcome.timed_out && !outcome.exec_error);
+    if (!counts) {
+      const std::string reason = "the command " + outcome.description(timeout()) + " (" + what +
+                                 ")" +
+                                 (outcome.timed_out || options_.ignore_failure || options_.bench
+                                      ? ""
+                                      : "; use --ignore-failure to measure failing runs");
+      if (alone)
+        fail_cell(live, *alone, phase, reason, outcome);
+      else
+        fail(live, phase, reason, outcome);
+      return;
+    }
+    if (!timed) {
+      for (size_t i = 0; i < live.cells.size(); ++i)
+        if (!alone || i == *alone) {
+          live.warmup_ns[i] += static_cast<double>(outcome.wall_ns);
+          ++live.warmup_runs[i];
+        }
+      return;
+    }
+    if (options_.bench) {
+      append_bench_samples(live, outcome, load_window, harness_output, round, position, what,
+                           alone);
+      return;
+    }
+    journal::SampleRecord record;
+    record.cell = live.cells.front().id;
+    record.group = workload_;
+    record.round = round;
+    record.position = position;
+    record.measured.iters = 1;
+    record.measured.ns = outcome.wall_ns;
+    record.measured.counters = counters_of(outcome);
+    record.measured.hwm_kib = outcome.max_rss_kib;
+    record.measured.hwm_scope = "process";
+    record.command =
+        journal::CommandExit{outcome.exit_code, outcome.signal, outcome.killed_leftovers};
+    if (load_window) {
+      // The command's tree is reaped by now: its CPU time is wait4's.
+      load_window->run_ns += outcome.user_ns + outcome.sys_ns;
+      record.load = load_window->to_record();
+    }
+    append(record);
+  }
+
+  // One journal sample per sample the harness took of every benchmark the
+  // process ran (`alone`: the one benchmark of a --isolate process, whose
+  // failures are that benchmark's cell's only).
   void append_bench_samples(LiveVariant& live, const RunOutcome& outcome,
                             std::optional<run::LoadWindow>& load_window, const std::string& path,
-                            int round, int position, const std::string& what) {
+                            int round, int position, const std::string& what,
+                            std::optional<size_t> alone) {
+    // Fails what the process ran: its benchmark's cell, or the variant.
+    auto fail_run = [&](const std::string& reason) {
+      if (alone)
+        fail_cell(live, *alone, "sample", reason, outcome);
+      else
+        fail(live, "sample", reason, outcome);
+    };
     // The suite is reaped by now: its CPU time is wait4's.
     if (load_window) load_window->run_ns += outcome.user_ns + outcome.sys_ns;
     std::vector<HarnessSample> samples;
     try {
       samples = harness_->read_round(path);
     } catch (const HarnessOutputError& e) {
-      fail(live, "sample", std::string(e.what()) + " (" + what + ")", outcome);
+      fail_run(std::string(e.what()) + " (" + what + ")");
       return;
     }
     std::vector<int> seen(benchmarks_.size(), 0);
     std::vector<journal::SampleRecord> records;
     for (const auto& r : samples) {
       const auto at = std::find(benchmarks_.begin(), benchmarks_.end(), r.name);
-      if (at == benchmarks_.end()) {
-        fail(live, "sample",
-             "benchmark " + r.name + " is in the harness's output but was not listed (" + what +
-                 ", " + path + ")",
-             outcome);
+      if (at == benchmarks_.end() || (alone && at - benchmarks_.begin() != *alone)) {
+        fail_run("benchmark " + r.name + " is in the harness's output but was not " +
+                 (alone ? "selected" : "listed") + " (" + what + ", " + path + ")");
         return;
       }
       const auto index = static_cast<size_t>(at - benchmarks_.begin());
       if (!live.cell_failures[index].empty()) continue;
+      ++seen[index];
       if (!r.error.empty()) {
-        fail_cell(live, index,
+        fail_cell(live, index, "sample",
                   "benchmark " + r.name + ": the harness reported an error: " + r.error + " (" +
                       what + ")",
                   outcome);
@@ -805,31 +893,48 @@ class ExecDriver {
       record.measured.ns = static_cast<std::uint64_t>(std::llround(r.total_ns));
       record.command =
           journal::CommandExit{outcome.exit_code, outcome.signal, outcome.killed_leftovers};
-      // The process's counters once per benchmark and round, so that the
-      // report's sums over a round count the suite's run once per cell.
-      if (seen[index]++ == 0 && benchmarks_.size() == 1) {
-        record.measured.counters = counters_of(outcome);
-        record.measured.hwm_kib = outcome.max_rss_kib;
-        record.measured.hwm_scope = "process";
-        if (load_window) record.load = load_window->to_record();
-      }
       records.push_back(std::move(record));
     }
     for (size_t i = 0; i < benchmarks_.size(); ++i)
-      if (seen[i] == 0 && live.cell_failures[i].empty()) {
-        fail(live, "sample",
-             "benchmark " + benchmarks_[i] + " has no sample in the harness's output (" + what +
-                 ", " + path + ")",
-             outcome);
+      if ((!alone || i == *alone) && seen[i] == 0 && live.cell_failures[i].empty()) {
+        fail_run("benchmark " + benchmarks_[i] + " has no sample in the harness's output (" + what +
+                 ", " + path + ")");
         return;
       }
     // A cell failed by a later sample of this run keeps none of it.
-    for (const auto& record : records) {
+    std::erase_if(records, [&](const journal::SampleRecord& record) {
       const auto cell = std::find_if(live.cells.begin(), live.cells.end(),
                                      [&](const run::Cell& c) { return c.id == record.cell; });
-      if (live.cell_failures[static_cast<size_t>(cell - live.cells.begin())].empty())
-        append(record);
+      return !live.cell_failures[static_cast<size_t>(cell - live.cells.begin())].empty();
+    });
+    if (one_benchmark_per_process() && !records.empty())
+      credit_process(records, outcome, load_window);
+    for (const auto& record : records) append(record);
+  }
+
+  // The process ran one benchmark: its counters, peak RSS and load are that
+  // benchmark's, once per process (on its first sample, so that a report's
+  // sums over the samples count the process once), divided by every
+  // iteration the harness reported for it. Those do not include the
+  // process's start-up nor the harness's warm-up and estimation runs, which
+  // the counters count too: no part of a process's counts can be told to
+  // belong to one phase, so none is taken out, and the share of its wall
+  // time the measured iterations took is recorded with them
+  // (journal::CountedProcess) for the report to state.
+  void credit_process(std::vector<journal::SampleRecord>& records, const RunOutcome& outcome,
+                      const std::optional<run::LoadWindow>& load_window) const {
+    journal::CountedProcess counted;
+    counted.wall_ns = std::max<std::uint64_t>(outcome.wall_ns, 1);
+    for (const auto& record : records) {
+      counted.iters += record.measured.iters;
+      counted.measured_ns += record.measured.ns;
     }
+    journal::SampleRecord& first = records.front();
+    first.measured.counters = counters_of(outcome);
+    first.measured.hwm_kib = outcome.max_rss_kib;
+    first.measured.hwm_scope = "process";
+    if (load_window) first.load = load_window->to_record();
+    first.counted_process = counted;
   }
 
   void finish(bool complete) {

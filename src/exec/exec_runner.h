@@ -17,7 +17,11 @@
 // as for `run`. Group = "bench:<suite>", family = the suite's file name, workload =
 // the benchmark. Kernel counters are the suite process's, attached to the
 // first sample of the benchmark's cell in the round only when the process
-// ran that one benchmark (per process: the counter status says so).
+// ran that one benchmark (journal::CountedProcess: they are divided by all
+// the iterations the harness reported for the process). With
+// ExecOptions::bench_isolate every benchmark runs in its own process, so
+// every benchmark has its counters, and a process that fails fails only its
+// benchmark's cell.
 #pragma once
 
 #include <functional>
@@ -51,6 +55,10 @@ struct ExecOptions {
   bool bench = false;
   std::string bench_filter;        // the harness's regular expression ("" = every benchmark)
   HarnessSettings bench_settings;  // samples, measurement and warm-up time per run
+  // --isolate: every round (and warm-up round) runs each benchmark in a
+  // process of its own (Harness::exact_filter), whose counters are that
+  // benchmark's; the verification run stays one run of the selection.
+  bool bench_isolate = false;
 };
 
 // --prepare failed: the run stops (its records so far stay).

@@ -87,6 +87,16 @@ class GoogleBenchmark final : public Harness {
   std::string sample_description() const override {
     return "real_time of every repetition (--benchmark_repetitions) a sample";
   }
+
+  // google/benchmark 1.7 matches --benchmark_filter with std::regex's
+  // extended (POSIX ERE) grammar, searching the whole name ("BM_x/64"):
+  // ^...$ anchors it. These are the characters libstdc++'s ERE scanner
+  // reads as operators; ']' and '}' are ordinary outside a bracket or an
+  // interval, and a strict-ANSI libstdc++ refuses their escape (as any
+  // ordinary character's: "Invalid escape in regular expression").
+  std::string exact_filter(const std::string& name) const override {
+    return anchored_literal(name, R"(^$\.*+?()[{|)");
+  }
 };
 
 }  // namespace

@@ -24,4 +24,13 @@ std::string seconds_argument(double seconds) {
   return std::string(text, end);
 }
 
+std::string anchored_literal(const std::string& text, std::string_view operators) {
+  std::string pattern = "^";
+  for (char c : text) {
+    if (operators.find(c) != std::string_view::npos) pattern += '\\';
+    pattern += c;
+  }
+  return pattern + "$";
+}
+
 }  // namespace shootout::exec

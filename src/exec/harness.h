@@ -15,6 +15,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace shootout::exec {
@@ -79,6 +80,12 @@ class Harness {
 
   // What a sample is, for the report's description of the suite.
   virtual std::string sample_description() const = 0;
+
+  // A filter (as round() takes) that selects the benchmark `name`, exactly
+  // as listed, and no other: the harness's regular expression anchored at
+  // both ends, with every character its dialect reads as an operator
+  // escaped. `bench --isolate` runs each benchmark in its own process with it.
+  virtual std::string exact_filter(const std::string& name) const = 0;
 };
 
 // Output the tool cannot read: the message names the benchmark or line.
@@ -101,5 +108,10 @@ std::string known_harness_names();
 // For the harnesses' flags: seconds as the shortest decimal that reads back
 // as the same double ("0.5", "3", "1e-06").
 std::string seconds_argument(double seconds);
+
+// "^" + `text` + "$", with a backslash before each of its characters that
+// is in `operators` (and only those: a dialect may refuse the escape of an
+// ordinary character). exact_filter()'s shared part.
+std::string anchored_literal(const std::string& text, std::string_view operators);
 
 }  // namespace shootout::exec

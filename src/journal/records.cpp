@@ -317,6 +317,10 @@ void to_json(json& j, const SampleRecord& r) {
     if (r.command->signal) j["signal"] = *r.command->signal;
     if (r.command->killed_leftover_processes) j["killed_leftover_processes"] = true;
   }
+  if (r.counted_process)
+    j["counted_process"] = {{"iters", r.counted_process->iters},
+                            {"measured_ns", r.counted_process->measured_ns},
+                            {"wall_ns", r.counted_process->wall_ns}};
 }
 
 void from_json(const json& j, SampleRecord& r) {
@@ -356,6 +360,24 @@ void from_json(const json& j, SampleRecord& r) {
     exit.signal = f.integer("signal");
     exit.killed_leftover_processes = f.flag("killed_leftover_processes", false);
     r.command = exit;
+  }
+  if (const json* counted = f.find("counted_process")) {
+    if (!counted->is_object()) f.fail("\"counted_process\" is not an object");
+    const Fields c(*counted, f);
+    CountedProcess process;
+    const std::pair<const char*, std::uint64_t*> fields[] = {{"iters", &process.iters},
+                                                             {"measured_ns", &process.measured_ns},
+                                                             {"wall_ns", &process.wall_ns}};
+    for (const auto& [key, into] : fields) {
+      const std::string field = "\"counted_process\"." + std::string(key);
+      const json* v = c.find(key);
+      if (!v || !v->is_number()) f.fail(field + " is missing or not a number");
+      *into = v->is_number_unsigned() ? v->get<std::uint64_t>() : c.count(field, v->get<double>());
+    }
+    // Counters are divided by iters, shares by wall_ns.
+    if (process.iters == 0) f.fail("\"counted_process\".iters must be >= 1");
+    if (process.wall_ns == 0) f.fail("\"counted_process\".wall_ns must be >= 1");
+    r.counted_process = process;
   }
 }
 

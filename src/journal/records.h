@@ -120,6 +120,25 @@ struct CommandExit {
   bool operator==(const CommandExit&) const = default;
 };
 
+// bench: the counters of a sample are its whole process's, a process that
+// ran this one benchmark (`bench --isolate`, or a suite of one benchmark),
+// and are on the first of its samples. They cover `iters`, the iterations
+// the harness reports for the process (the sum over its samples: counters
+// per iteration divide by this, not by one sample's), and also what it does
+// not report: the process's start-up and the harness's own warm-up and
+// estimation runs. `measured_ns` (the sum of its samples' times) ÷
+// `wall_ns` (the process's, start to exit) is how much of the counted
+// process those iterations were.
+struct CountedProcess {
+  std::uint64_t iters = 0;  // >= 1
+  std::uint64_t measured_ns = 0;
+  std::uint64_t wall_ns = 0;  // >= 1
+  double measured_share() const {
+    return static_cast<double>(measured_ns) / static_cast<double>(wall_ns);
+  }
+  bool operator==(const CountedProcess&) const = default;
+};
+
 // `sample`: one per sample, in the order measured.
 struct SampleRecord {
   std::string cell, group;
@@ -128,8 +147,9 @@ struct SampleRecord {
   std::optional<int> process;  // which of the cell's processes (absent: exec, older runs = 0)
   Measurement measured;
   std::optional<SampleLoad> load;
-  std::optional<double> other_cpu_share;  // older runs: a share instead of `load`
-  std::optional<CommandExit> command;     // exec
+  std::optional<double> other_cpu_share;          // older runs: a share instead of `load`
+  std::optional<CommandExit> command;             // exec
+  std::optional<CountedProcess> counted_process;  // bench: the counters are the process's
   bool operator==(const SampleRecord&) const = default;
 };
 

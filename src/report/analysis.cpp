@@ -161,6 +161,12 @@ CellSample read_sample(const journal::SampleRecord& r) {
   s.ns = static_cast<double>(r.measured.ns);
   for (const auto& [name, total] : r.measured.counters)
     s.counters[name] = static_cast<double>(total);
+  s.counter_iters = s.iters;
+  if (r.counted_process) {
+    s.counter_iters = static_cast<double>(r.counted_process->iters);
+    s.process_measured_ns = static_cast<double>(r.counted_process->measured_ns);
+    s.process_wall_ns = static_cast<double>(r.counted_process->wall_ns);
+  }
   if (r.measured.rss_kib) s.rss_kib = static_cast<double>(*r.measured.rss_kib);
   if (r.measured.hwm_kib) s.hwm_kib = static_cast<double>(*r.measured.hwm_kib);
   s.hwm_scope = r.measured.hwm_scope;
@@ -289,6 +295,12 @@ void summarise_samples(CellAnalysis& c, const AnalysisOptions& options) {
 
   std::map<std::string, std::pair<double, int>> sums;  // sum of per-iteration values, count
   double user = 0, sys = 0, wall = 0, other = 0;
+  double process_measured = 0, process_wall = 0;
+  // A counted process's other samples carry no counters: its first one's
+  // cover them (journal::CountedProcess), so they leave the CPU sums complete.
+  std::set<std::pair<int, int>> counted;  // (round, process)
+  for (const auto& s : c.samples)
+    if (s.process_wall_ns > 0) counted.insert({s.round, s.process});
   bool cpu_complete = true;
   int other_count = 0;
   // Sums over the samples' load windows: one 27 ms sample is 2-3 ticks of
@@ -297,18 +309,21 @@ void summarise_samples(CellAnalysis& c, const AnalysisOptions& options) {
   for (const auto& s : c.samples) {
     for (const auto& [name, total] : s.counters) {
       auto& [sum, n] = sums[name];
-      sum += total / s.iters;
+      sum += total / s.counter_iters;
       ++n;
     }
     auto u = s.counters.find("user_ns");
     auto k = s.counters.find("sys_ns");
     if (u == s.counters.end() || k == s.counters.end()) {
-      cpu_complete = false;
+      if (!(s.counters.empty() && counted.count({s.round, s.process}))) cpu_complete = false;
     } else {
       user += u->second;
       sys += k->second;
-      wall += s.ns;
+      // A counted process's sys time is of its whole wall time.
+      wall += s.process_wall_ns > 0 ? s.process_wall_ns : s.ns;
     }
+    process_measured += s.process_measured_ns;
+    process_wall += s.process_wall_ns;
     if (s.hwm_kib) c.peak_rss_kib = std::max(c.peak_rss_kib.value_or(0), *s.hwm_kib);
     if (s.hwm_scope == "process") c.peak_rss_process_scope = true;
     if (s.load) {
@@ -330,6 +345,7 @@ void summarise_samples(CellAnalysis& c, const AnalysisOptions& options) {
   }
   if (cpu_complete && user + sys > 0) c.sys_share = sys / (user + sys);
   if (cpu_complete && wall > 0) c.sys_wall_share = sys / wall;
+  if (process_wall > 0) c.measured_share = process_measured / process_wall;
   if (capacity_ns > 0) {
     c.other_cpu_share = std::clamp(foreign_ns / capacity_ns, 0.0, 1.0);
     c.steal_share = std::clamp(steal_ns / capacity_ns, 0.0, 1.0);

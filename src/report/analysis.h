@@ -51,6 +51,12 @@ struct CellSample {
   double iters = 0;
   double ns = 0;
   std::map<std::string, double> counters;  // totals for the sample; absent = not measured
+  // The iterations `counters` cover: the sample's own, or for a bench
+  // process that ran one benchmark (journal::CountedProcess) all the
+  // iterations the harness reported for it.
+  double counter_iters = 0;
+  // That process's measured time (its samples' sum) and wall time; 0 otherwise.
+  double process_measured_ns = 0, process_wall_ns = 0;
   std::optional<double> rss_kib, hwm_kib;
   std::string hwm_scope;
   // The machine during the sample (run/system_load.h), when recorded:
@@ -61,7 +67,7 @@ struct CellSample {
   std::optional<double> other_cpu_share;  // older runs: a share per sample instead of `load`
 };
 
-// Mean over samples of counters[k] / iters, and that / elements per iteration.
+// Mean over samples of counters[k] / counter_iters, and that / elements per iteration.
 struct CounterValue {
   double per_iteration = 0;
   std::optional<double> per_element;
@@ -128,9 +134,14 @@ struct CellAnalysis {
   int processes = 0;  // distinct worker processes with a sample
   std::map<std::string, CounterValue> counters;
   std::optional<double> sys_share;       // sum sys_ns / sum (user_ns + sys_ns)
-  std::optional<double> sys_wall_share;  // sum sys_ns / sum wall ns
-  std::optional<double> peak_rss_kib;    // max hwm_kib
-  bool peak_rss_process_scope = false;   // some sample's VmHWM could not be reset
+  std::optional<double> sys_wall_share;  // sum sys_ns / sum wall ns (a counted process's wall)
+  // bench, counters of processes that ran this benchmark alone: the
+  // harness's measured time ÷ those processes' wall time (summed over them);
+  // the rest — start-up, the harness's warm-up and estimation — is in the
+  // counts too. Absent otherwise.
+  std::optional<double> measured_share;
+  std::optional<double> peak_rss_kib;   // max hwm_kib
+  bool peak_rss_process_scope = false;  // some sample's VmHWM could not be reset
   // CPU used by processes outside this run ÷ (wall × CPUs), summed over
   // the cell's samples before dividing (older runs: mean of per-sample shares).
   std::optional<double> other_cpu_share;

@@ -887,6 +887,43 @@ Section method_section(const Context& cx) {
     s.blocks.push_back(table_block(std::move(t)));
   }
 
+  // bench: counters of processes that each ran one benchmark, and how much
+  // of what they count the harness measured (CellAnalysis::measured_share).
+  std::map<std::string, std::map<std::string, double>> shares;  // case -> variant -> share
+  std::vector<std::string> share_cases;
+  for (const auto& c : m.cells) {
+    if (!c.measured_share) continue;
+    const std::string label = case_label({c.workload, c.payload, c.runtime, c.injection}, cx.dims);
+    if (!shares.count(label)) share_cases.push_back(label);
+    shares[label][c.variant] = *c.measured_share;
+  }
+  if (!shares.empty()) {
+    Table t;
+    t.header = {"Case"};
+    t.numeric = {false};
+    for (const auto& v : cx.report.variants) {
+      t.header.push_back(cx.label(v));
+      t.numeric.push_back(true);
+    }
+    for (const auto& label : share_cases) {
+      std::vector<std::string> row = {label};
+      for (const auto& v : cx.report.variants) {
+        auto it = shares[label].find(v);
+        row.push_back(it == shares[label].end() ? "—" : text::percent(it->second));
+      }
+      t.rows.push_back(std::move(row));
+    }
+    s.blocks.push_back(paragraph(
+        "Counters per benchmark: each counted process ran that benchmark alone (bench "
+        "--isolate: one process per benchmark; or a suite of one benchmark), and its counts are "
+        "divided by the iterations the harness reported for it (the sum over its samples). They "
+        "also count what the harness does not report — the process's start-up and the harness's "
+        "own warm-up and estimation runs: the harness's measured iterations took this share of "
+        "the processes' wall time (summed over the rounds), the rest is included in the "
+        "counts:"));
+    s.blocks.push_back(table_block(std::move(t)));
+  }
+
   Table rules;
   rules.header = {"Order", "Rule", "Condition (per element)", "Key driver"};
   rules.numeric = {true, false, false, false};

@@ -79,6 +79,7 @@ json cell_json(const CellAnalysis& c) {
   j["page_faults_per_element"] = optional(c.page_faults_per_element());
   j["sys_share"] = optional(c.sys_share);
   j["sys_wall_share"] = optional(c.sys_wall_share);
+  j["measured_share"] = optional(c.measured_share);
   j["peak_rss_kib"] = optional(c.peak_rss_kib);
   j["peak_rss_process_scope"] = c.peak_rss_process_scope;
   j["other_cpu_share"] = optional(c.other_cpu_share);

@@ -15,27 +15,16 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-#include "cli_runner.h"
+#include "bench_support.h"
+#include "exec/harness.h"
 
 namespace {
 
 using nlohmann::json;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string context(const CliResult& r) { return "stdout:\n" + r.out + "\nstderr:\n" + r.err; }
-
-// cell id -> its cell (or cell_failed) record
-std::map<std::string, json> cells_by_id(const std::vector<json>& all, const std::string& type) {
-  std::map<std::string, json> out;
-  for (const auto& r : records_of_type(all, type)) out[r["cell"]] = r;
-  return out;
-}
+using bench_support::cells_by_id;
+using bench_support::context;
+using bench_support::slurp;
 
 const std::vector<std::string> kBenchmarks = {"BM_zeroed32k/min_time:0.002",
                                               "BM_small_objects/min_time:0.002"};
@@ -95,8 +84,11 @@ TEST(BenchTest, EveryRepetitionOfEveryBenchmarkUnderEveryVariant) {
   for (const auto& [id, cell] : cells)
     for (const auto& counter : cell["counters"]) {
       EXPECT_TRUE(counter["source"].is_null()) << counter.dump();
-      EXPECT_NE(counter["detail"].get<std::string>().find("not per benchmark"), std::string::npos)
-          << counter.dump();
+      const std::string detail = counter["detail"];
+      EXPECT_NE(detail.find("not per benchmark"), std::string::npos) << detail;
+      EXPECT_NE(detail.find("--isolate runs each benchmark in a process of its own"),
+                std::string::npos)
+          << detail;
     }
 
   const std::string md = slurp(out + "/report.md");
@@ -154,13 +146,110 @@ TEST(BenchTest, FilterSelectingNothingIsBadInput) {
   EXPECT_FALSE(std::filesystem::exists(out + "/samples.jsonl")) << "nothing written before";
 }
 
-TEST(BenchTest, IsolateIsRefusedAsNotYetSupported) {
-  const auto r = run_cli({"bench", "--isolate", "-a", "std", "--", SUITE});
-  EXPECT_EQ(r.exit_code, 2) << context(r);
-  EXPECT_NE(r.err.find("--isolate (one process per benchmark, for per-benchmark counters) is not "
-                       "supported yet"),
+// --isolate: every benchmark in its own process each round and warm-up
+// round, selected exactly (its name has '/', ':' and '.'), so its counters
+// are its own: six rounds, enough for a verdict and a key driver.
+TEST(BenchTest, IsolateRunsEachBenchmarkInItsOwnProcessWithItsOwnCounters) {
+  const std::string out = fresh_dir("bench_isolate");
+  const int rounds = 6, warmup = 1, repetitions = 2;
+  const auto r =
+      run_cli({"bench", "--isolate", "-a", "std,jemalloc", "--tune", "jemalloc:tcache_max:4096",
+               "-n", std::to_string(rounds), "--warmup", std::to_string(warmup), "--repetitions",
+               std::to_string(repetitions), "--out", out, "--", SUITE});
+  ASSERT_EQ(r.exit_code, 0) << context(r);
+  bench_support::expect_isolated_run(out, kBenchmarks[0], kBenchmarks[1], rounds, warmup,
+                                     repetitions);
+
+  // Each process wrote its own JSON, with its one benchmark in it.
+  const json one = json::parse(slurp(out + "/logs/std-round-5-benchmark-1.json"));
+  int iterations_entries = 0;  // the repetitions; the rest are their aggregates
+  for (const auto& b : one["benchmarks"]) {
+    EXPECT_EQ(b["run_name"], kBenchmarks[1]) << b.dump();
+    iterations_entries += b["run_type"] == "iteration" ? 1 : 0;
+  }
+  EXPECT_EQ(iterations_entries, repetitions) << one.dump();
+  EXPECT_TRUE(std::filesystem::exists(out + "/logs/std-warmup-0-benchmark-0.json"));
+  const json manifest = json::parse(slurp(out + "/manifest.json"));
+  EXPECT_EQ(manifest["options"]["isolate"], true);
+
+  // report, compare and the CSV read it as any run.
+  const auto again = run_cli({"report", out, "--format", "md"});
+  EXPECT_EQ(again.exit_code, 0) << context(again);
+  const auto compared = run_cli({"compare", out, out});
+  EXPECT_EQ(compared.exit_code, 0) << context(compared);
+  EXPECT_NE(compared.out.find(kBenchmarks[0]), std::string::npos) << context(compared);
+  const std::string csv = slurp(out + "/bench_results.csv");
+  for (const auto& name : kBenchmarks) EXPECT_NE(csv.find(name), std::string::npos) << name;
+}
+
+// One benchmark's process crashes under jemalloc in every measured run (not
+// in the verification run): with --isolate only that benchmark's cell of
+// jemalloc fails, with the signal and its last words, and is not run again;
+// jemalloc's other benchmark is measured. Without --isolate the same crash
+// takes the whole suite's process, and so both of jemalloc's cells.
+TEST(BenchTest, IsolatedCrashOfOneBenchmarkFailsOnlyItsCell) {
+  const std::string out = fresh_dir("bench_isolate_crash");
+  const int rounds = 2;
+  setenv("SHOOTOUT_SUITE_CRASH_MEASURING", "jemalloc", 1);
+  const auto r = run_cli({"bench", "--isolate", "-a", "std,jemalloc", "-n", std::to_string(rounds),
+                          "--out", out, "--", SUITE});
+  const std::string suite_out = fresh_dir("bench_suite_crash");
+  const auto suite =
+      run_cli({"bench", "-a", "std,jemalloc", "-n", "1", "--out", suite_out, "--", SUITE});
+  unsetenv("SHOOTOUT_SUITE_CRASH_MEASURING");
+  EXPECT_EQ(r.exit_code, 1) << context(r);
+  const auto all = journal_records(out);
+  const auto failed = cells_by_id(all, "cell_failed");
+  ASSERT_EQ(failed.size(), 1u) << context(r);
+  const json& f = failed.begin()->second;
+  EXPECT_EQ(f["variant"], "jemalloc");
+  EXPECT_EQ(f["workload"], kBenchmarks[0]);
+  EXPECT_EQ(f["phase"], "sample");
+  EXPECT_EQ(f["signal"], 6);
+  EXPECT_NE(f["reason"].get<std::string>().find("killed by signal 6"), std::string::npos)
+      << f.dump(2);
+  EXPECT_NE(f["reason"].get<std::string>().find("round 0 of jemalloc, benchmark " + kBenchmarks[0]),
             std::string::npos)
-      << context(r);
+      << f.dump(2);
+  bool last_words = false;
+  for (const auto& line : f["stderr_tail"])
+    last_words = last_words || line.get<std::string>().find("BM_zeroed32k crashing on purpose") !=
+                                   std::string::npos;
+  EXPECT_TRUE(last_words) << f.dump(2);
+  // std's two benchmarks and jemalloc's small objects, every round.
+  std::map<std::string, int> per_cell;
+  for (const auto& s : records_of_type(all, "sample")) ++per_cell[s["cell"]];
+  EXPECT_EQ(per_cell.size(), 3u);
+  for (const auto& [id, n] : per_cell) EXPECT_EQ(n, rounds) << id;
+  EXPECT_EQ(per_cell.count(f["cell"]), 0u);
+  const auto logged = bench_support::logged_processes(out);
+  const std::map<std::string, int> jemalloc_runs = {{kBenchmarks[0], 1}, {kBenchmarks[1], rounds}};
+  EXPECT_EQ(logged.at("exec-jemalloc.log").timed, jemalloc_runs);
+
+  EXPECT_EQ(suite.exit_code, 1) << context(suite);
+  const auto suite_failed = cells_by_id(journal_records(suite_out), "cell_failed");
+  ASSERT_EQ(suite_failed.size(), 2u) << context(suite);
+  for (const auto& [id, failure] : suite_failed) EXPECT_EQ(failure["variant"], "jemalloc");
+}
+
+// --isolate's exact filters in google/benchmark's own regex engine: each
+// listed benchmark's lists that benchmark alone; one of a name full of ERE
+// operators compiles (google/benchmark says "Could not compile benchmark
+// re" of one it cannot, as of "(") and selects nothing here.
+TEST(BenchTest, ExactFiltersSelectOneBenchmarkInGoogleBenchmarksEngine) {
+  const auto harness = shootout::exec::google_benchmark_harness();
+  auto list = [&](const std::string& filter) {
+    return run_program(SUITE, {"--benchmark_list_tests=true", "--benchmark_filter=" + filter});
+  };
+  for (const auto& name : kBenchmarks) {
+    const auto r = list(harness->exact_filter(name));
+    EXPECT_EQ(r.out, name + "\n") << context(r);
+  }
+  const auto odd = list(harness->exact_filter(R"(BM_odd/8 threads+1 (x) [y].z$ a\b|c*d?e{2}^f)"));
+  EXPECT_EQ(odd.out, "") << context(odd);
+  EXPECT_EQ(odd.err.find("Could not compile"), std::string::npos) << context(odd);
+  const auto invalid = list("(");
+  EXPECT_NE(invalid.err.find("Could not compile"), std::string::npos) << context(invalid);
 }
 
 TEST(BenchTest, AProgramThatIsNoHarnessIsRefusedNamingTheKnownOnes) {

@@ -17,26 +17,17 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-#include "cli_runner.h"
+#include "bench_support.h"
+#include "exec/criterion_output.h"
+#include "exec/harness.h"
 
 namespace {
 
 using nlohmann::json;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string context(const CliResult& r) { return "stdout:\n" + r.out + "\nstderr:\n" + r.err; }
-
-std::map<std::string, json> cells_by_id(const std::vector<json>& all, const std::string& type) {
-  std::map<std::string, json> out;
-  for (const auto& r : records_of_type(all, type)) out[r["cell"]] = r;
-  return out;
-}
+using bench_support::cells_by_id;
+using bench_support::context;
+using bench_support::slurp;
 
 // The suite's benchmarks as Criterion names them: a space in one, '/' in
 // the other (a group's benchmark with a parameter).
@@ -142,11 +133,13 @@ TEST_F(CriterionBenchTest, EverySampleOfEveryBenchmarkUnderEveryVariant) {
 // its process's counters are the benchmark's (and the harness's own). The
 // counter proves the difference, not the time, per measured iteration:
 // glibc keeps a freed 32 KiB calloc'd buffer on its free lists (none per
-// buffer; its ~11 MADV_DONTNEED per process come from trimming the arenas
-// of Criterion's analysis threads: 12 in 125 730 iterations, by hand);
-// jemalloc with tcache_max:4096 purges the buffers its thread cache no
-// longer holds, about once per buffer (1.4–1.5 per measured iteration in
-// three runs by hand: warm-up iterations are counted too, not measured).
+// buffer; with Criterion's default 100 000 bootstrap resamples its ~11
+// MADV_DONTNEED per process came from trimming the arenas of Criterion's
+// analysis threads, 12 in 125 730 iterations by hand; with the suite's 2000
+// there were none in 6 processes); jemalloc with tcache_max:4096 purges the
+// buffers its thread cache no longer holds, about once per buffer (1.3–1.5
+// per measured iteration in runs by hand: warm-up iterations are counted
+// too, not measured).
 TEST_F(CriterionBenchTest, FilterSelectsOneBenchmarkWithItsCounters) {
   const std::string out = fresh_dir("criterion_filter");
   const int rounds = 2;
@@ -244,6 +237,82 @@ TEST_F(CriterionBenchTest, ASampleJsonThatCannotBeParsedFailsItsVariantNamingThe
     EXPECT_NE(reason.find("/new/sample.json"), std::string::npos) << reason;
   }
   EXPECT_EQ(records_of_type(all, "sample").size(), 2u * kSampleSize);  // std's
+}
+
+// --isolate's exact filters in Criterion's own regex engine (the regex
+// crate, which panics on a filter it cannot parse, as on an escaped '/'):
+// each listed benchmark's lists that benchmark alone; one of a name full of
+// operators parses and selects nothing here.
+TEST_F(CriterionBenchTest, ExactFiltersSelectOneBenchmarkInCriterionsEngine) {
+  const auto harness = shootout::exec::criterion_harness();
+  const std::string home = fresh_dir("criterion_exact_home");
+  setenv("CRITERION_HOME", home.c_str(), 1);
+  auto list = [&](const std::string& filter) {
+    return run_program(CRITERION_SUITE, {"--bench", "--list", filter});
+  };
+  for (const auto& name : {kZeroed, kBoxes}) {
+    const auto r = list(harness->exact_filter(name));
+    EXPECT_EQ(r.exit_code, 0) << context(r);
+    EXPECT_EQ(shootout::exec::parse_criterion_list(r.out), std::vector<std::string>{name})
+        << context(r);
+  }
+  const auto odd = list(harness->exact_filter(R"(odd/8 threads+1 (x) [y].z$ a\b|c*d?e{2}^f -#&~)"));
+  const auto invalid = list(R"(^small_objects\/boxes$)");
+  unsetenv("CRITERION_HOME");
+  EXPECT_EQ(odd.exit_code, 0) << context(odd);
+  EXPECT_TRUE(shootout::exec::parse_criterion_list(odd.out).empty()) << context(odd);
+  EXPECT_NE(invalid.exit_code, 0) << context(invalid);
+  EXPECT_NE(invalid.err.find("as a regular expression"), std::string::npos) << context(invalid);
+}
+
+// --isolate: every benchmark in its own process each round, selected by
+// Criterion's regular expression exactly (a space in one name, '/' in the
+// other), so its counters are its own: six rounds, enough for a verdict and
+// a key driver.
+TEST_F(CriterionBenchTest, IsolateRunsEachBenchmarkInItsOwnProcessWithItsOwnCounters) {
+  const std::string out = fresh_dir("criterion_isolate");
+  const int rounds = 6;
+  const auto r =
+      run_cli(bench_args({"--isolate", "-a", "std,jemalloc", "--tune", "jemalloc:tcache_max:4096",
+                          "-n", std::to_string(rounds), "--out", out}));
+  ASSERT_EQ(r.exit_code, 0) << context(r);
+  bench_support::expect_isolated_run(out, kZeroed, kBoxes, rounds, /*warmup=*/0, kSampleSize);
+  // Each process had a CRITERION_HOME of its own, with its one benchmark.
+  const std::string home = out + "/logs/std-round-5-benchmark-1.criterion";
+  EXPECT_TRUE(std::filesystem::exists(home + "/small_objects/boxes/64/new/sample.json"));
+  EXPECT_FALSE(std::filesystem::exists(home + "/zeroed 32 KiB")) << "ran the other benchmark too";
+  const auto again = run_cli({"report", out, "--format", "md"});
+  EXPECT_EQ(again.exit_code, 0) << context(again);
+}
+
+// "zeroed 32 KiB" aborts under jemalloc in every measured run (not in the
+// verification run, --test): with --isolate only that cell of jemalloc
+// fails, with the signal and its last words; the rest is measured.
+TEST_F(CriterionBenchTest, IsolatedCrashOfOneBenchmarkFailsOnlyItsCell) {
+  const std::string out = fresh_dir("criterion_isolate_crash");
+  setenv("SHOOTOUT_SUITE_CRASH_MEASURING", "jemalloc", 1);
+  const auto r = run_cli(bench_args({"--isolate", "-a", "std,jemalloc", "-n", "1", "--out", out}));
+  unsetenv("SHOOTOUT_SUITE_CRASH_MEASURING");
+  EXPECT_EQ(r.exit_code, 1) << context(r);
+  const auto all = journal_records(out);
+  const auto failed = cells_by_id(all, "cell_failed");
+  ASSERT_EQ(failed.size(), 1u) << context(r);
+  const json& f = failed.begin()->second;
+  EXPECT_EQ(f["variant"], "jemalloc");
+  EXPECT_EQ(f["workload"], kZeroed);
+  EXPECT_EQ(f["signal"], 6);
+  EXPECT_NE(f["reason"].get<std::string>().find("killed by signal 6"), std::string::npos)
+      << f.dump(2);
+  bool last_words = false;
+  for (const auto& line : f["stderr_tail"])
+    last_words = last_words || line.get<std::string>().find("zeroed 32 KiB crashing on purpose") !=
+                                   std::string::npos;
+  EXPECT_TRUE(last_words) << f.dump(2);
+  std::map<std::string, int> per_cell;
+  for (const auto& s : records_of_type(all, "sample")) ++per_cell[s["cell"]];
+  EXPECT_EQ(per_cell.size(), 3u);  // std's two, jemalloc's small_objects/boxes/64
+  for (const auto& [id, n] : per_cell) EXPECT_EQ(n, kSampleSize) << id;
+  EXPECT_EQ(per_cell.count(f["cell"]), 0u);
 }
 
 // The suite aborts under jemalloc only: jemalloc's cells fail with the

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include <gtest/gtest.h>
 
@@ -252,6 +253,56 @@ TEST(HarnessInvocationTest, GoogleBenchmarkWritesItsJsonWhereAsked) {
   EXPECT_THROW(gbench->check(sample_size), std::invalid_argument);
   EXPECT_NO_THROW(gbench->check(settings));
   EXPECT_EQ(shootout::exec::known_harness_names(), "google/benchmark, Criterion.rs");
+}
+
+// bench --isolate's filters: anchored at both ends, with exactly the
+// characters each harness's dialect reads as operators escaped.
+TEST(HarnessExactFilterTest, NamesAreLiteralsInEachHarnesssDialect) {
+  const auto gbench = shootout::exec::google_benchmark_harness();
+  const auto criterion = shootout::exec::criterion_harness();
+  // '/', spaces, '+', '(', '[', '.', '$': '+', '(', '[', '.', '$' escaped
+  // in both; '/' and spaces, operators in neither, stay as they are (both
+  // engines refuse their escape). ']' and '}' are ordinary in ERE outside a
+  // bracket or an interval, and libstdc++ refuses their escape.
+  const std::string odd = "BM_odd/8 threads+1 (x) [y].z$";
+  EXPECT_EQ(gbench->exact_filter(odd), R"(^BM_odd/8 threads\+1 \(x\) \[y]\.z\$$)");
+  EXPECT_EQ(criterion->exact_filter(odd), R"(^BM_odd/8 threads\+1 \(x\) \[y\]\.z\$$)");
+  const std::string operators = R"(a\b|c*d?e{2}^f)";
+  EXPECT_EQ(gbench->exact_filter(operators), R"(^a\\b\|c\*d\?e\{2}\^f$)");
+  EXPECT_EQ(criterion->exact_filter(operators), R"(^a\\b\|c\*d\?e\{2\}\^f$)");
+  // regex::escape() also escapes these (operators in its classes and
+  // verbose mode); ERE's are ordinary characters.
+  EXPECT_EQ(gbench->exact_filter("a-b#c&d~e"), "^a-b#c&d~e$");
+  EXPECT_EQ(criterion->exact_filter("a-b#c&d~e"), R"(^a\-b\#c\&d\~e$)");
+  EXPECT_EQ(gbench->exact_filter("zeroed 32 KiB"), "^zeroed 32 KiB$");
+  EXPECT_EQ(criterion->exact_filter("small_objects/boxes/64"), "^small_objects/boxes/64$");
+
+  // The engine google/benchmark matches with: std::regex, POSIX extended,
+  // searching (this test is built as strict ANSI C++, -std=c++20: an
+  // escaped ordinary character throws here). Each filter matches its own
+  // name and none that differs by a character an unescaped operator would
+  // let through.
+  for (const std::string& name :
+       {odd, operators, std::string("a-b#c&d~e"), std::string("BM_zeroed32k/min_time:0.002")}) {
+    SCOPED_TRACE(name);
+    const std::regex filter(gbench->exact_filter(name), std::regex::extended);
+    EXPECT_TRUE(std::regex_search(name, filter));
+    EXPECT_FALSE(std::regex_search(name + "x", filter));
+    EXPECT_FALSE(std::regex_search("x" + name, filter));
+  }
+  // Names an unescaped filter would also match.
+  for (const auto& [name, other] :
+       {std::pair<std::string, std::string>{"BM_zeroed32k/min_time:0.002",
+                                            "BM_zeroed32k/min_time:0x002"},
+        {"BM_a+b", "BM_aab"},
+        {"BM_x[y]", "BM_xy"},
+        {"BM_f(1)", "BM_f1"},
+        {"BM_a|b", "b"}}) {
+    SCOPED_TRACE(name);
+    const std::regex filter(gbench->exact_filter(name), std::regex::extended);
+    EXPECT_TRUE(std::regex_search(name, filter));
+    EXPECT_FALSE(std::regex_search(other, filter));
+  }
 }
 
 }  // namespace

@@ -8,6 +8,9 @@
 // (State::SkipWithError) when LD_PRELOAD contains TEXT: one benchmark's cell.
 // SHOOTOUT_SUITE_BREAK_JSON=TEXT cuts the --benchmark_out file in half
 // after the run when LD_PRELOAD contains TEXT: output nobody can parse.
+// SHOOTOUT_SUITE_CRASH_MEASURING=TEXT: BM_zeroed32k aborts when LD_PRELOAD
+// contains TEXT in a run that writes --benchmark_out (a measured or warm-up
+// run, not the verification run): one benchmark's process crashes.
 #include <unistd.h>
 #include <cstdlib>
 #include <cstring>
@@ -23,7 +26,14 @@ namespace {
 // Short runs: the tests count samples and counters, never times.
 constexpr double kMinSeconds = 0.002;
 
+bool crash_zeroed = false;  // set by main from the environment
+
 void BM_zeroed32k(benchmark::State& state) {
+  if (crash_zeroed) {
+    const char message[] = "suite: BM_zeroed32k crashing on purpose under this allocator\n";
+    (void)!write(2, message, sizeof message - 1);
+    std::abort();
+  }
   for (auto _ : state) {
     void* buffer = std::calloc(1, 32 * 1024);
     benchmark::DoNotOptimize(buffer);
@@ -66,6 +76,9 @@ int main(int argc, char** argv) {
   std::string out_file;
   for (int i = 1; i < argc; ++i)
     if (std::strncmp(argv[i], "--benchmark_out=", 16) == 0) out_file = argv[i] + 16;
+  const char* crash_measuring = std::getenv("SHOOTOUT_SUITE_CRASH_MEASURING");
+  crash_zeroed = !out_file.empty() && crash_measuring && *crash_measuring && preload &&
+                 std::strstr(preload, crash_measuring);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -22,7 +22,9 @@ std::string slurp(const std::string& path) {
 }
 }  // namespace
 
-CliResult run_cli(const std::vector<std::string>& args) {
+CliResult run_cli(const std::vector<std::string>& args) { return run_program(SHOOTOUT_CLI, args); }
+
+CliResult run_program(const std::string& program, const std::vector<std::string>& args) {
   const std::string dir = fresh_dir("cli-output");
   const std::string out = dir + "/stdout", err = dir + "/stderr";
   posix_spawn_file_actions_t actions;
@@ -30,14 +32,15 @@ CliResult run_cli(const std::vector<std::string>& args) {
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> argv_storage = {SHOOTOUT_CLI};
+  std::vector<std::string> argv_storage = {program};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = -1;
   CliResult result;
-  if (posix_spawn(&pid, SHOOTOUT_CLI, &actions, nullptr, argv.data(), environ) != 0) return result;
+  if (posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ) != 0)
+    return result;
   posix_spawn_file_actions_destroy(&actions);
   int status = 0;
   waitpid(pid, &status, 0);

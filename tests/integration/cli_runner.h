@@ -1,5 +1,5 @@
-// Runs the real alloc-shootout command for a test: argv in, exit status and
-// both output streams out. No shell.
+// Runs the real alloc-shootout command (or another program) for a test:
+// argv in, exit status and both output streams out. No shell.
 #pragma once
 
 #include <string>
@@ -13,6 +13,8 @@ struct CliResult {
 };
 
 CliResult run_cli(const std::vector<std::string>& args);
+// Any program the same way (argv[0] = `program`, in this environment).
+CliResult run_program(const std::string& program, const std::vector<std::string>& args);
 
 // A fresh empty directory under the test's temp dir.
 std::string fresh_dir(const std::string& name);

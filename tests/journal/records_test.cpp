@@ -92,6 +92,10 @@ TEST(Records, SampleRoundTrip) {
   r.command = CommandExit{0, std::nullopt, false};
   r.other_cpu_share = 0.25;
   expect_round_trip(r);
+  // bench: the counters are a process's that ran one benchmark.
+  r.counted_process = CountedProcess{123456, 830000000, 1000000000};
+  expect_round_trip(r);
+  EXPECT_DOUBLE_EQ(r.counted_process->measured_share(), 0.83);
 }
 
 TEST(Records, CellFailedRoundTrip) {
@@ -255,6 +259,24 @@ TEST(Records, MalformedSamplesAreNamed) {
       who + " (round 0): \"load\".busy_ns must be a number >= 0");
   EXPECT_EQ(error_of<SampleRecord>(R"({"type":"sample","round":0,"iters":1,"ns":5})"),
             "sample (round 0): \"cell\" is missing or not a string");
+  EXPECT_EQ(error_of<SampleRecord>(sample(R"("round":0,"iters":1,"ns":5,"counted_process":3)")),
+            who + " (round 0): \"counted_process\" is not an object");
+  EXPECT_EQ(error_of<SampleRecord>(
+                sample(R"("round":0,"iters":1,"ns":5,"counted_process":{"iters":2,"wall_ns":9})")),
+            who + " (round 0): \"counted_process\".measured_ns is missing or not a number");
+  EXPECT_EQ(
+      error_of<SampleRecord>(sample(
+          R"("round":0,"iters":1,"ns":5,"counted_process":{"iters":2.5,"measured_ns":1,"wall_ns":9})")),
+      who + " (round 0): \"counted_process\".iters must be a whole number from 0 to below 2^64");
+  // Counters are divided by its iters, its share by wall_ns.
+  EXPECT_EQ(
+      error_of<SampleRecord>(sample(
+          R"("round":0,"iters":1,"ns":5,"counted_process":{"iters":0,"measured_ns":1,"wall_ns":9})")),
+      who + " (round 0): \"counted_process\".iters must be >= 1");
+  EXPECT_EQ(
+      error_of<SampleRecord>(sample(
+          R"("round":0,"iters":1,"ns":5,"counted_process":{"iters":2,"measured_ns":1,"wall_ns":0})")),
+      who + " (round 0): \"counted_process\".wall_ns must be >= 1");
 }
 
 TEST(Records, MalformedOtherRecordsAreNamed) {

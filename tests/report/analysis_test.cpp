@@ -119,6 +119,71 @@ TEST(Analysis, SameFilesGiveTheSameModel) {
   EXPECT_EQ(a->time->median.upper, b.time->median.upper);
 }
 
+// bench: a sample with counted_process carries its whole process's counts
+// (a process that ran one benchmark), covering every sample of that
+// process. Three rounds; per process 3 samples of 10, 20 and 30 iterations,
+// 75 MADV_DONTNEED under jemalloc, 500 ns sys of 1500 ns CPU, 300 µs wall.
+TEST(Analysis, ACountedProcessIsDividedByAllItsIterations) {
+  TempDir dir;
+  testing::write_text(dir / "manifest.json", testing::fixture_manifest());
+  std::string journal;
+  auto line = [&](const nlohmann::json& record) { journal += record.dump() + "\n"; };
+  for (const std::string variant : {"std", "jemalloc"})
+    line({{"schema", 1},
+          {"attempt", 1},
+          {"type", "cell"},
+          {"group", "bench:suite"},
+          {"cell", "zeroed|none|process|" + variant + "|preload"},
+          {"workload", "zeroed"},
+          {"variant", variant},
+          {"baseline", variant == "std"},
+          {"baseline_cell", "zeroed|none|process|std|preload"}});
+  for (int round = 0; round < 3; ++round)
+    for (const std::string variant : {"std", "jemalloc"}) {
+      const std::uint64_t per_iteration_ns = variant == "std" ? 1000 : 1100;
+      for (const std::uint64_t iters : {10, 20, 30}) {
+        nlohmann::json sample = {{"schema", 1},
+                                 {"attempt", 1},
+                                 {"type", "sample"},
+                                 {"group", "bench:suite"},
+                                 {"cell", "zeroed|none|process|" + variant + "|preload"},
+                                 {"round", round},
+                                 {"iters", iters},
+                                 {"ns", iters * per_iteration_ns}};
+        if (iters == 10) {
+          sample["counters"] = {
+              {"madvise_dontneed", variant == "std" ? 0 : 75}, {"user_ns", 1000}, {"sys_ns", 500}};
+          sample["counted_process"] = {
+              {"iters", 60}, {"measured_ns", 60 * per_iteration_ns}, {"wall_ns", 300000}};
+        }
+        line(sample);
+      }
+    }
+  line({{"schema", 1}, {"attempt", 1}, {"type", "group_done"}, {"group", "bench:suite"}});
+  testing::write_text(dir / "samples.jsonl", journal);
+
+  const RunModel m = analyze_run(dir.path());
+  const CellAnalysis* jemalloc = m.find("zeroed|none|process|jemalloc|preload");
+  ASSERT_NE(jemalloc, nullptr);
+  // 75 over the process's 60 iterations, not its first sample's 10.
+  EXPECT_DOUBLE_EQ(*jemalloc->per_iteration("madvise_dontneed"), 75.0 / 60);
+  EXPECT_EQ(jemalloc->counters.at("madvise_dontneed").samples, 3);
+  // The samples without counters leave the CPU sums complete; sys is of
+  // the process's wall time, not of its first sample's 11 µs.
+  ASSERT_TRUE(jemalloc->sys_share && jemalloc->sys_wall_share);
+  EXPECT_DOUBLE_EQ(*jemalloc->sys_share, 500.0 / 1500);
+  EXPECT_DOUBLE_EQ(*jemalloc->sys_wall_share, 500.0 / 300000);
+  // 66 µs measured of 300 µs, in every round.
+  ASSERT_TRUE(jemalloc->measured_share);
+  EXPECT_DOUBLE_EQ(*jemalloc->measured_share, 66000.0 / 300000);
+  const std::string md = markdown_report(analyse(dir.path()));
+  EXPECT_NE(md.find("the harness's measured iterations took this share"), std::string::npos);
+  EXPECT_NE(md.find("| zeroed | 20.0 % | 22.0 % |"), std::string::npos) << md;
+  // A run without counted processes has no share, and no such table.
+  EXPECT_FALSE(cell("mpsc/8|zeroed|asio|std|preload").measured_share);
+  EXPECT_EQ(markdown_report(fixture_model()).find("measured iterations took"), std::string::npos);
+}
+
 // ---- bad input ---------------------------------------------------------------
 
 std::string error_of(const std::string& dir) {
