@@ -14,7 +14,8 @@ struct CliResult {
 
 CliResult run_cli(const std::vector<std::string>& args);
 
-// A fresh empty directory under the test's temp dir.
+// A fresh empty directory in the test process's scratch directory
+// (support/scratch_dir.h: removed when all its tests passed).
 std::string fresh_dir(const std::string& name);
 
 // Every record of samples.jsonl in `run_dir`, in order.
