@@ -4,16 +4,15 @@
 #include <map>
 #include <stdexcept>
 
+#include "journal/lenient_json.h"
+
 namespace shootout::journal {
 
 namespace {
 
 using nlohmann::json;
 
-std::string text(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using lenient::text;
 
 // "x86_64-4k": what a directory name can hold of a label.
 std::string directory_name(const MachineFacts& m) {

@@ -4,6 +4,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "journal/lenient_json.h"
+
 namespace shootout::journal {
 
 namespace {
@@ -11,10 +13,7 @@ namespace {
 using nlohmann::json;
 
 // Lenient reads: a missing field, or one of another type, is empty.
-std::string text(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using lenient::text;
 
 std::optional<std::string> optional_text(const json& j, const char* key) {
   auto it = j.find(key);

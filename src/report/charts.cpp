@@ -31,7 +31,8 @@ std::string token(Labels& labels, const std::string& text) {
   return t;
 }
 
-std::string num(double v) { return fmt::format("{:.6g}", v); }
+// Six significant digits: finer than a chart can show.
+std::string plot_number(double v) { return fmt::format("{:.6g}", v); }
 
 std::string header(Labels& labels, const std::string& title, int width, int height) {
   return fmt::format(
@@ -51,8 +52,9 @@ std::string ratio_axis(double lo, double hi, double reference) {
   lo = std::min(lo, reference);
   hi = std::max(hi, reference);
   if (lo > 0 && hi / lo > 4)
-    return fmt::format("set logscale y 2\nset yrange [{}:{}]\n", num(lo / 1.3), num(hi * 1.3));
-  return fmt::format("set yrange [0:{}]\n", num(hi * 1.15));
+    return fmt::format("set logscale y 2\nset yrange [{}:{}]\n", plot_number(lo / 1.3),
+                       plot_number(hi * 1.3));
+  return fmt::format("set yrange [0:{}]\n", plot_number(hi * 1.15));
 }
 
 std::string bar_script(const BarChart& c, Labels& labels) {
@@ -79,13 +81,15 @@ std::string bar_script(const BarChart& c, Labels& labels) {
   s += ratio_axis(lo, hi, c.reference);
   s += fmt::format(
       "set arrow from graph 0, first {0} to graph 1, first {0} nohead dt 2 lc rgb \"#555555\"\n",
-      num(c.reference));
+      plot_number(c.reference));
   s += "$data << EOD\n";
   for (std::size_t g = 0; g < c.groups.size(); ++g) {
     s += "\"" + token(labels, c.groups[g]) + "\"";
     for (const auto* series : drawn) {
       const auto& v = g < series->values.size() ? series->values[g] : std::nullopt;
-      s += v ? fmt::format(" {} {} {}", num(v->point), num(v->lower), num(v->upper)) : " ? ? ?";
+      s += v ? fmt::format(" {} {} {}", plot_number(v->point), plot_number(v->lower),
+                           plot_number(v->upper))
+             : " ? ? ?";
     }
     s += "\n";
   }
@@ -113,22 +117,23 @@ std::string line_script(const LineChart& c, Labels& labels) {
     }
   if (!(xmin <= xmax)) return "";
   s += ratio_axis(lo, hi, c.reference);
-  s += fmt::format("set xrange [{}:{}]\n", num(xmin / 1.5), num(xmax * 1.5));
+  s += fmt::format("set xrange [{}:{}]\n", plot_number(xmin / 1.5), plot_number(xmax * 1.5));
   if (!c.x_tics.empty()) {
     s += "set xtics (";
     for (std::size_t i = 0; i < c.x_tics.size(); ++i)
       s += fmt::format("{}\"{}\" {}", i ? ", " : "", token(labels, c.x_tics[i].second),
-                       num(c.x_tics[i].first));
+                       plot_number(c.x_tics[i].first));
     s += ")\n";
   }
   s += fmt::format(
       "set arrow from graph 0, first {0} to graph 1, first {0} nohead dt 2 lc rgb \"#555555\"\n",
-      num(c.reference));
+      plot_number(c.reference));
   std::string plot = "plot ";
   for (std::size_t i = 0; i < c.series.size(); ++i) {
     s += fmt::format("$s{} << EOD\n", i);
     for (const auto& p : c.series[i].points)
-      s += fmt::format("{} {} {} {}\n", num(p.x), num(p.y.point), num(p.y.lower), num(p.y.upper));
+      s += fmt::format("{} {} {} {}\n", plot_number(p.x), plot_number(p.y.point),
+                       plot_number(p.y.lower), plot_number(p.y.upper));
     s += "EOD\n";
     plot += fmt::format(
         "{}$s{} using 1:2:3:4 title \"{}\" with yerrorlines lc rgb \"{}\" dt {} lw 2 pt 7 ps 0.6",
@@ -152,18 +157,19 @@ std::string scatter_script(const ScatterChart& c, Labels& labels) {
       any = true;
     }
   if (!any || !(xmin > 0) || !(ymin > 0)) return "";
-  s += fmt::format("set xrange [{}:{}]\nset yrange [{}:{}]\n", num(xmin / 1.3), num(xmax * 1.3),
-                   num(ymin / 1.3), num(ymax * 1.3));
+  s += fmt::format("set xrange [{}:{}]\nset yrange [{}:{}]\n", plot_number(xmin / 1.3),
+                   plot_number(xmax * 1.3), plot_number(ymin / 1.3), plot_number(ymax * 1.3));
   s += fmt::format(
       "set arrow from first {0}, graph 0 to first {0}, graph 1 nohead dt 2 lc rgb \"#555555\"\n"
       "set arrow from graph 0, first {0} to graph 1, first {0} nohead dt 2 lc rgb \"#555555\"\n",
-      num(c.reference));
+      plot_number(c.reference));
   std::string plot = "plot ";
   std::size_t drawn = 0;
   for (std::size_t i = 0; i < c.series.size(); ++i) {
     if (c.series[i].points.empty()) continue;
     s += fmt::format("$s{} << EOD\n", i);
-    for (const auto& [x, y] : c.series[i].points) s += fmt::format("{} {}\n", num(x), num(y));
+    for (const auto& [x, y] : c.series[i].points)
+      s += fmt::format("{} {}\n", plot_number(x), plot_number(y));
     s += "EOD\n";
     plot += fmt::format("{}$s{} using 1:2 title \"{}\" with points lc rgb \"{}\" pt 7 ps 1",
                         drawn++ ? ", " : "", i, token(labels, c.series[i].name), c.series[i].color);

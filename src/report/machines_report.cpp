@@ -357,6 +357,32 @@ ordered_json key_json(const CaseKey& k) {
           {"injection", k.injection}};
 }
 
+// One row's entry per machine, in machine order: {"machine": its label} and
+// what add_fields(entry, i, its element of `per_machine`) adds.
+template <typename Element, typename AddFields>
+ordered_json machine_entries(const MachineComparison& mc, const std::vector<Element>& per_machine,
+                             AddFields add_fields) {
+  ordered_json entries = ordered_json::array();
+  for (std::size_t i = 0; i < per_machine.size(); ++i) {
+    ordered_json entry = {{"machine", mc.machines[i].entry.label}};
+    add_fields(entry, i, per_machine[i]);
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+// A row of the summary, the cells or the tuning: its case, its variant (the
+// summary's rows have none), its machines' entries and whether they agree.
+template <typename Row>
+ordered_json agreement_row(const Row& r, ordered_json machines) {
+  ordered_json row = key_json(r.key);
+  if constexpr (requires { r.variant; }) row["variant"] = r.variant;
+  row["machines"] = std::move(machines);
+  row["agreement"] = to_string(r.agreement);
+  row["agreement_text"] = r.agreement_text;
+  return row;
+}
+
 }  // namespace
 
 Document machines_document(const MachineComparison& mc) {
@@ -390,97 +416,65 @@ ordered_json machines_json(const MachineComparison& mc) {
                         {"warnings", m.model.run.warnings}});
   }
   j["machines"] = machines;
-  auto labels = [&](std::size_t i) { return mc.machines[i].entry.label; };
   ordered_json cases = ordered_json::array();
-  for (const auto& r : mc.cases) {
-    ordered_json per = ordered_json::array();
-    for (std::size_t i = 0; i < r.rows.size(); ++i)
-      per.push_back(
-          {{"machine", labels(i)},
-           {"best", r.rows[i] ? ordered_json(best_cell(r.rows[i])) : ordered_json(nullptr)},
-           {"key_driver", r.rows[i] ? ordered_json(r.rows[i]->driver) : ordered_json(nullptr)}});
-    ordered_json row = key_json(r.key);
-    row["machines"] = per;
-    row["agreement"] = to_string(r.agreement);
-    row["agreement_text"] = r.agreement_text;
-    cases.push_back(row);
-  }
+  for (const auto& r : mc.cases)
+    cases.push_back(agreement_row(
+        r, machine_entries(mc, r.rows, [](ordered_json& m, std::size_t, const CaseRow* row) {
+          m["best"] = row ? ordered_json(best_cell(row)) : ordered_json(nullptr);
+          m["key_driver"] = row ? ordered_json(row->driver) : ordered_json(nullptr);
+        })));
   j["summary"] = cases;
   ordered_json cells = ordered_json::array();
-  for (const auto& r : mc.cells) {
-    ordered_json per = ordered_json::array();
-    for (std::size_t i = 0; i < r.cells.size(); ++i) {
-      const CellAnalysis* c = r.cells[i];
-      ordered_json m = {{"machine", labels(i)}, {"status", c ? to_string(c->status) : "not run"}};
-      if (c && c->ratio) {
-        m["ratio"] = ordered_interval(c->ratio->ratio);
-        m["verdict"] = stats::to_string(c->ratio->verdict);
-        m["p_value"] = c->ratio->p_value;
-      }
-      if (i > 0 && r.versus_first[i]) {
-        const stats::RatioChange& change = *r.versus_first[i];
-        m["versus_first"] = {{"ratio", ordered_interval(change.ratio)},
-                             {"verdict", stats::to_string(change.verdict)},
-                             {"p_value", change.p_value}};
-      }
-      if (c && c->usable())
-        m["counters_per_iteration"] = {
-            {"madvise_dontneed", c->per_iteration("madvise_dontneed")
-                                     ? ordered_json(*c->per_iteration("madvise_dontneed"))
-                                     : ordered_json(nullptr)},
-            {"page_faults", c->page_faults_per_iteration()
-                                ? ordered_json(*c->page_faults_per_iteration())
-                                : ordered_json(nullptr)},
-            {"brk", c->per_iteration("brk") ? ordered_json(*c->per_iteration("brk"))
-                                            : ordered_json(nullptr)},
-            {"mmap_munmap", maps_per_iteration(*c) ? ordered_json(*maps_per_iteration(*c))
-                                                   : ordered_json(nullptr)}};
-      if (c && c->usable()) m["key_driver"] = c->driver.text;
-      per.push_back(m);
-    }
-    ordered_json row = key_json(r.key);
-    row["variant"] = r.variant;
-    row["machines"] = per;
-    row["agreement"] = to_string(r.agreement);
-    row["agreement_text"] = r.agreement_text;
-    cells.push_back(row);
-  }
+  for (const auto& r : mc.cells)
+    cells.push_back(agreement_row(
+        r, machine_entries(mc, r.cells, [&](ordered_json& m, std::size_t i, const CellAnalysis* c) {
+          m["status"] = c ? to_string(c->status) : "not run";
+          if (c && c->ratio) {
+            m["ratio"] = ordered_interval(c->ratio->ratio);
+            m["verdict"] = stats::to_string(c->ratio->verdict);
+            m["p_value"] = c->ratio->p_value;
+          }
+          if (i > 0 && r.versus_first[i]) {
+            const stats::RatioChange& change = *r.versus_first[i];
+            m["versus_first"] = {{"ratio", ordered_interval(change.ratio)},
+                                 {"verdict", stats::to_string(change.verdict)},
+                                 {"p_value", change.p_value}};
+          }
+          if (c && c->usable())
+            m["counters_per_iteration"] = {
+                {"madvise_dontneed", c->per_iteration("madvise_dontneed")
+                                         ? ordered_json(*c->per_iteration("madvise_dontneed"))
+                                         : ordered_json(nullptr)},
+                {"page_faults", c->page_faults_per_iteration()
+                                    ? ordered_json(*c->page_faults_per_iteration())
+                                    : ordered_json(nullptr)},
+                {"brk", c->per_iteration("brk") ? ordered_json(*c->per_iteration("brk"))
+                                                : ordered_json(nullptr)},
+                {"mmap_munmap", maps_per_iteration(*c) ? ordered_json(*maps_per_iteration(*c))
+                                                       : ordered_json(nullptr)}};
+          if (c && c->usable()) m["key_driver"] = c->driver.text;
+        })));
   j["cells"] = cells;
   ordered_json tuning = ordered_json::array();
-  for (const auto& r : mc.tuning) {
-    ordered_json per = ordered_json::array();
-    for (std::size_t i = 0; i < r.effects.size(); ++i) {
-      const TuningEffect* e = r.effects[i];
-      ordered_json m = {{"machine", labels(i)}};
-      if (e) {
-        m["change"] = ordered_interval(e->change.ratio);
-        m["effect"] = to_string(e->effect);
-      }
-      per.push_back(m);
-    }
-    ordered_json row = key_json(r.key);
-    row["variant"] = r.variant;
-    row["machines"] = per;
-    row["agreement"] = to_string(r.agreement);
-    row["agreement_text"] = r.agreement_text;
-    tuning.push_back(row);
-  }
+  for (const auto& r : mc.tuning)
+    tuning.push_back(agreement_row(
+        r, machine_entries(mc, r.effects, [](ordered_json& m, std::size_t, const TuningEffect* e) {
+          if (!e) return;
+          m["change"] = ordered_interval(e->change.ratio);
+          m["effect"] = to_string(e->effect);
+        })));
   j["tuning"] = tuning;
   ordered_json footprints = ordered_json::array();
-  for (const auto& r : mc.footprints) {
-    ordered_json per = ordered_json::array();
-    for (std::size_t i = 0; i < r.footprints.size(); ++i) {
-      const VariantFootprint* f = r.footprints[i];
-      ordered_json m = {{"machine", labels(i)}};
-      if (f) {
-        m["cases"] = f->points.size();
-        m["time_ratio"] = f->time_ratio;
-        m["rss_ratio"] = f->rss_ratio;
-      }
-      per.push_back(m);
-    }
-    footprints.push_back({{"variant", r.variant}, {"machines", per}});
-  }
+  for (const auto& r : mc.footprints)
+    footprints.push_back(
+        {{"variant", r.variant},
+         {"machines", machine_entries(mc, r.footprints,
+                                      [](ordered_json& m, std::size_t, const VariantFootprint* f) {
+                                        if (!f) return;
+                                        m["cases"] = f->points.size();
+                                        m["time_ratio"] = f->time_ratio;
+                                        m["rss_ratio"] = f->rss_ratio;
+                                      })}});
   j["footprints"] = footprints;
   j["partial"] = mc.partial;
   return j;

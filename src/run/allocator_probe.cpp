@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "common/emulation.h"
 #include "run/worker_process.h"
 
 namespace shootout::run {
@@ -21,8 +22,12 @@ AllocatorProbe probe_allocator(const alloc::Allocator& allocator, alloc::Injecti
   char log_template[] = "/tmp/alloc-shootout-probe-XXXXXX";
   const int fd = mkstemp(log_template);
   if (fd >= 0) close(fd);
+  std::string qemu_log;  // under an emulator: qemu's log of the worker's calls
   try {
     WorkerLaunch launch = launch_for_cell(cell, options, paths, log_template);
+    if (auto log = launch.env_overrides.find(common::kQemuLogVariable);
+        log != launch.env_overrides.end())
+      qemu_log = log->second;
     // Only the verification (and the tuning's read-back): no workload arguments.
     launch.argv = {launch.argv[0], "--verify-only", "--expect",
                    allocator.is_std() ? "" : allocator.path};
@@ -52,6 +57,7 @@ AllocatorProbe probe_allocator(const alloc::Allocator& allocator, alloc::Injecti
     probe.message = e.what();
   }
   unlink(log_template);
+  if (!qemu_log.empty()) unlink(qemu_log.c_str());
   return probe;
 }
 

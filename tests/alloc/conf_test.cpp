@@ -6,6 +6,7 @@
 #include "alloc/conf.h"
 #include "alloc/conf_verify.h"
 #include "alloc/registry.h"
+#include "support/scratch_dir.h"
 
 using namespace shootout::alloc;
 
@@ -88,7 +89,7 @@ TEST(Sweeps, BuiltInStudySweep) {
 }
 
 TEST(Sweeps, FileFormatAndItsErrors) {
-  const std::string path = testing::TempDir() + "/sweep.json";
+  const std::string path = (shootout::test::scratch_root() / "sweep.json").string();
   auto write = [&](const std::string& text) { std::ofstream(path) << text; };
   write(
       R"({"sweep_format":1,"name":"mine","tunings":["jemalloc:dirty_decay_ms:0"],"workloads":["mpsc/8..64"]})");

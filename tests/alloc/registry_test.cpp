@@ -8,6 +8,7 @@
 
 #include "alloc/elf_info.h"
 #include "alloc/registry.h"
+#include "support/scratch_dir.h"
 
 using namespace shootout::alloc;
 
@@ -30,14 +31,10 @@ TEST(LoaderCache, ParsesEntriesOfEveryArchitecture) {
 TEST(Discovery, SkipsObjectsOfAnotherArchitecture) {
   // The cache names an object that is not loadable here (this test binary's
   // own path is an executable, not ET_DYN... use a text file instead).
-  char path[] = "/tmp/shootout-not-elf-XXXXXX";
-  int fd = mkstemp(path);
-  ASSERT_GE(fd, 0);
-  ASSERT_EQ(write(fd, "hello", 5), 5);
-  close(fd);
+  const std::string path = (shootout::test::scratch_root() / "not-elf").string();
+  std::ofstream(path) << "hello";
   std::vector<LoaderCacheEntry> cache = {{"libjemalloc.so.2", "libc6,x86-64", path}};
   auto all = discover(cache, {});
-  unlink(path);
   const Allocator* je = nullptr;
   for (const auto& a : all)
     if (a.name == "jemalloc") je = &a;

@@ -7,16 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include "support/text.h"
+
 namespace bench_support {
 
 using nlohmann::json;
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string context(const CliResult& r) { return "stdout:\n" + r.out + "\nstderr:\n" + r.err; }
 
@@ -167,7 +162,7 @@ void expect_isolated_run(const std::string& run_dir, const std::string& zeroed,
 
   // The report: each cell's measured share stated; the zeroed benchmark's
   // key driver against std named from its own counters.
-  const json results = json::parse(slurp(run_dir + "/results.json"));
+  const json results = json::parse(shootout::test::read_file(run_dir + "/results.json"));
   for (const auto& cell : results["cells"]) {
     SCOPED_TRACE(cell["cell"].get<std::string>());
     ASSERT_TRUE(cell["measured_share"].is_number()) << cell["measured_share"];
@@ -181,7 +176,7 @@ void expect_isolated_run(const std::string& run_dir, const std::string& zeroed,
           << cell["key_driver"].dump();
     }
   }
-  const std::string md = slurp(run_dir + "/report.md");
+  const std::string md = shootout::test::read_file(run_dir + "/report.md");
   EXPECT_NE(md.find("isolated: one process per benchmark"), std::string::npos);
   EXPECT_NE(md.find("the harness's measured iterations took this share"), std::string::npos);
   if (zeroed_tuned.counters.count("madvise_dontneed")) {

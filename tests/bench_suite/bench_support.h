@@ -16,8 +16,6 @@
 
 namespace bench_support {
 
-std::string slurp(const std::string& path);
-
 // The command's output, for a failed assertion.
 std::string context(const CliResult& r);
 

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include "bench_support.h"
 #include "exec/harness.h"
+#include "support/text.h"
 
 namespace {
 
@@ -24,7 +25,7 @@ using nlohmann::json;
 
 using bench_support::cells_by_id;
 using bench_support::context;
-using bench_support::slurp;
+using shootout::test::read_file;
 
 const std::vector<std::string> kBenchmarks = {"BM_zeroed32k/min_time:0.002",
                                               "BM_small_objects/min_time:0.002"};
@@ -91,9 +92,9 @@ TEST(BenchTest, EveryRepetitionOfEveryBenchmarkUnderEveryVariant) {
           << detail;
     }
 
-  const std::string md = slurp(out + "/report.md");
+  const std::string md = read_file(out + "/report.md");
   for (const auto& name : kBenchmarks) EXPECT_NE(md.find(name), std::string::npos) << name;
-  const std::string csv = slurp(out + "/bench_results.csv");
+  const std::string csv = read_file(out + "/bench_results.csv");
   for (const auto& name : kBenchmarks) EXPECT_NE(csv.find(name), std::string::npos) << name;
   // `report` reads the run directory again, as any run's.
   const auto again = run_cli({"report", out, "--format", "md"});
@@ -161,7 +162,7 @@ TEST(BenchTest, IsolateRunsEachBenchmarkInItsOwnProcessWithItsOwnCounters) {
                                      repetitions);
 
   // Each process wrote its own JSON, with its one benchmark in it.
-  const json one = json::parse(slurp(out + "/logs/std-round-5-benchmark-1.json"));
+  const json one = json::parse(read_file(out + "/logs/std-round-5-benchmark-1.json"));
   int iterations_entries = 0;  // the repetitions; the rest are their aggregates
   for (const auto& b : one["benchmarks"]) {
     EXPECT_EQ(b["run_name"], kBenchmarks[1]) << b.dump();
@@ -169,7 +170,7 @@ TEST(BenchTest, IsolateRunsEachBenchmarkInItsOwnProcessWithItsOwnCounters) {
   }
   EXPECT_EQ(iterations_entries, repetitions) << one.dump();
   EXPECT_TRUE(std::filesystem::exists(out + "/logs/std-warmup-0-benchmark-0.json"));
-  const json manifest = json::parse(slurp(out + "/manifest.json"));
+  const json manifest = json::parse(read_file(out + "/manifest.json"));
   EXPECT_EQ(manifest["options"]["isolate"], true);
 
   // report, compare and the CSV read it as any run.
@@ -178,7 +179,7 @@ TEST(BenchTest, IsolateRunsEachBenchmarkInItsOwnProcessWithItsOwnCounters) {
   const auto compared = run_cli({"compare", out, out});
   EXPECT_EQ(compared.exit_code, 0) << context(compared);
   EXPECT_NE(compared.out.find(kBenchmarks[0]), std::string::npos) << context(compared);
-  const std::string csv = slurp(out + "/bench_results.csv");
+  const std::string csv = read_file(out + "/bench_results.csv");
   for (const auto& name : kBenchmarks) EXPECT_NE(csv.find(name), std::string::npos) << name;
 }
 

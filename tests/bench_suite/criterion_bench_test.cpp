@@ -20,6 +20,7 @@
 #include "bench_support.h"
 #include "exec/criterion_output.h"
 #include "exec/harness.h"
+#include "support/text.h"
 
 namespace {
 
@@ -27,7 +28,7 @@ using nlohmann::json;
 
 using bench_support::cells_by_id;
 using bench_support::context;
-using bench_support::slurp;
+using shootout::test::read_file;
 
 // The suite's benchmarks as Criterion names them: a space in one, '/' in
 // the other (a group's benchmark with a parameter).
@@ -115,15 +116,15 @@ TEST_F(CriterionBenchTest, EverySampleOfEveryBenchmarkUnderEveryVariant) {
   // largest count of a round is at least the sample size.
   for (const auto& [key, n] : most_iters) EXPECT_GE(n, static_cast<std::uint64_t>(kSampleSize));
 
-  const json manifest = json::parse(slurp(out + "/manifest.json"));
+  const json manifest = json::parse(read_file(out + "/manifest.json"));
   EXPECT_EQ(manifest["options"]["harness"], "Criterion.rs") << manifest["options"].dump();
   EXPECT_EQ(manifest["options"]["sample_size"], kSampleSize);
   // Each run had a CRITERION_HOME of its own in the run directory.
   EXPECT_TRUE(std::filesystem::exists(out + "/logs/std-round-1.criterion/small_objects/boxes/64/"
                                             "new/sample.json"));
-  const std::string md = slurp(out + "/report.md");
+  const std::string md = read_file(out + "/report.md");
   for (const auto& name : {kZeroed, kBoxes}) EXPECT_NE(md.find(name), std::string::npos) << name;
-  const std::string csv = slurp(out + "/bench_results.csv");
+  const std::string csv = read_file(out + "/bench_results.csv");
   for (const auto& name : {kZeroed, kBoxes}) EXPECT_NE(csv.find(name), std::string::npos) << name;
   const auto again = run_cli({"report", out, "--format", "md"});
   EXPECT_EQ(again.exit_code, 0) << context(again);

@@ -9,9 +9,11 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "support/scratch_dir.h"
+#include "support/text.h"
 
 namespace fs = std::filesystem;
 using shootout::common::FileWriteError;
@@ -19,18 +21,10 @@ using shootout::common::write_file_atomically;
 
 namespace {
 
-fs::path fresh_dir(const std::string& name) {
-  const fs::path dir = fs::path(testing::TempDir()) / ("atomic_file_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+using shootout::test::read_file;
 
-std::string contents(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+fs::path fresh_dir(const std::string& name) {
+  return shootout::test::fresh_scratch_dir("atomic_file_" + name);
 }
 
 size_t entries(const fs::path& dir) {
@@ -46,7 +40,7 @@ TEST(AtomicFile, WritesTheWholeTextReadableByAllAndLeavesNoTemporaryFile) {
   const auto path = dir / "manifest.json";
   write_file_atomically(path, "first\n");
   write_file_atomically(path, "second, longer\n");  // replaces, never appends
-  EXPECT_EQ(contents(path), "second, longer\n");
+  EXPECT_EQ(read_file(path), "second, longer\n");
   struct stat st {};
   ASSERT_EQ(stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0644u);
@@ -62,8 +56,8 @@ TEST(AtomicFile, DoesNotFollowAFilePlantedUnderAPredictableTemporaryName) {
   const auto planted = dir / ("manifest.json.tmp." + std::to_string(getpid()));
   fs::create_symlink(victim, planted);
   write_file_atomically(path, "the manifest\n");
-  EXPECT_EQ(contents(path), "the manifest\n");
-  EXPECT_EQ(contents(victim), "untouched\n");
+  EXPECT_EQ(read_file(path), "the manifest\n");
+  EXPECT_EQ(read_file(victim), "untouched\n");
   EXPECT_TRUE(fs::is_symlink(planted));
 }
 

@@ -14,23 +14,19 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "common/spawn.h"
+#include "support/scratch_dir.h"
+#include "support/text.h"
 
 namespace shootout::common {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string contents(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using shootout::test::read_file;
 
 int exit_status(pid_t pid) {
   int status = 0;
@@ -46,11 +42,9 @@ class Emulation : public testing::Test {
  protected:
   void SetUp() override {
     // One directory per test: ctest runs them in parallel processes.
-    dir_ = fs::path(testing::TempDir()) /
-           (std::string("emulation_test_") +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = shootout::test::fresh_scratch_dir(
+        std::string("emulation_test_") +
+        testing::UnitTest::GetInstance()->current_test_info()->name());
     record_ = dir_ / "arguments";
     emulator_ = dir_ / "fake-emulator";
     std::ofstream(emulator_) << "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" << record_.string()
@@ -72,7 +66,7 @@ TEST_F(Emulation, AProgramOfThisArchitectureStartsThroughTheEmulator) {
   const Spawned spawned = spawn(request);
   ASSERT_EQ(spawned.error, 0);
   EXPECT_EQ(exit_status(spawned.pid), 7);
-  EXPECT_EQ(contents(record_),
+  EXPECT_EQ(read_file(record_),
             "-0\nworker-name\n" + this_executable() + "\n--gtest_list_tests\ntwo words\n");
 }
 
@@ -88,7 +82,7 @@ TEST_F(Emulation, AScriptRunsNatively) {
   const Spawned spawned = spawn(request);
   ASSERT_EQ(spawned.error, 0);
   EXPECT_EQ(exit_status(spawned.pid), 0);
-  EXPECT_EQ(contents(out), "native");
+  EXPECT_EQ(read_file(out), "native");
   EXPECT_FALSE(fs::exists(record_));
 }
 
@@ -111,7 +105,7 @@ TEST_F(Emulation, UnsetItWrapsNothing) {
 
 TEST(EmulationFacts, OnlyAnElfOfThisArchitectureIsOwn) {
   EXPECT_TRUE(is_own_machine_elf(this_executable()));
-  const fs::path script = fs::path(testing::TempDir()) / "emulation_script.sh";
+  const fs::path script = shootout::test::scratch_root() / "emulation_script.sh";
   std::ofstream(script) << "#!/bin/sh\n";
   EXPECT_FALSE(is_own_machine_elf(script.string()));
   EXPECT_FALSE(is_own_machine_elf("/nonexistent/program"));

@@ -16,9 +16,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
+
+#include "support/scratch_dir.h"
+#include "support/text.h"
 
 namespace shootout::common {
 namespace {
@@ -26,17 +28,12 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path output_file(const std::string& name) {
-  const fs::path path = fs::path(testing::TempDir()) / ("spawn_" + name + ".out");
+  const fs::path path = shootout::test::scratch_root() / ("spawn_" + name + ".out");
   fs::remove(path);
   return path;
 }
 
-std::string contents(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using shootout::test::read_file;
 
 // The child's wait status.
 int reap(pid_t pid) {
@@ -66,7 +63,7 @@ TEST(Spawn, ArgvAndExactlyTheGivenEnvironmentReachTheProgram) {
   ASSERT_GT(spawned.pid, 0);
   const int status = reap(spawned.pid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  EXPECT_EQ(contents(out), "name-zero|a b=c|absent");
+  EXPECT_EQ(read_file(out), "name-zero|a b=c|absent");
 }
 
 TEST(Spawn, WithoutAnEnvironmentTheChildGetsThisProcesssOwn) {
@@ -75,7 +72,7 @@ TEST(Spawn, WithoutAnEnvironmentTheChildGetsThisProcesssOwn) {
   const Spawned spawned = spawn(shell(R"(printf '%s' "$SPAWN_TEST_INHERITED")", out));
   ASSERT_EQ(spawned.error, 0);
   reap(spawned.pid);
-  EXPECT_EQ(contents(out), "inherited");
+  EXPECT_EQ(read_file(out), "inherited");
   const auto env = current_environment();
   EXPECT_NE(std::find(env.begin(), env.end(), "SPAWN_TEST_INHERITED=inherited"), env.end());
 }
@@ -96,7 +93,7 @@ TEST(Spawn, OurDescriptorIsCopiedToTheNumberAsked) {
   close(fds[0]);
   reap(spawned.pid);
   EXPECT_EQ(received, "on five");
-  EXPECT_EQ(contents(out), "stdout");
+  EXPECT_EQ(read_file(out), "stdout");
 }
 
 TEST(Spawn, TheChildLeadsItsOwnProcessGroupWhenAsked) {

@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,6 +20,7 @@
 #include "cli_runner.h"
 
 #include "journal/journal.h"
+#include "support/text.h"
 
 extern char** environ;
 
@@ -29,12 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using shootout::test::read_file;
 
 // The integration suite's helpers (tests/integration/cli_runner.h).
 std::vector<json> records(const std::string& run_dir) { return journal_records(run_dir); }
@@ -243,7 +238,7 @@ TEST(ExecTest, ArgumentsWithShellMetacharactersArePassedVerbatim) {
   args.insert(args.end(), words.begin(), words.end());
   const auto r = run_cli(args);
   ASSERT_EQ(r.exit_code, 0) << context(r);
-  const std::string text = slurp(echoed);
+  const std::string text = read_file(echoed);
   std::vector<std::string> got;
   for (size_t at = 0; at < text.size();) {
     const size_t end = text.find('\0', at);
@@ -275,7 +270,7 @@ TEST(ExecTest, PrepareRunsThroughTheShellBeforeEveryRun) {
       run_cli({"exec", "-a", "std", "-n", "3", "--warmup", "1", "--prepare",
                "echo run | cat >> " + tally, "--out", out + "/run", "--", FIXTURE_EXIT_CODE, "0"});
   ASSERT_EQ(r.exit_code, 0) << context(r);
-  const std::string text = slurp(tally);
+  const std::string text = read_file(tally);
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1 + 1 + 3) << text;
 }
 
@@ -293,7 +288,7 @@ TEST(ExecTest, RunDirectoryIsWrittenAndReportReadsIt) {
   const std::string out = fresh_dir("rundir");
   const auto r = run_cli({"exec", "-n", "2", "--out", out, "--", FIXTURE_EXIT_CODE, "0"});
   ASSERT_EQ(r.exit_code, 0) << context(r);
-  const json manifest = json::parse(slurp(out + "/manifest.json"));
+  const json manifest = json::parse(read_file(out + "/manifest.json"));
   EXPECT_EQ(manifest["mode"], "exec");
   EXPECT_EQ(manifest["command"]["argv"], json({FIXTURE_EXIT_CODE, "0"}));
   EXPECT_TRUE(manifest["machine"].contains("kernel"));

@@ -6,21 +6,12 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "journal/journal.h"
+#include "support/scratch_dir.h"
+#include "support/text.h"
 
 extern char** environ;
-
-namespace {
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-}  // namespace
 
 CliResult run_cli(const std::vector<std::string>& args) { return run_program(SHOOTOUT_CLI, args); }
 
@@ -45,19 +36,14 @@ CliResult run_program(const std::string& program, const std::vector<std::string>
   int status = 0;
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = slurp(out);
-  result.err = slurp(err);
+  result.out = shootout::test::read_file(out);
+  result.err = shootout::test::read_file(err);
   return result;
 }
 
 std::string fresh_dir(const std::string& name) {
   static int counter = 0;
-  const char* base = getenv("TMPDIR");
-  std::string dir = std::string(base ? base : "/tmp") + "/alloc-shootout-test-" +
-                    std::to_string(getpid()) + "/" + name + "-" + std::to_string(++counter);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
+  return shootout::test::fresh_scratch_dir(name + "-" + std::to_string(++counter)).string();
 }
 
 std::vector<nlohmann::json> journal_records(const std::string& run_dir) {

@@ -16,7 +16,8 @@ CliResult run_cli(const std::vector<std::string>& args);
 // Any program the same way (argv[0] = `program`, in this environment).
 CliResult run_program(const std::string& program, const std::vector<std::string>& args);
 
-// A fresh empty directory under the test's temp dir.
+// A fresh empty directory in the test process's scratch directory
+// (support/scratch_dir.h: removed when all its tests passed).
 std::string fresh_dir(const std::string& name);
 
 // Every record of samples.jsonl in `run_dir`, in order.

@@ -19,6 +19,7 @@
 #include "common/subprocess.h"
 #include "journal/journal.h"
 #include "journal/manifest.h"
+#include "support/text.h"
 
 namespace {
 
@@ -49,15 +50,10 @@ std::vector<std::string> plan_with(std::vector<std::string> extra) {
   return args;
 }
 
-std::string text_of(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using shootout::test::read_file;
 
 shootout::journal::Manifest manifest_of(const fs::path& dir) {
-  return json::parse(text_of(dir / "manifest.json")).get<shootout::journal::Manifest>();
+  return json::parse(read_file(dir / "manifest.json")).get<shootout::journal::Manifest>();
 }
 
 std::set<std::string> cell_ids(const fs::path& dir) {
@@ -113,7 +109,7 @@ void each_shard_records_its_part_and_the_whole_plan(const Runs& r) {
       if (rec.contains("group")) {
         EXPECT_EQ(rec["group"], m.shard->groups[0]);
       }
-    EXPECT_NE(text_of(r.shards[k - 1] / "report.md")
+    EXPECT_NE(read_file(r.shards[k - 1] / "report.md")
                   .find("Shard " + std::to_string(k) +
                         "/3: this run holds 1 of the plan's 3 "
                         "workload groups"),
@@ -158,7 +154,7 @@ void shards_merged_hold_one_runs_cells(const Runs& r) {
   for (const auto& rec : records_of_type(journal_records(out.string()), "group_done"))
     done.insert(rec["group"].get<std::string>());
   EXPECT_EQ(done.size(), 3u);
-  EXPECT_EQ(text_of(out / "report.md").find("Incomplete merge"), std::string::npos);
+  EXPECT_EQ(read_file(out / "report.md").find("Incomplete merge"), std::string::npos);
 }
 
 // Each shard's directory, its journal replaced by the whole run's records
@@ -167,7 +163,7 @@ void same_samples_give_the_same_report_byte_for_byte(const Runs& r) {
   const fs::path root = fresh_dir("same-samples");
   const auto whole = shootout::journal::read_journal((r.whole / "samples.jsonl").string());
   std::vector<std::string> lines;
-  std::istringstream text(text_of(r.whole / "samples.jsonl"));
+  std::istringstream text(read_file(r.whole / "samples.jsonl"));
   for (std::string line; std::getline(text, line);) lines.push_back(line);
   std::vector<std::string> dirs;
   for (int k = 1; k <= 3; ++k) {
@@ -189,10 +185,10 @@ void same_samples_give_the_same_report_byte_for_byte(const Runs& r) {
   dirs.insert(dirs.end(), {"--out", out.string()});
   const auto result = run_cli(dirs);
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(text_of(out / "samples.jsonl"), text_of(r.whole / "samples.jsonl"));
-  EXPECT_EQ(text_of(out / "bench_results.csv"), text_of(r.whole / "bench_results.csv"));
-  const std::string merged_md = text_of(out / "report.md"),
-                    whole_md = text_of(r.whole / "report.md");
+  EXPECT_EQ(read_file(out / "samples.jsonl"), read_file(r.whole / "samples.jsonl"));
+  EXPECT_EQ(read_file(out / "bench_results.csv"), read_file(r.whole / "bench_results.csv"));
+  const std::string merged_md = read_file(out / "report.md"),
+                    whole_md = read_file(r.whole / "report.md");
   ASSERT_NE(merged_md.find("## Manifest"), std::string::npos);
   EXPECT_EQ(before_manifest(merged_md), before_manifest(whole_md));
 }
@@ -210,7 +206,7 @@ void a_missing_shard_is_named_and_resume_completes_it(const Runs& r) {
                             out.string() + ", or merge again with every shard.\n"),
             std::string::npos)
       << result.err;
-  EXPECT_NE(text_of(out / "report.md")
+  EXPECT_NE(read_file(out / "report.md")
                 .find("Incomplete merge: shard 2/3 was not merged, so 1 workload group of the "
                       "plan was not run (" +
                       missing_group + ")"),
@@ -218,7 +214,7 @@ void a_missing_shard_is_named_and_resume_completes_it(const Runs& r) {
   result = run_cli({"run", "--resume", out.string()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(cell_ids(out), cell_ids(r.whole));
-  EXPECT_EQ(text_of(out / "report.md").find("Incomplete merge"), std::string::npos);
+  EXPECT_EQ(read_file(out / "report.md").find("Incomplete merge"), std::string::npos);
 }
 
 void refuses_a_mix_of_shards_and_whole_runs(const Runs& r) {
@@ -237,7 +233,7 @@ void runs_of_two_machines_make_a_cross_machine_report(const Runs& r) {
   // The same run as if measured on an aarch64 machine with 64 KiB pages.
   const fs::path arm = root / "arm";
   fs::copy(r.whole, arm, fs::copy_options::recursive);
-  json m = json::parse(text_of(arm / "manifest.json"));
+  json m = json::parse(read_file(arm / "manifest.json"));
   m["machine"]["arch"] = "aarch64";
   m["machine"]["page_size"] = 65536;
   m["machine"]["cpu_model"] = "Neoverse-N1";
@@ -248,12 +244,12 @@ void runs_of_two_machines_make_a_cross_machine_report(const Runs& r) {
   EXPECT_NE(result.out.find("aarch64, 64 KiB pages: Neoverse-N1, aarch64, 64 KiB pages"),
             std::string::npos)
       << result.out;
-  const auto set = json::parse(text_of(out / "machines.json"));
+  const auto set = json::parse(read_file(out / "machines.json"));
   ASSERT_EQ(set.at("machines").size(), 2u);
   const std::string arm_dir = set["machines"][1]["dir"];
   EXPECT_EQ(arm_dir, "machines/aarch64-64k");
-  EXPECT_EQ(text_of(out / arm_dir / "samples.jsonl"), text_of(r.whole / "samples.jsonl"));
-  const std::string md = text_of(out / "report.md");
+  EXPECT_EQ(read_file(out / arm_dir / "samples.jsonl"), read_file(r.whole / "samples.jsonl"));
+  const std::string md = read_file(out / "report.md");
   EXPECT_NE(md.find("# Allocator shootout across machines"), std::string::npos);
   EXPECT_NE(md.find("| aarch64, 64 KiB pages | Neoverse-N1 | aarch64 | 64 KiB |"),
             std::string::npos);
@@ -261,7 +257,7 @@ void runs_of_two_machines_make_a_cross_machine_report(const Runs& r) {
   fs::remove(out / "report.md");
   result = run_cli({"report", out.string()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(text_of(out / "report.md"), md);
+  EXPECT_EQ(read_file(out / "report.md"), md);
   // `compare` of the same two runs still works.
   result = run_cli({"compare", r.whole.string(), arm.string()});
   ASSERT_EQ(result.exit_code, 0) << result.err;
@@ -374,7 +370,7 @@ std::string substituted(std::string text, const std::map<std::string, std::strin
 }
 
 TEST(Examples, GithubWorkflowRunsItsShardAndMergeSteps) {
-  const std::string yaml = text_of(std::string(EXAMPLES_DIR) + "/github-actions-shootout.yml");
+  const std::string yaml = read_file(std::string(EXAMPLES_DIR) + "/github-actions-shootout.yml");
   const std::string shard_step = run_block(yaml, "Run shard");
   const std::string merge_step = run_block(yaml, "Merge");
   ASSERT_NE(shard_step.find("alloc-shootout run $PLAN --shard ${{ matrix.shard }}/$SHARDS"),
@@ -405,7 +401,7 @@ TEST(Examples, GithubWorkflowRunsItsShardAndMergeSteps) {
   const auto merged =
       run_with_env(env, {"bash", "-e", "-c", "cd " + work.string() + " && " + merge_step});
   ASSERT_EQ(merged.exit_status, 0) << merged.out;
-  const auto set = json::parse(text_of(work / "shootout" / "machines.json"));
+  const auto set = json::parse(read_file(work / "shootout" / "machines.json"));
   EXPECT_EQ(set.at("machines").size(), 2u);
   EXPECT_EQ(cell_ids(work / "machines" / "ubuntu-24.04-arm"), kExampleCells);
   EXPECT_TRUE(fs::exists(work / "shootout" / "report.md"));

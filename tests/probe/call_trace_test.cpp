@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "callee.h"
+#include "page_size.h"
 #include "probe/call_summary.h"
 #include "probe/call_trace.h"
 #include "probe/interpose.h"
@@ -24,7 +25,6 @@
 namespace shootout::probe {
 namespace {
 
-const std::size_t kPage = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
 constexpr std::size_t kPurge = 36 * 1024;
 constexpr int kPurges = 29;
 constexpr std::size_t kArea = kPurges * kPurge;

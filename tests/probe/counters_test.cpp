@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "page_size.h"
 #include "probe/counters.h"
 #include "status_util.h"
 
@@ -26,8 +27,6 @@ const char* const kAllNames[] = {
     names::kMremap,      names::kCycles,      names::kInstructions, names::kCacheReferences,
     names::kCacheMisses, names::kUserNs,      names::kSysNs,
 };
-
-const std::size_t kPage = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
 
 TEST(KernelCounters, OneStatusPerCounterAndReadingsMatchIt) {
   const auto counters = KernelCounters::open({});

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "callee.h"
+#include "page_size.h"
 #include "probe/counters.h"
 #include "probe/interpose.h"
 #include "status_util.h"
@@ -20,8 +21,6 @@ namespace {
 using testing::find_status;
 using testing::has_source;
 using testing::why;
-
-const std::size_t kPage = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
 
 KernelCounters open_fallback() {
   ProbeOptions options;

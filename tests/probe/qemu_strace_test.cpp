@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/scratch_dir.h"
+
 namespace shootout::probe {
 namespace {
 
@@ -75,8 +77,7 @@ TEST(QemuStrace, EverySplitOfTheLogCountsTheSame) {
 }
 
 TEST(QemuStrace, TheLogIsReadAsItGrows) {
-  const std::filesystem::path path =
-      std::filesystem::path(::testing::TempDir()) / "qemu_strace_test.log";
+  const std::filesystem::path path = shootout::test::scratch_root() / "qemu_strace_test.log";
   std::ofstream writer(path, std::ios::trunc);
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   ASSERT_GE(fd, 0);

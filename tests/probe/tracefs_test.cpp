@@ -14,22 +14,21 @@
 
 #include <gtest/gtest.h>
 
+#include "support/scratch_dir.h"
+#include "support/text.h"
+
 namespace shootout::probe::tracefs {
 namespace {
 
 namespace fs = std::filesystem;
 
 fs::path fake_tracefs(const std::string& name) {
-  const fs::path dir = fs::path(testing::TempDir()) / ("tracefs_" + name);
-  fs::remove_all(dir);
+  const fs::path dir = shootout::test::fresh_scratch_dir("tracefs_" + name);
   fs::create_directories(dir / "events");
   return dir;
 }
 
-void write(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path) << text;
-}
+using shootout::test::write_file;
 
 TEST(TracefsFormat, ReadsEveryFieldAndSkipsOtherLines) {
   std::istringstream format(
@@ -72,8 +71,8 @@ TEST(TracefsFormat, ReadFieldSignExtendsAndRefusesFieldsOutsideTheRecord) {
 
 TEST(TracefsEvents, IdOfAnEventAndWhyAnotherIsMissing) {
   const fs::path dir = fake_tracefs("ids");
-  write(dir / "events/syscalls/sys_enter_madvise/id", "561\n");
-  write(dir / "events/sched/sched_process_exec/id", "302\n");
+  write_file(dir / "events/syscalls/sys_enter_madvise/id", "561\n");
+  write_file(dir / "events/sched/sched_process_exec/id", "302\n");
 
   const EventId madvise = event_id(dir.string(), "syscalls/sys_enter_madvise");
   EXPECT_EQ(madvise.id, 561u);
@@ -90,7 +89,7 @@ TEST(TracefsEvents, IdOfAnEventAndWhyAnotherIsMissing) {
 
 TEST(TracefsEvents, AKernelWithoutSyscallTracepointsIsNamed) {
   const fs::path dir = fake_tracefs("no_syscalls");
-  write(dir / "events/sched/sched_process_exec/id", "302\n");
+  write_file(dir / "events/sched/sched_process_exec/id", "302\n");
   const EventId missing = event_id(dir.string(), "syscalls/sys_enter_mmap");
   EXPECT_EQ(missing.error, "kernel has no syscall tracepoints (CONFIG_FTRACE_SYSCALLS)");
   // Another subsystem's missing event is not blamed on the syscalls.
@@ -100,8 +99,8 @@ TEST(TracefsEvents, AKernelWithoutSyscallTracepointsIsNamed) {
 
 TEST(TracefsEvents, ReadFormatReadsTheEventsFormatFile) {
   const fs::path dir = fake_tracefs("format");
-  write(dir / "events/syscalls/sys_enter_brk/format",
-        "\tfield:unsigned long brk;\toffset:16;\tsize:8;\tsigned:0;\n");
+  write_file(dir / "events/syscalls/sys_enter_brk/format",
+             "\tfield:unsigned long brk;\toffset:16;\tsize:8;\tsigned:0;\n");
   const Format fields = read_format(dir.string(), "syscalls/sys_enter_brk");
   ASSERT_EQ(fields.count("brk"), 1u);
   EXPECT_EQ(fields.at("brk").offset, 16u);

@@ -8,6 +8,7 @@
 #include "report/compare.h"
 #include "report/report.h"
 #include "stats/estimate.h"
+#include "support/text.h"
 #include "test_support.h"
 
 namespace shootout::report {
@@ -15,9 +16,7 @@ namespace {
 
 using testing::TempDir;
 
-bool contains(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
-}
+using shootout::test::contains;
 
 TEST(Compare, SameRunTwiceShowsNoChange) {
   TempDir a, b;

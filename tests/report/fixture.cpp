@@ -19,7 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kRounds = 10;
 constexpr std::uint64_t kElements = 1000;  // messages or tasks per iteration
 
 // Per-element counter rates and CPU/memory figures of one cell.
@@ -316,7 +315,7 @@ std::string fixture_manifest(const FixtureOptions& o) {
   m.plan.groups[group_of["mpsc/8"]].cells.push_back("mpsc/8|zeroed|asio|tcmalloc|preload");
   ++m.plan.cells;
   m.options = {{"profile", "quick"},
-               {"samples", kRounds},
+               {"samples", kFixtureRounds},
                {"measurement_seconds", 0.8},
                {"warmup_seconds", 0.2},
                {"processes", 1},
@@ -350,7 +349,7 @@ std::string fixture_journal(const FixtureOptions& o) {
       write_group(out, groups[workload], 1, 3, false);  // interrupted: redone in attempt 2
       continue;
     }
-    write_group(out, groups[workload], 1, kRounds, true);
+    write_group(out, groups[workload], 1, kFixtureRounds, true);
     if (workload == "mpsc/8") {
       out.push_back(
           {{"schema", 1},
@@ -383,7 +382,7 @@ std::string fixture_journal(const FixtureOptions& o) {
                  {"attempt", 2},
                  {"time", "2026-11-26T15:03:00Z"},
                  {"argv", {"alloc-shootout", "run", "--resume", "runs/fixture"}}});
-  write_group(out, groups["spawn_many/1000"], 2, kRounds, true);
+  write_group(out, groups["spawn_many/1000"], 2, kFixtureRounds, true);
   out.push_back(profile_record("spawn_many/1000", "none", 3001, 312096, 2));
   out.push_back({{"schema", 1},
                  {"type", "run_end"},

@@ -11,6 +11,10 @@
 
 namespace shootout::report::testing {
 
+// Rounds, so samples per cell, of both fixture runs (this one and
+// machines_fixture.h's).
+inline constexpr int kFixtureRounds = 10;
+
 struct FixtureOptions {
   // Names the mimalloc variant "<script>alert(1)</script>" and puts markup in
   // the manifest, for the escaping tests.

@@ -9,6 +9,7 @@
 #include "report/analysis.h"
 #include "report/csv_report.h"
 #include "report/markdown_report.h"
+#include "support/text.h"
 #include "test_support.h"
 
 namespace shootout::report {
@@ -19,9 +20,7 @@ const ReportModel& model() {
   return m;
 }
 
-bool contains(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
-}
+using shootout::test::contains;
 
 TEST(Fixture, CommittedCopyMatchesTheGenerator) {
   const std::string dir = testing::committed_fixture();

@@ -20,7 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kRounds = 10;
 constexpr std::uint64_t kIters = 100;
 
 struct Spec {
@@ -177,7 +176,7 @@ std::string machine_manifest(FixtureMachine machine) {
     ++m.plan.cells;
   }
   m.options = {{"profile", "quick"},
-               {"samples", kRounds},
+               {"samples", kFixtureRounds},
                {"processes", 1},
                {"allocators", {"std", "jemalloc", "mimalloc"}},
                {"tunings", {"jemalloc:tcache_max:4096"}},
@@ -200,12 +199,12 @@ std::string machine_journal(FixtureMachine machine) {
       if (s.workload == workload) group.push_back(s);
     for (const auto& s : group) out.push_back(with_attempt(cell_record(s, machine)));
     const int n = static_cast<int>(group.size());
-    for (int round = 0; round < kRounds; ++round)
+    for (int round = 0; round < kFixtureRounds; ++round)
       for (int p = 0; p < n; ++p)
         out.push_back(with_attempt(
             sample_record(group[static_cast<std::size_t>((p + round) % n)], round, p)));
-    out.push_back(
-        with_attempt(journal::GroupDoneRecord{workload, kRounds, std::nullopt, std::nullopt}));
+    out.push_back(with_attempt(
+        journal::GroupDoneRecord{workload, kFixtureRounds, std::nullopt, std::nullopt}));
   }
   out.push_back(with_attempt(journal::RunEndRecord{"2026-12-01T10:05:00Z", 8, 0}));
   std::string text;

@@ -18,6 +18,7 @@
 #include "report/machines_report.h"
 #include "report/markdown_report.h"
 #include "report/report.h"
+#include "support/text.h"
 #include "test_support.h"
 
 namespace shootout::report {
@@ -26,9 +27,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::FixtureMachine;
 
-bool contains(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
-}
+using shootout::test::contains;
 
 // data/machines/<name>, rewritten from the generator first when UPDATE_GOLDEN=1.
 std::string committed(FixtureMachine machine) {

@@ -17,6 +17,7 @@
 #include "report/json_report.h"
 #include "report/markdown_report.h"
 #include "report/report.h"
+#include "support/text.h"
 #include "test_support.h"
 
 namespace shootout::report {
@@ -25,9 +26,7 @@ namespace {
 using nlohmann::json;
 using testing::TempDir;
 
-bool contains(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
-}
+using shootout::test::contains;
 
 int count_of(const std::string& text, const std::string& what) {
   int n = 0;

@@ -18,6 +18,7 @@
 #include "report/markdown_report.h"
 #include "report/model.h"
 #include "report/report.h"
+#include "support/text.h"
 #include "test_support.h"
 
 namespace shootout::report {
@@ -26,9 +27,7 @@ namespace {
 using nlohmann::json;
 using testing::TempDir;
 
-bool contains(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
-}
+using shootout::test::contains;
 
 // Every renderer, from one model, adds no computation: none of them
 // estimates, pairs, sweeps or judges. The same model's markdown and CSV are

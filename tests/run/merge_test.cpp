@@ -17,6 +17,8 @@
 #include "journal/records.h"
 #include "run/merge.h"
 #include "run/shard.h"
+#include "support/scratch_dir.h"
+#include "support/text.h"
 
 namespace shootout::run {
 namespace {
@@ -27,10 +29,7 @@ using nlohmann::json;
 const std::vector<std::string> kGroups = {"mpsc/64", "spawn_many/100", "block_on_alloc/10x4096"};
 
 fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(testing::TempDir()) / ("merge_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return shootout::test::fresh_scratch_dir("merge_" + name);
 }
 
 std::string cell_of(const std::string& group, const std::string& variant) {
@@ -128,12 +127,7 @@ std::vector<MergeInput> inputs(const std::vector<fs::path>& dirs) {
   return read_merge_inputs(names);
 }
 
-std::string text_of(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using shootout::test::read_file;
 
 std::string merge_error(const std::vector<fs::path>& dirs, const fs::path& out) {
   try {
@@ -165,14 +159,15 @@ TEST(MergeShards, OneRunAsIfRunAtOnce) {
   EXPECT_EQ(order, expected);
   // Every line as its shard wrote it.
   std::string all_lines;
-  for (const auto& s : shards) all_lines += text_of(s / "samples.jsonl");
-  std::istringstream merged(text_of(out / "samples.jsonl"));
+  for (const auto& s : shards) all_lines += read_file(s / "samples.jsonl");
+  std::istringstream merged(read_file(out / "samples.jsonl"));
   for (std::string line; std::getline(merged, line);)
     EXPECT_NE(all_lines.find(line + "\n"), std::string::npos) << line;
 
   // One manifest of the whole plan, without the shard.
-  const auto m = json::parse(text_of(out / "manifest.json")).get<journal::Manifest>();
-  const auto first = json::parse(text_of(shards.back() / "manifest.json")).get<journal::Manifest>();
+  const auto m = json::parse(read_file(out / "manifest.json")).get<journal::Manifest>();
+  const auto first =
+      json::parse(read_file(shards.back() / "manifest.json")).get<journal::Manifest>();
   EXPECT_FALSE(m.shard);
   EXPECT_EQ(m.plan, first.plan);
   EXPECT_FALSE(m.options.contains("shard"));
@@ -198,7 +193,7 @@ TEST(MergeShards, MissingShardsAreNamedWithTheirGroups) {
   const ShardMerge result = merge_shards(inputs({one, three}), (root / "out").string());
   EXPECT_EQ(result.missing, std::vector<int>{2});
   EXPECT_EQ(result.missing_groups, shard_groups(whole_plan(), {2, 3}));
-  const auto m = json::parse(text_of(root / "out" / "manifest.json")).get<journal::Manifest>();
+  const auto m = json::parse(read_file(root / "out" / "manifest.json")).get<journal::Manifest>();
   ASSERT_TRUE(m.merged);
   EXPECT_EQ(m.merged->missing, std::vector<int>{2});
 }
@@ -239,9 +234,9 @@ TEST(MergeShards, RefusesOtherPlans) {
   other.options["payloads"] = {"filled"};
   const fs::path a = write_shard(root / "a", 1), b = write_shard(root / "b", 2, other);
   const std::string digest_a =
-      json::parse(text_of(a / "manifest.json")).get<journal::Manifest>().plan.digest;
+      json::parse(read_file(a / "manifest.json")).get<journal::Manifest>().plan.digest;
   const std::string digest_b =
-      json::parse(text_of(b / "manifest.json")).get<journal::Manifest>().plan.digest;
+      json::parse(read_file(b / "manifest.json")).get<journal::Manifest>().plan.digest;
   EXPECT_EQ(merge_error({a, b}, root / "out"),
             "the shards are parts of different plans: plan digest " + digest_a + " (" + a.string() +
                 "), " + digest_b + " (" + b.string() +
@@ -313,7 +308,7 @@ TEST(MergeInputs, RefusesWhatIsNotARunAndAMixOfShardsAndRuns) {
   // A whole run: the shard's directory without its shard.
   const fs::path whole = root / "whole";
   fs::copy(a, whole, fs::copy_options::recursive);
-  json m = json::parse(text_of(whole / "manifest.json"));
+  json m = json::parse(read_file(whole / "manifest.json"));
   m.erase("shard");
   std::ofstream(whole / "manifest.json") << m.dump(2);
   EXPECT_EQ(error({a.string(), whole.string()}),

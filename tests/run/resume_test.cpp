@@ -16,6 +16,8 @@
 #include "journal/journal.h"
 #include "run/runner.h"
 #include "run/shard.h"
+#include "support/scratch_dir.h"
+#include "support/text.h"
 
 namespace shootout::run {
 namespace {
@@ -122,8 +124,7 @@ TEST(GroupsToRun, TheGroupsWithoutGroupDoneInPlanOrder) {
 }
 
 fs::path interrupted_run(const std::string& name) {
-  const fs::path dir = fs::path(testing::TempDir()) / ("resume_" + name);
-  fs::remove_all(dir);
+  const fs::path dir = shootout::test::fresh_scratch_dir("resume_" + name);
   fs::create_directories(dir / "logs");
   RunOptions options;
   options.allocators = {"std"};  // the C library's: available on every machine
@@ -144,12 +145,7 @@ void write_journal(const fs::path& dir, const std::vector<json>& records, const 
   out << tail;
 }
 
-std::string contents(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using shootout::test::read_file;
 
 TEST(LoadPendingRun, ResumesWithTheNextAttemptAndOnlyTheGroupsNotDone) {
   const fs::path dir = interrupted_run("pending");
@@ -171,7 +167,7 @@ TEST(LoadPendingRun, ResumesWithTheNextAttemptAndOnlyTheGroupsNotDone) {
   // The partial record is gone, every whole one stays.
   std::string whole;
   for (const auto& r : records) whole += r.dump() + "\n";
-  EXPECT_EQ(contents(dir / "samples.jsonl"), whole);
+  EXPECT_EQ(read_file(dir / "samples.jsonl"), whole);
 }
 
 TEST(LoadPendingRun, ASecondResumeCountsTheFirstResumesWork) {
@@ -188,15 +184,13 @@ TEST(LoadPendingRun, ASecondResumeCountsTheFirstResumesWork) {
 }
 
 TEST(LoadPendingRun, ADirectoryWithoutAManifestIsBadInput) {
-  const fs::path dir = fs::path(testing::TempDir()) / "resume_no_manifest";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = shootout::test::fresh_scratch_dir("resume_no_manifest");
   EXPECT_THROW(load_pending_run(dir.string()), std::invalid_argument);
 }
 
 TEST(LoadPendingRun, AResumedShardRunsOnlyItsOwnGroups) {
   const fs::path dir = interrupted_run("shard");
-  json manifest = json::parse(contents(dir / "manifest.json"));
+  json manifest = json::parse(read_file(dir / "manifest.json"));
   manifest["options"]["shard"] = "2/2";
   std::ofstream(dir / "manifest.json") << manifest.dump(2) << "\n";
   write_journal(dir, {record("run_start", 1)}, "");

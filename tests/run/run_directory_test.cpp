@@ -14,6 +14,9 @@
 
 #include <gtest/gtest.h>
 
+#include "support/scratch_dir.h"
+#include "support/text.h"
+
 namespace shootout::run {
 namespace {
 
@@ -21,22 +24,13 @@ namespace fs = std::filesystem;
 using Kind = RunDirectory::Kind;
 
 fs::path fresh(const std::string& name) {
-  const fs::path dir = fs::path(testing::TempDir()) / ("run_directory_" + name);
+  const fs::path dir = shootout::test::scratch_root() / ("run_directory_" + name);
   fs::remove_all(dir);
   return dir;
 }
 
-void write(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-std::string contents(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using shootout::test::read_file;
+using shootout::test::write_file;
 
 const std::regex kUtcStamp(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)");
 
@@ -61,14 +55,14 @@ TEST(RunDirectory, ANewExecRunGetsLogsOnly) {
 
 TEST(RunDirectory, ADirectoryWithoutAJournalIsReused) {
   const fs::path dir = fresh("reused");
-  write(dir / "notes.txt", "mine");
+  write_file(dir / "notes.txt", "mine");
   RunDirectory::create_new(dir.string(), Kind::workloads);
-  EXPECT_EQ(contents(dir / "notes.txt"), "mine");
+  EXPECT_EQ(read_file(dir / "notes.txt"), "mine");
 }
 
 TEST(RunDirectory, AnExistingRunIsRefusedBeforeAnythingIsWritten) {
   const fs::path dir = fresh("existing");
-  write(dir / "samples.jsonl", "{}\n");
+  write_file(dir / "samples.jsonl", "{}\n");
   try {
     RunDirectory::create_new(dir.string(), Kind::workloads);
     FAIL() << "an existing run was not refused";
@@ -86,7 +80,7 @@ TEST(RunDirectory, AnExistingRunIsRefusedBeforeAnythingIsWritten) {
                                          " already holds a run; choose another --out");
   }
   EXPECT_FALSE(fs::exists(dir / "logs"));
-  EXPECT_EQ(contents(dir / "samples.jsonl"), "{}\n");
+  EXPECT_EQ(read_file(dir / "samples.jsonl"), "{}\n");
 }
 
 TEST(RunDirectory, ADirectoryThatCannotBeCreatedIsNamed) {
@@ -109,7 +103,7 @@ TEST(RunDirectory, TheDefaultIsRunsSlashTheUtcTimeWithoutColons) {
 
 TEST(RunDirectory, ResumeNeedsAManifest) {
   const fs::path dir = fresh("resume");
-  write(dir / "samples.jsonl", "{}\n");
+  write_file(dir / "samples.jsonl", "{}\n");
   try {
     RunDirectory::existing(dir.string());
     FAIL() << "a directory without manifest.json was accepted";
@@ -117,7 +111,7 @@ TEST(RunDirectory, ResumeNeedsAManifest) {
     EXPECT_EQ(std::string(e.what()),
               "--resume " + dir.string() + ": no manifest.json there (not a run directory)");
   }
-  write(dir / "manifest.json", "{}\n");
+  write_file(dir / "manifest.json", "{}\n");
   const RunDirectory run_dir = RunDirectory::existing(dir.string());
   run_dir.prepare_for_writing();  // an interrupted run may predate traces/
   EXPECT_TRUE(fs::is_directory(dir / "logs"));
@@ -126,18 +120,18 @@ TEST(RunDirectory, ResumeNeedsAManifest) {
 
 TEST(RunDirectory, APartialLastRecordIsCutBackToWholeLines) {
   const fs::path dir = fresh("partial");
-  write(dir / "manifest.json", "{}\n");
+  write_file(dir / "manifest.json", "{}\n");
   const RunDirectory run_dir = RunDirectory::existing(dir.string());
 
-  write(dir / "samples.jsonl", "{\"a\":1}\n{\"b\":2}\n{\"c\":");
+  write_file(dir / "samples.jsonl", "{\"a\":1}\n{\"b\":2}\n{\"c\":");
   run_dir.cut_partial_last_record();
-  EXPECT_EQ(contents(dir / "samples.jsonl"), "{\"a\":1}\n{\"b\":2}\n");
+  EXPECT_EQ(read_file(dir / "samples.jsonl"), "{\"a\":1}\n{\"b\":2}\n");
   run_dir.cut_partial_last_record();  // whole lines stay as they are
-  EXPECT_EQ(contents(dir / "samples.jsonl"), "{\"a\":1}\n{\"b\":2}\n");
+  EXPECT_EQ(read_file(dir / "samples.jsonl"), "{\"a\":1}\n{\"b\":2}\n");
 
-  write(dir / "samples.jsonl", "{\"only\":");  // killed during the first record
+  write_file(dir / "samples.jsonl", "{\"only\":");  // killed during the first record
   run_dir.cut_partial_last_record();
-  EXPECT_EQ(contents(dir / "samples.jsonl"), "");
+  EXPECT_EQ(read_file(dir / "samples.jsonl"), "");
 }
 
 TEST(RunDirectory, EachAttemptIsStampedAtItsStartAndEnd) {
@@ -162,9 +156,9 @@ TEST(RunDirectory, TheManifestIsWrittenWholeAndReadable) {
   journal::Manifest manifest;
   RunDirectory::begin_attempt(manifest, 1);
   run_dir.write_manifest(manifest);
-  EXPECT_EQ(nlohmann::json::parse(contents(dir / "manifest.json")).get<journal::Manifest>(),
+  EXPECT_EQ(nlohmann::json::parse(read_file(dir / "manifest.json")).get<journal::Manifest>(),
             manifest);
-  EXPECT_EQ(contents(dir / "manifest.json").back(), '\n');
+  EXPECT_EQ(read_file(dir / "manifest.json").back(), '\n');
 }
 
 }  // namespace
