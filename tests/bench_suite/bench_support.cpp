@@ -15,6 +15,18 @@ using nlohmann::json;
 
 std::string context(const CliResult& r) { return "stdout:\n" + r.out + "\nstderr:\n" + r.err; }
 
+bool stderr_tail_contains(const json& failed, const std::string& text) {
+  for (const auto& line : failed["stderr_tail"])
+    if (line.get<std::string>().find(text) != std::string::npos) return true;
+  return false;
+}
+
+std::map<std::string, int> samples_per_cell(const std::vector<json>& all) {
+  std::map<std::string, int> per_cell;
+  for (const auto& s : records_of_type(all, "sample")) ++per_cell[s["cell"]];
+  return per_cell;
+}
+
 std::map<std::string, json> cells_by_id(const std::vector<json>& all, const std::string& type) {
   std::map<std::string, json> out;
   for (const auto& r : records_of_type(all, type)) out[r["cell"]] = r;

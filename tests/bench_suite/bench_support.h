@@ -19,6 +19,12 @@ namespace bench_support {
 // The command's output, for a failed assertion.
 std::string context(const CliResult& r);
 
+// Whether a cell_failed record's last lines of stderr contain `text`.
+bool stderr_tail_contains(const nlohmann::json& failed, const std::string& text);
+
+// cell id -> its number of sample records
+std::map<std::string, int> samples_per_cell(const std::vector<nlohmann::json>& all);
+
 // cell id -> its record of `type` ("cell", "cell_failed")
 std::map<std::string, nlohmann::json> cells_by_id(const std::vector<nlohmann::json>& all,
                                                   const std::string& type);

@@ -212,14 +212,10 @@ TEST(BenchTest, IsolatedCrashOfOneBenchmarkFailsOnlyItsCell) {
   EXPECT_NE(f["reason"].get<std::string>().find("round 0 of jemalloc, benchmark " + kBenchmarks[0]),
             std::string::npos)
       << f.dump(2);
-  bool last_words = false;
-  for (const auto& line : f["stderr_tail"])
-    last_words = last_words || line.get<std::string>().find("BM_zeroed32k crashing on purpose") !=
-                                   std::string::npos;
-  EXPECT_TRUE(last_words) << f.dump(2);
+  EXPECT_TRUE(bench_support::stderr_tail_contains(f, "BM_zeroed32k crashing on purpose"))
+      << f.dump(2);
   // std's two benchmarks and jemalloc's small objects, every round.
-  std::map<std::string, int> per_cell;
-  for (const auto& s : records_of_type(all, "sample")) ++per_cell[s["cell"]];
+  const auto per_cell = bench_support::samples_per_cell(all);
   EXPECT_EQ(per_cell.size(), 3u);
   for (const auto& [id, n] : per_cell) EXPECT_EQ(n, rounds) << id;
   EXPECT_EQ(per_cell.count(f["cell"]), 0u);
@@ -307,8 +303,7 @@ TEST(BenchTest, ABenchmarkTheHarnessFailsFailsOnlyItsCell) {
       << f.dump(2);
   // std: 2 benchmarks x 2 rounds; jemalloc: BM_zeroed32k x 2 rounds.
   const auto cells = cells_by_id(all, "cell");
-  std::map<std::string, int> per_cell;
-  for (const auto& s : records_of_type(all, "sample")) ++per_cell[s["cell"]];
+  const auto per_cell = bench_support::samples_per_cell(all);
   EXPECT_EQ(per_cell.size(), 3u);
   for (const auto& [id, n] : per_cell) EXPECT_EQ(n, 2) << id;
   EXPECT_EQ(per_cell.count(f["cell"]), 0u);
@@ -332,11 +327,7 @@ TEST(BenchTest, ACrashUnderOneVariantFailsOnlyThatVariant) {
     const std::string reason = f["reason"];
     EXPECT_NE(reason.find("killed by signal 6"), std::string::npos) << reason;
     EXPECT_EQ(reason.find("--ignore-failure"), std::string::npos) << "bench has no such option";
-    bool last_words = false;
-    for (const auto& line : f["stderr_tail"])
-      last_words =
-          last_words || line.get<std::string>().find("crashing on purpose") != std::string::npos;
-    EXPECT_TRUE(last_words) << f.dump(2);
+    EXPECT_TRUE(bench_support::stderr_tail_contains(f, "crashing on purpose")) << f.dump(2);
   }
   const auto cells = cells_by_id(all, "cell");
   ASSERT_EQ(cells.size(), 2u);

@@ -304,13 +304,9 @@ TEST_F(CriterionBenchTest, IsolatedCrashOfOneBenchmarkFailsOnlyItsCell) {
   EXPECT_EQ(f["signal"], 6);
   EXPECT_NE(f["reason"].get<std::string>().find("killed by signal 6"), std::string::npos)
       << f.dump(2);
-  bool last_words = false;
-  for (const auto& line : f["stderr_tail"])
-    last_words = last_words || line.get<std::string>().find("zeroed 32 KiB crashing on purpose") !=
-                                   std::string::npos;
-  EXPECT_TRUE(last_words) << f.dump(2);
-  std::map<std::string, int> per_cell;
-  for (const auto& s : records_of_type(all, "sample")) ++per_cell[s["cell"]];
+  EXPECT_TRUE(bench_support::stderr_tail_contains(f, "zeroed 32 KiB crashing on purpose"))
+      << f.dump(2);
+  const auto per_cell = bench_support::samples_per_cell(all);
   EXPECT_EQ(per_cell.size(), 3u);  // std's two, jemalloc's small_objects/boxes/64
   for (const auto& [id, n] : per_cell) EXPECT_EQ(n, kSampleSize) << id;
   EXPECT_EQ(per_cell.count(f["cell"]), 0u);
@@ -333,11 +329,7 @@ TEST_F(CriterionBenchTest, ACrashUnderOneVariantFailsOnlyThatVariant) {
     EXPECT_EQ(f["signal"], 6);
     EXPECT_NE(f["reason"].get<std::string>().find("killed by signal 6"), std::string::npos)
         << f.dump(2);
-    bool last_words = false;
-    for (const auto& line : f["stderr_tail"])
-      last_words =
-          last_words || line.get<std::string>().find("crashing on purpose") != std::string::npos;
-    EXPECT_TRUE(last_words) << f.dump(2);
+    EXPECT_TRUE(bench_support::stderr_tail_contains(f, "crashing on purpose")) << f.dump(2);
   }
   const auto cells = cells_by_id(all, "cell");
   ASSERT_EQ(cells.size(), 2u);
