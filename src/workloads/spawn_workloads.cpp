@@ -4,9 +4,9 @@
 //
 // A task is a function object posted to an executor: one allocation per
 // task (Asio's operation holding the body and its captures), as a Tokio
-// spawn is one task-cell allocation. co_spawn of a coroutine cost 7
-// allocations per task (frame, awaitable thread, its stack, completion
-// handlers) and 2.5x Tokio's instructions per task (callgrind, spawn_many).
+// spawn is one task-cell allocation, and of its size class (task_cell.h). co_spawn of a coroutine
+// cost 7 allocations per task (frame, awaitable thread, its stack, completion handlers) and 2.5x
+// Tokio's instructions per task (callgrind, spawn_many).
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/concurrent_channel.hpp>
 #include <asio/post.hpp>
@@ -17,6 +17,7 @@
 #include <string>
 
 #include "workloads/families.h"
+#include "workloads/task_cell.h"
 #include "workloads/workload_base.h"
 
 namespace shootout::workloads {
@@ -39,7 +40,7 @@ class SpawnMany final : public WorkloadBase {
     executed_.store(0, std::memory_order_relaxed);
     latch_.reset(spec().count);
     for (std::uint64_t i = 0; i < spec().count; ++i) {
-      asio::post(runtime().pool().executor(), [this, runs = task_runs(i)] {
+      spawn_task(runtime().pool().executor(), [this, runs = task_runs(i)] {
         executed_.fetch_add(runs, std::memory_order_relaxed);
         latch_.count_down();  // after the count: its acq_rel decrement publishes it
       });
@@ -85,7 +86,7 @@ class SpawnManyLocal final : public WorkloadBase {
 
   Task<> body() {
     for (std::uint64_t i = 0; i < spec().count; ++i) {
-      asio::post(runtime().pool().executor(), [this, runs = task_runs(i)] { task(runs); });
+      spawn_task(runtime().pool().executor(), [this, runs = task_runs(i)] { task(runs); });
     }
     auto [ec, unused] = co_await done_.async_receive(asio::experimental::as_tuple(use_task));
     if (ec) throw asio::system_error(ec);
@@ -135,7 +136,7 @@ class SpawnManyRemoteIdle final : public WorkloadBase {
     for (std::uint64_t i = 0; i < n; ++i) slots_[i].state.store(pending, std::memory_order_relaxed);
     executed_.store(0, std::memory_order_relaxed);
     for (std::uint64_t i = 0; i < n; ++i) {
-      asio::post(runtime().pool().executor(), [this, slot = &slots_[i], runs = task_runs(i)] {
+      spawn_task(runtime().pool().executor(), [this, slot = &slots_[i], runs = task_runs(i)] {
         executed_.fetch_add(runs, std::memory_order_relaxed);
         slot->state.store(done, std::memory_order_release);
         slot->state.notify_one();
@@ -171,7 +172,7 @@ class SpawnSt final : public WorkloadBase {
     const Executor self = co_await asio::this_coro::executor;
     for (std::uint64_t i = 0; i < spec().count; ++i) {
       // One thread: no atomics needed.
-      asio::post(self, [this, runs = task_runs(i)] { executed_ += runs; });
+      spawn_task(self, [this, runs = task_runs(i)] { executed_ += runs; });
     }
   }
 

@@ -18,6 +18,7 @@
 
 #include "cli_runner.h"
 #include "journal/journal.h"
+#include "journal/records.h"
 
 extern char** environ;
 
@@ -150,6 +151,37 @@ TEST(Run, LinkModeUsesTheLinkedWorkers) {
   for (const auto& c : cells) {
     EXPECT_EQ(c["injection"], "link");
     EXPECT_TRUE(c["verification"]["ok"].get<bool>()) << c.dump();
+  }
+}
+
+// What the allocation profile (the malloc-counting shim) sees of a spawn:
+// one allocation per task, in the size class of Tokio 1.24's 120-byte task
+// cell — 113 to 120 bytes is the one class holding 120 in glibc (128-byte
+// chunk), jemalloc, mimalloc and tcmalloc (workloads/task_cell.h).
+TEST(Run, EverySpawnedTaskIsOneAllocationOfTokiosTaskCellClass) {
+  const std::string dir = fresh_dir("task-cell") + "/run";
+  auto r = run_cli(with({"run", "-a", "std", "-w",
+                         "spawn_many/100,spawn_many_remote_idle/100,spawn_st/100", "--out", dir},
+                        tiny_profile(2)));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto profiles = records_of_type(journal_records(dir), "profile");
+  ASSERT_EQ(profiles.size(), 3u);
+  for (const auto& json : profiles) {
+    const auto p = json.get<shootout::journal::ProfileRecord>();
+    const auto& counted = p.counted;
+    ASSERT_GT(counted.iters, 0u) << json.dump();
+    if (p.workload == "spawn_st/100") {
+      // 100 tasks per iteration, and block_on's coroutine (a few calls).
+      EXPECT_GE(counted.calls, 100 * counted.iters) << json.dump();
+      EXPECT_LE(counted.calls, 106 * counted.iters) << json.dump();
+      EXPECT_GE(counted.bytes, 113 * 100 * counted.iters) << json.dump();
+      continue;
+    }
+    EXPECT_EQ(counted.calls, 100 * counted.iters) << json.dump();
+    const double bytes_per_call =
+        static_cast<double>(counted.bytes) / static_cast<double>(counted.calls);
+    EXPECT_GE(bytes_per_call, 113.0) << json.dump();
+    EXPECT_LE(bytes_per_call, 120.0) << json.dump();
   }
 }
 
