@@ -85,6 +85,27 @@ Executor ThreadPool::executor() noexcept {
   return workers_[i]->context.get_executor();
 }
 
+Executor ThreadPool::executor_for_task() noexcept {
+  const std::size_t n = workers_.size();
+  const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed) % n;
+  for (std::size_t k = 0; k < n; ++k) {
+    Worker& worker = *workers_[(start + k) % n];
+    if (!worker.asleep.load(std::memory_order_relaxed)) return worker.context.get_executor();
+  }
+  return workers_[start]->context.get_executor();
+}
+
+void ThreadPool::serve(Worker& worker) {
+  for (;;) {
+    if (worker.context.poll_one() != 0) continue;
+    if (worker.context.stopped()) return;
+    worker.asleep.store(true, std::memory_order_relaxed);
+    const std::size_t ran = worker.context.run_one();
+    worker.asleep.store(false, std::memory_order_relaxed);
+    if (ran == 0) return;  // stopped: no work left and no guard
+  }
+}
+
 void ThreadPool::stop_all() noexcept {
   for (auto& worker : workers_) {
     worker->guard.reset();
@@ -108,9 +129,10 @@ void ThreadPool::run(Worker& worker) {
   // exception for the bench thread and go on serving the queue.
   for (;;) {
     try {
-      worker.context.run();
+      serve(worker);
       return;
     } catch (...) {
+      worker.asleep.store(false, std::memory_order_relaxed);
       std::lock_guard lock(error_mutex_);
       if (!error_) error_ = std::current_exception();
     }

@@ -78,8 +78,15 @@ class ThreadPool {
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
-  // The next worker's executor, round-robin; safe from any thread.
+  // The next worker's executor, round-robin; safe from any thread. For
+  // long-lived tasks (channel senders), which must spread over the workers.
   Executor executor() noexcept;
+  // Where a spawned task goes: the next awake worker in round-robin order,
+  // or the next worker when all sleep. As Tokio wakes a parked worker for a
+  // remote spawn only when none is searching, a task posted to a worker
+  // that is running costs no wake-up; round-robin alone woke a sleeping
+  // worker 0.16 times per task on spawn_many/10000 (Tokio 0.004).
+  Executor executor_for_task() noexcept;
   int size() const noexcept { return static_cast<int>(threads_.size()); }
   // An exception that escaped a handler on a pool thread, once.
   std::exception_ptr take_error();
@@ -94,8 +101,14 @@ class ThreadPool {
   struct Worker {
     asio::io_context context{1};
     asio::executor_work_guard<asio::io_context::executor_type> guard{context.get_executor()};
+    // Set while the thread waits in its io_context for work (and runs the
+    // handler that woke it). Only a placement hint: a post to a worker
+    // that has just gone to sleep still wakes it (Asio's own signalling).
+    alignas(64) std::atomic<bool> asleep{false};
   };
   void run(Worker& worker);
+  // Serves the queue until the io_context stops, keeping `asleep` true.
+  static void serve(Worker& worker);
   void stop_all() noexcept;
 
   std::vector<std::unique_ptr<Worker>> workers_;

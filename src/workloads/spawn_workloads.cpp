@@ -39,7 +39,7 @@ class SpawnMany final : public WorkloadBase {
     executed_.store(0, std::memory_order_relaxed);
     latch_.reset(spec().count);
     for (std::uint64_t i = 0; i < spec().count; ++i) {
-      asio::post(runtime().pool().executor(), [this, runs = task_runs(i)] {
+      asio::post(runtime().pool().executor_for_task(), [this, runs = task_runs(i)] {
         executed_.fetch_add(runs, std::memory_order_relaxed);
         latch_.count_down();  // after the count: its acq_rel decrement publishes it
       });
@@ -85,7 +85,7 @@ class SpawnManyLocal final : public WorkloadBase {
 
   Task<> body() {
     for (std::uint64_t i = 0; i < spec().count; ++i) {
-      asio::post(runtime().pool().executor(), [this, runs = task_runs(i)] { task(runs); });
+      asio::post(runtime().pool().executor_for_task(), [this, runs = task_runs(i)] { task(runs); });
     }
     auto [ec, unused] = co_await done_.async_receive(asio::experimental::as_tuple(use_task));
     if (ec) throw asio::system_error(ec);
@@ -135,7 +135,7 @@ class SpawnManyRemoteIdle final : public WorkloadBase {
     for (std::uint64_t i = 0; i < n; ++i) slots_[i].state.store(pending, std::memory_order_relaxed);
     executed_.store(0, std::memory_order_relaxed);
     for (std::uint64_t i = 0; i < n; ++i) {
-      asio::post(runtime().pool().executor(), [this, slot = &slots_[i], runs = task_runs(i)] {
+      asio::post(runtime().pool().executor_for_task(), [this, slot = &slots_[i], runs = task_runs(i)] {
         executed_.fetch_add(runs, std::memory_order_relaxed);
         slot->state.store(done, std::memory_order_release);
         slot->state.notify_one();
