@@ -5,12 +5,27 @@
 #include <sched.h>
 #include <asio/co_spawn.hpp>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 #include <utility>
 
 namespace shootout::workloads {
+namespace {
+
+// How a worker that ran out of work searches before it parks: Tokio's
+// worker steals and then yields 3 times before it sleeps on its condition
+// variable. Here a sleep and wake-up costs the waker a futex call and the
+// sleeper 2 context switches (about 10 us of CPU between them on this
+// project's 2-vCPU VM, perf stat); the bench thread posts a task every
+// 0.1-1 us and a resumed sender arrives within ~1 us, so 5 us of pause
+// loops bridge those gaps, and the yields let a thread that shares the CPU
+// (the poster itself, on a loaded machine) run first.
+constexpr std::chrono::microseconds kSearchTime{5};
+constexpr int kSearchYields = 3;
+
+}  // namespace
 
 std::vector<int> allowed_cpus() {
   cpu_set_t set;
@@ -82,28 +97,46 @@ ThreadPool::~ThreadPool() { join(); }
 
 Executor ThreadPool::executor() noexcept {
   const std::size_t i = next_.fetch_add(1, std::memory_order_relaxed) % workers_.size();
-  return workers_[i]->context.get_executor();
+  return workers_[i]->executor();
 }
 
 Executor ThreadPool::executor_for_task() noexcept {
   const std::size_t n = workers_.size();
   const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed) % n;
+  Worker* awake = nullptr;
   for (std::size_t k = 0; k < n; ++k) {
     Worker& worker = *workers_[(start + k) % n];
-    if (!worker.asleep.load(std::memory_order_relaxed)) return worker.context.get_executor();
+    if (worker.searching.load(std::memory_order_relaxed)) return worker.executor();
+    if (awake == nullptr && !worker.parker.parked()) awake = &worker;
   }
-  return workers_[start]->context.get_executor();
+  return (awake != nullptr ? *awake : *workers_[start]).executor();
+}
+
+bool ThreadPool::search(Worker& worker) {
+  // Tokio lets at most half the workers search, so searching workers do
+  // not crowd out the ones with work (here: 4 threads on 2 CPUs).
+  if (2 * searching_.fetch_add(1, std::memory_order_relaxed) >= workers_.size()) {
+    searching_.fetch_sub(1, std::memory_order_relaxed);
+    return false;
+  }
+  worker.searching.store(true, std::memory_order_relaxed);
+  const bool found = worker.parker.spin(kSearchTime, kSearchYields);
+  worker.searching.store(false, std::memory_order_relaxed);
+  searching_.fetch_sub(1, std::memory_order_relaxed);
+  return found;
 }
 
 void ThreadPool::serve(Worker& worker) {
   for (;;) {
-    if (worker.context.poll_one() != 0) continue;
+    if (worker.context.poll() != 0) continue;
     if (worker.context.stopped()) return;
-    worker.asleep.store(true, std::memory_order_relaxed);
-    const std::size_t ran = worker.context.run_one();
-    worker.asleep.store(false, std::memory_order_relaxed);
-    if (ran == 0) return;  // stopped: no work left and no guard
+    if (search(worker)) continue;
+    worker.parker.park();
   }
+}
+
+void ThreadPool::unpark_all() noexcept {
+  for (auto& worker : workers_) worker->parker.unpark();
 }
 
 void ThreadPool::stop_all() noexcept {
@@ -111,13 +144,17 @@ void ThreadPool::stop_all() noexcept {
     worker->guard.reset();
     worker->context.stop();
   }
+  unpark_all();
 }
 
 void ThreadPool::join() noexcept {
   if (abandon_) {
     stop_all();
   } else {
+    // A worker whose queue is empty once its guard is gone stops its
+    // io_context at its next poll; parked workers must wake to see it.
     for (auto& worker : workers_) worker->guard.reset();
+    unpark_all();
   }
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
@@ -125,6 +162,7 @@ void ThreadPool::join() noexcept {
 }
 
 void ThreadPool::run(Worker& worker) {
+  const Parker::Owner owner(worker.parker);
   // A handler that throws must not terminate the process: keep the first
   // exception for the bench thread and go on serving the queue.
   for (;;) {
@@ -132,7 +170,7 @@ void ThreadPool::run(Worker& worker) {
       serve(worker);
       return;
     } catch (...) {
-      worker.asleep.store(false, std::memory_order_relaxed);
+      worker.searching.store(false, std::memory_order_relaxed);
       std::lock_guard lock(error_mutex_);
       if (!error_) error_ = std::current_exception();
     }
@@ -148,14 +186,21 @@ std::exception_ptr ThreadPool::take_error() {
 BenchLoop::BenchLoop() : context_(1) {}
 
 void BenchLoop::block_on(Task<> body) {
+  const Parker::Owner owner(parker_);
   std::exception_ptr error;
   bool finished = false;
-  asio::co_spawn(context_, std::move(body), [&](std::exception_ptr e) {
+  context_.restart();
+  asio::co_spawn(executor(), std::move(body), [&](std::exception_ptr e) {
     error = e;
     finished = true;
   });
-  context_.restart();
-  context_.run();
+  // poll() runs what is queued; the io_context stops itself when no work
+  // is left (nothing queued, no operation pending).
+  for (;;) {
+    context_.poll();
+    if (context_.stopped()) break;
+    parker_.park();
+  }
   if (!finished) throw std::logic_error("block_on: the bench loop stopped before its task ended");
   if (error) std::rethrow_exception(error);
 }

@@ -135,11 +135,12 @@ class SpawnManyRemoteIdle final : public WorkloadBase {
     for (std::uint64_t i = 0; i < n; ++i) slots_[i].state.store(pending, std::memory_order_relaxed);
     executed_.store(0, std::memory_order_relaxed);
     for (std::uint64_t i = 0; i < n; ++i) {
-      asio::post(runtime().pool().executor_for_task(), [this, slot = &slots_[i], runs = task_runs(i)] {
-        executed_.fetch_add(runs, std::memory_order_relaxed);
-        slot->state.store(done, std::memory_order_release);
-        slot->state.notify_one();
-      });
+      asio::post(runtime().pool().executor_for_task(),
+                 [this, slot = &slots_[i], runs = task_runs(i)] {
+                   executed_.fetch_add(runs, std::memory_order_relaxed);
+                   slot->state.store(done, std::memory_order_release);
+                   slot->state.notify_one();
+                 });
     }
     for (std::uint64_t i = 0; i < n; ++i) {
       while (slots_[i].state.load(std::memory_order_acquire) == pending) {
