@@ -67,9 +67,10 @@ class ChannelWorkload final : public WorkloadBase {
             "block_on: the bench thread runs its own io_context; a coroutine on it spawns the "
             "sender coroutines onto the pool and receives; as in Tokio, a send or receive that "
             "can complete (room in the buffer, a message buffered) does so at once "
-            "(try_send/try_receive) and only a full or empty channel suspends the coroutine, "
-            "whose wake-up is posted to its own io_context; while idle the bench thread sleeps "
-            "in io_context::run (its condition variable); ") +
+            "(try_send/try_receive), waking a waiting peer after the channel's mutex is "
+            "released, and only a full or empty channel suspends the coroutine, whose wake-up "
+            "is posted to its own io_context; senders are placed round-robin; while idle the "
+            "bench thread parks on its own futex word (no search, as Tokio's block_on); ") +
         kPoolQueues;
   }
 

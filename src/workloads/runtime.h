@@ -137,9 +137,14 @@ class ThreadPool {
 
 // How work reaches the pool, in words, for the workloads' wait_mode.
 inline constexpr const char* kPoolQueues =
-    "each pool thread runs its own io_context (its own queue); a pool thread that runs out "
-    "of work polls its queue for a short while (at most half of them at once), then parks on "
-    "its own futex word, and a post to its queue wakes it only while it is parked";
+    "each pool thread runs its own io_context (its own queue); one that runs out of work "
+    "searches (watches for new work for 5 us, then yields 3 times; at most half of them at "
+    "once), then parks on its own futex word, and work posted to it wakes it only while it "
+    "is parked";
+// Where a spawned task goes (executor_for_task), in words.
+inline constexpr const char* kTaskPlacement =
+    "a spawned task goes to a searching pool thread, else to an awake one, else round-robin "
+    "to a parked one, which the post wakes";
 
 // Tokio's block_on and current-thread runtime: an io_context that only the
 // bench thread runs. block_on() co_spawns `body` on it and runs it until it

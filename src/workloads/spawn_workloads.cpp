@@ -29,7 +29,8 @@ class SpawnMany final : public WorkloadBase {
   ~SpawnMany() override { shutdown(); }
   SpawnMany(const Spec& spec, const WorkloadParams& params, const TestFaults& faults)
       : WorkloadBase(spec, params, faults) {
-    info_.wait_mode = std::string("tasks are function objects posted to the pool; ") + kPoolQueues +
+    info_.wait_mode = std::string("tasks are function objects posted to the pool; ") +
+                      kTaskPlacement + "; " + kPoolQueues +
                       "; the bench thread blocks on a countdown latch (mutex + condition "
                       "variable) that the last task to finish notifies";
   }
@@ -65,9 +66,8 @@ class SpawnManyLocal final : public WorkloadBase {
         std::string(
             "block_on: the bench thread runs its own io_context; a coroutine on it posts the "
             "tasks (function objects) to the pool and co_awaits a concurrent_channel the last "
-            "task try_sends to, sleeping in io_context::run (its condition variable) until "
-            "then; ") +
-        kPoolQueues;
+            "task try_sends to, the thread parked on its own futex word until then; ") +
+        kTaskPlacement + "; " + kPoolQueues;
   }
 
  private:
@@ -121,7 +121,7 @@ class SpawnManyRemoteIdle final : public WorkloadBase {
             "task's completion slot in spawn order with std::atomic::wait (libstdc++: a short "
             "spin, then a futex), like awaiting JoinHandles in order; a completed task only "
             "wakes it when it is the one being waited for; ") +
-        kPoolQueues;
+        kTaskPlacement + "; " + kPoolQueues;
   }
 
  private:
