@@ -2,7 +2,6 @@
 #include "workloads/parker.h"
 
 #include <linux/futex.h>
-#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -59,17 +58,13 @@ bool Parker::take_wakeup() noexcept {
   return state_.compare_exchange_strong(expected, kEmpty);
 }
 
-bool Parker::spin(std::chrono::nanoseconds limit, int yields) noexcept {
+bool Parker::spin(std::chrono::nanoseconds limit) noexcept {
   const auto until = std::chrono::steady_clock::now() + limit;
   do {
     if (take_wakeup()) return true;
     for (int i = 0; i < kPausesPerLook; ++i) cpu_relax();
   } while (std::chrono::steady_clock::now() < until);
-  for (int i = 0; i < yields; ++i) {
-    sched_yield();
-    if (take_wakeup()) return true;
-  }
-  return false;
+  return take_wakeup();
 }
 
 void Parker::unpark() noexcept {

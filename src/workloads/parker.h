@@ -27,12 +27,12 @@ class Parker {
   // only when the owner sleeps; inside a DeferWakeups on this thread that
   // call waits for the scope's end.
   void unpark() noexcept;
-  // The owning thread: waits for an unpark() without sleeping, up to
-  // `limit` of pause loops and then `yields` sched_yield() rounds; true
-  // (the wake-up consumed) when one came. It watches this word, not the
-  // io_context's queue: polling the queue took its mutex and made every
-  // post to it contend (futex calls without any sleep).
-  bool spin(std::chrono::nanoseconds limit, int yields) noexcept;
+  // The owning thread: waits up to `limit` for an unpark() without
+  // sleeping (pause loops); true (the wake-up consumed) when one came. It
+  // watches this word, not the io_context's queue: polling the queue took
+  // its mutex and made every post to it contend (futex calls without any
+  // sleep).
+  bool spin(std::chrono::nanoseconds limit) noexcept;
   // Asleep and not yet woken: a hint for placing work (it may change at once).
   bool parked() const noexcept { return state_.load(std::memory_order_relaxed) == kParked; }
 

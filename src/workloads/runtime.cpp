@@ -14,17 +14,19 @@
 namespace shootout::workloads {
 namespace {
 
-// How a worker that ran out of work searches before it parks: Tokio's
-// worker steals and then yields 3 times before it sleeps on its condition
-// variable. Here a sleep and wake-up costs the waker a futex call and the
-// sleeper 2 context switches (about 10 us of CPU between them on this
-// project's 2-vCPU VM, perf stat); the bench thread posts a task every
-// 0.1-1 us and a resumed sender arrives within ~1 us, so 5 us of pause
-// loops bridge those gaps, and the yields let a thread that shares the CPU
-// (the poster itself, on a loaded machine) run first.
-// (kPoolQueues in runtime.h and runtime_description() say these numbers.)
+// How long a worker that ran out of work searches before it parks: it
+// watches its Parker word for new work. A sleep and wake-up costs the waker
+// a futex call and the sleeper 2 context switches, about 10 us of CPU
+// between them on this project's 2-vCPU VM (perf stat); the bench thread
+// posts a task every 0.1-1 us and a sender resumes within ~1 us of the
+// receiver making room, so 5 us bridges those waits (1, 2, 5 and 20 us
+// gave the same counts on spawn_many and the channels, within noise).
+// Tokio's workers also yield 3 times before they sleep; here sched_yield in
+// the search made small-message channels 2-7x slower on a loaded machine
+// (mpsc/1024 1.2 -> 5.6 us per message, mpsc_contention 61 -> 356 ns: the
+// receiver slept 4-30x as often) and spawns no faster, so it only pauses.
+// (kPoolQueues in runtime.h and runtime_description() say this number.)
 constexpr std::chrono::microseconds kSearchTime{5};
-constexpr int kSearchYields = 3;
 
 }  // namespace
 
@@ -121,7 +123,7 @@ bool ThreadPool::search(Worker& worker) {
     return false;
   }
   worker.searching.store(true, std::memory_order_relaxed);
-  const bool found = worker.parker.spin(kSearchTime, kSearchYields);
+  const bool found = worker.parker.spin(kSearchTime);
   worker.searching.store(false, std::memory_order_relaxed);
   searching_.fetch_sub(1, std::memory_order_relaxed);
   return found;

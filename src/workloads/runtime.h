@@ -73,10 +73,10 @@ class Countdown {
 // spawn_many/10000: docs/design.md §4). No work stealing: the workloads'
 // tasks are uniform.
 //
-// A worker runs what its queue holds, then searches (polls its queue for
-// a short while, as Tokio's workers search before they park; at most half
-// the workers at once), then parks on its Parker until work is posted to
-// it. Each io_context is kept alive by a work guard from construction to
+// A worker runs what its queue holds, then searches (watches its Parker
+// for new work for a short while, as Tokio's workers search before they
+// park; at most half the workers at once), then parks on its Parker until
+// work is posted to it. Each io_context is kept alive by a work guard from construction to
 // join().
 class ThreadPool {
  public:
@@ -120,8 +120,8 @@ class ThreadPool {
   void run(Worker& worker);
   // Runs the worker's queue until its io_context stops.
   void serve(Worker& worker);
-  // Polls the worker's queue for up to kSearchTime; true when it ran a
-  // handler. False at once when half the workers already search.
+  // Waits up to kSearchTime for work posted to the worker; true when some
+  // came. False at once when half the workers already search.
   bool search(Worker& worker);
   void stop_all() noexcept;
   void unpark_all() noexcept;
@@ -138,9 +138,8 @@ class ThreadPool {
 // How work reaches the pool, in words, for the workloads' wait_mode.
 inline constexpr const char* kPoolQueues =
     "each pool thread runs its own io_context (its own queue); one that runs out of work "
-    "searches (watches for new work for 5 us, then yields 3 times; at most half of them at "
-    "once), then parks on its own futex word, and work posted to it wakes it only while it "
-    "is parked";
+    "searches (watches for new work for 5 us; at most half of them at once), then parks on "
+    "its own futex word, and work posted to it wakes it only while it is parked";
 // Where a spawned task goes (executor_for_task), in words.
 inline constexpr const char* kTaskPlacement =
     "a spawned task goes to a searching pool thread, else to an awake one, else round-robin "

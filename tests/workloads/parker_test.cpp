@@ -25,7 +25,7 @@ TEST(Parker, AnUnparkBeforeParkIsKeptForIt) {
   parker.unpark();
   parker.park();  // returns at once
   // One unpark() is one wake-up: it was consumed.
-  EXPECT_FALSE(parker.spin(std::chrono::nanoseconds(0), 0));
+  EXPECT_FALSE(parker.spin(std::chrono::nanoseconds(0)));
 }
 
 TEST(Parker, ParkSleepsUntilAnotherThreadUnparks) {
@@ -47,9 +47,9 @@ TEST(Parker, SpinTakesAnUnparkWithoutSleeping) {
   Parker parker;
   std::thread waker([&] { parker.unpark(); });
   // Up to a minute: the waker needs to run once, however loaded the machine.
-  EXPECT_TRUE(parker.spin(std::chrono::minutes(1), 0));
+  EXPECT_TRUE(parker.spin(std::chrono::minutes(1)));
   waker.join();
-  EXPECT_FALSE(parker.spin(std::chrono::nanoseconds(0), 1));
+  EXPECT_FALSE(parker.spin(std::chrono::nanoseconds(0)));
 }
 
 TEST(DeferWakeups, NestedScopesWakeEverySleeperWhenTheOutermostEnds) {
