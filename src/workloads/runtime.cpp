@@ -173,7 +173,6 @@ void ThreadPool::run(Worker& worker) {
       serve(worker);
       return;
     } catch (...) {
-      worker.searching.store(false, std::memory_order_relaxed);
       std::lock_guard lock(error_mutex_);
       if (!error_) error_ = std::current_exception();
     }

@@ -76,8 +76,8 @@ class Countdown {
 // A worker runs what its queue holds, then searches (watches its Parker
 // for new work for a short while, as Tokio's workers search before they
 // park; at most half the workers at once), then parks on its Parker until
-// work is posted to it. Each io_context is kept alive by a work guard from construction to
-// join().
+// work is posted to it. Each io_context is kept alive by a work guard from
+// construction to join().
 class ThreadPool {
  public:
   // cpus: pin thread i to cpus[(i + 1) % size] (CPU 0 is the bench thread's);
