@@ -31,17 +31,21 @@ std::string runtime_details() {
 
 const char* runtime_description() {
   return "Runtime: standalone Asio with C++20 coroutines, shaped as Tokio's. The multi-thread "
-         "runtime is W pool threads, each running its own io_context (a per-worker queue); "
-         "work is posted to them round-robin and a sleeping pool thread is woken (its "
-         "io_context's condition variable) only when work lands on its own queue. block_on "
-         "and the current-thread runtime are the bench thread running its own io_context. A "
-         "spawned task is a function object posted to a queue: one allocation, as Tokio's task "
-         "cell, and of its size class (113 bytes; Tokio 1.24's cell is 120). Channels are bounded "
-         "concurrent_channels; a send or receive that can complete "
-         "does so at once (try_send/try_receive), and only a full or empty channel suspends "
-         "the coroutine, its wake-up posted to its own io_context. Build \"asio\": Asio's "
-         "recycling caches off, so every task, operation and message allocation reaches the "
-         "allocator; \"asio-shipped\": Asio's defaults.";
+         "runtime is W pool threads, each running its own io_context (a per-worker queue). A "
+         "pool thread that runs out of work searches (watches for new work for 5 us; at most "
+         "half of them at once, as Tokio's), then parks on its own futex word; work posted to a "
+         "thread wakes it (one futex call) only while it is parked. A spawned task goes to a "
+         "searching thread, else to an awake one, else to a parked one, which the post wakes; "
+         "long-lived tasks (channel senders) are placed round-robin. block_on and the "
+         "current-thread runtime are the bench thread running its own io_context and parking "
+         "when it has nothing to run. A spawned task is a function object posted to a queue: "
+         "one allocation, as Tokio's task cell, and of its size class (113 bytes; Tokio 1.24's "
+         "cell is 120). Channels are bounded concurrent_channels; a "
+         "send or receive that can complete does so at once (try_send/try_receive) and wakes a "
+         "waiting peer after the channel's mutex is released; only a full or empty channel "
+         "suspends the coroutine, its wake-up posted to its own io_context. Build \"asio\": "
+         "Asio's recycling caches off, so every task, operation and message allocation reaches "
+         "the allocator; \"asio-shipped\": Asio's defaults.";
 }
 
 }  // namespace shootout::workloads

@@ -67,9 +67,10 @@ class ChannelWorkload final : public WorkloadBase {
             "block_on: the bench thread runs its own io_context; a coroutine on it spawns the "
             "sender coroutines onto the pool and receives; as in Tokio, a send or receive that "
             "can complete (room in the buffer, a message buffered) does so at once "
-            "(try_send/try_receive) and only a full or empty channel suspends the coroutine, "
-            "whose wake-up is posted to its own io_context; while idle the bench thread sleeps "
-            "in io_context::run (its condition variable); ") +
+            "(try_send/try_receive), waking a waiting peer after the channel's mutex is "
+            "released, and only a full or empty channel suspends the coroutine, whose wake-up "
+            "is posted to its own io_context; senders are placed round-robin; while idle the "
+            "bench thread parks on its own futex word (no search, as Tokio's block_on); ") +
         kPoolQueues;
   }
 
@@ -102,6 +103,14 @@ class ChannelWorkload final : public WorkloadBase {
     }
   }
 
+  // try_send, which leaves `value` untouched when it returns false; a
+  // receiver it completes is woken after the channel's mutex is released
+  // (DeferWakeups).
+  static bool send_now(Channel<Value>& channel, asio::error_code ec, Value& value) {
+    const DeferWakeups defer;
+    return channel.try_send(ec, std::move(value));
+  }
+
   Task<> send_all(Channel<Value>& channel, std::uint64_t lane) {
     std::exception_ptr failure;
     for (std::uint64_t i = 0; i < spec().count; ++i) {
@@ -115,18 +124,18 @@ class ChannelWorkload final : public WorkloadBase {
       if (faults().drop_one_message && lane == 0 && i == fault_index()) continue;
       // Tokio's Sender::send: a message that fits in the buffer (or meets a
       // waiting receiver) goes in at once, without suspending the sender;
-      // only a full channel suspends it. try_send leaves `value` untouched
-      // when it returns false. Awaiting async_send every time cost a
-      // coroutine frame, a send operation and a completion posted through
+      // only a full channel suspends it. Awaiting async_send every time cost
+      // a coroutine frame, a send operation and a completion posted through
       // the pool's queue per message. (Inline, not a helper coroutine: each
       // call of one would allocate its frame.)
-      if (!channel.try_send(asio::error_code{}, std::move(value)))
+      if (!send_now(channel, asio::error_code{}, value))
         co_await channel.async_send(asio::error_code{}, std::move(value), use_task);
     }
     // End of stream. The receiver counts one eof per sender instead of
     // counting messages, so a lost message is a short count, not a hang.
-    if (!channel.try_send(asio::error::eof, Value{}))
-      co_await channel.async_send(asio::error::eof, Value{}, use_task);
+    Value end{};
+    if (!send_now(channel, asio::error::eof, end))
+      co_await channel.async_send(asio::error::eof, std::move(end), use_task);
     if (failure) std::rethrow_exception(failure);
   }
 
@@ -145,10 +154,16 @@ class ChannelWorkload final : public WorkloadBase {
       // empty channel suspends the receiver until a sender hands it one.
       asio::error_code ec;
       Value value{};
-      const bool taken = channel.try_receive([&](asio::error_code e, Value v) {
-        ec = e;
-        value = std::move(v);
-      });
+      bool taken = false;
+      {
+        // A sender this receive makes room for is woken after the
+        // channel's mutex is released.
+        const DeferWakeups defer;
+        taken = channel.try_receive([&](asio::error_code e, Value v) {
+          ec = e;
+          value = std::move(v);
+        });
+      }
       if (!taken) {
         std::tie(ec, value) =
             co_await channel.async_receive(asio::experimental::as_tuple(use_task));

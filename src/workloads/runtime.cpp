@@ -5,12 +5,30 @@
 #include <sched.h>
 #include <asio/co_spawn.hpp>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 #include <utility>
 
 namespace shootout::workloads {
+namespace {
+
+// How long a worker that ran out of work searches before it parks: it
+// watches its Parker word for new work. A sleep and wake-up costs the waker
+// a futex call and the sleeper 2 context switches, about 10 us of CPU
+// between them on this project's 2-vCPU VM (perf stat); the bench thread
+// posts a task every 0.1-1 us and a sender resumes within ~1 us of the
+// receiver making room, so 5 us bridges those waits (1, 2, 5 and 20 us
+// gave the same counts on spawn_many and the channels, within noise).
+// Tokio's workers also yield 3 times before they sleep; here sched_yield in
+// the search made small-message channels 2-7x slower on a loaded machine
+// (mpsc/1024 1.2 -> 5.6 us per message, mpsc_contention 61 -> 356 ns: the
+// receiver slept 4-30x as often) and spawns no faster, so it only pauses.
+// (kPoolQueues in runtime.h and runtime_description() say this number.)
+constexpr std::chrono::microseconds kSearchTime{5};
+
+}  // namespace
 
 std::vector<int> allowed_cpus() {
   cpu_set_t set;
@@ -82,7 +100,46 @@ ThreadPool::~ThreadPool() { join(); }
 
 Executor ThreadPool::executor() noexcept {
   const std::size_t i = next_.fetch_add(1, std::memory_order_relaxed) % workers_.size();
-  return workers_[i]->context.get_executor();
+  return workers_[i]->executor();
+}
+
+Executor ThreadPool::executor_for_task() noexcept {
+  const std::size_t n = workers_.size();
+  const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed) % n;
+  Worker* awake = nullptr;
+  for (std::size_t k = 0; k < n; ++k) {
+    Worker& worker = *workers_[(start + k) % n];
+    if (worker.searching.load(std::memory_order_relaxed)) return worker.executor();
+    if (awake == nullptr && !worker.parker.parked()) awake = &worker;
+  }
+  return (awake != nullptr ? *awake : *workers_[start]).executor();
+}
+
+bool ThreadPool::search(Worker& worker) {
+  // Tokio lets at most half the workers search, so searching workers do
+  // not crowd out the ones with work (here: 4 threads on 2 CPUs).
+  if (2 * searching_.fetch_add(1, std::memory_order_relaxed) >= workers_.size()) {
+    searching_.fetch_sub(1, std::memory_order_relaxed);
+    return false;
+  }
+  worker.searching.store(true, std::memory_order_relaxed);
+  const bool found = worker.parker.spin(kSearchTime);
+  worker.searching.store(false, std::memory_order_relaxed);
+  searching_.fetch_sub(1, std::memory_order_relaxed);
+  return found;
+}
+
+void ThreadPool::serve(Worker& worker) {
+  for (;;) {
+    if (worker.context.poll() != 0) continue;
+    if (worker.context.stopped()) return;
+    if (search(worker)) continue;
+    worker.parker.park();
+  }
+}
+
+void ThreadPool::unpark_all() noexcept {
+  for (auto& worker : workers_) worker->parker.unpark();
 }
 
 void ThreadPool::stop_all() noexcept {
@@ -90,13 +147,17 @@ void ThreadPool::stop_all() noexcept {
     worker->guard.reset();
     worker->context.stop();
   }
+  unpark_all();
 }
 
 void ThreadPool::join() noexcept {
   if (abandon_) {
     stop_all();
   } else {
+    // A worker whose queue is empty once its guard is gone stops its
+    // io_context at its next poll; parked workers must wake to see it.
     for (auto& worker : workers_) worker->guard.reset();
+    unpark_all();
   }
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
@@ -104,11 +165,12 @@ void ThreadPool::join() noexcept {
 }
 
 void ThreadPool::run(Worker& worker) {
+  const Parker::Owner owner(worker.parker);
   // A handler that throws must not terminate the process: keep the first
   // exception for the bench thread and go on serving the queue.
   for (;;) {
     try {
-      worker.context.run();
+      serve(worker);
       return;
     } catch (...) {
       std::lock_guard lock(error_mutex_);
@@ -126,14 +188,31 @@ std::exception_ptr ThreadPool::take_error() {
 BenchLoop::BenchLoop() : context_(1) {}
 
 void BenchLoop::block_on(Task<> body) {
+  const Parker::Owner owner(parker_);
   std::exception_ptr error;
   bool finished = false;
-  asio::co_spawn(context_, std::move(body), [&](std::exception_ptr e) {
+  context_.restart();
+  asio::co_spawn(executor(), std::move(body), [&](std::exception_ptr e) {
     error = e;
     finished = true;
   });
-  context_.restart();
-  context_.run();
+  // poll() runs what is queued; the io_context stops itself when no work
+  // is left (nothing queued, no operation pending). With nothing to run the
+  // thread parks at once, as Tokio's block_on does. Tried and not kept
+  // (perf stat, medians of 3, machine under load 4-6): searching first (1
+  // us, 3 yields), or yielding once after each wake-up, cut the receiver's
+  // sleeps on mpsc/64-4096 from 0.3-0.4 to 0.001-0.004 per message (on
+  // mpsc/64 and mpsc/1024: 3-18x Tokio's time per message -> below it), but
+  // with 32 KiB messages glibc then trimmed and re-faulted its heap far more
+  // often (page faults per message on mpsc_large 0.9 -> 1.9-3.4, Tokio
+  // 1.0-1.2), at 1.8-2.2x the time; with sender and receiver pinned to
+  // different CPUs, as an idle machine places them, the search changed
+  // nothing (mpsc/1024: 3.6 us per message either way).
+  for (;;) {
+    context_.poll();
+    if (context_.stopped()) break;
+    parker_.park();
+  }
   if (!finished) throw std::logic_error("block_on: the bench loop stopped before its task ended");
   if (error) std::rethrow_exception(error);
 }

@@ -1,7 +1,9 @@
 // The async runtime the workloads run on, Tokio's shapes rebuilt with Asio:
 // a multi-thread pool (W threads, an io_context each), the bench thread's
 // own io_context for block_on and the current-thread runtime, a reusable
-// countdown latch, and CPU pinning.
+// countdown latch, and CPU pinning. Threads sleep on a Parker (parker.h)
+// and are woken by the executor that queues work for them
+// (waking_executor.h).
 #pragma once
 
 #include <asio/awaitable.hpp>
@@ -20,13 +22,17 @@
 #include <thread>
 #include <vector>
 
+#include "workloads/parker.h"
+#include "workloads/waking_executor.h"
+
 namespace shootout::workloads {
 
-// Every coroutine, completion and channel names the io_context's executor
-// type itself, not Asio's default any_io_executor: posting a completion
-// through the type-erased executor wraps it in a second allocation (the
-// channel workloads' waits cost 2 more allocations per message that way).
-using Executor = asio::io_context::executor_type;
+// Every coroutine, completion and channel names this concrete executor
+// (the io_context's, waking its thread), not Asio's default
+// any_io_executor: posting a completion through the type-erased executor
+// wraps it in a second allocation (the channel workloads' waits cost 2 more
+// allocations per message that way).
+using Executor = WakingExecutor<asio::io_context::executor_type>;
 template <typename T = void>
 using Task = asio::awaitable<T, Executor>;
 inline constexpr asio::use_awaitable_t<Executor> use_task{};
@@ -61,14 +67,17 @@ class Countdown {
 // Tokio's multi-thread runtime: W threads, each running its own io_context
 // (a per-worker run queue; concurrency hint 1, so a handler a worker posts
 // to itself goes to its thread-private queue without taking the lock or
-// waking anyone). executor() places work round-robin over the workers, as
-// remote spawns spread over Tokio's workers. One io_context shared by the W
-// threads made every post signal the shared condition variable and every
-// dequeue contend for one mutex (with it and co_spawned tasks, 0.96 futex
-// calls per task on spawn_many/10000; now 0.16: docs/design.md §4). No work stealing:
-// the workloads' tasks are uniform, so round-robin keeps the workers evenly
-// loaded.
-// Each io_context is kept alive by a work guard from construction to join().
+// waking anyone). One io_context shared by the W threads made every post
+// signal the shared condition variable and every dequeue contend for one
+// mutex (with it and co_spawned tasks, 0.96 futex calls per task on
+// spawn_many/10000: docs/design.md §4). No work stealing: the workloads'
+// tasks are uniform.
+//
+// A worker runs what its queue holds, then searches (watches its Parker
+// for new work for a short while, as Tokio's workers search before they
+// park; at most half the workers at once), then parks on its Parker until
+// work is posted to it. Each io_context is kept alive by a work guard from
+// construction to join().
 class ThreadPool {
  public:
   // cpus: pin thread i to cpus[(i + 1) % size] (CPU 0 is the bench thread's);
@@ -78,8 +87,15 @@ class ThreadPool {
   ThreadPool(const ThreadPool&) = delete;
   ThreadPool& operator=(const ThreadPool&) = delete;
 
-  // The next worker's executor, round-robin; safe from any thread.
+  // The next worker's executor, round-robin; safe from any thread. For
+  // long-lived tasks (channel senders), which must spread over the workers.
   Executor executor() noexcept;
+  // Where a spawned task goes, as Tokio wakes a parked worker for a remote
+  // spawn only when none is searching: a searching worker, else one that is
+  // awake, else (all parked) the next worker round-robin, which the post
+  // wakes. Round-robin alone woke a sleeping worker 0.16 times per task on
+  // spawn_many/10000 (Tokio 0.004).
+  Executor executor_for_task() noexcept;
   int size() const noexcept { return static_cast<int>(threads_.size()); }
   // An exception that escaped a handler on a pool thread, once.
   std::exception_ptr take_error();
@@ -92,15 +108,28 @@ class ThreadPool {
 
  private:
   struct Worker {
+    // Before the io_context: operations it destroys may still wake it.
+    Parker parker;
     asio::io_context context{1};
     asio::executor_work_guard<asio::io_context::executor_type> guard{context.get_executor()};
+    // Set while the worker searches: a placement hint only (a post to a
+    // worker that has just parked wakes it through its Parker).
+    alignas(64) std::atomic<bool> searching{false};
+    Executor executor() noexcept { return Executor(context.get_executor(), parker); }
   };
   void run(Worker& worker);
+  // Runs the worker's queue until its io_context stops.
+  void serve(Worker& worker);
+  // Waits up to kSearchTime for work posted to the worker; true when some
+  // came. False at once when half the workers already search.
+  bool search(Worker& worker);
   void stop_all() noexcept;
+  void unpark_all() noexcept;
 
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
   std::atomic<std::size_t> next_{0};
+  alignas(64) std::atomic<std::size_t> searching_{0};
   std::mutex error_mutex_;
   std::exception_ptr error_;
   bool abandon_ = false;
@@ -108,22 +137,27 @@ class ThreadPool {
 
 // How work reaches the pool, in words, for the workloads' wait_mode.
 inline constexpr const char* kPoolQueues =
-    "each pool thread runs its own io_context (its own queue), work is posted to them "
-    "round-robin, and a sleeping pool thread is woken (its io_context's condition variable) "
-    "only when work lands on its own queue";
+    "each pool thread runs its own io_context (its own queue); one that runs out of work "
+    "searches (watches for new work for 5 us; at most half of them at once), then parks on "
+    "its own futex word, and work posted to it wakes it only while it is parked";
+// Where a spawned task goes (executor_for_task), in words.
+inline constexpr const char* kTaskPlacement =
+    "a spawned task goes to a searching pool thread, else to an awake one, else round-robin "
+    "to a parked one, which the post wakes";
 
 // Tokio's block_on and current-thread runtime: an io_context that only the
 // bench thread runs. block_on() co_spawns `body` on it and runs it until it
 // has no work left: the body, everything spawned on it, and every
-// completion other threads post back to it. The thread sleeps inside
-// io_context::run (the scheduler's condition variable) while waiting.
+// completion other threads post back to it. While waiting the thread parks
+// on its Parker (no search: Tokio's block_on parks at once too).
 class BenchLoop {
  public:
   BenchLoop();
-  Executor executor() noexcept { return context_.get_executor(); }
+  Executor executor() noexcept { return Executor(context_.get_executor(), parker_); }
   void block_on(Task<> body);
 
  private:
+  Parker parker_;  // before the io_context: operations it destroys may still wake it
   asio::io_context context_;
 };
 

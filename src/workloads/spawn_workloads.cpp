@@ -30,7 +30,8 @@ class SpawnMany final : public WorkloadBase {
   ~SpawnMany() override { shutdown(); }
   SpawnMany(const Spec& spec, const WorkloadParams& params, const TestFaults& faults)
       : WorkloadBase(spec, params, faults) {
-    info_.wait_mode = std::string("tasks are function objects posted to the pool; ") + kPoolQueues +
+    info_.wait_mode = std::string("tasks are function objects posted to the pool; ") +
+                      kTaskPlacement + "; " + kPoolQueues +
                       "; the bench thread blocks on a countdown latch (mutex + condition "
                       "variable) that the last task to finish notifies";
   }
@@ -40,7 +41,7 @@ class SpawnMany final : public WorkloadBase {
     executed_.store(0, std::memory_order_relaxed);
     latch_.reset(spec().count);
     for (std::uint64_t i = 0; i < spec().count; ++i) {
-      spawn_task(runtime().pool().executor(), [this, runs = task_runs(i)] {
+      spawn_task(runtime().pool().executor_for_task(), [this, runs = task_runs(i)] {
         executed_.fetch_add(runs, std::memory_order_relaxed);
         latch_.count_down();  // after the count: its acq_rel decrement publishes it
       });
@@ -66,9 +67,8 @@ class SpawnManyLocal final : public WorkloadBase {
         std::string(
             "block_on: the bench thread runs its own io_context; a coroutine on it posts the "
             "tasks (function objects) to the pool and co_awaits a concurrent_channel the last "
-            "task try_sends to, sleeping in io_context::run (its condition variable) until "
-            "then; ") +
-        kPoolQueues;
+            "task try_sends to, the thread parked on its own futex word until then; ") +
+        kTaskPlacement + "; " + kPoolQueues;
   }
 
  private:
@@ -86,7 +86,7 @@ class SpawnManyLocal final : public WorkloadBase {
 
   Task<> body() {
     for (std::uint64_t i = 0; i < spec().count; ++i) {
-      spawn_task(runtime().pool().executor(), [this, runs = task_runs(i)] { task(runs); });
+      spawn_task(runtime().pool().executor_for_task(), [this, runs = task_runs(i)] { task(runs); });
     }
     auto [ec, unused] = co_await done_.async_receive(asio::experimental::as_tuple(use_task));
     if (ec) throw asio::system_error(ec);
@@ -122,7 +122,7 @@ class SpawnManyRemoteIdle final : public WorkloadBase {
             "task's completion slot in spawn order with std::atomic::wait (libstdc++: a short "
             "spin, then a futex), like awaiting JoinHandles in order; a completed task only "
             "wakes it when it is the one being waited for; ") +
-        kPoolQueues;
+        kTaskPlacement + "; " + kPoolQueues;
   }
 
  private:
@@ -136,11 +136,12 @@ class SpawnManyRemoteIdle final : public WorkloadBase {
     for (std::uint64_t i = 0; i < n; ++i) slots_[i].state.store(pending, std::memory_order_relaxed);
     executed_.store(0, std::memory_order_relaxed);
     for (std::uint64_t i = 0; i < n; ++i) {
-      spawn_task(runtime().pool().executor(), [this, slot = &slots_[i], runs = task_runs(i)] {
-        executed_.fetch_add(runs, std::memory_order_relaxed);
-        slot->state.store(done, std::memory_order_release);
-        slot->state.notify_one();
-      });
+      spawn_task(runtime().pool().executor_for_task(),
+                 [this, slot = &slots_[i], runs = task_runs(i)] {
+                   executed_.fetch_add(runs, std::memory_order_relaxed);
+                   slot->state.store(done, std::memory_order_release);
+                   slot->state.notify_one();
+                 });
     }
     for (std::uint64_t i = 0; i < n; ++i) {
       while (slots_[i].state.load(std::memory_order_acquire) == pending) {

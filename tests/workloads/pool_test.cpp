@@ -1,12 +1,17 @@
 // The multi-thread runtime's queues (src/workloads/runtime.h): one
 // io_context per pool thread, work placed round-robin, a handler a worker
-// posts to itself run by that same worker.
+// posts to itself run by that same worker; and the threads, which sleep
+// outside Asio (parker.h), still return when their io_context stops on
+// another thread. A missed wake-up hangs a test (ctest's timeout fails it).
 #include <gtest/gtest.h>
 
+#include <asio/experimental/as_tuple.hpp>
 #include <asio/post.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -70,6 +75,44 @@ TEST(ThreadPool, WorkAWorkerPostsToItselfStaysOnIt) {
   done.wait();
   pool.join();
   EXPECT_EQ(moved.load(), 0);
+}
+
+// The receive operation holds work on the bench loop's io_context; the
+// pool thread that completes it releases that work after posting the
+// completion, possibly after the bench loop ran the completion and
+// parked: that release must wake it, or block_on never returns.
+TEST(BenchLoop, BlockOnReturnsWhenAPoolThreadReleasesItsLastWork) {
+  Runtime runtime(2, false);
+  TaskChannel<void(asio::error_code, bool)> done(runtime.pool().executor(), 1);
+  constexpr int kIterations = 300;
+  int received = 0;
+  for (int i = 0; i < kIterations; ++i) {
+    runtime.bench().block_on([&]() -> Task<> {
+      asio::post(runtime.pool().executor_for_task(),
+                 [&] { EXPECT_TRUE(done.try_send(asio::error_code{}, true)); });
+      auto [ec, value] = co_await done.async_receive(asio::experimental::as_tuple(use_task));
+      if (!ec && value) ++received;
+    }());
+  }
+  runtime.shutdown();
+  EXPECT_EQ(received, kIterations);
+}
+
+TEST(ThreadPool, JoinReturnsOnceWorkHeldOnAnotherThreadIsReleased) {
+  ThreadPool pool(2, {});
+  // Counts as outstanding work of the first worker's io_context, which
+  // cannot stop while it lives.
+  std::optional held(asio::prefer(pool.executor(), asio::execution::outstanding_work.tracked));
+  std::atomic<bool> joined{false};
+  std::thread joiner([&] {
+    pool.join();
+    joined = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_FALSE(joined.load());
+  held.reset();  // the io_context stops here, on this thread
+  joiner.join();
+  EXPECT_TRUE(joined.load());
 }
 
 }  // namespace

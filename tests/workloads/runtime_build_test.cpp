@@ -24,8 +24,9 @@ TEST(RuntimeBuild, NameAndAsioConfiguration) {
 
 TEST(RuntimeBuild, DescriptionSaysHowTheRuntimeWorks) {
   const std::string text = runtime_description();
-  for (const char* fact : {"each running its own io_context", "round-robin",
-                           "function object posted", "try_send/try_receive"})
+  for (const char* fact :
+       {"each running its own io_context", "round-robin", "function object posted",
+        "try_send/try_receive", "parks on its own futex word", "searching thread"})
     EXPECT_NE(text.find(fact), std::string::npos) << fact << " missing from: " << text;
 }
 

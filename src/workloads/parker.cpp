@@ -1,0 +1,105 @@
+// Park/unpark on a futex word (Linux), and deferred wake-ups.
+#include "workloads/parker.h"
+
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace shootout::workloads {
+namespace {
+
+// Between two looks at the word: ~0.3-1 us of pause instructions.
+constexpr int kPausesPerLook = 16;
+
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield" ::: "memory");
+#endif
+}
+
+thread_local Parker* current_parker = nullptr;
+thread_local DeferWakeups* deferral = nullptr;
+
+// Sleeps while *word == expected (or returns at once when it is not).
+void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected) noexcept {
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected, nullptr,
+          nullptr, 0);
+}
+
+void futex_wake_one(std::atomic<std::uint32_t>& word) noexcept {
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE_PRIVATE, 1, nullptr,
+          nullptr, 0);
+}
+
+}  // namespace
+
+void Parker::park() noexcept {
+  // A wake-up that came while the thread was awake: consume it.
+  std::uint32_t expected = kNotified;
+  if (state_.compare_exchange_strong(expected, kEmpty)) return;
+  expected = kEmpty;
+  if (!state_.compare_exchange_strong(expected, kParked)) {
+    state_.store(kEmpty);  // notified in between
+    return;
+  }
+  for (;;) {
+    futex_wait(state_, kParked);
+    expected = kNotified;
+    if (state_.compare_exchange_strong(expected, kEmpty)) return;
+    // Spurious return (a signal, or a stale futex wake): still kParked.
+  }
+}
+
+bool Parker::take_wakeup() noexcept {
+  if (state_.load(std::memory_order_relaxed) != kNotified) return false;
+  std::uint32_t expected = kNotified;
+  return state_.compare_exchange_strong(expected, kEmpty);
+}
+
+bool Parker::spin(std::chrono::nanoseconds limit) noexcept {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  do {
+    if (take_wakeup()) return true;
+    for (int i = 0; i < kPausesPerLook; ++i) cpu_relax();
+  } while (std::chrono::steady_clock::now() < until);
+  return take_wakeup();
+}
+
+void Parker::unpark() noexcept {
+  if (state_.exchange(kNotified) != kParked) return;  // awake: it will see the work
+  if (deferral != nullptr && deferral->hold(*this)) return;
+  wake();
+}
+
+void Parker::wake() noexcept { futex_wake_one(state_); }
+
+Parker* Parker::current() noexcept { return current_parker; }
+
+Parker::Owner::Owner(Parker& parker) noexcept : previous_(current_parker) {
+  current_parker = &parker;
+}
+
+Parker::Owner::~Owner() { current_parker = previous_; }
+
+DeferWakeups::DeferWakeups() noexcept : outer_(deferral) {
+  if (outer_ == nullptr) deferral = this;
+}
+
+DeferWakeups::~DeferWakeups() {
+  if (outer_ != nullptr) return;  // the outermost scope issues them
+  deferral = nullptr;
+  for (std::size_t i = 0; i < count_; ++i) held_[i]->wake();
+}
+
+bool DeferWakeups::hold(Parker& parker) noexcept {
+  for (std::size_t i = 0; i < count_; ++i) {
+    if (held_[i] == &parker) return true;
+  }
+  if (count_ == held_.size()) return false;
+  held_[count_++] = &parker;
+  return true;
+}
+
+}  // namespace shootout::workloads

@@ -1,0 +1,89 @@
+// How a runtime thread (a pool worker, or the bench thread inside block_on)
+// sleeps when it has no work and is woken when work arrives: Tokio's
+// park/unpark, one futex word per thread. Asio's own sleep (the io_context's
+// mutex and condition variable) cost 3 futex calls per sleep and wake-up
+// (signal, wait, and the mutex unlock after the wait: glibc re-locks the
+// mutex as contended); this costs 2, and none when the thread is awake.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace shootout::workloads {
+
+class Parker {
+ public:
+  Parker() = default;
+  Parker(const Parker&) = delete;
+  Parker& operator=(const Parker&) = delete;
+
+  // The owning thread: sleeps until unpark(); returns at once when an
+  // unpark() came since the last park() returned.
+  void park() noexcept;
+  // Any thread: makes the next (or current) park() return. A futex call
+  // only when the owner sleeps; inside a DeferWakeups on this thread that
+  // call waits for the scope's end.
+  void unpark() noexcept;
+  // The owning thread: waits up to `limit` for an unpark() without
+  // sleeping (pause loops); true (the wake-up consumed) when one came. It
+  // watches this word, not the io_context's queue: polling the queue took
+  // its mutex and made every post to it contend (futex calls without any
+  // sleep).
+  bool spin(std::chrono::nanoseconds limit) noexcept;
+  // Asleep and not yet woken: a hint for placing work (it may change at once).
+  bool parked() const noexcept { return state_.load(std::memory_order_relaxed) == kParked; }
+
+  // The parker of the calling thread while it runs a runtime loop (null on
+  // other threads): work a thread posts to itself needs no wake-up.
+  static Parker* current() noexcept;
+
+  // Makes `parker` the calling thread's current() for the scope's lifetime.
+  class Owner {
+   public:
+    explicit Owner(Parker& parker) noexcept;
+    ~Owner();
+    Owner(const Owner&) = delete;
+    Owner& operator=(const Owner&) = delete;
+
+   private:
+    Parker* previous_;
+  };
+
+ private:
+  friend class DeferWakeups;
+  enum : std::uint32_t { kEmpty = 0, kParked = 1, kNotified = 2 };
+  bool take_wakeup() noexcept;  // true, and consumed, when one came
+  void wake() noexcept;         // the futex call
+
+  alignas(64) std::atomic<std::uint32_t> state_{kEmpty};
+};
+
+// While one is alive on a thread, the futex calls that wake sleeping
+// threads wait for its end. A channel operation completes a waiting
+// coroutine under the channel's mutex; woken there, the receiver ran at
+// once (often preempting the sender on a 2-CPU machine) and blocked on the
+// mutex the sender still held: 2 more futex calls per wake-up on
+// mpsc_large. Tokio's channel likewise wakes its waiters after releasing
+// its lock. Scopes nest; the wake-ups are issued when the outermost ends.
+class DeferWakeups {
+ public:
+  DeferWakeups() noexcept;
+  ~DeferWakeups();
+  DeferWakeups(const DeferWakeups&) = delete;
+  DeferWakeups& operator=(const DeferWakeups&) = delete;
+
+ private:
+  friend class Parker;
+  // Holds `parker`'s wake-up; false when full (the caller wakes it now).
+  bool hold(Parker& parker) noexcept;
+
+  // A channel operation wakes at most one waiter; a few slots suffice.
+  std::array<Parker*, 4> held_{};
+  std::size_t count_ = 0;
+  DeferWakeups* outer_;
+};
+
+}  // namespace shootout::workloads
