@@ -32,10 +32,9 @@ std::string runtime_details() {
 const char* runtime_description() {
   return "Runtime: standalone Asio with C++20 coroutines, shaped as Tokio's. The multi-thread "
          "runtime is W pool threads, each running its own io_context (a per-worker queue). A "
-         "pool thread that runs out of work searches (watches for new work for 5 us; at most "
-         "half of them at once, as Tokio's), then parks on its own futex word; work posted to a "
-         "thread wakes it (one futex call) only while it is parked. A spawned task goes to a "
-         "searching thread, else to an awake one, else to a parked one, which the post wakes; "
+         "pool thread that runs out of work parks on its own futex word; work posted to a "
+         "thread wakes it (one futex call) only while it is parked. A spawned task goes to an "
+         "awake pool thread, else to a parked one, which the post wakes; "
          "long-lived tasks (channel senders) are placed round-robin. block_on and the "
          "current-thread runtime are the bench thread running its own io_context and parking "
          "when it has nothing to run. A spawned task is a function object posted to a queue: "

@@ -8,17 +8,6 @@
 namespace shootout::workloads {
 namespace {
 
-// Between two looks at the word: ~0.3-1 us of pause instructions.
-constexpr int kPausesPerLook = 16;
-
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield" ::: "memory");
-#endif
-}
-
 thread_local Parker* current_parker = nullptr;
 thread_local DeferWakeups* deferral = nullptr;
 
@@ -50,21 +39,6 @@ void Parker::park() noexcept {
     if (state_.compare_exchange_strong(expected, kEmpty)) return;
     // Spurious return (a signal, or a stale futex wake): still kParked.
   }
-}
-
-bool Parker::take_wakeup() noexcept {
-  if (state_.load(std::memory_order_relaxed) != kNotified) return false;
-  std::uint32_t expected = kNotified;
-  return state_.compare_exchange_strong(expected, kEmpty);
-}
-
-bool Parker::spin(std::chrono::nanoseconds limit) noexcept {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  do {
-    if (take_wakeup()) return true;
-    for (int i = 0; i < kPausesPerLook; ++i) cpu_relax();
-  } while (std::chrono::steady_clock::now() < until);
-  return take_wakeup();
 }
 
 void Parker::unpark() noexcept {

@@ -8,7 +8,6 @@
 
 #include <array>
 #include <atomic>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 
@@ -27,12 +26,6 @@ class Parker {
   // only when the owner sleeps; inside a DeferWakeups on this thread that
   // call waits for the scope's end.
   void unpark() noexcept;
-  // The owning thread: waits up to `limit` for an unpark() without
-  // sleeping (pause loops); true (the wake-up consumed) when one came. It
-  // watches this word, not the io_context's queue: polling the queue took
-  // its mutex and made every post to it contend (futex calls without any
-  // sleep).
-  bool spin(std::chrono::nanoseconds limit) noexcept;
   // Asleep and not yet woken: a hint for placing work (it may change at once).
   bool parked() const noexcept { return state_.load(std::memory_order_relaxed) == kParked; }
 
@@ -55,8 +48,7 @@ class Parker {
  private:
   friend class DeferWakeups;
   enum : std::uint32_t { kEmpty = 0, kParked = 1, kNotified = 2 };
-  bool take_wakeup() noexcept;  // true, and consumed, when one came
-  void wake() noexcept;         // the futex call
+  void wake() noexcept;  // the futex call
 
   alignas(64) std::atomic<std::uint32_t> state_{kEmpty};
 };

@@ -5,31 +5,12 @@
 #include <sched.h>
 #include <asio/co_spawn.hpp>
 
-#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 #include <utility>
 
 namespace shootout::workloads {
-namespace {
-
-// How long a worker that ran out of work searches before it parks: it
-// watches its Parker word for new work. A sleep and wake-up costs the waker
-// a futex call and the sleeper 2 context switches, about 10 us of CPU
-// between them on this project's 2-vCPU VM (perf stat); the bench thread
-// posts a task every 0.1-1 us and a sender resumes within ~1 us of the
-// receiver making room, so 5 us bridges those waits (1, 2, 5 and 20 us
-// gave the same counts on spawn_many and the channels, within noise).
-// Tokio's workers also yield 3 times before they sleep; here sched_yield in
-// the search made small-message channels 2-7x slower on a loaded machine
-// (mpsc/1024 1.2 -> 5.6 us per message, mpsc_contention 61 -> 356 ns: the
-// receiver slept 4-30x as often) and spawns no faster, so it only pauses.
-// (kPoolQueues in runtime.h and runtime_description() say this number.)
-constexpr std::chrono::microseconds kSearchTime{5};
-
-}  // namespace
-
 std::vector<int> allowed_cpus() {
   cpu_set_t set;
   CPU_ZERO(&set);
@@ -106,34 +87,23 @@ Executor ThreadPool::executor() noexcept {
 Executor ThreadPool::executor_for_task() noexcept {
   const std::size_t n = workers_.size();
   const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed) % n;
-  Worker* awake = nullptr;
   for (std::size_t k = 0; k < n; ++k) {
     Worker& worker = *workers_[(start + k) % n];
-    if (worker.searching.load(std::memory_order_relaxed)) return worker.executor();
-    if (awake == nullptr && !worker.parker.parked()) awake = &worker;
+    if (!worker.parker.parked()) return worker.executor();
   }
-  return (awake != nullptr ? *awake : *workers_[start]).executor();
-}
-
-bool ThreadPool::search(Worker& worker) {
-  // Tokio lets at most half the workers search, so searching workers do
-  // not crowd out the ones with work (here: 4 threads on 2 CPUs).
-  if (2 * searching_.fetch_add(1, std::memory_order_relaxed) >= workers_.size()) {
-    searching_.fetch_sub(1, std::memory_order_relaxed);
-    return false;
-  }
-  worker.searching.store(true, std::memory_order_relaxed);
-  const bool found = worker.parker.spin(kSearchTime);
-  worker.searching.store(false, std::memory_order_relaxed);
-  searching_.fetch_sub(1, std::memory_order_relaxed);
-  return found;
+  return workers_[start]->executor();
 }
 
 void ThreadPool::serve(Worker& worker) {
   for (;;) {
     if (worker.context.poll() != 0) continue;
     if (worker.context.stopped()) return;
-    if (search(worker)) continue;
+    // No search before parking: Tokio's workers search (pause loops, and
+    // yields) before they sleep, but here a 5 us search made mpsc/1024
+    // 1.44x slower per message against Tokio (Asio / Tokio 1.83 vs 1.27,
+    // 3 interleaved runs of bench/run.sh runtime each, idle 2-vCPU VM)
+    // and spawns no faster (0.81 vs 0.83): on 2 CPUs a searching thread
+    // takes the CPU its peer needs to produce the work it waits for.
     worker.parker.park();
   }
 }

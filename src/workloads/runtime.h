@@ -73,11 +73,9 @@ class Countdown {
 // spawn_many/10000: docs/design.md §4). No work stealing: the workloads'
 // tasks are uniform.
 //
-// A worker runs what its queue holds, then searches (watches its Parker
-// for new work for a short while, as Tokio's workers search before they
-// park; at most half the workers at once), then parks on its Parker until
-// work is posted to it. Each io_context is kept alive by a work guard from
-// construction to join().
+// A worker runs what its queue holds, then parks on its Parker until work
+// is posted to it (no search first: runtime.cpp says why). Each io_context is kept alive by a work
+// guard from construction to join().
 class ThreadPool {
  public:
   // cpus: pin thread i to cpus[(i + 1) % size] (CPU 0 is the bench thread's);
@@ -91,8 +89,8 @@ class ThreadPool {
   // long-lived tasks (channel senders), which must spread over the workers.
   Executor executor() noexcept;
   // Where a spawned task goes, as Tokio wakes a parked worker for a remote
-  // spawn only when none is searching: a searching worker, else one that is
-  // awake, else (all parked) the next worker round-robin, which the post
+  // spawn only when no worker is awake to take it: the next awake worker
+  // from a round-robin start, else (all parked) that start, which the post
   // wakes. Round-robin alone woke a sleeping worker 0.16 times per task on
   // spawn_many/10000 (Tokio 0.004).
   Executor executor_for_task() noexcept;
@@ -112,24 +110,17 @@ class ThreadPool {
     Parker parker;
     asio::io_context context{1};
     asio::executor_work_guard<asio::io_context::executor_type> guard{context.get_executor()};
-    // Set while the worker searches: a placement hint only (a post to a
-    // worker that has just parked wakes it through its Parker).
-    alignas(64) std::atomic<bool> searching{false};
     Executor executor() noexcept { return Executor(context.get_executor(), parker); }
   };
   void run(Worker& worker);
   // Runs the worker's queue until its io_context stops.
   void serve(Worker& worker);
-  // Waits up to kSearchTime for work posted to the worker; true when some
-  // came. False at once when half the workers already search.
-  bool search(Worker& worker);
   void stop_all() noexcept;
   void unpark_all() noexcept;
 
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
   std::atomic<std::size_t> next_{0};
-  alignas(64) std::atomic<std::size_t> searching_{0};
   std::mutex error_mutex_;
   std::exception_ptr error_;
   bool abandon_ = false;
@@ -138,11 +129,10 @@ class ThreadPool {
 // How work reaches the pool, in words, for the workloads' wait_mode.
 inline constexpr const char* kPoolQueues =
     "each pool thread runs its own io_context (its own queue); one that runs out of work "
-    "searches (watches for new work for 5 us; at most half of them at once), then parks on "
-    "its own futex word, and work posted to it wakes it only while it is parked";
+    "parks on its own futex word, and work posted to it wakes it only while it is parked";
 // Where a spawned task goes (executor_for_task), in words.
 inline constexpr const char* kTaskPlacement =
-    "a spawned task goes to a searching pool thread, else to an awake one, else round-robin "
+    "a spawned task goes to an awake pool thread (the first from a round-robin start), else "
     "to a parked one, which the post wakes";
 
 // Tokio's block_on and current-thread runtime: an io_context that only the
