@@ -1,9 +1,11 @@
-# shootout_project_targets(<out>): every target defined in the project's
-# directories (the build-wide settings in cmake/ apply to them after the
-# last add_subdirectory).
-function(shootout_project_targets out)
+include_guard(GLOBAL)
+# shootout_targets_below(<dir> <out>): every target defined in <dir> and the
+# directories added below it. shootout_project_targets(<out>): the same for
+# the whole project (the build-wide settings in cmake/ apply to them after
+# the last add_subdirectory).
+function(shootout_targets_below root out)
   set(targets)
-  set(directories ${PROJECT_SOURCE_DIR})
+  set(directories ${root})
   while(directories)
     list(POP_FRONT directories directory)
     get_property(here DIRECTORY ${directory} PROPERTY BUILDSYSTEM_TARGETS)
@@ -11,5 +13,10 @@ function(shootout_project_targets out)
     list(APPEND targets ${here})
     list(APPEND directories ${below})
   endwhile()
+  set(${out} ${targets} PARENT_SCOPE)
+endfunction()
+
+function(shootout_project_targets out)
+  shootout_targets_below(${PROJECT_SOURCE_DIR} targets)
   set(${out} ${targets} PARENT_SCOPE)
 endfunction()

@@ -19,13 +19,8 @@ void wait_until_parked(const Parker& parker) {
   while (!parker.parked()) std::this_thread::yield();
 }
 
-TEST(Parker, AnUnparkBeforeParkIsKeptForIt) {
-  Parker parker;
-  parker.unpark();
-  parker.park();  // returns at once
-  // One unpark() is one wake-up: it was consumed, so the next park()
-  // sleeps (were it kept, the thread would return and never be parked:
-  // the test would hang, which ctest's timeout fails).
+// A thread that parks sleeps until unpark(), then returns.
+void expect_park_sleeps_until_unparked(Parker& parker) {
   std::atomic<bool> woke{false};
   std::thread sleeper([&] {
     parker.park();
@@ -38,18 +33,19 @@ TEST(Parker, AnUnparkBeforeParkIsKeptForIt) {
   EXPECT_TRUE(woke.load());
 }
 
+TEST(Parker, AnUnparkBeforeParkIsKeptForIt) {
+  Parker parker;
+  parker.unpark();
+  parker.park();  // returns at once
+  // One unpark() is one wake-up: it was consumed, so the next park()
+  // sleeps (were it kept, the thread would return and never be parked:
+  // the test would hang, which ctest's timeout fails).
+  expect_park_sleeps_until_unparked(parker);
+}
+
 TEST(Parker, ParkSleepsUntilAnotherThreadUnparks) {
   Parker parker;
-  std::atomic<bool> woke{false};
-  std::thread sleeper([&] {
-    parker.park();
-    woke = true;
-  });
-  wait_until_parked(parker);
-  EXPECT_FALSE(woke.load());
-  parker.unpark();
-  sleeper.join();
-  EXPECT_TRUE(woke.load());
+  expect_park_sleeps_until_unparked(parker);
   EXPECT_FALSE(parker.parked());
 }
 
