@@ -11,6 +11,7 @@
 #include <utility>
 
 namespace shootout::workloads {
+
 std::vector<int> allowed_cpus() {
   cpu_set_t set;
   CPU_ZERO(&set);

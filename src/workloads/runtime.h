@@ -74,8 +74,8 @@ class Countdown {
 // tasks are uniform.
 //
 // A worker runs what its queue holds, then parks on its Parker until work
-// is posted to it (no search first: runtime.cpp says why). Each io_context is kept alive by a work
-// guard from construction to join().
+// is posted to it (no search first: runtime.cpp says why). Each io_context
+// is kept alive by a work guard from construction to join().
 class ThreadPool {
  public:
   // cpus: pin thread i to cpus[(i + 1) % size] (CPU 0 is the bench thread's);

@@ -4,12 +4,12 @@
 //
 // A task is a function object posted to an executor: one allocation per
 // task (Asio's operation holding the body and its captures), as a Tokio
-// spawn is one task-cell allocation, and of its size class (task_cell.h). co_spawn of a coroutine
-// cost 7 allocations per task (frame, awaitable thread, its stack, completion handlers) and 2.5x
-// Tokio's instructions per task (callgrind, spawn_many).
+// spawn is one task-cell allocation, and of its size class (task_cell.h).
+// co_spawn of a coroutine cost 7 allocations per task (frame, awaitable
+// thread, its stack, completion handlers) and 2.5x Tokio's instructions per
+// task (callgrind, spawn_many).
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/concurrent_channel.hpp>
-#include <asio/post.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <atomic>
