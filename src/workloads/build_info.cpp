@@ -39,10 +39,11 @@ const char* runtime_description() {
          "current-thread runtime are the bench thread running its own io_context and parking "
          "when it has nothing to run. A spawned task is a function object posted to a queue: "
          "one allocation, as Tokio's task cell, and of its size class (113 bytes; Tokio 1.24's "
-         "cell is 120). Channels are bounded concurrent_channels; a "
-         "send or receive that can complete does so at once (try_send/try_receive) and wakes a "
-         "waiting peer after the channel's mutex is released; only a full or empty channel "
-         "suspends the coroutine, its wake-up posted to its own io_context. Build \"asio\": "
+         "cell is 120). Channels are bounded, in Tokio's design: a send takes a permit with one "
+         "compare-exchange and writes into a lock-free ring, a receive takes a message "
+         "without a lock and returns its permit under the channel's mutex, to the first "
+         "waiting sender if any; only a full or empty channel suspends a coroutine, its "
+         "wake-up posted to its own io_context. Build \"asio\": "
          "Asio's recycling caches off, so every task, operation and message allocation reaches "
          "the allocator; \"asio-shipped\": Asio's defaults.";
 }

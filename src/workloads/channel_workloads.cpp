@@ -1,17 +1,16 @@
 // Channel families: mpsc/SIZE, mpsc_contention/SxN, mpsc_large/SxN_SIZE.
 // S sender tasks on the pool send N messages each through a bounded
-// concurrent_channel; the bench thread receives them inside block_on.
+// channel (Tokio's design: bounded_channel.h); the bench thread receives
+// them inside block_on.
 #include <asio/bind_executor.hpp>
 #include <asio/co_spawn.hpp>
-#include <asio/experimental/as_tuple.hpp>
-#include <asio/experimental/concurrent_channel.hpp>
-#include <asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <string>
-#include <tuple>
 
+#include "workloads/bounded_channel.h"
 #include "workloads/families.h"
 #include "workloads/payload.h"
 #include "workloads/workload_base.h"
@@ -19,8 +18,13 @@
 namespace shootout::workloads {
 namespace {
 
+// A message, or (empty) the end of one sender's stream. The receiver
+// counts one end per sender instead of counting messages, so a lost
+// message is a short count, not a hang.
 template <typename Value>
-using Channel = TaskChannel<void(asio::error_code, Value)>;
+using Message = std::optional<Value>;
+template <typename Value>
+using Channel = BoundedChannel<Message<Value>>;
 
 struct Tally {
   std::uint64_t received = 0;
@@ -37,7 +41,11 @@ class ChannelWorkload final : public WorkloadBase {
   ~ChannelWorkload() override { shutdown(); }
   ChannelWorkload(const Spec& spec, const WorkloadParams& params, const TestFaults& faults,
                   std::uint64_t capacity)
-      : WorkloadBase(spec, params, faults), capacity_(capacity) {
+      : WorkloadBase(spec, params, faults),
+        // With a permit for every message and end ever sent the channel
+        // never fills, as at the nominal capacity, and its ring (a slot per
+        // permit) holds mpsc_contention's 5 x 1001 instead of 10^6 slots.
+        channel_capacity_(std::min(capacity, spec.senders * (spec.count + 1))) {
     const std::uint64_t s = spec.senders;
     const std::uint64_t n = spec.count;
     if constexpr (std::is_same_v<Value, Payload>) {
@@ -59,18 +67,19 @@ class ChannelWorkload final : public WorkloadBase {
         std::to_string(s) + " sender task(s) on the pool each send " + std::to_string(n) +
         (spec.size ? " payloads of " + std::to_string(spec.size) + " B"
                    : std::string(" size_t values")) +
-        " through a concurrent_channel of capacity " + std::to_string(capacity) +
+        " through a bounded channel of capacity " + std::to_string(capacity) +
         "; the bench thread receives all " + std::to_string(s * n) + " inside block_on";
     // block_on(async { spawn senders; rx.recv().await ... }) in Asio terms.
     info_.wait_mode =
         std::string(
             "block_on: the bench thread runs its own io_context; a coroutine on it spawns the "
-            "sender coroutines onto the pool and receives; as in Tokio, a send or receive that "
-            "can complete (room in the buffer, a message buffered) does so at once "
-            "(try_send/try_receive), waking a waiting peer after the channel's mutex is "
-            "released, and only a full or empty channel suspends the coroutine, whose wake-up "
-            "is posted to its own io_context; senders are placed round-robin; while idle the "
-            "bench thread parks on its own futex word (no search, as Tokio's block_on); ") +
+            "sender coroutines onto the pool and receives; the channel is Tokio's design: a "
+            "send takes a permit with one compare-exchange and writes into a lock-free ring, "
+            "a receive takes a message without a lock and returns its permit under the "
+            "channel's mutex (to the first waiting sender, if any); only a full or empty "
+            "channel suspends a coroutine, whose wake-up is posted to its own io_context; "
+            "senders are placed round-robin; while idle the bench thread parks on its own "
+            "futex word (no search, as Tokio's block_on); ") +
         kPoolQueues;
   }
 
@@ -103,39 +112,31 @@ class ChannelWorkload final : public WorkloadBase {
     }
   }
 
-  // try_send, which leaves `value` untouched when it returns false; a
-  // receiver it completes is woken after the channel's mutex is released
-  // (DeferWakeups).
-  static bool send_now(Channel<Value>& channel, asio::error_code ec, Value& value) {
-    const DeferWakeups defer;
-    return channel.try_send(ec, std::move(value));
-  }
-
   Task<> send_all(Channel<Value>& channel, std::uint64_t lane) {
+    // Where this sender waits when the channel is full: in its own frame.
+    typename Channel<Value>::Waiter waiter;
     std::exception_ptr failure;
-    for (std::uint64_t i = 0; i < spec().count; ++i) {
-      Value value{};
-      try {
-        value = make(lane, i);
-      } catch (...) {
-        failure = std::current_exception();
-        break;
+    const std::uint64_t count = spec().count;
+    for (std::uint64_t i = 0; i <= count; ++i) {
+      // Stays empty at i == count, or after a failure: the end of the stream.
+      Message<Value> message;
+      if (i < count) {
+        try {
+          message = make(lane, i);
+        } catch (...) {
+          failure = std::current_exception();
+          i = count;  // send the end now
+        }
+        if (faults().drop_one_message && lane == 0 && i == fault_index()) continue;
       }
-      if (faults().drop_one_message && lane == 0 && i == fault_index()) continue;
-      // Tokio's Sender::send: a message that fits in the buffer (or meets a
-      // waiting receiver) goes in at once, without suspending the sender;
-      // only a full channel suspends it. Awaiting async_send every time cost
-      // a coroutine frame, a send operation and a completion posted through
-      // the pool's queue per message. (Inline, not a helper coroutine: each
-      // call of one would allocate its frame.)
-      if (!send_now(channel, asio::error_code{}, value))
-        co_await channel.async_send(asio::error_code{}, std::move(value), use_task);
+      // Tokio's Sender::send: a message goes in at once when a permit is
+      // free; only a full channel suspends the sender. (Inline, not a
+      // helper coroutine: each call of one would allocate its frame.)
+      if (!channel.try_send(message)) {
+        co_await channel.reserve(waiter);
+        channel.send_reserved(std::move(message));
+      }
     }
-    // End of stream. The receiver counts one eof per sender instead of
-    // counting messages, so a lost message is a short count, not a hang.
-    Value end{};
-    if (!send_now(channel, asio::error::eof, end))
-      co_await channel.async_send(asio::error::eof, std::move(end), use_task);
     if (failure) std::rethrow_exception(failure);
   }
 
@@ -151,37 +152,25 @@ class ChannelWorkload final : public WorkloadBase {
     std::uint64_t ended = 0;
     while (ended < spec().senders) {
       // Tokio's Receiver::recv: a buffered message is taken at once; only an
-      // empty channel suspends the receiver until a sender hands it one.
-      asio::error_code ec;
-      Value value{};
-      bool taken = false;
-      {
-        // A sender this receive makes room for is woken after the
-        // channel's mutex is released.
-        const DeferWakeups defer;
-        taken = channel.try_receive([&](asio::error_code e, Value v) {
-          ec = e;
-          value = std::move(v);
-        });
+      // empty channel suspends the receiver until a sender wakes it.
+      Message<Value> message;
+      if (!channel.try_receive(message)) {
+        co_await channel.readable();
+        continue;
       }
-      if (!taken) {
-        std::tie(ec, value) =
-            co_await channel.async_receive(asio::experimental::as_tuple(use_task));
-      }
-      if (ec == asio::error::eof) {
+      if (!message) {
         ++ended;
         continue;
       }
-      if (ec) throw asio::system_error(ec);
       ++tally.received;
-      tally.checksum += digest(value, tally);
+      tally.checksum += digest(*message, tally);
     }  // each payload is freed here, on the bench thread
   }
 
   void run_once() override {
     // A channel per iteration, as the study's block_on bodies create theirs;
     // it outlives block_on, which returns only after every sender completed.
-    Channel<Value> channel(runtime().pool().executor(), capacity_);
+    Channel<Value> channel(channel_capacity_);
     Tally tally;
     runtime().bench().block_on(iteration(channel, tally));
     if (tally.sender_error) std::rethrow_exception(tally.sender_error);
@@ -192,7 +181,7 @@ class ChannelWorkload final : public WorkloadBase {
       expect("payloads intact (first, last and one byte per page as written)", 0, tally.damaged);
   }
 
-  std::uint64_t capacity_;
+  std::uint64_t channel_capacity_;
   std::uint64_t expected_checksum_ = 0;
   std::unique_ptr<PayloadSource> source_;
 };

@@ -1,4 +1,4 @@
-// Park/unpark on a futex word (Linux), and deferred wake-ups.
+// Park/unpark on a futex word (Linux).
 #include "workloads/parker.h"
 
 #include <linux/futex.h>
@@ -9,7 +9,6 @@ namespace shootout::workloads {
 namespace {
 
 thread_local Parker* current_parker = nullptr;
-thread_local DeferWakeups* deferral = nullptr;
 
 // Sleeps while *word == expected (or returns at once when it is not).
 void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected) noexcept {
@@ -43,11 +42,8 @@ void Parker::park() noexcept {
 
 void Parker::unpark() noexcept {
   if (state_.exchange(kNotified) != kParked) return;  // awake: it will see the work
-  if (deferral != nullptr && deferral->hold(*this)) return;
-  wake();
+  futex_wake_one(state_);
 }
-
-void Parker::wake() noexcept { futex_wake_one(state_); }
 
 Parker* Parker::current() noexcept { return current_parker; }
 
@@ -56,24 +52,5 @@ Parker::Owner::Owner(Parker& parker) noexcept : previous_(current_parker) {
 }
 
 Parker::Owner::~Owner() { current_parker = previous_; }
-
-DeferWakeups::DeferWakeups() noexcept : outer_(deferral) {
-  if (outer_ == nullptr) deferral = this;
-}
-
-DeferWakeups::~DeferWakeups() {
-  if (outer_ != nullptr) return;  // the outermost scope issues them
-  deferral = nullptr;
-  for (std::size_t i = 0; i < count_; ++i) held_[i]->wake();
-}
-
-bool DeferWakeups::hold(Parker& parker) noexcept {
-  for (std::size_t i = 0; i < count_; ++i) {
-    if (held_[i] == &parker) return true;
-  }
-  if (count_ == held_.size()) return false;
-  held_[count_++] = &parker;
-  return true;
-}
 
 }  // namespace shootout::workloads

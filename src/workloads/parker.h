@@ -6,7 +6,6 @@
 // mutex as contended); this costs 2, and none when the thread is awake.
 #pragma once
 
-#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -23,8 +22,7 @@ class Parker {
   // unpark() came since the last park() returned.
   void park() noexcept;
   // Any thread: makes the next (or current) park() return. A futex call
-  // only when the owner sleeps; inside a DeferWakeups on this thread that
-  // call waits for the scope's end.
+  // only when the owner sleeps.
   void unpark() noexcept;
   // Asleep and not yet woken: a hint for placing work (it may change at once).
   bool parked() const noexcept { return state_.load(std::memory_order_relaxed) == kParked; }
@@ -46,36 +44,9 @@ class Parker {
   };
 
  private:
-  friend class DeferWakeups;
   enum : std::uint32_t { kEmpty = 0, kParked = 1, kNotified = 2 };
-  void wake() noexcept;  // the futex call
 
   alignas(64) std::atomic<std::uint32_t> state_{kEmpty};
-};
-
-// While one is alive on a thread, the futex calls that wake sleeping
-// threads wait for its end. A channel operation completes a waiting
-// coroutine under the channel's mutex; woken there, the receiver ran at
-// once (often preempting the sender on a 2-CPU machine) and blocked on the
-// mutex the sender still held: 2 more futex calls per wake-up on
-// mpsc_large. Tokio's channel likewise wakes its waiters after releasing
-// its lock. Scopes nest; the wake-ups are issued when the outermost ends.
-class DeferWakeups {
- public:
-  DeferWakeups() noexcept;
-  ~DeferWakeups();
-  DeferWakeups(const DeferWakeups&) = delete;
-  DeferWakeups& operator=(const DeferWakeups&) = delete;
-
- private:
-  friend class Parker;
-  // Holds `parker`'s wake-up; false when full (the caller wakes it now).
-  bool hold(Parker& parker) noexcept;
-
-  // A channel operation wakes at most one waiter; a few slots suffice.
-  std::array<Parker*, 4> held_{};
-  std::size_t count_ = 0;
-  DeferWakeups* outer_;
 };
 
 }  // namespace shootout::workloads

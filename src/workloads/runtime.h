@@ -8,7 +8,6 @@
 
 #include <asio/awaitable.hpp>
 #include <asio/executor_work_guard.hpp>
-#include <asio/experimental/concurrent_channel.hpp>
 #include <asio/io_context.hpp>
 #include <asio/use_awaitable.hpp>
 
@@ -27,7 +26,7 @@
 
 namespace shootout::workloads {
 
-// Every coroutine, completion and channel names this concrete executor
+// Every coroutine and completion names this concrete executor
 // (the io_context's, waking its thread), not Asio's default
 // any_io_executor: posting a completion through the type-erased executor
 // wraps it in a second allocation (the channel workloads' waits cost 2 more
@@ -36,10 +35,6 @@ using Executor = WakingExecutor<asio::io_context::executor_type>;
 template <typename T = void>
 using Task = asio::awaitable<T, Executor>;
 inline constexpr asio::use_awaitable_t<Executor> use_task{};
-template <typename Signature>
-using TaskChannel =
-    asio::experimental::basic_concurrent_channel<Executor, asio::experimental::channel_traits<>,
-                                                 Signature>;
 
 // CPUs this process may run on (its affinity mask), ascending. Pinning
 // "CPU k" means the k-th of these (mod their count), so a restricted

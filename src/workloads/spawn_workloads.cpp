@@ -8,14 +8,13 @@
 // co_spawn of a coroutine cost 7 allocations per task (frame, awaitable
 // thread, its stack, completion handlers) and 2.5x Tokio's instructions per
 // task (callgrind, spawn_many).
-#include <asio/experimental/as_tuple.hpp>
-#include <asio/experimental/concurrent_channel.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <atomic>
 #include <memory>
 #include <string>
 
+#include "workloads/bounded_channel.h"
 #include "workloads/families.h"
 #include "workloads/task_cell.h"
 #include "workloads/workload_base.h"
@@ -62,25 +61,24 @@ class SpawnManyLocal final : public WorkloadBase {
  public:
   ~SpawnManyLocal() override { shutdown(); }
   SpawnManyLocal(const Spec& spec, const WorkloadParams& params, const TestFaults& faults)
-      : WorkloadBase(spec, params, faults), done_(runtime().pool().executor(), 1) {
+      : WorkloadBase(spec, params, faults), done_(1) {
     info_.wait_mode =
         std::string(
             "block_on: the bench thread runs its own io_context; a coroutine on it posts the "
-            "tasks (function objects) to the pool and co_awaits a concurrent_channel the last "
+            "tasks (function objects) to the pool and co_awaits a bounded channel the last "
             "task try_sends to, the thread parked on its own futex word until then; ") +
         kTaskPlacement + "; " + kPoolQueues;
   }
 
  private:
-  // Carries a dummy value: void(error_code) alone is ambiguous in Asio 1.22.1's
-  // channel_traits.
-  using Done = TaskChannel<void(asio::error_code, bool)>;
+  using Done = BoundedChannel<bool>;
 
   void task(unsigned runs) {
     executed_.fetch_add(runs, std::memory_order_relaxed);
     // acq_rel: the last task's decrement orders every count before its send.
     if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      if (!done_.try_send(asio::error_code{}, true)) send_failed_.store(true);
+      bool signal = true;
+      if (!done_.try_send(signal)) send_failed_.store(true);
     }
   }
 
@@ -88,8 +86,8 @@ class SpawnManyLocal final : public WorkloadBase {
     for (std::uint64_t i = 0; i < spec().count; ++i) {
       spawn_task(runtime().pool().executor_for_task(), [this, runs = task_runs(i)] { task(runs); });
     }
-    auto [ec, unused] = co_await done_.async_receive(asio::experimental::as_tuple(use_task));
-    if (ec) throw asio::system_error(ec);
+    bool signal = false;
+    while (!done_.try_receive(signal)) co_await done_.readable();
   }
 
   void run_once() override {

@@ -5,7 +5,6 @@
 // another thread. A missed wake-up hangs a test (ctest's timeout fails it).
 #include <gtest/gtest.h>
 
-#include <asio/experimental/as_tuple.hpp>
 #include <asio/post.hpp>
 
 #include <atomic>
@@ -16,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "workloads/bounded_channel.h"
 #include "workloads/runtime.h"
 
 namespace shootout::workloads {
@@ -83,15 +83,18 @@ TEST(ThreadPool, WorkAWorkerPostsToItselfStaysOnIt) {
 // parked: that release must wake it, or block_on never returns.
 TEST(BenchLoop, BlockOnReturnsWhenAPoolThreadReleasesItsLastWork) {
   Runtime runtime(2, false);
-  TaskChannel<void(asio::error_code, bool)> done(runtime.pool().executor(), 1);
+  BoundedChannel<bool> done(1);
   constexpr int kIterations = 300;
   int received = 0;
   for (int i = 0; i < kIterations; ++i) {
     runtime.bench().block_on([&]() -> Task<> {
-      asio::post(runtime.pool().executor_for_task(),
-                 [&] { EXPECT_TRUE(done.try_send(asio::error_code{}, true)); });
-      auto [ec, value] = co_await done.async_receive(asio::experimental::as_tuple(use_task));
-      if (!ec && value) ++received;
+      asio::post(runtime.pool().executor_for_task(), [&] {
+        bool signal = true;
+        EXPECT_TRUE(done.try_send(signal));
+      });
+      bool value = false;
+      while (!done.try_receive(value)) co_await done.readable();
+      if (value) ++received;
     }());
   }
   runtime.shutdown();
