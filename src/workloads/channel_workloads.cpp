@@ -43,8 +43,9 @@ class ChannelWorkload final : public WorkloadBase {
                   std::uint64_t capacity)
       : WorkloadBase(spec, params, faults),
         // With a permit for every message and end ever sent the channel
-        // never fills, as at the nominal capacity, and its ring (a slot per
-        // permit) holds mpsc_contention's 5 x 1001 instead of 10^6 slots.
+        // never fills, as at the nominal capacity, and its table of blocks
+        // (one entry per 32 permits) covers mpsc_contention's 5 x 1001
+        // messages instead of 10^6.
         channel_capacity_(std::min(capacity, spec.senders * (spec.count + 1))) {
     const std::uint64_t s = spec.senders;
     const std::uint64_t n = spec.count;
