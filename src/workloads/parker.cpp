@@ -5,6 +5,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <thread>
+
 namespace shootout::workloads {
 namespace {
 
@@ -46,6 +48,10 @@ void Parker::unpark() noexcept {
 }
 
 Parker* Parker::current() noexcept { return current_parker; }
+
+void Parker::wait_for_releases() const noexcept {
+  while (releasing_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
+}
 
 Parker::Owner::Owner(Parker& parker) noexcept : previous_(current_parker) {
   current_parker = &parker;

@@ -27,6 +27,29 @@ class Parker {
   // Asleep and not yet woken: a hint for placing work (it may change at once).
   bool parked() const noexcept { return state_.load(std::memory_order_relaxed) == kParked; }
 
+  // Another thread releasing work of the io_context this parker's thread
+  // runs (WakingExecutor): Asio's io_context counts the work down, and only
+  // then calls stop(). Seeing the count at zero, the owner may return from
+  // block_on and restart the io_context before that stop() lands, which
+  // then stops the next block_on ("the bench loop stopped before its task
+  // ended", and its channel destroyed under a running sender). The owner
+  // waits for releases in progress before it returns (wait_for_releases).
+  class Release {
+   public:
+    explicit Release(Parker& parker) noexcept : parker_(parker) {
+      parker_.releasing_.fetch_add(1, std::memory_order_seq_cst);
+    }
+    ~Release() { parker_.releasing_.fetch_sub(1, std::memory_order_release); }
+    Release(const Release&) = delete;
+    Release& operator=(const Release&) = delete;
+
+   private:
+    Parker& parker_;
+  };
+  // The owning thread, after its io_context stopped: returns once no
+  // Release is alive (a few instructions, unless its thread was preempted).
+  void wait_for_releases() const noexcept;
+
   // The parker of the calling thread while it runs a runtime loop (null on
   // other threads): work a thread posts to itself needs no wake-up.
   static Parker* current() noexcept;
@@ -47,6 +70,7 @@ class Parker {
   enum : std::uint32_t { kEmpty = 0, kParked = 1, kNotified = 2 };
 
   alignas(64) std::atomic<std::uint32_t> state_{kEmpty};
+  std::atomic<std::uint32_t> releasing_{0};
 };
 
 }  // namespace shootout::workloads

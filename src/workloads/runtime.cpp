@@ -184,6 +184,10 @@ void BenchLoop::block_on(Task<> body) {
     if (context_.stopped()) break;
     parker_.park();
   }
+  // A pool thread whose release took the work count to zero may not have
+  // called stop() yet; it must land before the next block_on restarts the
+  // io_context (parker.h).
+  parker_.wait_for_releases();
   if (!finished) throw std::logic_error("block_on: the bench loop stopped before its task ended");
   if (error) std::rethrow_exception(error);
 }

@@ -102,6 +102,7 @@ class WakingExecutor {
     if constexpr (kTracksWork) {
       if (!holds_work_) return;
       holds_work_ = false;
+      const Parker::Release release(*parker_);  // parker.h: a late stop()
       asio::io_context& context = inner_.context();
       { const Inner released(std::move(inner_)); }
       if (context.stopped() && parker_ != Parker::current()) parker_->unpark();

@@ -1,9 +1,12 @@
 // How runtime threads sleep and wake (src/workloads/parker.h): no wake-up
-// is lost, and one unpark() is one wake-up. A lost wake-up hangs a test
+// is lost, one unpark() is one wake-up, and the owner waits for releases of
+// its io_context's work in progress. A lost wake-up hangs a test
 // (ctest's timeout fails it).
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <thread>
 
 #include "workloads/parker.h"
@@ -44,6 +47,25 @@ TEST(Parker, ParkSleepsUntilAnotherThreadUnparks) {
   Parker parker;
   expect_park_sleeps_until_unparked(parker);
   EXPECT_FALSE(parker.parked());
+}
+
+// block_on returns only after every release of its io_context's work on
+// another thread has ended (parker.h: a late stop() otherwise stops the
+// next block_on).
+TEST(Parker, WaitForReleasesReturnsOnlyOnceEveryReleaseEnded) {
+  Parker parker;
+  std::atomic<bool> ended{false};
+  std::optional<Parker::Release> release;
+  release.emplace(parker);
+  std::thread owner([&] {
+    parker.wait_for_releases();
+    EXPECT_TRUE(ended.load());
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ended = true;
+  release.reset();
+  owner.join();
+  parker.wait_for_releases();  // none alive: returns at once
 }
 
 }  // namespace
