@@ -40,6 +40,14 @@
 
 namespace shootout::workloads {
 
+// How the channel works, in words, for the workloads' wait_mode and the
+// runtime's description.
+inline constexpr const char* kChannelDesign =
+    "a send takes a permit with one compare-exchange and writes into a lock-free queue of "
+    "32-slot blocks; a receive takes a message without a lock and returns its permit under the "
+    "channel's mutex, to the first waiting sender if any; only a full or empty channel suspends "
+    "a coroutine, its wake-up posted to its own io_context";
+
 template <typename T>
 class BoundedChannel {
   // What resumes a suspended coroutine of the workloads (Task).
@@ -239,27 +247,30 @@ class BoundedChannel {
     if (receiver_.load(std::memory_order_seq_cst) == kReceiverWaiting) wake_receiver();
   }
 
-  bool message_ready() const noexcept {
-    const Block* block = table_[table_index(head_)].load(std::memory_order_seq_cst);
-    return block != nullptr &&
-           (block->written.load(std::memory_order_seq_cst) >> (head_ % kBlockSlots) & 1) != 0;
+  // The block holding the receiver's next message once it is written, else
+  // null.
+  Block* ready_block() const noexcept {
+    Block* block = table_[table_index(head_)].load(std::memory_order_seq_cst);
+    if (block == nullptr) return nullptr;
+    const bool written =
+        (block->written.load(std::memory_order_seq_cst) >> (head_ % kBlockSlots) & 1) != 0;
+    return written ? block : nullptr;
   }
 
   bool try_take(T& out) {
-    if (!message_ready()) return false;
-    std::atomic<Block*>& at = table_[table_index(head_)];
-    Block* block = at.load(std::memory_order_relaxed);
+    Block* block = ready_block();
+    if (block == nullptr) return false;
     const std::size_t slot = head_ % kBlockSlots;
     T* value = block->value(slot);
     out = std::move(*value);
     value->~T();
-    ++head_;
     if (slot == kBlockSlots - 1) {
       // Every slot taken: the block leaves the table before this message's
       // permit is returned, so the sender that reuses its place finds none.
-      at.store(nullptr, std::memory_order_release);
+      table_[table_index(head_)].store(nullptr, std::memory_order_release);
       recycle(block);
     }
+    ++head_;
     return true;
   }
 
@@ -269,7 +280,7 @@ class BoundedChannel {
     receiver_.store(kReceiverWaiting, std::memory_order_seq_cst);
     // A message written before the store above was not seen by its sender
     // as a wait: resume now, unless a sender already claimed the wake-up.
-    if (message_ready()) wake_receiver();
+    if (ready_block() != nullptr) wake_receiver();
   }
 
   // Whoever moves the receiver from waiting to running resumes it, once.

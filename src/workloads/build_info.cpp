@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "workloads/bounded_channel.h"
 #include "workloads/workload.h"
 
 #ifndef SHOOTOUT_RUNTIME_BUILD
@@ -30,22 +31,23 @@ std::string runtime_details() {
 }
 
 const char* runtime_description() {
-  return "Runtime: standalone Asio with C++20 coroutines, shaped as Tokio's. The multi-thread "
-         "runtime is W pool threads, each running its own io_context (a per-worker queue). A "
-         "pool thread that runs out of work parks on its own futex word; work posted to a "
-         "thread wakes it (one futex call) only while it is parked. A spawned task goes to an "
-         "awake pool thread, else to a parked one, which the post wakes; "
-         "long-lived tasks (channel senders) are placed round-robin. block_on and the "
-         "current-thread runtime are the bench thread running its own io_context and parking "
-         "when it has nothing to run. A spawned task is a function object posted to a queue: "
-         "one allocation, as Tokio's task cell, and of its size class (113 bytes; Tokio 1.24's "
-         "cell is 120). Channels are bounded, in Tokio's design: a send takes a permit with one "
-         "compare-exchange and writes into a lock-free queue of 32-slot blocks, a receive "
-         "takes a message without a lock and returns its permit under the channel's mutex, to the first "
-         "waiting sender if any; only a full or empty channel suspends a coroutine, its "
-         "wake-up posted to its own io_context. Build \"asio\": "
-         "Asio's recycling caches off, so every task, operation and message allocation reaches "
-         "the allocator; \"asio-shipped\": Asio's defaults.";
+  // Built once: the channel's words are shared with the channel workloads.
+  static const std::string text =
+      std::string(
+          "Runtime: standalone Asio with C++20 coroutines, shaped as Tokio's. The multi-thread "
+          "runtime is W pool threads, each running its own io_context (a per-worker queue). A "
+          "pool thread that runs out of work parks on its own futex word; work posted to a "
+          "thread wakes it (one futex call) only while it is parked. A spawned task goes to an "
+          "awake pool thread, else to a parked one, which the post wakes; long-lived tasks "
+          "(channel senders) are placed round-robin. block_on and the current-thread runtime "
+          "are the bench thread running its own io_context and parking when it has nothing to "
+          "run. A spawned task is a function object posted to a queue: one allocation, as "
+          "Tokio's task cell, and of its size class (113 bytes; Tokio 1.24's cell is 120). "
+          "Channels are bounded, in Tokio's design: ") +
+      kChannelDesign +
+      ". Build \"asio\": Asio's recycling caches off, so every task, operation and message "
+      "allocation reaches the allocator; \"asio-shipped\": Asio's defaults.";
+  return text.c_str();
 }
 
 }  // namespace shootout::workloads

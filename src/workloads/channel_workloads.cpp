@@ -74,13 +74,10 @@ class ChannelWorkload final : public WorkloadBase {
     info_.wait_mode =
         std::string(
             "block_on: the bench thread runs its own io_context; a coroutine on it spawns the "
-            "sender coroutines onto the pool and receives; the channel is Tokio's design: a "
-            "send takes a permit with one compare-exchange and writes into a lock-free queue "
-            "of 32-slot blocks, a receive takes a message without a lock and returns its permit under the "
-            "channel's mutex (to the first waiting sender, if any); only a full or empty "
-            "channel suspends a coroutine, whose wake-up is posted to its own io_context; "
-            "senders are placed round-robin; while idle the bench thread parks on its own "
-            "futex word (no search, as Tokio's block_on); ") +
+            "sender coroutines onto the pool and receives; the channel is Tokio's design: ") +
+        kChannelDesign +
+        "; senders are placed round-robin; while idle the bench thread parks on its own futex "
+        "word (no search, as Tokio's block_on); " +
         kPoolQueues;
   }
 

@@ -54,16 +54,10 @@ TEST(BoundedChannel, EveryMessageArrivesOnceInItsSendersOrder) {
       asio::co_spawn(
           runtime.pool().executor(),
           [&channel, lane]() -> Task<> {
-            typename BoundedChannel<std::optional<std::uint64_t>>::Waiter waiter;
-            for (std::uint64_t i = 0; i <= kMessages; ++i) {
-              // The last message is empty: this sender's end.
-              std::optional<std::uint64_t> message;
-              if (i < kMessages) message = lane * kMessages + i;
-              if (!channel.try_send(message)) {
-                co_await channel.reserve(waiter);
-                channel.send_reserved(std::move(message));
-              }
-            }
+            // The last message is empty: this sender's end.
+            for (std::uint64_t i = 0; i < kMessages; ++i)
+              co_await send(channel, std::optional<std::uint64_t>(lane * kMessages + i));
+            co_await send(channel, std::optional<std::uint64_t>());
           },
           asio::detached);
     }

@@ -26,7 +26,8 @@ TEST(RuntimeBuild, DescriptionSaysHowTheRuntimeWorks) {
   const std::string text = runtime_description();
   for (const char* fact :
        {"each running its own io_context", "round-robin", "function object posted",
-        "permit with one compare-exchange", "lock-free queue of 32-slot blocks", "parks on its own futex word", "awake pool thread"})
+        "permit with one compare-exchange", "lock-free queue of 32-slot blocks",
+        "parks on its own futex word", "awake pool thread"})
     EXPECT_NE(text.find(fact), std::string::npos) << fact << " missing from: " << text;
 }
 
