@@ -50,10 +50,6 @@ inline constexpr const char* kChannelDesign =
 
 template <typename T>
 class BoundedChannel {
-  // What resumes a suspended coroutine of the workloads (Task).
-  using Resume =
-      typename asio::async_result<std::decay_t<decltype(use_task)>, void()>::handler_type;
-
  public:
   // A sender's place in the queue of senders waiting for room. It lives in
   // the waiting coroutine's frame, as Tokio's waiter lives in its send

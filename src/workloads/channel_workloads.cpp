@@ -76,8 +76,11 @@ class ChannelWorkload final : public WorkloadBase {
             "block_on: the bench thread runs its own io_context; a coroutine on it spawns the "
             "sender coroutines onto the pool and receives; the channel is Tokio's design: ") +
         kChannelDesign +
-        "; senders are placed round-robin; while idle the bench thread parks on its own futex "
-        "word (no search, as Tokio's block_on); " +
+        "; senders are placed round-robin and, as Tokio's coop budget makes them, yield after " +
+        std::to_string(kCoopBudget) +
+        " sends without a wait: behind their worker's queued work, while a parked worker is woken "
+        "to search and may steal them; while idle the bench thread parks on its own futex word "
+        "(no search, as Tokio's block_on); " +
         kPoolQueues;
   }
 
@@ -113,6 +116,8 @@ class ChannelWorkload final : public WorkloadBase {
   Task<> send_all(Channel<Value>& channel, std::uint64_t lane) {
     // Where this sender waits when the channel is full: in its own frame.
     typename Channel<Value>::Waiter waiter;
+    ThreadPool::Yielded yielded;
+    unsigned budget = kCoopBudget;
     std::exception_ptr failure;
     const std::uint64_t count = spec().count;
     for (std::uint64_t i = 0; i <= count; ++i) {
@@ -127,12 +132,21 @@ class ChannelWorkload final : public WorkloadBase {
         }
         if (faults().drop_one_message && lane == 0 && i == fault_index()) continue;
       }
-      // Tokio's Sender::send: a message goes in at once when a permit is
-      // free; only a full channel suspends the sender. (Inline, not a
-      // helper coroutine: each call of one would allocate its frame.)
+      // Tokio's Sender::send: a send costs a unit of the task's budget, and
+      // with none left the task yields first (runtime.h, kCoopBudget).
+      if (budget == 0) {
+        co_await runtime().pool().yield_now(yielded);
+        budget = kCoopBudget;
+      }
+      --budget;
+      // A message goes in at once when a permit is free; only a full
+      // channel suspends the sender, which resumes with a new budget.
+      // (Inline, not a helper coroutine: each call of one would allocate
+      // its frame.)
       if (!channel.try_send(message)) {
         co_await channel.reserve(waiter);
         channel.send_reserved(std::move(message));
+        budget = kCoopBudget - 1;
       }
     }
     if (failure) std::rethrow_exception(failure);

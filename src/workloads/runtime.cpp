@@ -4,7 +4,9 @@
 #include <pthread.h>
 #include <sched.h>
 #include <asio/co_spawn.hpp>
+#include <asio/post.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -56,7 +58,14 @@ void Countdown::wait() {
   cv_.wait(lock, [this] { return done_; });
 }
 
-ThreadPool::ThreadPool(int threads, const std::vector<int>& cpus) {
+namespace {
+// The pool worker the calling thread is (null elsewhere): where a yield
+// queues its task.
+thread_local void* current_worker = nullptr;
+}  // namespace
+
+ThreadPool::ThreadPool(int threads, const std::vector<int>& cpus) : unparked_(threads) {
+  sleepers_.reserve(static_cast<std::size_t>(threads));
   workers_.reserve(static_cast<std::size_t>(threads));
   for (int i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>());
   threads_.reserve(static_cast<std::size_t>(threads));
@@ -98,15 +107,128 @@ Executor ThreadPool::executor_for_task() noexcept {
 void ThreadPool::serve(Worker& worker) {
   for (;;) {
     if (worker.context.poll() != 0) continue;
+    if (abandon_ && worker.context.stopped()) return;  // join() drops what yielded
+    // A yielded task runs behind what was queued before it, as at the back
+    // of Tokio's local queue.
+    if (std::optional<Resume> resume = take_yielded(worker)) {
+      std::move (*resume)();
+      continue;
+    }
     if (worker.context.stopped()) return;
-    // No search before parking: Tokio's workers search (pause loops, and
-    // yields) before they sleep, but here a 5 us search made mpsc/1024
+    // No spinning before parking: Tokio's workers spin (pause loops, and
+    // yields) before they sleep, but here a 5 us spin made mpsc/1024
     // 1.44x slower per message against Tokio (Asio / Tokio 1.83 vs 1.27,
     // 3 interleaved runs of bench/run.sh runtime each, idle 2-vCPU VM)
-    // and spawns no faster (0.81 vs 0.83): on 2 CPUs a searching thread
+    // and spawns no faster (0.81 vs 0.83): on 2 CPUs a spinning thread
     // takes the CPU its peer needs to produce the work it waits for.
-    worker.parker.park();
+    park(worker);
   }
+}
+
+void ThreadPool::push_yielded(Yielded& yielded, Resume resume) {
+  auto* worker = static_cast<Worker*>(current_worker);
+  if (worker == nullptr) {
+    // Not on a pool thread: nothing to yield to but its own executor.
+    asio::post(std::move(resume));
+    return;
+  }
+  yielded.resume_.emplace(std::move(resume));
+  yielded.next_ = nullptr;
+  {
+    const std::lock_guard lock(worker->yield_mutex);
+    (worker->first_yielded == nullptr ? worker->first_yielded : worker->last_yielded->next_) =
+        &yielded;
+    worker->last_yielded = &yielded;
+  }
+  notify_parked();
+}
+
+std::optional<Resume> ThreadPool::take_yielded(Worker& worker) {
+  Yielded* yielded = nullptr;
+  {
+    const std::lock_guard lock(worker.yield_mutex);
+    yielded = worker.first_yielded;
+    if (yielded == nullptr) return std::nullopt;
+    worker.first_yielded = yielded->next_;
+  }
+  // The node lives in the coroutine's frame: not touched once resumed.
+  std::optional<Resume> resume(std::move(*yielded->resume_));
+  yielded->resume_.reset();
+  return resume;
+}
+
+int ThreadPool::sleepers() {
+  const std::lock_guard lock(idle_mutex_);
+  return static_cast<int>(sleepers_.size());
+}
+
+void ThreadPool::notify_parked() {
+  const auto should_wake = [this] {
+    return searching_.load(std::memory_order_seq_cst) == 0 &&
+           unparked_.load(std::memory_order_seq_cst) < static_cast<int>(workers_.size());
+  };
+  if (!should_wake()) return;
+  Worker* woken = nullptr;
+  {
+    const std::lock_guard lock(idle_mutex_);
+    if (!should_wake() || sleepers_.empty()) return;
+    woken = sleepers_.back();
+    sleepers_.pop_back();
+    woken->sleeping = false;
+    woken->searching = true;
+    searching_.fetch_add(1, std::memory_order_seq_cst);
+    unparked_.fetch_add(1, std::memory_order_seq_cst);
+  }
+  woken->parker.unpark();
+}
+
+void ThreadPool::park(Worker& worker) {
+  {
+    const std::lock_guard lock(idle_mutex_);
+    if (worker.searching) {
+      worker.searching = false;
+      searching_.fetch_sub(1, std::memory_order_seq_cst);
+    }
+    unparked_.fetch_sub(1, std::memory_order_seq_cst);
+    worker.sleeping = true;
+    sleepers_.push_back(&worker);
+  }
+  worker.parker.park();
+  bool notified = false;
+  {
+    const std::lock_guard lock(idle_mutex_);
+    if (worker.sleeping) {
+      // Woken by work posted to it, not to search: no longer a sleeper.
+      worker.sleeping = false;
+      sleepers_.erase(std::find(sleepers_.begin(), sleepers_.end(), &worker));
+      unparked_.fetch_add(1, std::memory_order_seq_cst);
+    }
+    notified = worker.searching;
+  }
+  if (notified) steal(worker);
+}
+
+bool ThreadPool::steal(Worker& thief) {
+  const std::size_t n = workers_.size();
+  const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed);
+  for (std::size_t k = 0; k < n; ++k) {
+    Worker& victim = *workers_[(start + k) % n];
+    if (&victim == &thief) continue;
+    std::optional<Resume> resume = take_yielded(victim);
+    if (!resume) continue;
+    // Tokio's transition_from_searching: the last searcher to find work
+    // wakes another to search.
+    bool last = false;
+    {
+      const std::lock_guard lock(idle_mutex_);
+      thief.searching = false;
+      last = searching_.fetch_sub(1, std::memory_order_seq_cst) == 1;
+    }
+    if (last) notify_parked();
+    std::move (*resume)();
+    return true;
+  }
+  return false;
 }
 
 void ThreadPool::unpark_all() noexcept {
@@ -133,10 +255,20 @@ void ThreadPool::join() noexcept {
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
   }
+  drop_yielded();
+}
+
+void ThreadPool::drop_yielded() noexcept {
+  for (auto& worker : workers_) {
+    // Destroying a handler destroys the frame its node lives in.
+    while (std::optional<Resume> abandoned = take_yielded(*worker)) {
+    }
+  }
 }
 
 void ThreadPool::run(Worker& worker) {
   const Parker::Owner owner(worker.parker);
+  current_worker = &worker;
   // A handler that throws must not terminate the process: keep the first
   // exception for the bench thread and go on serving the queue.
   for (;;) {

@@ -6,6 +6,7 @@
 // (waking_executor.h).
 #pragma once
 
+#include <asio/async_result.hpp>
 #include <asio/awaitable.hpp>
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
@@ -19,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "workloads/parker.h"
@@ -35,6 +37,9 @@ using Executor = WakingExecutor<asio::io_context::executor_type>;
 template <typename T = void>
 using Task = asio::awaitable<T, Executor>;
 inline constexpr asio::use_awaitable_t<Executor> use_task{};
+// What resumes a suspended Task: invoked, it runs the coroutine on the
+// calling thread; posted, on its executor's.
+using Resume = asio::async_result<std::decay_t<decltype(use_task)>, void()>::handler_type;
 
 // CPUs this process may run on (its affinity mask), ascending. Pinning
 // "CPU k" means the k-th of these (mod their count), so a restricted
@@ -58,6 +63,18 @@ class Countdown {
   std::condition_variable cv_;
   bool done_ = true;
 };
+
+// Tokio's cooperative budget (tokio 1.24, runtime/coop.rs): a task gets 128
+// units each time it is polled and every channel send consumes one, so a
+// sender that never waits yields after 128 sends. Tokio then queues it
+// behind its worker's other tasks and wakes a parked worker to search, which
+// may steal it. Without it our senders never yielded: Tokio's mpsc/64 run
+// with its senders opted out (task::unconstrained) switched threads 0.008-
+// 0.015 times per message instead of 0.08-0.09, moved its sender between
+// workers 170-260 times in 300 000 messages instead of 1600-2200, and spent
+// 1.5-2x the CPU time under glibc (perf stat, 2 runs each): the budget is
+// where Tokio's runtime cost meets glibc's arena contention.
+inline constexpr unsigned kCoopBudget = 128;
 
 // Tokio's multi-thread runtime: W threads, each running its own io_context
 // (a per-worker run queue; concurrency hint 1, so a handler a worker posts
@@ -90,6 +107,31 @@ class ThreadPool {
   // spawn_many/10000 (Tokio 0.004).
   Executor executor_for_task() noexcept;
   int size() const noexcept { return static_cast<int>(threads_.size()); }
+  // How many workers are parked as sleepers now (a hint, for tests).
+  int sleepers();
+  // A task yielding its worker (Tokio's coop yield), in the yielding
+  // coroutine's frame: its place in the worker's queue of yielded tasks.
+  class Yielded {
+   public:
+    Yielded() = default;
+    Yielded(const Yielded&) = delete;
+    Yielded& operator=(const Yielded&) = delete;
+
+   private:
+    friend class ThreadPool;
+    Yielded* next_ = nullptr;
+    std::optional<Resume> resume_;
+  };
+  // co_await from a coroutine running on a pool thread: suspends it behind
+  // the work its worker has queued and wakes a parked worker to search, as
+  // Tokio's yield does. Whichever runs first resumes it: its own worker once
+  // its queue is empty, or the searcher, which steals it (the coroutine then
+  // runs on the searcher's thread until it next waits).
+  auto yield_now(Yielded& yielded) {
+    return asio::async_initiate<decltype(use_task), void()>(
+        [this, &yielded](Resume resume) { push_yielded(yielded, std::move(resume)); }, use_task);
+  }
+
   // An exception that escaped a handler on a pool thread, once.
   std::exception_ptr take_error();
   // Abandon queued work at destruction instead of draining it (after a
@@ -103,6 +145,14 @@ class ThreadPool {
   struct Worker {
     // Before the io_context: operations it destroys may still wake it.
     Parker parker;
+    // Tasks that yielded on this worker, oldest first (yield_mutex).
+    std::mutex yield_mutex;
+    Yielded* first_yielded = nullptr;
+    Yielded* last_yielded = nullptr;
+    // Tokio's idle bookkeeping (idle_mutex_): in the sleepers list; woken
+    // by a notification to search.
+    bool sleeping = false;
+    bool searching = false;
     asio::io_context context{1};
     asio::executor_work_guard<asio::io_context::executor_type> guard{context.get_executor()};
     Executor executor() noexcept { return Executor(context.get_executor(), parker); }
@@ -110,12 +160,29 @@ class ThreadPool {
   void run(Worker& worker);
   // Runs the worker's queue until its io_context stops.
   void serve(Worker& worker);
+  void push_yielded(Yielded& yielded, Resume resume);
+  static std::optional<Resume> take_yielded(Worker& worker);
+  // Tokio's idle.rs: park as a sleeper; on waking, leave the sleepers, or
+  // (notified) search the other workers for a yielded task to steal.
+  void park(Worker& worker);
+  bool steal(Worker& thief);
+  // Wakes a sleeper to search unless a worker searches already or none
+  // sleeps (Tokio's notify_parked).
+  void notify_parked();
+  void drop_yielded() noexcept;
   void stop_all() noexcept;
   void unpark_all() noexcept;
 
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
   std::atomic<std::size_t> next_{0};
+  // Tokio's idle state: how many workers search and how many are not
+  // sleepers, read without the lock to skip notifications; the sleepers,
+  // last parked first.
+  std::mutex idle_mutex_;
+  std::atomic<int> searching_{0};
+  std::atomic<int> unparked_{0};
+  std::vector<Worker*> sleepers_;
   std::mutex error_mutex_;
   std::exception_ptr error_;
   bool abandon_ = false;

@@ -2,9 +2,12 @@
 // io_context per pool thread, work placed round-robin, a handler a worker
 // posts to itself run by that same worker; and the threads, which sleep
 // outside Asio (parker.h), still return when their io_context stops on
-// another thread. A missed wake-up hangs a test (ctest's timeout fails it).
+// another thread; a task that yields runs behind queued work, or is stolen
+// by a worker woken to search. A missed wake-up hangs a test (ctest's
+// timeout fails it).
 #include <gtest/gtest.h>
 
+#include <asio/co_spawn.hpp>
 #include <asio/post.hpp>
 
 #include <atomic>
@@ -116,6 +119,66 @@ TEST(ThreadPool, JoinReturnsOnceWorkHeldOnAnotherThreadIsReleased) {
   held.reset();  // the io_context stops here, on this thread
   joiner.join();
   EXPECT_TRUE(joined.load());
+}
+
+// Tokio's coop yield (runtime.h, kCoopBudget): the yielding task goes
+// behind the work its worker queued before it.
+TEST(ThreadPool, AYieldedTaskResumesAfterWorkQueuedBeforeIt) {
+  ThreadPool pool(1, {});
+  std::atomic<bool> queued_ran{false};
+  std::atomic<bool> ran_first{false};
+  Countdown done;
+  done.reset(1);
+  const Executor worker = pool.executor();
+  asio::co_spawn(
+      worker,
+      [&]() -> Task<> {
+        asio::post(worker, [&] { queued_ran = true; });
+        ThreadPool::Yielded yielded;
+        co_await pool.yield_now(yielded);
+        ran_first = queued_ran.load();
+      },
+      [&](std::exception_ptr) { done.count_down(); });
+  done.wait();
+  pool.join();
+  EXPECT_TRUE(ran_first.load());
+}
+
+// The yield wakes a sleeping worker to search; while the yielding worker is
+// busy, that worker steals the task and resumes it on its own thread.
+TEST(ThreadPool, ASearchingWorkerStealsATaskYieldedOnABusyWorker) {
+  ThreadPool pool(2, {});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (pool.sleepers() < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  ASSERT_EQ(pool.sleepers(), 2) << "the idle workers never parked";
+  std::atomic<bool> resumed{false};
+  std::thread::id before;
+  std::thread::id after;
+  Countdown done;
+  done.reset(1);
+  const Executor worker = pool.executor();
+  asio::co_spawn(
+      worker,
+      [&]() -> Task<> {
+        before = std::this_thread::get_id();
+        // Keeps the yielding worker busy until the task resumed elsewhere
+        // (or 5 s passed, when the task resumes here and the test fails).
+        asio::post(worker, [&] {
+          const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+          while (!resumed.load() && std::chrono::steady_clock::now() < give_up)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        });
+        ThreadPool::Yielded yielded;
+        co_await pool.yield_now(yielded);
+        after = std::this_thread::get_id();
+        resumed = true;
+      },
+      [&](std::exception_ptr) { done.count_down(); });
+  done.wait();
+  pool.join();
+  EXPECT_NE(before, std::thread::id{});
+  EXPECT_NE(after, before) << "the yielded task was not stolen";
 }
 
 }  // namespace
