@@ -18,7 +18,9 @@
 // with the channel was one 196 KiB allocation per iteration of
 // mpsc_contention, where Tokio allocates blocks.) A wait is an Asio async
 // operation on the waiting coroutine, completed by posting it to that
-// coroutine's executor, as Asio's channel completed its waits.
+// coroutine's executor, as Asio's channel completed its waits — except a
+// pool sender woken by the receiver's thread, which goes through the pool's
+// injection queue as Tokio schedules a task woken from outside its workers.
 #pragma once
 
 #include <asio/async_result.hpp>
@@ -46,7 +48,8 @@ inline constexpr const char* kChannelDesign =
     "a send takes a permit with one compare-exchange and writes into a lock-free queue of "
     "32-slot blocks; a receive takes a message without a lock and returns its permit under the "
     "channel's mutex, to the first waiting sender if any; only a full or empty channel suspends "
-    "a coroutine, its wake-up posted to its own io_context";
+    "a coroutine; a sender woken from outside the pool goes to the pool's injection queue, any "
+    "other wake-up is posted to the coroutine's own io_context";
 
 template <typename T>
 class BoundedChannel {
@@ -64,6 +67,10 @@ class BoundedChannel {
     friend class BoundedChannel;
     Waiter* next_ = nullptr;
     std::optional<Resume> resume_;
+    // A sender on a pool thread is woken through its pool (ThreadPool::wake:
+    // from the receiver's thread, Tokio's injection queue).
+    ThreadPool* pool_ = nullptr;
+    ThreadPool::Suspended in_pool_;
   };
 
   explicit BoundedChannel(std::size_t capacity)
@@ -180,6 +187,7 @@ class BoundedChannel {
       // A permit returned since try_send failed: permits are returned under
       // this mutex, so checking under it loses none.
       if (!try_acquire()) {
+        waiter.pool_ = ThreadPool::current();
         waiter.resume_.emplace(std::move(resume));
         waiter.next_ = nullptr;
         (first_waiter_ == nullptr ? first_waiter_ : last_waiter_->next_) = &waiter;
@@ -203,9 +211,12 @@ class BoundedChannel {
       }
       first_waiter_ = woken->next_;
     }
-    // Out of the mutex: the woken sender must not meet it held. `woken` is
-    // not touched after its handler is moved out (its frame may resume).
-    asio::post(take(woken->resume_));
+    // Out of the mutex: the woken sender must not meet it held. `woken`
+    // lives in the sender's frame, which resumes only once its handler runs.
+    if (ThreadPool* pool = woken->pool_)
+      pool->wake(woken->in_pool_, take(woken->resume_));
+    else
+      asio::post(take(woken->resume_));
   }
 
   // The block for `position`: the one in the table, else a spare or a new

@@ -116,7 +116,7 @@ class ChannelWorkload final : public WorkloadBase {
   Task<> send_all(Channel<Value>& channel, std::uint64_t lane) {
     // Where this sender waits when the channel is full: in its own frame.
     typename Channel<Value>::Waiter waiter;
-    ThreadPool::Yielded yielded;
+    ThreadPool::Suspended yielded;
     unsigned budget = kCoopBudget;
     std::exception_ptr failure;
     const std::uint64_t count = spec().count;

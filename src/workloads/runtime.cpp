@@ -62,12 +62,16 @@ namespace {
 // The pool worker the calling thread is (null elsewhere): where a yield
 // queues its task.
 thread_local void* current_worker = nullptr;
+thread_local ThreadPool* current_pool = nullptr;
 }  // namespace
 
 ThreadPool::ThreadPool(int threads, const std::vector<int>& cpus) : unparked_(threads) {
   sleepers_.reserve(static_cast<std::size_t>(threads));
   workers_.reserve(static_cast<std::size_t>(threads));
-  for (int i = 0; i < threads; ++i) workers_.push_back(std::make_unique<Worker>());
+  for (int i = 0; i < threads; ++i) {
+    workers_.push_back(std::make_unique<Worker>());
+    workers_.back()->pool = this;
+  }
   threads_.reserve(static_cast<std::size_t>(threads));
   try {
     for (int i = 0; i < threads; ++i) {
@@ -107,10 +111,10 @@ Executor ThreadPool::executor_for_task() noexcept {
 void ThreadPool::serve(Worker& worker) {
   for (;;) {
     if (worker.context.poll() != 0) continue;
-    if (abandon_ && worker.context.stopped()) return;  // join() drops what yielded
-    // A yielded task runs behind what was queued before it, as at the back
-    // of Tokio's local queue.
-    if (std::optional<Resume> resume = take_yielded(worker)) {
+    if (abandon_ && worker.context.stopped()) return;  // join() drops what is suspended
+    // Tokio's next_task: its own queue (a yielded task runs behind what was
+    // queued before it), then the injection queue.
+    if (std::optional<Resume> resume = next_suspended(worker)) {
       std::move (*resume)();
       continue;
     }
@@ -125,36 +129,56 @@ void ThreadPool::serve(Worker& worker) {
   }
 }
 
-void ThreadPool::push_yielded(Yielded& yielded, Resume resume) {
+std::optional<Resume> ThreadPool::next_suspended(Worker& worker) {
+  if (std::optional<Resume> resume = worker.yielded.pop()) return resume;
+  return injected_.pop();
+}
+
+void ThreadPool::NodeQueue::push(Suspended& node, Resume resume) {
+  node.resume_.emplace(std::move(resume));
+  node.next_ = nullptr;
+  const std::lock_guard lock(mutex_);
+  (first_ == nullptr ? first_ : last_->next_) = &node;
+  last_ = &node;
+  size_.fetch_add(1, std::memory_order_seq_cst);
+}
+
+std::optional<Resume> ThreadPool::NodeQueue::pop() {
+  if (size() == 0) return std::nullopt;  // the common case, without the lock
+  Suspended* node = nullptr;
+  {
+    const std::lock_guard lock(mutex_);
+    node = first_;
+    if (node == nullptr) return std::nullopt;
+    first_ = node->next_;
+    size_.fetch_sub(1, std::memory_order_seq_cst);
+  }
+  // The node lives in the coroutine's frame: not touched once resumed.
+  std::optional<Resume> resume(std::move(*node->resume_));
+  node->resume_.reset();
+  return resume;
+}
+
+ThreadPool* ThreadPool::current() noexcept { return current_pool; }
+
+void ThreadPool::push_yielded(Suspended& node, Resume resume) {
   auto* worker = static_cast<Worker*>(current_worker);
-  if (worker == nullptr) {
-    // Not on a pool thread: nothing to yield to but its own executor.
+  if (worker == nullptr || worker->pool != this) {
+    // Not on this pool's thread: nothing to yield to but its own executor.
     asio::post(std::move(resume));
     return;
   }
-  yielded.resume_.emplace(std::move(resume));
-  yielded.next_ = nullptr;
-  {
-    const std::lock_guard lock(worker->yield_mutex);
-    (worker->first_yielded == nullptr ? worker->first_yielded : worker->last_yielded->next_) =
-        &yielded;
-    worker->last_yielded = &yielded;
-  }
+  worker->yielded.push(node, std::move(resume));
   notify_parked();
 }
 
-std::optional<Resume> ThreadPool::take_yielded(Worker& worker) {
-  Yielded* yielded = nullptr;
-  {
-    const std::lock_guard lock(worker.yield_mutex);
-    yielded = worker.first_yielded;
-    if (yielded == nullptr) return std::nullopt;
-    worker.first_yielded = yielded->next_;
+void ThreadPool::wake(Suspended& node, Resume resume) {
+  if (current_pool == this) {
+    asio::post(std::move(resume));
+    return;
   }
-  // The node lives in the coroutine's frame: not touched once resumed.
-  std::optional<Resume> resume(std::move(*yielded->resume_));
-  yielded->resume_.reset();
-  return resume;
+  injected_.push(node, std::move(resume));
+  notify_parked();
 }
 
 int ThreadPool::sleepers() {
@@ -193,6 +217,11 @@ void ThreadPool::park(Worker& worker) {
     worker.sleeping = true;
     sleepers_.push_back(&worker);
   }
+  // Tokio's notify_if_work_pending. Work queued after this worker looked,
+  // whose notification saw it not yet a sleeper (or saw a searcher that
+  // has since given up), is seen here: both sides write, then read the
+  // other's count, seq_cst. The notification may pick this worker itself.
+  if (work_pending()) notify_parked();
   worker.parker.park();
   bool notified = false;
   {
@@ -209,24 +238,35 @@ void ThreadPool::park(Worker& worker) {
 }
 
 bool ThreadPool::steal(Worker& thief) {
-  const std::size_t n = workers_.size();
-  const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed);
-  for (std::size_t k = 0; k < n; ++k) {
-    Worker& victim = *workers_[(start + k) % n];
-    if (&victim == &thief) continue;
-    std::optional<Resume> resume = take_yielded(victim);
-    if (!resume) continue;
-    // Tokio's transition_from_searching: the last searcher to find work
-    // wakes another to search.
-    bool last = false;
-    {
-      const std::lock_guard lock(idle_mutex_);
-      thief.searching = false;
-      last = searching_.fetch_sub(1, std::memory_order_seq_cst) == 1;
+  // The other workers' yielded tasks from a rotating start, then the
+  // injection queue (Tokio's steal_work).
+  std::optional<Resume> resume = [&]() -> std::optional<Resume> {
+    const std::size_t n = workers_.size();
+    for (std::size_t k = 0; k < n; ++k) {
+      Worker& victim = *workers_[thief.next_victim++ % n];
+      if (&victim == &thief) continue;
+      if (std::optional<Resume> stolen = victim.yielded.pop()) return stolen;
     }
-    if (last) notify_parked();
-    std::move (*resume)();
-    return true;
+    return injected_.pop();
+  }();
+  if (!resume) return false;
+  // Tokio's transition_from_searching: the last searcher to find work
+  // wakes another to search.
+  bool last = false;
+  {
+    const std::lock_guard lock(idle_mutex_);
+    thief.searching = false;
+    last = searching_.fetch_sub(1, std::memory_order_seq_cst) == 1;
+  }
+  if (last) notify_parked();
+  std::move (*resume)();
+  return true;
+}
+
+bool ThreadPool::work_pending() const noexcept {
+  if (injected_.size() != 0) return true;
+  for (const auto& worker : workers_) {
+    if (worker->yielded.size() != 0) return true;
   }
   return false;
 }
@@ -255,20 +295,23 @@ void ThreadPool::join() noexcept {
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
   }
-  drop_yielded();
+  drop_suspended();
 }
 
-void ThreadPool::drop_yielded() noexcept {
+void ThreadPool::drop_suspended() noexcept {
+  // Destroying a handler destroys the frame its node lives in.
   for (auto& worker : workers_) {
-    // Destroying a handler destroys the frame its node lives in.
-    while (std::optional<Resume> abandoned = take_yielded(*worker)) {
+    while (std::optional<Resume> abandoned = worker->yielded.pop()) {
     }
+  }
+  while (std::optional<Resume> abandoned = injected_.pop()) {
   }
 }
 
 void ThreadPool::run(Worker& worker) {
   const Parker::Owner owner(worker.parker);
   current_worker = &worker;
+  current_pool = this;
   // A handler that throws must not terminate the process: keep the first
   // exception for the bench thread and go on serving the queue.
   for (;;) {

@@ -82,12 +82,21 @@ inline constexpr unsigned kCoopBudget = 128;
 // waking anyone). One io_context shared by the W threads made every post
 // signal the shared condition variable and every dequeue contend for one
 // mutex (with it and co_spawned tasks, 0.96 futex calls per task on
-// spawn_many/10000: docs/design.md §4). No work stealing: the workloads'
-// tasks are uniform.
+// spawn_many/10000: docs/design.md §4).
 //
-// A worker runs what its queue holds, then parks on its Parker until work
-// is posted to it (no search first: runtime.cpp says why). Each io_context
-// is kept alive by a work guard from construction to join().
+// Beside the io_contexts, Tokio's two other queues, for suspended
+// coroutines only (no allocation: the node lives in the coroutine's frame):
+// each worker's yielded tasks (behind its queued work, kCoopBudget) and the
+// injection queue every worker takes from once its own work is done, where
+// a coroutine woken by a thread outside the pool goes (a channel sender
+// woken by the receiver on the bench thread). Work put in either wakes a
+// parked worker to search (Tokio's notify_parked), which steals a yielded
+// task or takes an injected one; the last searcher to find work wakes
+// another. Tasks posted to an io_context are not stolen.
+//
+// A worker runs what its queues hold, then parks on its Parker until woken
+// (no spinning first: runtime.cpp says why). Each io_context is kept alive
+// by a work guard from construction to join().
 class ThreadPool {
  public:
   // cpus: pin thread i to cpus[(i + 1) % size] (CPU 0 is the bench thread's);
@@ -109,17 +118,17 @@ class ThreadPool {
   int size() const noexcept { return static_cast<int>(threads_.size()); }
   // How many workers are parked as sleepers now (a hint, for tests).
   int sleepers();
-  // A task yielding its worker (Tokio's coop yield), in the yielding
-  // coroutine's frame: its place in the worker's queue of yielded tasks.
-  class Yielded {
+  // A suspended coroutine's place in a worker's yielded tasks or in the
+  // injection queue, in the coroutine's own frame.
+  class Suspended {
    public:
-    Yielded() = default;
-    Yielded(const Yielded&) = delete;
-    Yielded& operator=(const Yielded&) = delete;
+    Suspended() = default;
+    Suspended(const Suspended&) = delete;
+    Suspended& operator=(const Suspended&) = delete;
 
    private:
     friend class ThreadPool;
-    Yielded* next_ = nullptr;
+    Suspended* next_ = nullptr;
     std::optional<Resume> resume_;
   };
   // co_await from a coroutine running on a pool thread: suspends it behind
@@ -127,10 +136,17 @@ class ThreadPool {
   // Tokio's yield does. Whichever runs first resumes it: its own worker once
   // its queue is empty, or the searcher, which steals it (the coroutine then
   // runs on the searcher's thread until it next waits).
-  auto yield_now(Yielded& yielded) {
+  auto yield_now(Suspended& node) {
     return asio::async_initiate<decltype(use_task), void()>(
-        [this, &yielded](Resume resume) { push_yielded(yielded, std::move(resume)); }, use_task);
+        [this, &node](Resume resume) { push_yielded(node, std::move(resume)); }, use_task);
   }
+  // Resumes a coroutine of this pool suspended with `node`, as Tokio
+  // schedules a woken task: from a thread outside the pool, through the
+  // injection queue (a parked worker woken to take it if none searches);
+  // from a worker, posted to the coroutine's own executor.
+  void wake(Suspended& node, Resume resume);
+  // The pool the calling thread works for, else null.
+  static ThreadPool* current() noexcept;
 
   // An exception that escaped a handler on a pool thread, once.
   std::exception_ptr take_error();
@@ -142,17 +158,31 @@ class ThreadPool {
   void join() noexcept;
 
  private:
+  // A FIFO of suspended coroutines under its own mutex; size() is read
+  // without it, seq_cst, against the idle counts (runtime.cpp, park).
+  class NodeQueue {
+   public:
+    void push(Suspended& node, Resume resume);
+    std::optional<Resume> pop();
+    int size() const noexcept { return size_.load(std::memory_order_seq_cst); }
+
+   private:
+    std::mutex mutex_;
+    Suspended* first_ = nullptr;
+    Suspended* last_ = nullptr;
+    std::atomic<int> size_{0};
+  };
   struct Worker {
     // Before the io_context: operations it destroys may still wake it.
     Parker parker;
-    // Tasks that yielded on this worker, oldest first (yield_mutex).
-    std::mutex yield_mutex;
-    Yielded* first_yielded = nullptr;
-    Yielded* last_yielded = nullptr;
+    ThreadPool* pool = nullptr;
+    // Tasks that yielded on this worker, oldest first.
+    NodeQueue yielded;
     // Tokio's idle bookkeeping (idle_mutex_): in the sleepers list; woken
     // by a notification to search.
     bool sleeping = false;
     bool searching = false;
+    std::size_t next_victim = 0;  // the worker's own: where its search starts
     asio::io_context context{1};
     asio::executor_work_guard<asio::io_context::executor_type> guard{context.get_executor()};
     Executor executor() noexcept { return Executor(context.get_executor(), parker); }
@@ -160,20 +190,23 @@ class ThreadPool {
   void run(Worker& worker);
   // Runs the worker's queue until its io_context stops.
   void serve(Worker& worker);
-  void push_yielded(Yielded& yielded, Resume resume);
-  static std::optional<Resume> take_yielded(Worker& worker);
-  // Tokio's idle.rs: park as a sleeper; on waking, leave the sleepers, or
-  // (notified) search the other workers for a yielded task to steal.
+  void push_yielded(Suspended& node, Resume resume);
+  // The worker's oldest yielded task, else the injection queue's oldest.
+  std::optional<Resume> next_suspended(Worker& worker);
+  // Tokio's idle.rs: park as a sleeper (woken at once if work is pending);
+  // on waking, leave the sleepers, or (notified) search for work.
   void park(Worker& worker);
   bool steal(Worker& thief);
+  bool work_pending() const noexcept;
   // Wakes a sleeper to search unless a worker searches already or none
   // sleeps (Tokio's notify_parked).
   void notify_parked();
-  void drop_yielded() noexcept;
+  void drop_suspended() noexcept;
   void stop_all() noexcept;
   void unpark_all() noexcept;
 
   std::vector<std::unique_ptr<Worker>> workers_;
+  NodeQueue injected_;  // Tokio's inject queue
   std::vector<std::thread> threads_;
   std::atomic<std::size_t> next_{0};
   // Tokio's idle state: how many workers search and how many are not

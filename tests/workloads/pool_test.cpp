@@ -3,7 +3,8 @@
 // posts to itself run by that same worker; and the threads, which sleep
 // outside Asio (parker.h), still return when their io_context stops on
 // another thread; a task that yields runs behind queued work, or is stolen
-// by a worker woken to search. A missed wake-up hangs a test (ctest's
+// by a worker woken to search; one woken from outside the pool resumes on
+// a worker. A missed wake-up hangs a test (ctest's
 // timeout fails it).
 #include <gtest/gtest.h>
 
@@ -134,7 +135,7 @@ TEST(ThreadPool, AYieldedTaskResumesAfterWorkQueuedBeforeIt) {
       worker,
       [&]() -> Task<> {
         asio::post(worker, [&] { queued_ran = true; });
-        ThreadPool::Yielded yielded;
+        ThreadPool::Suspended yielded;
         co_await pool.yield_now(yielded);
         ran_first = queued_ran.load();
       },
@@ -169,7 +170,7 @@ TEST(ThreadPool, ASearchingWorkerStealsATaskYieldedOnABusyWorker) {
           while (!resumed.load() && std::chrono::steady_clock::now() < give_up)
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         });
-        ThreadPool::Yielded yielded;
+        ThreadPool::Suspended yielded;
         co_await pool.yield_now(yielded);
         after = std::this_thread::get_id();
         resumed = true;
@@ -179,6 +180,60 @@ TEST(ThreadPool, ASearchingWorkerStealsATaskYieldedOnABusyWorker) {
   pool.join();
   EXPECT_NE(before, std::thread::id{});
   EXPECT_NE(after, before) << "the yielded task was not stolen";
+}
+
+// Tokio's injection queue: a coroutine of the pool woken by a thread outside
+// it resumes on a worker, even when every worker sleeps (the wake-up must
+// notify one; a lost one hangs the test).
+TEST(ThreadPool, ACoroutineWokenFromOutsideThePoolResumesOnAWorker) {
+  ThreadPool pool(2, {});
+  const auto all_parked = [&pool] {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (pool.sleepers() < 2 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return pool.sleepers() == 2;
+  };
+  constexpr int kWakes = 50;
+  std::mutex mutex;
+  std::optional<Resume> suspended;
+  std::set<std::thread::id> resumed_on;
+  Countdown done;
+  done.reset(1);
+  asio::co_spawn(
+      pool.executor(),
+      [&]() -> Task<> {
+        for (int i = 0; i < kWakes; ++i) {
+          co_await asio::async_initiate<decltype(use_task), void()>(
+              [&](Resume resume) {
+                const std::lock_guard lock(mutex);
+                suspended.emplace(std::move(resume));
+              },
+              use_task);
+          const std::lock_guard lock(mutex);
+          resumed_on.insert(std::this_thread::get_id());
+        }
+      },
+      [&](std::exception_ptr) { done.count_down(); });
+  ThreadPool::Suspended node;
+  for (int i = 0; i < kWakes; ++i) {
+    std::optional<Resume> resume;
+    while (!resume) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      const std::lock_guard lock(mutex);
+      if (suspended) {
+        resume.emplace(std::move(*suspended));
+        suspended.reset();
+      }
+    }
+    if (i % 10 == 0) {
+      ASSERT_TRUE(all_parked()) << "the idle workers never parked";
+    }
+    pool.wake(node, std::move(*resume));
+  }
+  done.wait();
+  pool.join();
+  EXPECT_FALSE(resumed_on.empty());
+  EXPECT_EQ(resumed_on.count(std::this_thread::get_id()), 0u);
 }
 
 }  // namespace
