@@ -110,11 +110,15 @@ Executor ThreadPool::executor_for_task() noexcept {
 
 void ThreadPool::serve(Worker& worker) {
   for (;;) {
-    if (worker.context.poll() != 0) continue;
+    if (worker.context.poll() != 0) {
+      if (worker.searching) end_search(worker);
+      continue;
+    }
     if (abandon_ && worker.context.stopped()) return;  // join() drops what is suspended
     // Tokio's next_task: its own queue (a yielded task runs behind what was
     // queued before it), then the injection queue.
     if (std::optional<Resume> resume = next_suspended(worker)) {
+      if (worker.searching) end_search(worker);
       std::move (*resume)();
       continue;
     }
@@ -250,17 +254,23 @@ bool ThreadPool::steal(Worker& thief) {
     return injected_.pop();
   }();
   if (!resume) return false;
+  end_search(thief);
+  std::move (*resume)();
+  return true;
+}
+
+void ThreadPool::end_search(Worker& worker) {
   // Tokio's transition_from_searching: the last searcher to find work
-  // wakes another to search.
+  // wakes another to search. (While searching, a worker's notifications
+  // are skipped: one that kept the flag while running found work would
+  // hold back every other worker's.)
   bool last = false;
   {
     const std::lock_guard lock(idle_mutex_);
-    thief.searching = false;
+    worker.searching = false;
     last = searching_.fetch_sub(1, std::memory_order_seq_cst) == 1;
   }
   if (last) notify_parked();
-  std::move (*resume)();
-  return true;
 }
 
 bool ThreadPool::work_pending() const noexcept {

@@ -178,8 +178,9 @@ class ThreadPool {
     ThreadPool* pool = nullptr;
     // Tasks that yielded on this worker, oldest first.
     NodeQueue yielded;
-    // Tokio's idle bookkeeping (idle_mutex_): in the sleepers list; woken
-    // by a notification to search.
+    // Tokio's idle bookkeeping, written under idle_mutex_: in the sleepers
+    // list; woken by a notification to search. Only a sleeper's are
+    // written by another thread, so an awake worker reads its own freely.
     bool sleeping = false;
     bool searching = false;
     std::size_t next_victim = 0;  // the worker's own: where its search starts
@@ -197,6 +198,8 @@ class ThreadPool {
   // on waking, leave the sleepers, or (notified) search for work.
   void park(Worker& worker);
   bool steal(Worker& thief);
+  // A searching worker found work: no longer searching.
+  void end_search(Worker& worker);
   bool work_pending() const noexcept;
   // Wakes a sleeper to search unless a worker searches already or none
   // sleeps (Tokio's notify_parked).
