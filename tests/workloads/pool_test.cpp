@@ -122,26 +122,42 @@ TEST(ThreadPool, JoinReturnsOnceWorkHeldOnAnotherThreadIsReleased) {
   EXPECT_TRUE(joined.load());
 }
 
+// Runs `body` as a coroutine on `on` and waits until it has ended, then
+// joins the pool (an exception in the body fails the test).
+void run_then_join(ThreadPool& pool, const Executor& on, Task<> body) {
+  Countdown done;
+  done.reset(1);
+  std::exception_ptr error;
+  asio::co_spawn(on, std::move(body), [&](std::exception_ptr e) {
+    error = e;
+    done.count_down();
+  });
+  done.wait();
+  pool.join();
+  EXPECT_FALSE(error) << "the coroutine threw";
+}
+
+// Waits (up to 10 s) until every worker of the pool is parked as a sleeper.
+bool all_parked(ThreadPool& pool) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (pool.sleepers() < pool.size() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return pool.sleepers() == pool.size();
+}
+
 // Tokio's coop yield (runtime.h, kCoopBudget): the yielding task goes
 // behind the work its worker queued before it.
 TEST(ThreadPool, AYieldedTaskResumesAfterWorkQueuedBeforeIt) {
   ThreadPool pool(1, {});
   std::atomic<bool> queued_ran{false};
   std::atomic<bool> ran_first{false};
-  Countdown done;
-  done.reset(1);
   const Executor worker = pool.executor();
-  asio::co_spawn(
-      worker,
-      [&]() -> Task<> {
-        asio::post(worker, [&] { queued_ran = true; });
-        ThreadPool::Suspended yielded;
-        co_await pool.yield_now(yielded);
-        ran_first = queued_ran.load();
-      },
-      [&](std::exception_ptr) { done.count_down(); });
-  done.wait();
-  pool.join();
+  run_then_join(pool, worker, [&]() -> Task<> {
+    asio::post(worker, [&] { queued_ran = true; });
+    ThreadPool::Suspended yielded;
+    co_await pool.yield_now(yielded);
+    ran_first = queued_ran.load();
+  }());
   EXPECT_TRUE(ran_first.load());
 }
 
@@ -149,35 +165,25 @@ TEST(ThreadPool, AYieldedTaskResumesAfterWorkQueuedBeforeIt) {
 // busy, that worker steals the task and resumes it on its own thread.
 TEST(ThreadPool, ASearchingWorkerStealsATaskYieldedOnABusyWorker) {
   ThreadPool pool(2, {});
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (pool.sleepers() < 2 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  ASSERT_EQ(pool.sleepers(), 2) << "the idle workers never parked";
+  ASSERT_TRUE(all_parked(pool)) << "the idle workers never parked";
   std::atomic<bool> resumed{false};
   std::thread::id before;
   std::thread::id after;
-  Countdown done;
-  done.reset(1);
   const Executor worker = pool.executor();
-  asio::co_spawn(
-      worker,
-      [&]() -> Task<> {
-        before = std::this_thread::get_id();
-        // Keeps the yielding worker busy until the task resumed elsewhere
-        // (or 5 s passed, when the task resumes here and the test fails).
-        asio::post(worker, [&] {
-          const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-          while (!resumed.load() && std::chrono::steady_clock::now() < give_up)
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        });
-        ThreadPool::Suspended yielded;
-        co_await pool.yield_now(yielded);
-        after = std::this_thread::get_id();
-        resumed = true;
-      },
-      [&](std::exception_ptr) { done.count_down(); });
-  done.wait();
-  pool.join();
+  run_then_join(pool, worker, [&]() -> Task<> {
+    before = std::this_thread::get_id();
+    // Keeps the yielding worker busy until the task resumed elsewhere (or
+    // 5 s passed, when the task resumes here and the test fails).
+    asio::post(worker, [&] {
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (!resumed.load() && std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    });
+    ThreadPool::Suspended yielded;
+    co_await pool.yield_now(yielded);
+    after = std::this_thread::get_id();
+    resumed = true;
+  }());
   EXPECT_NE(before, std::thread::id{});
   EXPECT_NE(after, before) << "the yielded task was not stolen";
 }
@@ -187,12 +193,6 @@ TEST(ThreadPool, ASearchingWorkerStealsATaskYieldedOnABusyWorker) {
 // notify one; a lost one hangs the test).
 TEST(ThreadPool, ACoroutineWokenFromOutsideThePoolResumesOnAWorker) {
   ThreadPool pool(2, {});
-  const auto all_parked = [&pool] {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (pool.sleepers() < 2 && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    return pool.sleepers() == 2;
-  };
   constexpr int kWakes = 50;
   std::mutex mutex;
   std::optional<Resume> suspended;
@@ -226,7 +226,7 @@ TEST(ThreadPool, ACoroutineWokenFromOutsideThePoolResumesOnAWorker) {
       }
     }
     if (i % 10 == 0) {
-      ASSERT_TRUE(all_parked()) << "the idle workers never parked";
+      ASSERT_TRUE(all_parked(pool)) << "the idle workers never parked";
     }
     pool.wake(node, std::move(*resume));
   }
