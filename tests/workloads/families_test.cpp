@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 
+#include <chrono>
 #include <ostream>
 #include <string>
 #include <thread>
@@ -142,18 +143,39 @@ int thread_count() {
   return n;
 }
 
+// A joined thread can still be listed for a moment: the kernel wakes the
+// joiner when it clears the thread's tid (on releasing its memory), before
+// the task is reaped. Under TSan that window was long enough to fail CI
+// once; so wait, up to 5 s, for the count to fall to `expected`.
+int thread_count_after_joins(int expected) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  int n = thread_count();
+  while (n != expected && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    n = thread_count();
+  }
+  return n;
+}
+
 TEST(Runtime, ThreadsStartInMakeWorkloadAndStopWithIt) {
   // Sanitizers start a helper thread at the first thread creation; get it
   // out of the way so only the workload's threads are counted.
   std::thread([] {}).join();
-  const int before = thread_count();
+  // The joined thread may still be listed (see above): count once the list
+  // has stood still for 20 ms.
+  int before = thread_count();
+  for (int settled = -1; settled != before;) {
+    settled = before;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    before = thread_count();
+  }
   {
     auto workload = make_workload({"mpsc_contention/2x100", PayloadMode::none});
     EXPECT_EQ(thread_count(), before + 6);
     workload->run(1);
     EXPECT_EQ(thread_count(), before + 6);  // reused, not respawned
   }
-  EXPECT_EQ(thread_count(), before);
+  EXPECT_EQ(thread_count_after_joins(before), before);
   {
     auto workload = make_workload({"spawn_st/100", PayloadMode::none});
     EXPECT_EQ(thread_count(), before);  // current-thread: the caller is the runtime
