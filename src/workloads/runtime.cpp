@@ -98,28 +98,18 @@ Executor ThreadPool::executor() noexcept {
   return workers_[i]->executor();
 }
 
-Executor ThreadPool::executor_for_task() noexcept {
-  const std::size_t n = workers_.size();
-  const std::size_t start = next_.fetch_add(1, std::memory_order_relaxed) % n;
-  for (std::size_t k = 0; k < n; ++k) {
-    Worker& worker = *workers_[(start + k) % n];
-    if (!worker.parker.parked()) return worker.executor();
-  }
-  return workers_[start]->executor();
-}
-
 void ThreadPool::serve(Worker& worker) {
   for (;;) {
     if (worker.context.poll() != 0) {
       if (worker.searching) end_search(worker);
       continue;
     }
-    if (abandon_ && worker.context.stopped()) return;  // join() drops what is suspended
+    if (abandon_ && worker.context.stopped()) return;  // join() drops what is queued
     // Tokio's next_task: its own queue (a yielded task runs behind what was
     // queued before it), then the injection queue.
-    if (std::optional<Resume> resume = next_suspended(worker)) {
+    if (QueuedTask* task = next_queued(worker)) {
       if (worker.searching) end_search(worker);
-      std::move (*resume)();
+      task->run();
       continue;
     }
     if (worker.context.stopped()) return;
@@ -133,37 +123,59 @@ void ThreadPool::serve(Worker& worker) {
   }
 }
 
-std::optional<Resume> ThreadPool::next_suspended(Worker& worker) {
-  if (std::optional<Resume> resume = worker.yielded.pop()) return resume;
+ThreadPool::QueuedTask* ThreadPool::next_queued(Worker& worker) {
+  if (QueuedTask* task = worker.local.pop()) return task;
   return injected_.pop();
 }
 
-void ThreadPool::NodeQueue::push(Suspended& node, Resume resume) {
-  node.resume_.emplace(std::move(resume));
-  node.next_ = nullptr;
+void ThreadPool::TaskQueue::push(QueuedTask& task) {
+  task.next_ = nullptr;
   const std::lock_guard lock(mutex_);
-  (first_ == nullptr ? first_ : last_->next_) = &node;
-  last_ = &node;
+  (first_ == nullptr ? first_ : last_->next_) = &task;
+  last_ = &task;
   size_.fetch_add(1, std::memory_order_seq_cst);
 }
 
-std::optional<Resume> ThreadPool::NodeQueue::pop() {
-  if (size() == 0) return std::nullopt;  // the common case, without the lock
-  Suspended* node = nullptr;
-  {
-    const std::lock_guard lock(mutex_);
-    node = first_;
-    if (node == nullptr) return std::nullopt;
-    first_ = node->next_;
-    size_.fetch_sub(1, std::memory_order_seq_cst);
-  }
-  // The node lives in the coroutine's frame: not touched once resumed.
-  std::optional<Resume> resume(std::move(*node->resume_));
-  node->resume_.reset();
-  return resume;
+ThreadPool::QueuedTask* ThreadPool::TaskQueue::pop() {
+  if (size() == 0) return nullptr;  // the common case, without the lock
+  const std::lock_guard lock(mutex_);
+  QueuedTask* task = first_;
+  if (task == nullptr) return nullptr;
+  first_ = task->next_;
+  size_.fetch_sub(1, std::memory_order_seq_cst);
+  return task;
+}
+
+void ThreadPool::OwnedTasks::insert(Link& link) {
+  const std::lock_guard lock(mutex_);
+  link.prev = nullptr;
+  link.next = first_;
+  if (first_ != nullptr) first_->prev = &link;
+  first_ = &link;
+}
+
+void ThreadPool::OwnedTasks::remove(Link& link) {
+  const std::lock_guard lock(mutex_);
+  (link.prev == nullptr ? first_ : link.prev->next) = link.next;
+  if (link.next != nullptr) link.next->prev = link.prev;
+}
+
+void ThreadPool::Suspended::finish(QueuedTask& task, bool run) {
+  auto& self = static_cast<Suspended&>(task);
+  // The node lives in the coroutine's frame: not touched once resumed (or
+  // once the handler, which owns the frame, is destroyed).
+  Resume resume(std::move(*self.resume_));
+  self.resume_.reset();
+  if (run) std::move(resume)();
 }
 
 ThreadPool* ThreadPool::current() noexcept { return current_pool; }
+
+void ThreadPool::schedule(QueuedTask& task) {
+  auto* worker = static_cast<Worker*>(current_worker);
+  (worker != nullptr && worker->pool == this ? worker->local : injected_).push(task);
+  notify_parked();
+}
 
 void ThreadPool::push_yielded(Suspended& node, Resume resume) {
   auto* worker = static_cast<Worker*>(current_worker);
@@ -172,7 +184,8 @@ void ThreadPool::push_yielded(Suspended& node, Resume resume) {
     asio::post(std::move(resume));
     return;
   }
-  worker->yielded.push(node, std::move(resume));
+  node.resume_.emplace(std::move(resume));
+  worker->local.push(node);
   notify_parked();
 }
 
@@ -181,7 +194,8 @@ void ThreadPool::wake(Suspended& node, Resume resume) {
     asio::post(std::move(resume));
     return;
   }
-  injected_.push(node, std::move(resume));
+  node.resume_.emplace(std::move(resume));
+  injected_.push(node);
   notify_parked();
 }
 
@@ -242,20 +256,22 @@ void ThreadPool::park(Worker& worker) {
 }
 
 bool ThreadPool::steal(Worker& thief) {
-  // The other workers' yielded tasks from a rotating start, then the
-  // injection queue (Tokio's steal_work).
-  std::optional<Resume> resume = [&]() -> std::optional<Resume> {
+  // The other workers' local tasks from a rotating start, then the
+  // injection queue (Tokio's steal_work). Tokio steals half a local queue
+  // at once; ours hold only yielded tasks in the study's workloads (every
+  // spawn is from outside the pool), one or two at a time.
+  QueuedTask* task = [&]() -> QueuedTask* {
     const std::size_t n = workers_.size();
     for (std::size_t k = 0; k < n; ++k) {
       Worker& victim = *workers_[thief.next_victim++ % n];
       if (&victim == &thief) continue;
-      if (std::optional<Resume> stolen = victim.yielded.pop()) return stolen;
+      if (QueuedTask* stolen = victim.local.pop()) return stolen;
     }
     return injected_.pop();
   }();
-  if (!resume) return false;
+  if (task == nullptr) return false;
   end_search(thief);
-  std::move (*resume)();
+  task->run();
   return true;
 }
 
@@ -276,7 +292,7 @@ void ThreadPool::end_search(Worker& worker) {
 bool ThreadPool::work_pending() const noexcept {
   if (injected_.size() != 0) return true;
   for (const auto& worker : workers_) {
-    if (worker->yielded.size() != 0) return true;
+    if (worker->local.size() != 0) return true;
   }
   return false;
 }
@@ -305,17 +321,16 @@ void ThreadPool::join() noexcept {
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
   }
-  drop_suspended();
+  drop_queued();
 }
 
-void ThreadPool::drop_suspended() noexcept {
-  // Destroying a handler destroys the frame its node lives in.
+void ThreadPool::drop_queued() noexcept {
+  // A spawned task frees itself; destroying a coroutine's handler destroys
+  // the frame its node lives in.
   for (auto& worker : workers_) {
-    while (std::optional<Resume> abandoned = worker->yielded.pop()) {
-    }
+    while (QueuedTask* abandoned = worker->local.pop()) abandoned->drop();
   }
-  while (std::optional<Resume> abandoned = injected_.pop()) {
-  }
+  while (QueuedTask* abandoned = injected_.pop()) abandoned->drop();
 }
 
 void ThreadPool::run(Worker& worker) {

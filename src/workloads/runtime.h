@@ -10,6 +10,7 @@
 #include <asio/awaitable.hpp>
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
+#include <asio/recycling_allocator.hpp>
 #include <asio/use_awaitable.hpp>
 
 #include <atomic>
@@ -23,7 +24,9 @@
 #include <type_traits>
 #include <vector>
 
+#include "workloads/adaptive_mutex.h"
 #include "workloads/parker.h"
+#include "workloads/task_cell.h"
 #include "workloads/waking_executor.h"
 
 namespace shootout::workloads {
@@ -84,15 +87,18 @@ inline constexpr unsigned kCoopBudget = 128;
 // mutex (with it and co_spawned tasks, 0.96 futex calls per task on
 // spawn_many/10000: docs/design.md §4).
 //
-// Beside the io_contexts, Tokio's two other queues, for suspended
-// coroutines only (no allocation: the node lives in the coroutine's frame):
-// each worker's yielded tasks (behind its queued work, kCoopBudget) and the
-// injection queue every worker takes from once its own work is done, where
-// a coroutine woken by a thread outside the pool goes (a channel sender
-// woken by the receiver on the bench thread). Work put in either wakes a
-// parked worker to search (Tokio's notify_parked), which steals a yielded
-// task or takes an injected one; the last searcher to find work wakes
-// another. Tasks posted to an io_context are not stolen.
+// Beside the io_contexts, Tokio's two other queues, for spawned tasks and
+// suspended coroutines (QueuedTask nodes): each worker's local queue (tasks
+// that yielded on it, kCoopBudget, or were spawned on it), behind its
+// io_context's work, and the injection queue every worker takes from once
+// its own work is done, where a task spawned from outside the pool goes
+// (every spawn family spawns from the bench thread, as Tokio's benches do)
+// and where a coroutine woken by a thread outside the pool goes (a channel
+// sender woken by the receiver on the bench thread). Work put in either
+// wakes a parked worker to search (Tokio's notify_parked) unless one
+// searches already; the searcher steals from another's local queue or
+// takes an injected task, and the last searcher to find work wakes
+// another. Handlers posted to an io_context are not stolen.
 //
 // A worker runs what its queues hold, then parks on its Parker until woken
 // (no spinning first: runtime.cpp says why). Each io_context is kept alive
@@ -109,28 +115,50 @@ class ThreadPool {
   // The next worker's executor, round-robin; safe from any thread. For
   // long-lived tasks (channel senders), which must spread over the workers.
   Executor executor() noexcept;
-  // Where a spawned task goes, as Tokio wakes a parked worker for a remote
-  // spawn only when no worker is awake to take it: the next awake worker
-  // from a round-robin start, else (all parked) that start, which the post
-  // wakes. Round-robin alone woke a sleeping worker 0.16 times per task on
-  // spawn_many/10000 (Tokio 0.004).
-  Executor executor_for_task() noexcept;
   int size() const noexcept { return static_cast<int>(threads_.size()); }
   // How many workers are parked as sleepers now (a hint, for tests).
   int sleepers();
-  // A suspended coroutine's place in a worker's yielded tasks or in the
-  // injection queue, in the coroutine's own frame.
-  class Suspended {
+
+  // A task's place in a worker's local queue or in the injection queue:
+  // intrusive, so queuing allocates nothing. run() or drop() ends it (a
+  // spawned task frees itself; a coroutine's node is in its frame).
+  class QueuedTask {
    public:
-    Suspended() = default;
-    Suspended(const Suspended&) = delete;
-    Suspended& operator=(const Suspended&) = delete;
+    QueuedTask(const QueuedTask&) = delete;
+    QueuedTask& operator=(const QueuedTask&) = delete;
+    void run() { finish_(*this, true); }
+    void drop() noexcept { finish_(*this, false); }
+
+   protected:
+    using Finish = void (*)(QueuedTask&, bool run);
+    explicit QueuedTask(Finish finish) noexcept : finish_(finish) {}
+    ~QueuedTask() = default;
 
    private:
     friend class ThreadPool;
-    Suspended* next_ = nullptr;
+    QueuedTask* next_ = nullptr;
+    Finish finish_;
+  };
+  // A suspended coroutine's node, in the coroutine's own frame.
+  class Suspended final : public QueuedTask {
+   public:
+    Suspended() noexcept : QueuedTask(&finish) {}
+
+   private:
+    friend class ThreadPool;
+    static void finish(QueuedTask& task, bool run);
     std::optional<Resume> resume_;
   };
+
+  // Spawns `body` as Tokio spawns a task: one allocation (SpawnedTask, of
+  // Tokio's task-cell class: task_cell.h), listed among the pool's owned
+  // tasks until it ends, queued where Tokio queues it — from outside the
+  // pool in the injection queue, from a worker in its local queue — and a
+  // parked worker woken to search unless one searches.
+  template <typename Body>
+  void spawn(Body body) {
+    schedule(SpawnedTask<Body>::make(std::move(body), owned_tasks_));
+  }
   // co_await from a coroutine running on a pool thread: suspends it behind
   // the work its worker has queued and wakes a parked worker to search, as
   // Tokio's yield does. Whichever runs first resumes it: its own worker once
@@ -158,26 +186,28 @@ class ThreadPool {
   void join() noexcept;
 
  private:
-  // A FIFO of suspended coroutines under its own mutex; size() is read
-  // without it, seq_cst, against the idle counts (runtime.cpp, park).
-  class NodeQueue {
+  // A FIFO of queued tasks under its own mutex (Tokio 1.24's injection
+  // queue is one too); size() is read without it, seq_cst, against the idle
+  // counts (runtime.cpp, park).
+  class TaskQueue {
    public:
-    void push(Suspended& node, Resume resume);
-    std::optional<Resume> pop();
+    void push(QueuedTask& task);
+    QueuedTask* pop();
     int size() const noexcept { return size_.load(std::memory_order_seq_cst); }
 
    private:
-    std::mutex mutex_;
-    Suspended* first_ = nullptr;
-    Suspended* last_ = nullptr;
+    AdaptiveMutex mutex_;
+    QueuedTask* first_ = nullptr;
+    QueuedTask* last_ = nullptr;
     std::atomic<int> size_{0};
   };
   struct Worker {
     // Before the io_context: operations it destroys may still wake it.
     Parker parker;
     ThreadPool* pool = nullptr;
-    // Tasks that yielded on this worker, oldest first.
-    NodeQueue yielded;
+    // Tokio's local run queue: tasks that yielded on this worker or were
+    // spawned on it, oldest first; searchers steal from it.
+    TaskQueue local;
     // Tokio's idle bookkeeping, written under idle_mutex_: in the sleepers
     // list; woken by a notification to search. Only a sleeper's are
     // written by another thread, so an awake worker reads its own freely.
@@ -188,12 +218,80 @@ class ThreadPool {
     asio::executor_work_guard<asio::io_context::executor_type> guard{context.get_executor()};
     Executor executor() noexcept { return Executor(context.get_executor(), parker); }
   };
+  // Tokio 1.24's OwnedTasks: every spawned task is in one list under one
+  // lock from its spawn until it ends (Tokio shuts tasks down from it), so
+  // a spawn and a completion take that lock each, as Tokio's do: besides
+  // the injection queue's, the one lock the spawning thread and the
+  // workers share per task.
+  class OwnedTasks {
+   public:
+    struct Link {
+      Link* prev = nullptr;
+      Link* next = nullptr;
+    };
+    void insert(Link& link);
+    void remove(Link& link);
+
+   private:
+    AdaptiveMutex mutex_;
+    Link* first_ = nullptr;
+  };
+  // A spawned task: the body, padded to Tokio's cell class, after the node.
+  // Allocated through Asio's recycling allocator, so the asio-shipped build
+  // keeps Asio's per-thread cache and the asio build (cache size 0) passes
+  // every allocation to the allocator.
+  template <typename Body>
+  class SpawnedTask final : public QueuedTask {
+   public:
+    using Allocator = asio::recycling_allocator<SpawnedTask>;
+    static SpawnedTask& make(Body body, OwnedTasks& owner) {
+      static_assert(sizeof(SpawnedTask) == kTaskObjectBytes, "not Tokio's task-cell class");
+      Allocator allocator;
+      SpawnedTask* task = allocator.allocate(1);
+      try {
+        new (task) SpawnedTask(std::move(body), owner);
+      } catch (...) {
+        allocator.deallocate(task, 1);
+        throw;
+      }
+      owner.insert(task->owned_);
+      return *task;
+    }
+
+   private:
+    SpawnedTask(Body body, OwnedTasks& owner)
+        : QueuedTask(&finish), owner_(&owner), cell_(std::move(body)) {}
+    static void finish(QueuedTask& task, bool run) {
+      auto* self = static_cast<SpawnedTask*>(&task);
+      // Unlisted and freed when it ends, even by a throwing body (Tokio
+      // removes a completed task from OwnedTasks, then frees its cell once
+      // its JoinHandle is gone too).
+      struct Free {
+        SpawnedTask* task;
+        ~Free() {
+          task->owner_->remove(task->owned_);
+          task->~SpawnedTask();
+          Allocator().deallocate(task, 1);
+        }
+      } free{self};
+      if (run) self->cell_();
+    }
+    OwnedTasks::Link owned_;
+    OwnedTasks* owner_;
+    TaskCell<Body, kTaskObjectBytes - sizeof(QueuedTask) - sizeof(OwnedTasks::Link) -
+                       sizeof(OwnedTasks*)>
+        cell_;
+  };
+
   void run(Worker& worker);
   // Runs the worker's queue until its io_context stops.
   void serve(Worker& worker);
+  // A spawned task: into the calling worker's local queue, or (from
+  // outside the pool) the injection queue; then notify_parked.
+  void schedule(QueuedTask& task);
   void push_yielded(Suspended& node, Resume resume);
-  // The worker's oldest yielded task, else the injection queue's oldest.
-  std::optional<Resume> next_suspended(Worker& worker);
+  // The worker's oldest local task, else the injection queue's oldest.
+  QueuedTask* next_queued(Worker& worker);
   // Tokio's idle.rs: park as a sleeper (woken at once if work is pending);
   // on waking, leave the sleepers, or (notified) search for work.
   void park(Worker& worker);
@@ -204,18 +302,19 @@ class ThreadPool {
   // Wakes a sleeper to search unless a worker searches already or none
   // sleeps (Tokio's notify_parked).
   void notify_parked();
-  void drop_suspended() noexcept;
+  void drop_queued() noexcept;
   void stop_all() noexcept;
   void unpark_all() noexcept;
 
   std::vector<std::unique_ptr<Worker>> workers_;
-  NodeQueue injected_;  // Tokio's inject queue
+  TaskQueue injected_;  // Tokio's inject queue
+  OwnedTasks owned_tasks_;
   std::vector<std::thread> threads_;
   std::atomic<std::size_t> next_{0};
   // Tokio's idle state: how many workers search and how many are not
   // sleepers, read without the lock to skip notifications; the sleepers,
   // last parked first.
-  std::mutex idle_mutex_;
+  AdaptiveMutex idle_mutex_;
   std::atomic<int> searching_{0};
   std::atomic<int> unparked_{0};
   std::vector<Worker*> sleepers_;
@@ -228,10 +327,12 @@ class ThreadPool {
 inline constexpr const char* kPoolQueues =
     "each pool thread runs its own io_context (its own queue); one that runs out of work "
     "parks on its own futex word, and work posted to it wakes it only while it is parked";
-// Where a spawned task goes (executor_for_task), in words.
+// Where a spawned task goes (ThreadPool::spawn), in words.
 inline constexpr const char* kTaskPlacement =
-    "a spawned task goes to an awake pool thread (the first from a round-robin start), else "
-    "to a parked one, which the post wakes";
+    "a task spawned from outside the pool goes to the pool's injection queue (one mutex-guarded "
+    "FIFO, as Tokio 1.24's), and a parked pool thread is woken to search for it unless one "
+    "searches already; a pool thread takes from it once its own queues are empty, and the last "
+    "searcher to find work wakes another";
 
 // Tokio's block_on and current-thread runtime: an io_context that only the
 // bench thread runs. block_on() co_spawns `body` on it and runs it until it

@@ -2,9 +2,10 @@
 // on the pool, spawn_st/N on the current-thread runtime. Task bodies are
 // trivial: what is measured is spawning, scheduling and joining.
 //
-// A task is a function object posted to an executor: one allocation per
-// task (Asio's operation holding the body and its captures), as a Tokio
-// spawn is one task-cell allocation, and of its size class (task_cell.h).
+// A task is a function object: one allocation per task, as a Tokio spawn is
+// one task-cell allocation, and of its size class (task_cell.h). On the
+// pool it is spawned into Tokio's injection queue (ThreadPool::spawn); on
+// the current-thread runtime, posted to the bench thread's io_context.
 // co_spawn of a coroutine cost 7 allocations per task (frame, awaitable
 // thread, its stack, completion handlers) and 2.5x Tokio's instructions per
 // task (callgrind, spawn_many).
@@ -29,7 +30,7 @@ class SpawnMany final : public WorkloadBase {
   ~SpawnMany() override { shutdown(); }
   SpawnMany(const Spec& spec, const WorkloadParams& params, const TestFaults& faults)
       : WorkloadBase(spec, params, faults) {
-    info_.wait_mode = std::string("tasks are function objects posted to the pool; ") +
+    info_.wait_mode = std::string("tasks are function objects spawned onto the pool; ") +
                       kTaskPlacement + "; " + kPoolQueues +
                       "; the bench thread blocks on a countdown latch (mutex + condition "
                       "variable) that the last task to finish notifies";
@@ -40,7 +41,7 @@ class SpawnMany final : public WorkloadBase {
     executed_.store(0, std::memory_order_relaxed);
     latch_.reset(spec().count);
     for (std::uint64_t i = 0; i < spec().count; ++i) {
-      spawn_task(runtime().pool().executor_for_task(), [this, runs = task_runs(i)] {
+      runtime().pool().spawn([this, runs = task_runs(i)] {
         executed_.fetch_add(runs, std::memory_order_relaxed);
         latch_.count_down();  // after the count: its acq_rel decrement publishes it
       });
@@ -64,8 +65,8 @@ class SpawnManyLocal final : public WorkloadBase {
       : WorkloadBase(spec, params, faults), done_(1) {
     info_.wait_mode =
         std::string(
-            "block_on: the bench thread runs its own io_context; a coroutine on it posts the "
-            "tasks (function objects) to the pool and co_awaits a bounded channel the last "
+            "block_on: the bench thread runs its own io_context; a coroutine on it spawns the "
+            "tasks (function objects) onto the pool and co_awaits a bounded channel the last "
             "task try_sends to, the thread parked on its own futex word until then; ") +
         kTaskPlacement + "; " + kPoolQueues;
   }
@@ -84,7 +85,7 @@ class SpawnManyLocal final : public WorkloadBase {
 
   Task<> body() {
     for (std::uint64_t i = 0; i < spec().count; ++i) {
-      spawn_task(runtime().pool().executor_for_task(), [this, runs = task_runs(i)] { task(runs); });
+      runtime().pool().spawn([this, runs = task_runs(i)] { task(runs); });
     }
     bool signal = false;
     while (!done_.try_receive(signal)) co_await done_.readable();
@@ -116,7 +117,7 @@ class SpawnManyRemoteIdle final : public WorkloadBase {
       : WorkloadBase(spec, params, faults), slots_(std::make_unique<Slot[]>(spec.count)) {
     info_.wait_mode =
         std::string(
-            "tasks are function objects posted to the pool; the bench thread waits for each "
+            "tasks are function objects spawned onto the pool; the bench thread waits for each "
             "task's completion slot in spawn order with std::atomic::wait (libstdc++: a short "
             "spin, then a futex), like awaiting JoinHandles in order; a completed task only "
             "wakes it when it is the one being waited for; ") +
@@ -134,12 +135,11 @@ class SpawnManyRemoteIdle final : public WorkloadBase {
     for (std::uint64_t i = 0; i < n; ++i) slots_[i].state.store(pending, std::memory_order_relaxed);
     executed_.store(0, std::memory_order_relaxed);
     for (std::uint64_t i = 0; i < n; ++i) {
-      spawn_task(runtime().pool().executor_for_task(),
-                 [this, slot = &slots_[i], runs = task_runs(i)] {
-                   executed_.fetch_add(runs, std::memory_order_relaxed);
-                   slot->state.store(done, std::memory_order_release);
-                   slot->state.notify_one();
-                 });
+      runtime().pool().spawn([this, slot = &slots_[i], runs = task_runs(i)] {
+        executed_.fetch_add(runs, std::memory_order_relaxed);
+        slot->state.store(done, std::memory_order_release);
+        slot->state.notify_one();
+      });
     }
     for (std::uint64_t i = 0; i < n; ++i) {
       while (slots_[i].state.load(std::memory_order_acquire) == pending) {

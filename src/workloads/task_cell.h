@@ -1,6 +1,7 @@
-// A spawned task as Tokio allocates one: spawn_task() posts the task's body
-// padded to the size class of Tokio's task cell, so every allocator sees
-// the request a Tokio spawn makes.
+// A spawned task as Tokio allocates one: its body padded to the size class
+// of Tokio's task cell, so every allocator sees the request a Tokio spawn
+// makes. The pool's tasks are ThreadPool::SpawnedTask nodes (runtime.h);
+// the current-thread runtime's are posted with spawn_task() below.
 //
 // Tokio 1.24 allocates one 120-byte cell per task with a trivial future:
 // every spawn family of bench/tokio-reference made exactly one malloc(120)
@@ -12,7 +13,9 @@
 // of 5 interleaved runs). A closure of 80 bytes makes the operation 113
 // bytes: with 120, the one class holding 113-120-byte requests in all four
 // (glibc 128-byte chunk; jemalloc, mimalloc and tcmalloc 128-byte class).
-// tests/integration/run_test.cpp checks the size the malloc count sees.
+// The pool's node (two pointers, then the padded body) is the same 112-byte
+// object, allocated the same way. tests/integration/run_test.cpp checks the
+// size the malloc count sees.
 #pragma once
 
 #include <asio/post.hpp>
@@ -23,12 +26,16 @@
 
 namespace shootout::workloads {
 
+// The object a spawn allocates: Asio's allocator asks for one byte more
+// (its recycling tag), 113 bytes.
+inline constexpr std::size_t kTaskObjectBytes = 112;
+// The body an Asio operation holds in that object (its own fields take 32).
 inline constexpr std::size_t kTaskClosureBytes = 80;
 
-template <typename Body>
+template <typename Body, std::size_t Bytes = kTaskClosureBytes>
 class TaskCell {
  public:
-  static_assert(sizeof(Body) <= kTaskClosureBytes, "a task body larger than Tokio's cell");
+  static_assert(sizeof(Body) <= Bytes, "a task body larger than Tokio's cell");
   explicit TaskCell(Body body) : body_(std::move(body)) {}
   void operator()() { body_(); }
 
@@ -36,7 +43,7 @@ class TaskCell {
   Body body_;
   // Never read: it only sizes the allocation. Zeroed, as Tokio initialises
   // its whole cell.
-  std::array<std::byte, kTaskClosureBytes - sizeof(Body)> padding_{};
+  std::array<std::byte, Bytes - sizeof(Body)> padding_{};
 };
 
 template <typename Executor, typename Body>

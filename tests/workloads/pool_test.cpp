@@ -4,8 +4,8 @@
 // outside Asio (parker.h), still return when their io_context stops on
 // another thread; a task that yields runs behind queued work, or is stolen
 // by a worker woken to search; one woken from outside the pool resumes on
-// a worker. A missed wake-up hangs a test (ctest's
-// timeout fails it).
+// a worker; spawned tasks run once each, on a worker, or are freed unrun
+// at join. A missed wake-up hangs a test (ctest's timeout fails it).
 #include <gtest/gtest.h>
 
 #include <asio/co_spawn.hpp>
@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -92,7 +93,7 @@ TEST(BenchLoop, BlockOnReturnsWhenAPoolThreadReleasesItsLastWork) {
   int received = 0;
   for (int i = 0; i < kIterations; ++i) {
     runtime.bench().block_on([&]() -> Task<> {
-      asio::post(runtime.pool().executor_for_task(), [&] {
+      runtime.pool().spawn([&] {
         bool signal = true;
         EXPECT_TRUE(done.try_send(signal));
       });
@@ -234,6 +235,79 @@ TEST(ThreadPool, ACoroutineWokenFromOutsideThePoolResumesOnAWorker) {
   pool.join();
   EXPECT_FALSE(resumed_on.empty());
   EXPECT_EQ(resumed_on.count(std::this_thread::get_id()), 0u);
+}
+
+// Tokio's remote spawn: tasks spawned from outside the pool go to the
+// injection queue, and the first wakes a sleeping worker (none is awake to
+// take it); every task runs exactly once, on a pool thread.
+TEST(ThreadPool, TasksSpawnedFromOutsideThePoolRunOnceEachOnAWorker) {
+  ThreadPool pool(2, {});
+  ASSERT_TRUE(all_parked(pool)) << "the idle workers never parked";
+  constexpr std::size_t kTasks = 2000;
+  std::vector<std::atomic<int>> runs(kTasks);
+  std::mutex mutex;
+  std::set<std::thread::id> ran_on;
+  Countdown done;
+  done.reset(kTasks);
+  for (std::size_t i = 0; i < kTasks; ++i) {
+    pool.spawn([&, i] {
+      runs[i].fetch_add(1, std::memory_order_relaxed);
+      {
+        const std::lock_guard lock(mutex);
+        ran_on.insert(std::this_thread::get_id());
+      }
+      done.count_down();
+    });
+  }
+  done.wait();
+  pool.join();
+  for (std::size_t i = 0; i < kTasks; ++i) EXPECT_EQ(runs[i].load(), 1) << "task " << i;
+  EXPECT_FALSE(ran_on.empty());
+  EXPECT_EQ(ran_on.count(std::this_thread::get_id()), 0u);
+}
+
+// A task a worker spawns goes to its local queue and wakes a sleeper to
+// search: with the spawning worker kept busy, the searcher steals it.
+TEST(ThreadPool, ATaskSpawnedOnABusyWorkerIsStolen) {
+  ThreadPool pool(2, {});
+  ASSERT_TRUE(all_parked(pool)) << "the idle workers never parked";
+  std::atomic<bool> ran{false};
+  std::thread::id spawner;
+  std::thread::id runner;
+  Countdown done;
+  done.reset(1);
+  asio::post(pool.executor(), [&] {
+    spawner = std::this_thread::get_id();
+    pool.spawn([&] {
+      runner = std::this_thread::get_id();
+      ran = true;
+    });
+    // Busy until the task ran elsewhere (or 5 s passed: it then runs here
+    // after this handler, and the test fails).
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!ran.load() && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    done.count_down();
+  });
+  done.wait();
+  pool.join();
+  ASSERT_TRUE(ran.load());
+  EXPECT_NE(runner, spawner) << "the spawned task was not stolen";
+}
+
+// Tasks still queued at join are dropped, not run, and freed: their
+// captures are destroyed. (A pool of no threads: nobody takes them.)
+TEST(ThreadPool, TasksStillQueuedAtJoinAreFreedUnrun) {
+  auto captured = std::make_shared<int>(0);
+  std::atomic<int> ran{0};
+  {
+    ThreadPool pool(0, {});
+    for (int i = 0; i < 10; ++i) pool.spawn([captured, &ran] { ++ran; });
+    EXPECT_EQ(captured.use_count(), 11);
+    pool.join();
+  }
+  EXPECT_EQ(ran.load(), 0);
+  EXPECT_EQ(captured.use_count(), 1);
 }
 
 }  // namespace
