@@ -278,8 +278,8 @@ class ThreadPool {
     }
     OwnedTasks::Link owned_;
     OwnedTasks* owner_;
-    TaskCell<Body, kTaskObjectBytes - sizeof(QueuedTask) - sizeof(OwnedTasks::Link) -
-                       sizeof(OwnedTasks*)>
+    TaskCell<Body,
+             kTaskObjectBytes - sizeof(QueuedTask) - sizeof(OwnedTasks::Link) - sizeof(OwnedTasks*)>
         cell_;
   };
 
