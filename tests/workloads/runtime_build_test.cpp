@@ -24,10 +24,11 @@ TEST(RuntimeBuild, NameAndAsioConfiguration) {
 
 TEST(RuntimeBuild, DescriptionSaysHowTheRuntimeWorks) {
   const std::string text = runtime_description();
-  for (const char* fact : {"each running its own io_context", "round-robin",
-                           "function object posted", "permit with one compare-exchange",
-                           "lock-free queue of 32-slot blocks", "parks on its own futex word",
-                           "awake pool thread", "yields after 128 sends", "may steal it"})
+  for (const char* fact :
+       {"each running its own io_context", "round-robin", "function object posted",
+        "permit with one compare-exchange", "lock-free queue of 32-slot blocks",
+        "parks on its own futex word", "injection queue", "owned tasks", "yields after 128 sends",
+        "may steal it"})
     EXPECT_NE(text.find(fact), std::string::npos) << fact << " missing from: " << text;
 }
 
