@@ -157,7 +157,11 @@ class ThreadPool {
   // parked worker woken to search unless one searches.
   template <typename Body>
   void spawn(Body body) {
-    schedule(SpawnedTask<Body>::make(std::move(body), owned_tasks_));
+    SpawnedTask<Body>& task = SpawnedTask<Body>::make(std::move(body), *this);
+    schedule(task);
+    // The study's spawns drop their JoinHandle at once, as Tokio's benches
+    // do: a reference the spawning thread gives up, racing the worker.
+    task.drop_join_handle();
   }
   // co_await from a coroutine running on a pool thread: suspends it behind
   // the work its worker has queued and wakes a parked worker to search, as
@@ -240,46 +244,85 @@ class ThreadPool {
   // Allocated through Asio's recycling allocator, so the asio-shipped build
   // keeps Asio's per-thread cache and the asio build (cache size 0) passes
   // every allocation to the allocator.
+  //
+  // Its life is Tokio 1.24's (runtime/task/state.rs, harness.rs): one state
+  // word holding flags and three references — the owned list's, the queue's
+  // (notified) and the JoinHandle's. The spawner drops the handle's (one
+  // compare-exchange while the task has not run); the worker marks it
+  // running, runs it, marks it complete, unlists it and drops the other
+  // two; whoever drops the last frees the cell — usually the worker, the
+  // spawner when the task finished first. Each task also holds the pool's
+  // handle, a count shared by all tasks (Tokio's Arc<Handle>). These are
+  // the cache lines the spawning thread and the workers pass between them
+  // per task in Tokio, besides the two locks.
   template <typename Body>
   class SpawnedTask final : public QueuedTask {
    public:
     using Allocator = asio::recycling_allocator<SpawnedTask>;
-    static SpawnedTask& make(Body body, OwnedTasks& owner) {
+    static SpawnedTask& make(Body body, ThreadPool& pool) {
       static_assert(sizeof(SpawnedTask) == kTaskObjectBytes, "not Tokio's task-cell class");
       Allocator allocator;
       SpawnedTask* task = allocator.allocate(1);
       try {
-        new (task) SpawnedTask(std::move(body), owner);
+        new (task) SpawnedTask(std::move(body), pool);
       } catch (...) {
         allocator.deallocate(task, 1);
         throw;
       }
-      owner.insert(task->owned_);
+      pool.handle_refs_.fetch_add(1, std::memory_order_relaxed);
+      pool.owned_tasks_.insert(task->owned_);
       return *task;
+    }
+    void drop_join_handle() noexcept {
+      std::uint64_t state = kInitial;
+      if (state_.compare_exchange_strong(state, (kInitial - kRefOne) & ~kJoinInterest,
+                                         std::memory_order_acq_rel, std::memory_order_acquire))
+        return;
+      state_.fetch_and(~kJoinInterest, std::memory_order_acq_rel);
+      release(1);
     }
 
    private:
-    SpawnedTask(Body body, OwnedTasks& owner)
-        : QueuedTask(&finish), owner_(&owner), cell_(std::move(body)) {}
+    // Tokio's state bits; references counted from bit 6.
+    static constexpr std::uint64_t kRunning = 1, kComplete = 2, kNotified = 4, kJoinInterest = 8,
+                                   kRefOne = 64;
+    static constexpr std::uint64_t kInitial = 3 * kRefOne | kJoinInterest | kNotified;
+
+    SpawnedTask(Body body, ThreadPool& pool)
+        : QueuedTask(&finish), pool_(&pool), cell_(std::move(body)) {}
     static void finish(QueuedTask& task, bool run) {
       auto* self = static_cast<SpawnedTask*>(&task);
-      // Unlisted and freed when it ends, even by a throwing body (Tokio
-      // removes a completed task from OwnedTasks, then frees its cell once
-      // its JoinHandle is gone too).
-      struct Free {
+      // Unlisted and its references dropped when it ends, even by a
+      // throwing body.
+      struct End {
         SpawnedTask* task;
-        ~Free() {
-          task->owner_->remove(task->owned_);
-          task->~SpawnedTask();
-          Allocator().deallocate(task, 1);
+        ~End() {
+          task->pool_->owned_tasks_.remove(task->owned_);
+          task->release(2);
         }
-      } free{self};
-      if (run) self->cell_();
+      } end{self};
+      if (!run) return;
+      std::uint64_t state = self->state_.load(std::memory_order_acquire);
+      while (!self->state_.compare_exchange_weak(state, (state & ~kNotified) | kRunning,
+                                                 std::memory_order_acq_rel,
+                                                 std::memory_order_acquire)) {
+      }
+      self->cell_();
+      self->state_.fetch_xor(kRunning | kComplete, std::memory_order_acq_rel);
+    }
+    void release(std::uint64_t refs) noexcept {
+      const std::uint64_t before = state_.fetch_sub(refs * kRefOne, std::memory_order_acq_rel);
+      if (before / kRefOne != refs) return;
+      ThreadPool* pool = pool_;
+      this->~SpawnedTask();
+      Allocator().deallocate(this, 1);
+      pool->handle_refs_.fetch_sub(1, std::memory_order_release);
     }
     OwnedTasks::Link owned_;
-    OwnedTasks* owner_;
-    TaskCell<Body,
-             kTaskObjectBytes - sizeof(QueuedTask) - sizeof(OwnedTasks::Link) - sizeof(OwnedTasks*)>
+    ThreadPool* pool_;
+    std::atomic<std::uint64_t> state_{kInitial};
+    TaskCell<Body, kTaskObjectBytes - sizeof(QueuedTask) - sizeof(OwnedTasks::Link) -
+                       sizeof(ThreadPool*) - sizeof(std::atomic<std::uint64_t>)>
         cell_;
   };
 
@@ -309,6 +352,8 @@ class ThreadPool {
   std::vector<std::unique_ptr<Worker>> workers_;
   TaskQueue injected_;  // Tokio's inject queue
   OwnedTasks owned_tasks_;
+  // Tokio's Arc<Handle> count: one per spawned task alive, plus the pool's.
+  alignas(64) std::atomic<std::size_t> handle_refs_{1};
   std::vector<std::thread> threads_;
   std::atomic<std::size_t> next_{0};
   // Tokio's idle state: how many workers search and how many are not

@@ -146,6 +146,14 @@ bool all_parked(ThreadPool& pool) {
   return pool.sleepers() == pool.size();
 }
 
+// Keeps the calling worker busy until `flag` is set on another thread, or
+// for 5 s.
+void busy_until(const std::atomic<bool>& flag) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!flag.load() && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
 // Tokio's coop yield (runtime.h, kCoopBudget): the yielding task goes
 // behind the work its worker queued before it.
 TEST(ThreadPool, AYieldedTaskResumesAfterWorkQueuedBeforeIt) {
@@ -175,11 +183,7 @@ TEST(ThreadPool, ASearchingWorkerStealsATaskYieldedOnABusyWorker) {
     before = std::this_thread::get_id();
     // Keeps the yielding worker busy until the task resumed elsewhere (or
     // 5 s passed, when the task resumes here and the test fails).
-    asio::post(worker, [&] {
-      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-      while (!resumed.load() && std::chrono::steady_clock::now() < give_up)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    });
+    asio::post(worker, [&] { busy_until(resumed); });
     ThreadPool::Suspended yielded;
     co_await pool.yield_now(yielded);
     after = std::this_thread::get_id();
@@ -284,9 +288,7 @@ TEST(ThreadPool, ATaskSpawnedOnABusyWorkerIsStolen) {
     });
     // Busy until the task ran elsewhere (or 5 s passed: it then runs here
     // after this handler, and the test fails).
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (!ran.load() && std::chrono::steady_clock::now() < give_up)
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    busy_until(ran);
     done.count_down();
   });
   done.wait();
