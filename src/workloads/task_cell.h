@@ -13,8 +13,9 @@
 // of 5 interleaved runs). A closure of 80 bytes makes the operation 113
 // bytes: with 120, the one class holding 113-120-byte requests in all four
 // (glibc 128-byte chunk; jemalloc, mimalloc and tcmalloc 128-byte class).
-// The pool's node (two pointers, then the padded body) is the same 112-byte
-// object, allocated the same way. tests/integration/run_test.cpp checks the
+// The pool's task (queue node, owned-list links, pool pointer and state
+// word, then the padded body) is the same 112-byte object, allocated the
+// same way. tests/integration/run_test.cpp checks the
 // size the malloc count sees.
 #pragma once
 
