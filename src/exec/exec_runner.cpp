@@ -891,6 +891,7 @@ class ExecDriver {
       record.position = position;
       record.measured.iters = r.iterations;
       record.measured.ns = static_cast<std::uint64_t>(std::llround(r.total_ns));
+      if (r.cpu_ns) record.harness_cpu_ns = static_cast<std::uint64_t>(std::llround(*r.cpu_ns));
       record.command =
           journal::CommandExit{outcome.exit_code, outcome.signal, outcome.killed_leftovers};
       records.push_back(std::move(record));

@@ -77,15 +77,18 @@ class GoogleBenchmark final : public Harness {
     std::vector<HarnessSample> samples;
     samples.reserve(repetitions.size());
     // The JSON has times per iteration, already divided.
-    for (const auto& r : repetitions)
-      samples.push_back(HarnessSample{r.name, r.iterations,
-                                      r.real_ns_per_iteration * static_cast<double>(r.iterations),
-                                      r.error});
+    for (const auto& r : repetitions) {
+      const auto iterations = static_cast<double>(r.iterations);
+      HarnessSample sample{r.name, r.iterations, r.real_ns_per_iteration * iterations, {}, r.error};
+      if (r.error.empty()) sample.cpu_ns = r.cpu_ns_per_iteration * iterations;
+      samples.push_back(std::move(sample));
+    }
     return samples;
   }
 
   std::string sample_description() const override {
-    return "real_time of every repetition (--benchmark_repetitions) a sample";
+    return "real_time of every repetition (--benchmark_repetitions) a sample, its cpu_time "
+           "beside it";
   }
 
   // google/benchmark 1.7 matches --benchmark_filter with std::regex's

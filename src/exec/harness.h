@@ -7,12 +7,14 @@
 // criterion_output.*).
 //
 // A sample is what the harness itself measured: a number of iterations and
-// the wall time they took, as the harness reports them. The time per
-// iteration of a sample is total_ns / iterations.
+// the wall time they took, as the harness reports them (and the CPU time,
+// where the harness measures one). The time per iteration of a sample is
+// total_ns / iterations.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -24,6 +26,10 @@ struct HarnessSample {
   std::string name;              // the benchmark, exactly as the harness lists it
   std::uint64_t iterations = 0;  // >= 1 unless error is set
   double total_ns = 0;           // the harness's wall time of those iterations
+  // Its CPU time of those iterations, when it measures one: google/benchmark's
+  // cpu_time (the benchmark threads' CPU clocks, or the process's with
+  // MeasureProcessCPUTime). Criterion.rs measures wall time only.
+  std::optional<double> cpu_ns;
   // The harness's own failure of this benchmark (google/benchmark's
   // error_occurred): its message, and no figures.
   std::string error;

@@ -321,6 +321,7 @@ void to_json(json& j, const SampleRecord& r) {
     j["counted_process"] = {{"iters", r.counted_process->iters},
                             {"measured_ns", r.counted_process->measured_ns},
                             {"wall_ns", r.counted_process->wall_ns}};
+  if (r.harness_cpu_ns) j["harness_cpu_ns"] = *r.harness_cpu_ns;
 }
 
 void from_json(const json& j, SampleRecord& r) {
@@ -379,6 +380,7 @@ void from_json(const json& j, SampleRecord& r) {
     if (process.wall_ns == 0) f.fail("\"counted_process\".wall_ns must be >= 1");
     r.counted_process = process;
   }
+  r.harness_cpu_ns = f.optional_count("harness_cpu_ns");
 }
 
 // ---- cell_failed ---------------------------------------------------------------

@@ -150,6 +150,9 @@ struct SampleRecord {
   std::optional<double> other_cpu_share;          // older runs: a share instead of `load`
   std::optional<CommandExit> command;             // exec
   std::optional<CountedProcess> counted_process;  // bench: the counters are the process's
+  // bench: the harness's own CPU time of these iterations, where it measures
+  // one (exec::HarnessSample::cpu_ns): google/benchmark's cpu_time.
+  std::optional<std::uint64_t> harness_cpu_ns;
   bool operator==(const SampleRecord&) const = default;
 };
 

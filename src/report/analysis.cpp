@@ -171,6 +171,7 @@ CellSample read_sample(const journal::SampleRecord& r) {
   if (r.measured.hwm_kib) s.hwm_kib = static_cast<double>(*r.measured.hwm_kib);
   s.hwm_scope = r.measured.hwm_scope;
   s.other_cpu_share = r.other_cpu_share;
+  if (r.harness_cpu_ns) s.harness_cpu_ns = static_cast<double>(*r.harness_cpu_ns);
   // A window without time or CPUs says nothing about the machine.
   if (r.load && r.load->window_ns > 0 && r.load->cpus > 0)
     s.load = CellSample::Load{
@@ -306,7 +307,16 @@ void summarise_samples(CellAnalysis& c, const AnalysisOptions& options) {
   // Sums over the samples' load windows: one 27 ms sample is 2-3 ticks of
   // /proc/stat, so only the sums say anything (run/system_load.h).
   double capacity_ns = 0, foreign_ns = 0, steal_ns = 0;
+  double harness_cpu = 0, harness_iters = 0, harness_wall = 0;
+  bool harness_cpu_complete = !c.samples.empty();
   for (const auto& s : c.samples) {
+    if (s.harness_cpu_ns) {
+      harness_cpu += *s.harness_cpu_ns;
+      harness_iters += s.iters;
+      harness_wall += s.ns;
+    } else {
+      harness_cpu_complete = false;
+    }
     for (const auto& [name, total] : s.counters) {
       auto& [sum, n] = sums[name];
       sum += total / s.counter_iters;
@@ -346,6 +356,10 @@ void summarise_samples(CellAnalysis& c, const AnalysisOptions& options) {
   if (cpu_complete && user + sys > 0) c.sys_share = sys / (user + sys);
   if (cpu_complete && wall > 0) c.sys_wall_share = sys / wall;
   if (process_wall > 0) c.measured_share = process_measured / process_wall;
+  if (harness_cpu_complete && harness_iters > 0) {
+    c.harness_cpu_per_iteration = harness_cpu / harness_iters;
+    if (harness_wall > 0) c.harness_cpu_share = harness_cpu / harness_wall;
+  }
   if (capacity_ns > 0) {
     c.other_cpu_share = std::clamp(foreign_ns / capacity_ns, 0.0, 1.0);
     c.steal_share = std::clamp(steal_ns / capacity_ns, 0.0, 1.0);

@@ -65,6 +65,7 @@ struct CellSample {
   };
   std::optional<Load> load;
   std::optional<double> other_cpu_share;  // older runs: a share per sample instead of `load`
+  std::optional<double> harness_cpu_ns;   // bench: the harness's CPU time of these iterations
 };
 
 // Mean over samples of counters[k] / counter_iters, and that / elements per iteration.
@@ -140,6 +141,12 @@ struct CellAnalysis {
   // the rest — start-up, the harness's warm-up and estimation — is in the
   // counts too. Absent otherwise.
   std::optional<double> measured_share;
+  // bench, a harness that measures CPU time (google/benchmark's cpu_time),
+  // when every sample has it: Σ CPU ns ÷ Σ iterations, and Σ CPU ns ÷ Σ the
+  // harness's wall ns — below 1 the benchmark threads waited (a lock, a
+  // sleep, the CPU given to another thread), above 1 several threads ran.
+  std::optional<double> harness_cpu_per_iteration;
+  std::optional<double> harness_cpu_share;
   std::optional<double> peak_rss_kib;   // max hwm_kib
   bool peak_rss_process_scope = false;  // some sample's VmHWM could not be reset
   // CPU used by processes outside this run ÷ (wall × CPUs), summed over

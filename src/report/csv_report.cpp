@@ -65,12 +65,28 @@ const std::vector<std::string>& csv_columns() {
                                   "verdict",
                                   "verdict_text"};
     for (const auto& name : per_iteration_counters()) c.push_back(name + "_per_iter");
-    for (const char* name :
-         {"page_faults_per_element", "madvise_dontneed_per_element", "madvise_free_per_element",
-          "sys_share", "sys_wall_share", "peak_rss_kib", "other_cpu_share", "steal_share", "probes",
-          "tuning_verified", "tuning_unverified", "key_driver_rule", "key_driver", "floor_cell",
-          "allocation_share", "allocation_share_lower", "allocation_share_upper",
-          "allocation_speedup", "failure_phase", "failure_reason"})
+    for (const char* name : {"page_faults_per_element",
+                             "madvise_dontneed_per_element",
+                             "madvise_free_per_element",
+                             "sys_share",
+                             "sys_wall_share",
+                             "peak_rss_kib",
+                             "other_cpu_share",
+                             "steal_share",
+                             "harness_cpu_ns_per_iter",
+                             "harness_cpu_share",
+                             "probes",
+                             "tuning_verified",
+                             "tuning_unverified",
+                             "key_driver_rule",
+                             "key_driver",
+                             "floor_cell",
+                             "allocation_share",
+                             "allocation_share_lower",
+                             "allocation_share_upper",
+                             "allocation_speedup",
+                             "failure_phase",
+                             "failure_reason"})
       c.push_back(name);
     return c;
   }();
@@ -136,6 +152,8 @@ std::string csv_report(const ReportModel& model) {
     f.push_back(num(c.peak_rss_kib));
     f.push_back(num(c.other_cpu_share));
     f.push_back(num(c.steal_share));
+    f.push_back(num(c.harness_cpu_per_iteration));
+    f.push_back(num(c.harness_cpu_share));
     f.push_back(c.probes);
     f.push_back(c.tuning_keys.empty() ? "" : c.unverified_keys().empty() ? "true" : "false");
     f.push_back(c.unverified_reason());

@@ -30,6 +30,9 @@
 //   sys_share                sys ÷ (user + sys) CPU time
 //   sys_wall_share           sys CPU time ÷ elapsed time
 //   peak_rss_kib             largest VmHWM of the samples
+//   harness_cpu_ns_per_iter, harness_cpu_share   bench: the harness's own CPU
+//                            time per iteration (google/benchmark's cpu_time)
+//                            and ÷ its wall time
 //   other_cpu_share          mean CPU share used by other processes
 //   key_driver_rule, key_driver   the rule id and its sentence
 //   failure_phase, failure_reason  for failed cells

@@ -72,6 +72,15 @@ std::string time_cell(const CellAnalysis* c) {
   return s;
 }
 
+// The harness's own CPU time per iteration and its share of the real time
+// (bench, google/benchmark's cpu_time): "1.21 µs (98 %)".
+std::string harness_cpu_cell(const CellAnalysis* c) {
+  if (!c || !c->harness_cpu_per_iteration) return "—";
+  std::string s = text::duration(*c->harness_cpu_per_iteration);
+  if (c->harness_cpu_share) s += " (" + text::percent(*c->harness_cpu_share) + ")";
+  return s;
+}
+
 // "Best vs std" on the allocator's share of the time (report/floor.h): the
 // best variant's allocation time against the baseline's.
 std::string best_allocation_cell(const CaseRow& row, const BestVsBaseline& b) {
@@ -427,13 +436,18 @@ std::vector<Section> family_sections(const Context& cx) {
       }
     if (!about.empty()) s.blocks.push_back(bullets(about));
 
-    Table t;
-    t.header.push_back("Case");
-    t.numeric.push_back(false);
-    for (const auto& v : table.variants) {
-      t.header.push_back(cx.label(v));
-      t.numeric.push_back(true);
-    }
+    // Case, then a column per variant.
+    auto variant_columns = [&] {
+      Table t;
+      t.header.push_back("Case");
+      t.numeric.push_back(false);
+      for (const auto& v : table.variants) {
+        t.header.push_back(cx.label(v));
+        t.numeric.push_back(true);
+      }
+      return t;
+    };
+    Table t = variant_columns();
     t.header.push_back("Best vs " + cx.base + " (speed-up, 95 % CI)");
     t.numeric.push_back(false);
     const bool has_floor = std::any_of(table.rows.begin(), table.rows.end(), [](const auto& row) {
@@ -462,6 +476,28 @@ std::vector<Section> family_sections(const Context& cx) {
           "floor with the best variant's.",
           cx.base)));
     s.blocks.push_back(table_block(std::move(t)));
+
+    const bool has_cpu = std::any_of(table.rows.begin(), table.rows.end(), [](const auto& row) {
+      return std::any_of(row.by_variant.begin(), row.by_variant.end(),
+                         [](const auto& v) { return v.second->harness_cpu_per_iteration; });
+    });
+    if (has_cpu) {
+      Table cpu = variant_columns();
+      for (const auto& row : table.rows) {
+        std::vector<std::string> cells = {case_label(row.key, cx.dims)};
+        for (const auto& v : table.variants) {
+          auto it = row.by_variant.find(v);
+          cells.push_back(harness_cpu_cell(it == row.by_variant.end() ? nullptr : it->second));
+        }
+        cpu.rows.push_back(std::move(cells));
+      }
+      s.blocks.push_back(paragraph(
+          "The harness's own CPU time per iteration (google/benchmark's cpu_time: the benchmark "
+          "threads' CPU clocks), mean over the samples, and in brackets its share of the real "
+          "time the harness reported: below 100 % the benchmark thread waited (a lock, a sleep, "
+          "the CPU given to another thread), above 100 % several threads ran."));
+      s.blocks.push_back(table_block(std::move(cpu)));
+    }
     BarChart bars = family_chart(cx, table);
     if (!bars.series.empty()) s.blocks.push_back(chart_block(std::move(bars)));
     if (auto lines = sweep_chart(cx, table)) s.blocks.push_back(chart_block(std::move(*lines)));

@@ -80,6 +80,8 @@ json cell_json(const CellAnalysis& c) {
   j["sys_share"] = optional(c.sys_share);
   j["sys_wall_share"] = optional(c.sys_wall_share);
   j["measured_share"] = optional(c.measured_share);
+  j["harness_cpu_ns_per_iteration"] = optional(c.harness_cpu_per_iteration);
+  j["harness_cpu_share"] = optional(c.harness_cpu_share);
   j["peak_rss_kib"] = optional(c.peak_rss_kib);
   j["peak_rss_process_scope"] = c.peak_rss_process_scope;
   j["other_cpu_share"] = optional(c.other_cpu_share);

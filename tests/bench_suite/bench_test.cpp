@@ -101,6 +101,46 @@ TEST(BenchTest, EveryRepetitionOfEveryBenchmarkUnderEveryVariant) {
   EXPECT_EQ(again.exit_code, 0) << context(again);
   // Every run's JSON stays in the run directory.
   EXPECT_TRUE(std::filesystem::exists(out + "/logs/std-round-0.json"));
+
+  // Each sample carries the harness's own CPU time of its iterations: the
+  // repetition's cpu_time (per iteration, in its unit) × its iterations,
+  // as that round's JSON has it, in the same order.
+  std::map<std::pair<std::string, int>, std::vector<json>> std_samples;  // (name, round)
+  for (const auto& s : samples) {
+    const json& cell = cells.at(s["cell"]);
+    if (cell["variant"] == "std") std_samples[{cell["workload"], s["round"]}].push_back(s);
+  }
+  const std::map<std::string, double> ns_per_unit = {
+      {"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}};
+  for (int round = 0; round < rounds; ++round) {
+    const json harness =
+        json::parse(read_file(out + "/logs/std-round-" + std::to_string(round) + ".json"));
+    std::map<std::string, size_t> next;
+    for (const auto& entry : harness["benchmarks"]) {
+      if (entry.value("run_type", "iteration") != "iteration") continue;
+      const std::string name = entry["run_name"];
+      const auto& journaled = std_samples[{name, round}];
+      ASSERT_LT(next[name], journaled.size()) << name;
+      const json& s = journaled[next[name]++];
+      ASSERT_EQ(s["iters"], entry["iterations"]) << s.dump();
+      ASSERT_TRUE(s["harness_cpu_ns"].is_number_unsigned()) << s.dump();
+      const double cpu = entry["cpu_time"].get<double>() * ns_per_unit.at(entry["time_unit"]) *
+                         entry["iterations"].get<double>();
+      EXPECT_NEAR(s["harness_cpu_ns"].get<double>(), cpu, 0.5) << s.dump();
+    }
+  }
+  // The report: per cell, the CPU time per iteration and its share of the
+  // real time (each benchmark is one thread: no more than the wall time,
+  // beyond a clock tick's rounding).
+  const json results = json::parse(read_file(out + "/results.json"));
+  for (const auto& cell : results["cells"]) {
+    SCOPED_TRACE(cell["cell"].get<std::string>());
+    ASSERT_TRUE(cell["harness_cpu_ns_per_iteration"].is_number()) << cell.dump();
+    EXPECT_GT(cell["harness_cpu_ns_per_iteration"].get<double>(), 0);
+    EXPECT_GT(cell["harness_cpu_share"].get<double>(), 0);
+    EXPECT_LT(cell["harness_cpu_share"].get<double>(), 1.5);
+  }
+  EXPECT_NE(md.find("The harness's own CPU time per iteration"), std::string::npos);
 }
 
 // With one benchmark selected, the process's counters are that benchmark's

@@ -109,6 +109,8 @@ TEST_F(CriterionBenchTest, EverySampleOfEveryBenchmarkUnderEveryVariant) {
     most_iters[key] = std::max(most_iters[key], s["iters"].get<std::uint64_t>());
     EXPECT_TRUE(!s.contains("counters") || s["counters"].empty())
         << "a suite process's counters cover both benchmarks: " << s.dump();
+    // Criterion.rs measures wall time only.
+    EXPECT_FALSE(s.contains("harness_cpu_ns")) << s.dump();
   }
   EXPECT_EQ(per_cell_round.size(), cells.size() * rounds);
   for (const auto& [key, n] : per_cell_round) EXPECT_EQ(n, kSampleSize) << key.first;
@@ -124,6 +126,7 @@ TEST_F(CriterionBenchTest, EverySampleOfEveryBenchmarkUnderEveryVariant) {
                                             "new/sample.json"));
   const std::string md = read_file(out + "/report.md");
   for (const auto& name : {kZeroed, kBoxes}) EXPECT_NE(md.find(name), std::string::npos) << name;
+  EXPECT_EQ(md.find("The harness's own CPU time"), std::string::npos);
   const std::string csv = read_file(out + "/bench_results.csv");
   for (const auto& name : {kZeroed, kBoxes}) EXPECT_NE(csv.find(name), std::string::npos) << name;
   const auto again = run_cli({"report", out, "--format", "md"});

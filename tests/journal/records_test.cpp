@@ -95,6 +95,9 @@ TEST(Records, SampleRoundTrip) {
   // bench: the counters are a process's that ran one benchmark.
   r.counted_process = CountedProcess{123456, 830000000, 1000000000};
   expect_round_trip(r);
+  // bench: the harness's own CPU time of the sample's iterations.
+  r.harness_cpu_ns = 18446744073709551615ull;
+  expect_round_trip(r);
   EXPECT_DOUBLE_EQ(r.counted_process->measured_share(), 0.83);
 }
 
@@ -259,6 +262,8 @@ TEST(Records, MalformedSamplesAreNamed) {
       who + " (round 0): \"load\".busy_ns must be a number >= 0");
   EXPECT_EQ(error_of<SampleRecord>(R"({"type":"sample","round":0,"iters":1,"ns":5})"),
             "sample (round 0): \"cell\" is missing or not a string");
+  EXPECT_EQ(error_of<SampleRecord>(sample(R"("round":0,"iters":1,"ns":5,"harness_cpu_ns":-2)")),
+            who + " (round 0): \"harness_cpu_ns\" must be a whole number from 0 to below 2^64");
   EXPECT_EQ(error_of<SampleRecord>(sample(R"("round":0,"iters":1,"ns":5,"counted_process":3)")),
             who + " (round 0): \"counted_process\" is not an object");
   EXPECT_EQ(error_of<SampleRecord>(

@@ -123,6 +123,8 @@ TEST(Analysis, SameFilesGiveTheSameModel) {
 // (a process that ran one benchmark), covering every sample of that
 // process. Three rounds; per process 3 samples of 10, 20 and 30 iterations,
 // 75 MADV_DONTNEED under jemalloc, 500 ns sys of 1500 ns CPU, 300 µs wall.
+// Every sample has the harness's CPU time: 900 ns per iteration under std,
+// under jemalloc 550 ns in its 10-iteration samples and 825 in the others.
 TEST(Analysis, ACountedProcessIsDividedByAllItsIterations) {
   TempDir dir;
   testing::write_text(dir / "manifest.json", testing::fixture_manifest());
@@ -150,6 +152,7 @@ TEST(Analysis, ACountedProcessIsDividedByAllItsIterations) {
                                  {"round", round},
                                  {"iters", iters},
                                  {"ns", iters * per_iteration_ns}};
+        sample["harness_cpu_ns"] = iters * (variant == "std" ? 900 : iters == 10 ? 550 : 825);
         if (iters == 10) {
           sample["counters"] = {
               {"madvise_dontneed", variant == "std" ? 0 : 75}, {"user_ns", 1000}, {"sys_ns", 500}};
@@ -179,9 +182,25 @@ TEST(Analysis, ACountedProcessIsDividedByAllItsIterations) {
   const std::string md = markdown_report(analyse(dir.path()));
   EXPECT_NE(md.find("the harness's measured iterations took this share"), std::string::npos);
   EXPECT_NE(md.find("| zeroed | 20.0 % | 22.0 % |"), std::string::npos) << md;
-  // A run without counted processes has no share, and no such table.
+  // The harness's CPU time: summed over the samples, then divided — by
+  // iterations (3 × (5500 + 16500 + 24750) ns ÷ 180 = 779.17 ns, not the
+  // mean of the samples' 550, 825, 825) and by the harness's wall time.
+  const CellAnalysis* std_cell = m.find("zeroed|none|process|std|preload");
+  ASSERT_NE(std_cell, nullptr);
+  ASSERT_TRUE(std_cell->harness_cpu_per_iteration && std_cell->harness_cpu_share);
+  EXPECT_DOUBLE_EQ(*std_cell->harness_cpu_per_iteration, 900);
+  EXPECT_DOUBLE_EQ(*std_cell->harness_cpu_share, 0.9);
+  ASSERT_TRUE(jemalloc->harness_cpu_per_iteration && jemalloc->harness_cpu_share);
+  EXPECT_DOUBLE_EQ(*jemalloc->harness_cpu_per_iteration, 46750.0 / 60);
+  EXPECT_DOUBLE_EQ(*jemalloc->harness_cpu_share, 46750.0 / 66000);
+  EXPECT_NE(md.find("The harness's own CPU time per iteration"), std::string::npos) << md;
+  EXPECT_NE(md.find("| zeroed | 900.0 ns (90.0 %) | 779.2 ns (70.8 %) |"), std::string::npos) << md;
+  // A run without counted processes has no share, and no such table; one
+  // without the harness's CPU time, no CPU figures.
   EXPECT_FALSE(cell("mpsc/8|zeroed|asio|std|preload").measured_share);
+  EXPECT_FALSE(cell("mpsc/8|zeroed|asio|std|preload").harness_cpu_per_iteration);
   EXPECT_EQ(markdown_report(fixture_model()).find("measured iterations took"), std::string::npos);
+  EXPECT_EQ(markdown_report(fixture_model()).find("The harness's own CPU time"), std::string::npos);
 }
 
 // ---- bad input ---------------------------------------------------------------
