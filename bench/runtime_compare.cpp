@@ -12,6 +12,11 @@
 //
 // Statistics are the project's (src/stats): medians, and the ratios'
 // geometric means with t intervals over the rounds (stats::paired_ratio).
+// The kernel side of each process is read from outside it, the same way for
+// both runtimes (neither process does anything for it): its minor page
+// faults and user/system CPU time from /proc/<pid>/stat, before and after
+// every sample.
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -19,9 +24,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -93,6 +100,32 @@ std::uint64_t asio_checksum(const shootout::workloads::Spec& spec) {
   throw std::logic_error("asio_checksum: unknown family");
 }
 
+// A process's counts since it started (/proc/<pid>/stat: every thread's,
+// those that exited included).
+struct ProcessUsage {
+  std::uint64_t minor_faults = 0;
+  std::uint64_t user_ticks = 0, system_ticks = 0;  // USER_HZ
+};
+
+ProcessUsage read_usage(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The command name (field 2) may hold spaces and ')': fields 3.. follow
+  // its last ')'.
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) throw Fatal(fmt::format("cannot read /proc/{}/stat", pid));
+  std::istringstream fields(text.substr(close + 1));
+  std::string skip;
+  ProcessUsage u;
+  // state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
+  for (int i = 0; i < 7; ++i) fields >> skip;
+  fields >> u.minor_faults;
+  for (int i = 0; i < 3; ++i) fields >> skip;
+  fields >> u.user_ticks >> u.system_ticks;
+  if (!fields) throw Fatal(fmt::format("cannot read /proc/{}/stat", pid));
+  return u;
+}
+
 // One process of the comparison: a runtime under an allocator.
 struct Variant {
   std::string runtime;  // "asio" or "tokio"
@@ -103,7 +136,17 @@ struct Variant {
   std::uint64_t elements = 0;
   std::uint64_t iterations = 1;    // per sample, from the warm-up
   std::vector<double> ns_element;  // one per round
+  // Summed over the rounds' samples.
+  std::uint64_t sampled_elements = 0, minor_faults = 0, user_ticks = 0, system_ticks = 0;
   std::string name() const { return runtime + "/" + allocator.name; }
+  double faults_per_element() const {
+    return sampled_elements ? static_cast<double>(minor_faults) / sampled_elements : 0;
+  }
+  // System time's share of the process's CPU time while sampled.
+  std::string system_share() const {
+    const auto cpu = user_ticks + system_ticks;
+    return cpu ? fmt::format("{:.0f}%", 100.0 * system_ticks / cpu) : "—";
+  }
 };
 
 constexpr auto kReplyTimeout = std::chrono::seconds(120);
@@ -244,9 +287,9 @@ void print_case(const std::string& title, const std::string& label,
                 const std::vector<Variant>& variants, std::size_t allocators, int rounds,
                 std::vector<std::string>& markdown) {
   fmt::print("\n== {} ({} rounds)\n", title, rounds);
-  fmt::print("{:<10} {:>12} {:>6} {:>12} {:>6} {:>24} {:>24} {:>24} {:>24}\n", "allocator",
-             "asio ns/el", "CV", "tokio ns/el", "CV", "asio ÷ tokio", "÷ std, asio", "÷ std, tokio",
-             "asio ÷ tokio of ÷ std");
+  fmt::print("{:<10} {:>12} {:>6} {:>12} {:>6} {:>24} {:>24} {:>24} {:>24} {:>15} {:>9}\n",
+             "allocator", "asio ns/el", "CV", "tokio ns/el", "CV", "asio ÷ tokio", "÷ std, asio",
+             "÷ std, tokio", "asio ÷ tokio of ÷ std", "faults/el a / t", "sys a / t");
   // variants: asio/a at 2a, tokio/a at 2a + 1; std is allocator 0.
   const auto& asio_std = variants[0].ns_element;
   const auto& tokio_std = variants[1].ns_element;
@@ -273,13 +316,19 @@ void print_case(const std::string& title, const std::string& label,
     }
     worst_asio_cv = std::max(worst_asio_cv, cv(asio));
     worst_tokio_cv = std::max(worst_tokio_cv, cv(tokio));
-    fmt::print("{:<10} {:>12.1f} {:>5.1f}% {:>12.1f} {:>5.1f}% {:>24} {:>24} {:>24} {:>24}\n",
-               variants[2 * a].allocator.name, shootout::stats::median(asio), 100 * cv(asio),
-               shootout::stats::median(tokio), 100 * cv(tokio), ratio(per_round(asio, tokio)),
-               asio_to_std, tokio_to_std, of_ratios);
+    fmt::print(
+        "{:<10} {:>12.1f} {:>5.1f}% {:>12.1f} {:>5.1f}% {:>24} {:>24} {:>24} {:>24} {:>15} {:>9}\n",
+        variants[2 * a].allocator.name, shootout::stats::median(asio), 100 * cv(asio),
+        shootout::stats::median(tokio), 100 * cv(tokio), ratio(per_round(asio, tokio)), asio_to_std,
+        tokio_to_std, of_ratios,
+        fmt::format("{:.3g} / {:.3g}", variants[2 * a].faults_per_element(),
+                    variants[2 * a + 1].faults_per_element()),
+        fmt::format("{} / {}", variants[2 * a].system_share(), variants[2 * a + 1].system_share()));
   }
-  markdown.push_back(
-      row + fmt::format(" {:.0f} % / {:.0f} % |", 100 * worst_asio_cv, 100 * worst_tokio_cv));
+  markdown.push_back(row + fmt::format(" {:.3g} / {:.3g} | {:.0f} % / {:.0f} % |",
+                                       variants[0].faults_per_element(),
+                                       variants[1].faults_per_element(), 100 * worst_asio_cv,
+                                       100 * worst_tokio_cv));
   std::fflush(stdout);
 }
 
@@ -339,8 +388,14 @@ void compare_case(const std::string& workload, const std::string& payload,
     for (int r = 0; r < options.rounds; ++r) {
       for (std::size_t j = 0; j < n; ++j) {
         Variant& v = variants[(j + static_cast<std::size_t>(r)) % n];
+        const ProcessUsage before = read_usage(v.process->pid());
         const double ns = run_sample(v, v.iterations, checksum);
+        const ProcessUsage after = read_usage(v.process->pid());
         v.ns_element.push_back(ns / static_cast<double>(v.iterations * v.elements));
+        v.sampled_elements += v.iterations * v.elements;
+        v.minor_faults += after.minor_faults - before.minor_faults;
+        v.user_ticks += after.user_ticks - before.user_ticks;
+        v.system_ticks += after.system_ticks - before.system_ticks;
         samples << json{{"case", workload},
                         {"payload", payload},
                         {"runtime", v.runtime},
@@ -348,7 +403,10 @@ void compare_case(const std::string& workload, const std::string& payload,
                         {"round", r},
                         {"iters", v.iterations},
                         {"elements", v.elements},
-                        {"ns", ns}}
+                        {"ns", ns},
+                        {"minor_faults", after.minor_faults - before.minor_faults},
+                        {"user_ticks", after.user_ticks - before.user_ticks},
+                        {"system_ticks", after.system_ticks - before.system_ticks}}
                        .dump()
                 << '\n';
       }
@@ -402,7 +460,9 @@ int main(int argc, char** argv) {
           "over the rounds; CV: its coefficient of variation over the rounds.\nRatios: geometric "
           "mean of the per-round ratios (95 % t interval). \"asio ÷ tokio of ÷ std\": the "
           "allocator's effect on Asio\nrelative to its effect on Tokio (1 = the same; the issue's "
-          "target is 0.75–1.25).\n",
+          "target is 0.75–1.25).\nfaults/el, sys: minor page faults per element and system "
+          "time's share of CPU time while sampled, Asio / Tokio\n(/proc/<pid>/stat of each "
+          "process before and after each sample: read from outside, alike for both).\n",
           options.rounds, options.sample_ms);
     std::ofstream samples(options.out + "/samples.jsonl", std::ios::app);
     std::vector<std::string> markdown;
@@ -418,9 +478,9 @@ int main(int argc, char** argv) {
           "ratio to std, Asio / Tokio):\n\n| case | Asio | Tokio | Asio ÷ Tokio |");
       for (std::size_t a = 1; a < allocators.size(); ++a)
         fmt::print(" {} ÷ std |", allocators[a].name);
-      fmt::print(" worst CV |\n| --- | ---: | ---: | ---: |");
+      fmt::print(" std faults/el | worst CV |\n| --- | ---: | ---: | ---: |");
       for (std::size_t a = 1; a < allocators.size(); ++a) fmt::print(" ---: |");
-      fmt::print(" ---: |\n");
+      fmt::print(" ---: | ---: |\n");
       for (const auto& row : markdown) fmt::print("{}\n", row);
     }
   } catch (const Fatal& e) {

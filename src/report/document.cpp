@@ -478,8 +478,9 @@ std::vector<Section> family_sections(const Context& cx) {
     s.blocks.push_back(table_block(std::move(t)));
 
     const bool has_cpu = std::any_of(table.rows.begin(), table.rows.end(), [](const auto& row) {
-      return std::any_of(row.by_variant.begin(), row.by_variant.end(),
-                         [](const auto& v) { return v.second->harness_cpu_per_iteration; });
+      return std::any_of(row.by_variant.begin(), row.by_variant.end(), [](const auto& v) {
+        return v.second->harness_cpu_per_iteration.has_value();
+      });
     });
     if (has_cpu) {
       Table cpu = variant_columns();
