@@ -69,7 +69,7 @@ TEST(UnverifiedTuning, IsMarkedInEveryOutputWithItsReason) {
   EXPECT_TRUE(contains(md, "| " + mark + " | ")) << "tuning tables";
 
   const std::string csv = csv_report(report);
-  EXPECT_TRUE(contains(csv, ",steal_share,probes,tuning_verified,tuning_unverified,"));
+  EXPECT_TRUE(contains(csv, ",harness_cpu_share,probes,tuning_verified,tuning_unverified,"));
   EXPECT_TRUE(contains(csv, ",counters,false," + reason + ",")) << csv;
   EXPECT_TRUE(contains(csv, ",counters,,,")) << "untuned: empty";
 
