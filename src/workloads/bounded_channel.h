@@ -17,10 +17,13 @@
 // its life and none per message. (A ring of `capacity` slots allocated
 // with the channel was one 196 KiB allocation per iteration of
 // mpsc_contention, where Tokio allocates blocks.) A wait is an Asio async
-// operation on the waiting coroutine, completed by posting it to that
-// coroutine's executor, as Asio's channel completed its waits — except a
-// pool sender woken by the receiver's thread, which goes through the pool's
-// injection queue as Tokio schedules a task woken from outside its workers.
+// operation on the waiting coroutine, and waking it allocates nothing, as
+// a Tokio wake-up: a pool sender woken by the receiver's thread goes
+// through the pool's injection queue (as Tokio schedules a task woken from
+// outside its workers), a coroutine of the bench thread through its loop's
+// queue (BenchLoop::wake); only a waker on the waiting coroutine's own pool
+// posts to its executor. (Posting every wake-up, as Asio's channel
+// completed its waits, allocated an operation each.)
 #pragma once
 
 #include <asio/async_result.hpp>
@@ -48,11 +51,20 @@ inline constexpr const char* kChannelDesign =
     "a send takes a permit with one compare-exchange and writes into a lock-free queue of "
     "32-slot blocks; a receive takes a message without a lock and returns its permit under the "
     "channel's mutex, to the first waiting sender if any; only a full or empty channel suspends "
-    "a coroutine; a sender woken from outside the pool goes to the pool's injection queue, any "
-    "other wake-up is posted to the coroutine's own io_context";
+    "a coroutine; a waiting coroutine is woken without allocating: a pool sender woken from "
+    "outside the pool through the pool's injection queue, a receiver (or sender) on the bench "
+    "thread through the bench loop's queue of woken coroutines";
 
 template <typename T>
 class BoundedChannel {
+  // The runtime a waiting coroutine belongs to: a pool thread's pool, or
+  // the bench thread's loop (a thread has at most one of them).
+  struct RunsOn {
+    ThreadPool* pool = nullptr;
+    BenchLoop* loop = nullptr;
+    static RunsOn here() noexcept { return {ThreadPool::current(), BenchLoop::current()}; }
+  };
+
  public:
   // A sender's place in the queue of senders waiting for room. It lives in
   // the waiting coroutine's frame, as Tokio's waiter lives in its send
@@ -67,10 +79,9 @@ class BoundedChannel {
     friend class BoundedChannel;
     Waiter* next_ = nullptr;
     std::optional<Resume> resume_;
-    // A sender on a pool thread is woken through its pool (ThreadPool::wake:
-    // from the receiver's thread, Tokio's injection queue).
-    ThreadPool* pool_ = nullptr;
-    ThreadPool::Suspended in_pool_;
+    // Where the sender is woken, and its node there (wake_coroutine).
+    RunsOn runs_on_;
+    ThreadPool::Suspended node_;
   };
 
   explicit BoundedChannel(std::size_t capacity)
@@ -187,7 +198,7 @@ class BoundedChannel {
       // A permit returned since try_send failed: permits are returned under
       // this mutex, so checking under it loses none.
       if (!try_acquire()) {
-        waiter.pool_ = ThreadPool::current();
+        waiter.runs_on_ = RunsOn::here();
         waiter.resume_.emplace(std::move(resume));
         waiter.next_ = nullptr;
         (first_waiter_ == nullptr ? first_waiter_ : last_waiter_->next_) = &waiter;
@@ -213,10 +224,19 @@ class BoundedChannel {
     }
     // Out of the mutex: the woken sender must not meet it held. `woken`
     // lives in the sender's frame, which resumes only once its handler runs.
-    if (ThreadPool* pool = woken->pool_)
-      pool->wake(woken->in_pool_, take(woken->resume_));
+    wake_coroutine(woken->runs_on_, woken->node_, take(woken->resume_));
+  }
+
+  // As Tokio wakes a task, without allocating: a pool's coroutine woken from
+  // outside the pool through its injection queue (ThreadPool::wake), the
+  // bench thread's through its loop's queue (BenchLoop::wake); else posted.
+  static void wake_coroutine(RunsOn runs_on, ThreadPool::Suspended& node, Resume resume) {
+    if (runs_on.pool != nullptr)
+      runs_on.pool->wake(node, std::move(resume));
+    else if (runs_on.loop != nullptr)
+      runs_on.loop->wake(node, std::move(resume));
     else
-      asio::post(take(woken->resume_));
+      asio::post(std::move(resume));
   }
 
   // The block for `position`: the one in the table, else a spare or a new
@@ -283,6 +303,7 @@ class BoundedChannel {
 
   // Runs on the receiver's thread once its coroutine is suspended.
   void wait_readable(Resume resume) {
+    receiver_runs_on_ = RunsOn::here();
     receiver_resume_.emplace(std::move(resume));
     receiver_.store(kReceiverWaiting, std::memory_order_seq_cst);
     // A message written before the store above was not seen by its sender
@@ -294,7 +315,7 @@ class BoundedChannel {
   void wake_receiver() {
     std::uint32_t expected = kReceiverWaiting;
     if (receiver_.compare_exchange_strong(expected, kReceiverRunning, std::memory_order_acq_rel))
-      asio::post(take(receiver_resume_));
+      wake_coroutine(receiver_runs_on_, receiver_node_, take(receiver_resume_));
   }
 
   const std::size_t table_size_;  // a power of two
@@ -305,6 +326,10 @@ class BoundedChannel {
   alignas(64) std::uint64_t head_ = 0;  // the receiver's alone
   std::atomic<std::uint32_t> receiver_{kReceiverRunning};
   std::optional<Resume> receiver_resume_;
+  RunsOn receiver_runs_on_;
+  // The waiting receiver's node in its loop's (or pool's) queue: one
+  // receiver, woken once per wait, so one node serves every wait.
+  ThreadPool::Suspended receiver_node_;
   alignas(64) std::atomic<std::size_t> permits_;
   std::mutex mutex_;  // guards the waiter queue; returning permits
   Waiter* first_waiter_ = nullptr;
