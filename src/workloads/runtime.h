@@ -395,12 +395,12 @@ class BenchLoop {
 
   // Resumes a coroutine of this loop suspended with `node`, from any
   // thread, as Tokio wakes a task of its block_on or current-thread
-  // runtime: the node (in the coroutine's frame) is queued and the bench
-  // thread unparked, so a wake-up allocates nothing. Posting the handler to
-  // the io_context allocated one 40-byte operation per wake-up, on the
-  // waking thread, freed on this one: on mpsc/32768, 0.77 allocations per
-  // message beside the message itself, which Tokio does not make, and which
-  // shaped glibc's heaps (docs/design.md §4).
+  // runtime: the node (in the waiting coroutine's frame, or in what it
+  // waits on) is queued and the bench thread unparked, so a wake-up
+  // allocates nothing. Posting the handler to the io_context allocated one
+  // 40-byte operation per wake-up, on the waking thread, freed on this one:
+  // on mpsc/32768, 0.37 allocations per message beside the message, which
+  // Tokio does not make (docs/design.md §4).
   void wake(ThreadPool::Suspended& node, Resume resume);
   // The loop the calling thread runs block_on for, else null.
   static BenchLoop* current() noexcept;
