@@ -48,7 +48,9 @@ const char* runtime_description() {
           "sends without a wait: it goes behind its worker's queued work and a parked worker is "
           "woken to search, which may steal it. block_on and the current-thread runtime are "
           "the bench thread running its own io_context and parking when it has nothing to run; "
-          "there a spawned task is a function object posted to that io_context. "
+          "a coroutine there woken from another thread is queued by its node, without "
+          "allocating, as Tokio wakes a task; a spawned task there is a function object posted "
+          "to that io_context. "
           "Channels are bounded, in Tokio's design: ") +
       kChannelDesign +
       ". Build \"asio\": Asio's recycling caches off, so every task, operation and message "
