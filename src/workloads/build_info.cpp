@@ -22,7 +22,9 @@ std::string runtime_details() {
                     std::to_string(ASIO_VERSION % 100);
   out += "; recycling allocator cache " + std::to_string(ASIO_RECYCLING_ALLOCATOR_CACHE_SIZE) +
          " per purpose";
-#if defined(ASIO_DISABLE_AWAITABLE_FRAME_RECYCLING)
+#if defined(SHOOTOUT_FRAMES_FROM_RUNTIME_POOL)
+  out += "; coroutine frames from the runtime's own pool";
+#elif defined(ASIO_DISABLE_AWAITABLE_FRAME_RECYCLING)
   out += "; awaitable frame recycling off";
 #else
   out += "; awaitable frame recycling on";

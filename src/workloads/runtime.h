@@ -6,6 +6,9 @@
 // (waking_executor.h).
 #pragma once
 
+// First: its specializations must precede every coroutine frame.
+#include "workloads/frame_pool.h"
+
 #include <asio/async_result.hpp>
 #include <asio/awaitable.hpp>
 #include <asio/executor_work_guard.hpp>

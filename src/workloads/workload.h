@@ -26,11 +26,13 @@ const char* to_string(PayloadMode mode);
 PayloadMode payload_mode_from_string(const std::string& text);
 
 // Which Asio build the workload library was compiled as (CMake compiles
-// the catalog twice). "asio": recycling caches off, every runtime
-// allocation reaches the allocator; "asio-shipped": Asio's defaults.
+// the catalog twice). "asio": recycling caches off, every task, operation
+// and message allocation reaches the allocator, coroutine frames come from
+// the runtime's own pool (frame_pool.h); "asio-shipped": Asio's defaults.
 const char* runtime_build();
 // The effective Asio configuration of this build, for the manifest, e.g.
-// "asio 1.22.1; recycling allocator cache 0 per purpose; awaitable frame recycling off".
+// "asio 1.22.1; recycling allocator cache 0 per purpose; coroutine frames
+// from the runtime's own pool".
 std::string runtime_details();
 // How the runtime works (threads, queues, wake-up path, spawns, channels),
 // in a few sentences, for `alloc-shootout list workloads`.
