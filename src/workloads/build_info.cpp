@@ -56,7 +56,9 @@ const char* runtime_description() {
           "Channels are bounded, in Tokio's design: ") +
       kChannelDesign +
       ". Build \"asio\": Asio's recycling caches off, so every task, operation and message "
-      "allocation reaches the allocator; \"asio-shipped\": Asio's defaults.";
+      "allocation reaches the allocator, and coroutine frames (which Tokio's futures, living in "
+      "their task, do not need) come from the runtime's own pool, never the allocator; "
+      "\"asio-shipped\": Asio's defaults.";
   return text.c_str();
 }
 
