@@ -194,9 +194,11 @@ TEST(Counters, EveryCounterRecordsItsSourceAndUnavailableOnesAreAbsent) {
       }
     // jemalloc's zeroed 32 KiB payloads: one MADV_DONTNEED and one
     // demand-zero fault per message (docs/design.md §4). Its purging is
-    // time-based (decay), so one 1000-message sample can fall to ~0.88: each
-    // sample must show the pattern (> 0.5), the cell's total must be within
-    // 10 % of one per message.
+    // time-based (decay), so one 1000-message sample can fall to ~0.7: each
+    // sample must show the pattern (> 0.5); the cell's total faults must be
+    // within 10 % of one per message (1.002-1.003 in 10 runs), its total
+    // MADV_DONTNEED within 20 % (0.90-0.95 in those runs on an idle 2-vCPU
+    // VM, 0.87 under the CI's parallel tests).
     if (s["cell"].get<std::string>().find("|jemalloc|") == std::string::npos) continue;
     const double messages = s["iters"].get<double>() * 1000.0;
     for (const char* name : {"madvise_dontneed", "minor_faults"}) {
@@ -209,8 +211,9 @@ TEST(Counters, EveryCounterRecordsItsSourceAndUnavailableOnesAreAbsent) {
     }
   }
   for (const auto& [name, events] : jemalloc_events) {
-    EXPECT_GT(events / jemalloc_messages[name], 0.9) << name;
-    EXPECT_LT(events / jemalloc_messages[name], 1.1) << name;
+    const double tolerance = name == "madvise_dontneed" ? 0.2 : 0.1;
+    EXPECT_GT(events / jemalloc_messages[name], 1 - tolerance) << name;
+    EXPECT_LT(events / jemalloc_messages[name], 1 + tolerance) << name;
   }
 }
 
