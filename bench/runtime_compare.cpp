@@ -105,6 +105,10 @@ std::uint64_t asio_checksum(const shootout::workloads::Spec& spec) {
 struct ProcessUsage {
   std::uint64_t minor_faults = 0;
   std::uint64_t user_ticks = 0, system_ticks = 0;  // USER_HZ
+  ProcessUsage operator-(const ProcessUsage& earlier) const {
+    return {minor_faults - earlier.minor_faults, user_ticks - earlier.user_ticks,
+            system_ticks - earlier.system_ticks};
+  }
 };
 
 ProcessUsage read_usage(pid_t pid) {
@@ -390,12 +394,12 @@ void compare_case(const std::string& workload, const std::string& payload,
         Variant& v = variants[(j + static_cast<std::size_t>(r)) % n];
         const ProcessUsage before = read_usage(v.process->pid());
         const double ns = run_sample(v, v.iterations, checksum);
-        const ProcessUsage after = read_usage(v.process->pid());
+        const ProcessUsage used = read_usage(v.process->pid()) - before;
         v.ns_element.push_back(ns / static_cast<double>(v.iterations * v.elements));
         v.sampled_elements += v.iterations * v.elements;
-        v.minor_faults += after.minor_faults - before.minor_faults;
-        v.user_ticks += after.user_ticks - before.user_ticks;
-        v.system_ticks += after.system_ticks - before.system_ticks;
+        v.minor_faults += used.minor_faults;
+        v.user_ticks += used.user_ticks;
+        v.system_ticks += used.system_ticks;
         samples << json{{"case", workload},
                         {"payload", payload},
                         {"runtime", v.runtime},
@@ -404,9 +408,9 @@ void compare_case(const std::string& workload, const std::string& payload,
                         {"iters", v.iterations},
                         {"elements", v.elements},
                         {"ns", ns},
-                        {"minor_faults", after.minor_faults - before.minor_faults},
-                        {"user_ticks", after.user_ticks - before.user_ticks},
-                        {"system_ticks", after.system_ticks - before.system_ticks}}
+                        {"minor_faults", used.minor_faults},
+                        {"user_ticks", used.user_ticks},
+                        {"system_ticks", used.system_ticks}}
                        .dump()
                 << '\n';
       }

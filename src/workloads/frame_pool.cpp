@@ -9,8 +9,8 @@
 #if defined(SHOOTOUT_FRAMES_FROM_RUNTIME_POOL)
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <array>
-#include <cstdint>
 #include <mutex>
 #include <new>
 
@@ -32,11 +32,16 @@ struct SizeClass {
   FreeBlock* free = nullptr;
 };
 
+// The size class of a frame of `size` bytes; kClasses for one mapped alone.
+std::size_t class_index(std::size_t size) {
+  return size == 0 ? kClasses : std::min((size + kClassBytes - 1) / kClassBytes - 1, kClasses);
+}
+
 class FramePool {
  public:
   void* allocate(std::size_t size) {
-    const std::size_t index = (size + kClassBytes - 1) / kClassBytes - 1;
-    if (size == 0 || index >= kClasses) return map(size);
+    const std::size_t index = class_index(size);
+    if (index == kClasses) return map(size);
     SizeClass& c = classes_[index];
     const std::lock_guard lock(c.mutex);
     if (c.free == nullptr) refill(c, (index + 1) * kClassBytes);
@@ -46,8 +51,8 @@ class FramePool {
   }
 
   void free(void* frame, std::size_t size) noexcept {
-    const std::size_t index = (size + kClassBytes - 1) / kClassBytes - 1;
-    if (size == 0 || index >= kClasses) {
+    const std::size_t index = class_index(size);
+    if (index == kClasses) {
       munmap(frame, size);
       return;
     }
